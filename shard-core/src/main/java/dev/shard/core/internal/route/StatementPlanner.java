@@ -1,0 +1,166 @@
+package dev.shard.core.internal.route;
+
+import dev.shard.core.internal.sql.ColumnAssignment;
+import dev.shard.core.internal.sql.InsertShape;
+import dev.shard.core.internal.sql.StatementKind;
+import dev.shard.core.internal.sql.StatementShape;
+import dev.shard.core.internal.sql.TableOccurrence;
+import dev.shard.core.internal.sql.ValueRef;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Turns a statement's shape into a plan under the sharding rules. Pure; the result is cached by the router. */
+final class StatementPlanner {
+
+    private final ShardingRules rules;
+
+    StatementPlanner(ShardingRules rules) {
+        this.rules = rules;
+    }
+
+    StatementPlan plan(StatementShape shape) {
+        StatementKind kind = shape.kind();
+        if (kind == StatementKind.OTHER) {
+            return new StatementPlan.Fixed(kind, defaultRoute());
+        }
+        Set<String> sharded = new LinkedHashSet<>();
+        Set<String> broadcast = new LinkedHashSet<>();
+        Set<String> unruled = new LinkedHashSet<>();
+        for (TableOccurrence occurrence : shape.tables()) {
+            String table = occurrence.table();
+            if (rules.shardingColumn(table) != null) {
+                sharded.add(table);
+            } else if (rules.isBroadcast(table)) {
+                broadcast.add(table);
+            } else {
+                unruled.add(table);
+            }
+        }
+        if (kind == StatementKind.DDL) {
+            return planDdl(sharded, broadcast, unruled);
+        }
+        if (!sharded.isEmpty() && !unruled.isEmpty()) {
+            return new StatementPlan.Rejected(kind, "Statement combines sharded table " + first(sharded)
+                    + " with " + first(unruled) + ", which has no rule and lives only on the default data source "
+                    + rules.shardName(rules.defaultShard()) + "; declare " + first(unruled)
+                    + " as sharded or broadcast", true);
+        }
+        String target = shape.tables().isEmpty() ? null : shape.tables().get(0).table();
+        boolean writesBroadcast = kind.isWrite() && target != null && rules.isBroadcast(target);
+        if (!sharded.isEmpty()) {
+            if (writesBroadcast) {
+                return new StatementPlan.Rejected(kind, "Statement writes broadcast table " + target
+                        + " from sharded table " + first(sharded)
+                        + ", which would leave the copies on each shard different", true);
+            }
+            return planByKey(shape);
+        }
+        if (!broadcast.isEmpty()) {
+            if (writesBroadcast) {
+                if (!unruled.isEmpty()) {
+                    return new StatementPlan.Rejected(kind, "Statement writes broadcast table " + target
+                            + " from " + first(unruled) + ", which lives only on the default data source", true);
+                }
+                return new StatementPlan.Fixed(kind, new Route.All());
+            }
+            if (unruled.isEmpty() && !kind.isWrite()) {
+                return new StatementPlan.Fixed(kind, new Route.AnyOne());
+            }
+        }
+        return new StatementPlan.Fixed(kind, defaultRoute());
+    }
+
+    private StatementPlan planDdl(Set<String> sharded, Set<String> broadcast, Set<String> unruled) {
+        if (sharded.isEmpty() && broadcast.isEmpty()) {
+            return new StatementPlan.Fixed(StatementKind.DDL, defaultRoute());
+        }
+        if (!unruled.isEmpty()) {
+            String ruled = sharded.isEmpty() ? first(broadcast) : first(sharded);
+            return new StatementPlan.Rejected(StatementKind.DDL, "DDL names " + ruled
+                    + ", which exists on every shard, together with " + first(unruled)
+                    + ", which lives only on the default data source; run them as separate statements", true);
+        }
+        return new StatementPlan.Fixed(StatementKind.DDL, new Route.All());
+    }
+
+    private StatementPlan planByKey(StatementShape shape) {
+        StatementKind kind = shape.kind();
+        List<KeyTarget> targets = new ArrayList<>();
+        List<KeyAssignment> assignments = new ArrayList<>();
+        InsertShape insert = shape.insert();
+        List<TableOccurrence> occurrences = shape.tables();
+        if (insert != null) {
+            String column = rules.shardingColumn(insert.table());
+            if (column != null) {
+                if (insert.fromSelect()) {
+                    return new StatementPlan.Rejected(kind, "INSERT ... SELECT into sharded table " + insert.table()
+                            + " is not supported yet", true);
+                }
+                int position = insert.columns().indexOf(column);
+                if (position < 0) {
+                    return new StatementPlan.Rejected(kind, "INSERT into " + insert.table()
+                            + " must give sharding column " + column + " (it decides the shard)"
+                            + (insert.columns().isEmpty() ? "; list the columns explicitly" : ""), false);
+                }
+                for (List<ValueRef> row : insert.rows()) {
+                    ValueRef value = position < row.size() ? row.get(position) : null;
+                    if (value == null) {
+                        return new StatementPlan.Rejected(kind, "INSERT into " + insert.table()
+                                + " gives sharding column " + column
+                                + " as an expression; it must be a literal or a '?' parameter", true);
+                    }
+                    targets.add(new KeyTarget(insert.table(), column, List.of(List.of(value))));
+                }
+                if (insert.upsertColumns().contains(column)) {
+                    return new StatementPlan.Rejected(kind, "INSERT ... ON DUPLICATE KEY UPDATE on "
+                            + insert.table() + " assigns sharding column " + column
+                            + ", which could move the row to another shard", true);
+                }
+            }
+            // The target was handled above; the other occurrences come from subqueries in VALUES.
+            occurrences = occurrences.subList(1, occurrences.size());
+        }
+        for (TableOccurrence occurrence : occurrences) {
+            String column = rules.shardingColumn(occurrence.table());
+            if (column != null) {
+                targets.add(new KeyTarget(occurrence.table(), column, occurrence.constraintsOn(column)));
+            }
+        }
+        if (kind == StatementKind.UPDATE) {
+            for (ColumnAssignment assigned : shape.assignments()) {
+                String table = shardedTableAssigned(assigned, shape);
+                if (table == null) {
+                    continue;
+                }
+                if (assigned.value() == null) {
+                    return new StatementPlan.Rejected(kind, "UPDATE assigns sharding column " + assigned.column()
+                            + " of " + table + " from an expression; rows cannot move between shards", true);
+                }
+                // ORMs write every column back, the unchanged shard key included: allowed when it stays put.
+                assignments.add(new KeyAssignment(table, assigned.column(), assigned.value()));
+            }
+        }
+        return new StatementPlan.ByKey(kind, targets, assignments, rules);
+    }
+
+    /** The sharded table whose sharding column this assignment sets, or null. */
+    private String shardedTableAssigned(ColumnAssignment assigned, StatementShape shape) {
+        for (TableOccurrence occurrence : shape.tables()) {
+            boolean named = assigned.table() == null || assigned.table().equals(occurrence.table());
+            if (named && assigned.column().equals(rules.shardingColumn(occurrence.table()))) {
+                return occurrence.table();
+            }
+        }
+        return null;
+    }
+
+    private Route defaultRoute() {
+        return new Route.Default(rules.defaultShard());
+    }
+
+    private static String first(Set<String> names) {
+        return names.iterator().next();
+    }
+}

@@ -1,0 +1,23 @@
+package dev.shard.core.internal.sql;
+
+import java.util.List;
+
+/**
+ * The part of an INSERT that routing needs.
+ *
+ * @param table            target table, lower-case
+ * @param columns          the listed columns, lower-case; empty when the statement lists none
+ * @param rows             one entry per VALUES row: the value of each listed column, or null where the row
+ *                         gives an expression that is not a plain value
+ * @param fromSelect       INSERT ... SELECT
+ * @param upsertColumns    columns assigned by ON DUPLICATE KEY UPDATE, lower-case
+ */
+public record InsertShape(String table, List<String> columns, List<List<ValueRef>> rows, boolean fromSelect,
+                          List<String> upsertColumns) {
+
+    public InsertShape {
+        columns = List.copyOf(columns);
+        rows = rows.stream().map(r -> java.util.Collections.unmodifiableList(new java.util.ArrayList<>(r))).toList();
+        upsertColumns = List.copyOf(upsertColumns);
+    }
+}

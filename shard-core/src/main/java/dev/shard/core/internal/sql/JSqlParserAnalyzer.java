@@ -1,0 +1,748 @@
+package dev.shard.core.internal.sql;
+
+import java.math.BigDecimal;
+import java.sql.SQLException;
+import java.sql.SQLSyntaxErrorException;
+import java.sql.SQLTimeoutException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import net.sf.jsqlparser.expression.DoubleValue;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
+import net.sf.jsqlparser.expression.JdbcParameter;
+import net.sf.jsqlparser.expression.LongValue;
+import net.sf.jsqlparser.expression.Parenthesis;
+import net.sf.jsqlparser.expression.SignedExpression;
+import net.sf.jsqlparser.expression.StringValue;
+import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
+import net.sf.jsqlparser.expression.operators.relational.EqualsTo;
+import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
+import net.sf.jsqlparser.expression.operators.relational.InExpression;
+import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
+import net.sf.jsqlparser.parser.CCJSqlParser;
+import net.sf.jsqlparser.parser.CCJSqlParserUtil;
+import net.sf.jsqlparser.parser.ParseException;
+import net.sf.jsqlparser.parser.Token;
+import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.schema.Table;
+import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.alter.Alter;
+import net.sf.jsqlparser.statement.alter.RenameTableStatement;
+import net.sf.jsqlparser.statement.create.index.CreateIndex;
+import net.sf.jsqlparser.statement.create.table.CreateTable;
+import net.sf.jsqlparser.statement.delete.Delete;
+import net.sf.jsqlparser.statement.drop.Drop;
+import net.sf.jsqlparser.statement.insert.Insert;
+import net.sf.jsqlparser.statement.select.FromItem;
+import net.sf.jsqlparser.statement.select.Join;
+import net.sf.jsqlparser.statement.select.OrderByElement;
+import net.sf.jsqlparser.statement.select.ParenthesedFromItem;
+import net.sf.jsqlparser.statement.select.ParenthesedSelect;
+import net.sf.jsqlparser.statement.select.PlainSelect;
+import net.sf.jsqlparser.statement.select.Select;
+import net.sf.jsqlparser.statement.select.SelectItem;
+import net.sf.jsqlparser.statement.select.SetOperationList;
+import net.sf.jsqlparser.statement.select.Values;
+import net.sf.jsqlparser.statement.select.WithItem;
+import net.sf.jsqlparser.statement.truncate.Truncate;
+import net.sf.jsqlparser.statement.update.Update;
+import net.sf.jsqlparser.statement.update.UpdateSet;
+import net.sf.jsqlparser.util.TablesNamesFinder;
+
+/**
+ * {@link SqlAnalyzer} over JSqlParser.
+ *
+ * <p>Key conditions are found per query scope (each SELECT block, UPDATE or DELETE): equalities and IN lists
+ * that the scope's WHERE joins with AND, plus the ON conditions of its inner joins, are merged into classes of
+ * equal columns and values. A condition inside a subquery never restricts the outer query's tables, so a scope
+ * only inherits from the scopes around it, never the reverse. Anything not understood simply leaves a table
+ * unconstrained: the planner then refuses to pin one shard, which is slower or an error, but never wrong.
+ */
+public final class JSqlParserAnalyzer implements SqlAnalyzer {
+
+    /** One daemon thread for all analysers: it only flips the parser's interrupt flag when a parse overruns. */
+    private static final ScheduledExecutorService WATCHDOG = newWatchdog();
+
+    private final long parseTimeoutMillis;
+
+    public JSqlParserAnalyzer(long parseTimeoutMillis) {
+        this.parseTimeoutMillis = parseTimeoutMillis;
+    }
+
+    private static ScheduledExecutorService newWatchdog() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "shard-parse-watchdog");
+            thread.setDaemon(true);
+            return thread;
+        });
+        // Almost every parse finishes long before its deadline; drop cancelled timers at once, not at expiry.
+        executor.setRemoveOnCancelPolicy(true);
+        return Executors.unconfigurableScheduledExecutorService(executor);
+    }
+
+    @Override
+    public StatementShape analyze(String sql) throws SQLException {
+        return new ShapeBuilder(parse(sql)).build();
+    }
+
+    /**
+     * Parses on the caller's thread (about twice as fast as JSqlParser's own executor hand-off) while a
+     * watchdog flips the parser's {@code interrupted} flag, which its generated code polls, at the deadline.
+     */
+    Statement parse(String sql) throws SQLException {
+        CCJSqlParser parser = CCJSqlParserUtil.newParser(sql);
+        ScheduledFuture<?> deadline = WATCHDOG.schedule(() -> {
+            parser.interrupted = true;
+        }, parseTimeoutMillis, TimeUnit.MILLISECONDS);
+        try {
+            return parser.Statement();
+        } catch (ParseException | RuntimeException | StackOverflowError e) {
+            if (parser.interrupted) {
+                throw new SQLTimeoutException("Parsing took longer than " + parseTimeoutMillis
+                        + " ms (settings.parseTimeoutMillis); simplify the statement: " + abbreviate(sql), "HY000");
+            }
+            if (e instanceof StackOverflowError) {
+                throw new SQLSyntaxErrorException("Statement is nested too deeply to parse: " + abbreviate(sql),
+                        "42000");
+            }
+            throw syntaxError(sql, e);
+        } finally {
+            deadline.cancel(false);
+        }
+    }
+
+    private static SQLSyntaxErrorException syntaxError(String sql, Throwable cause) {
+        String where = "";
+        if (cause instanceof ParseException pe && pe.currentToken != null) {
+            Token bad = pe.currentToken.next != null ? pe.currentToken.next : pe.currentToken;
+            where = " at line " + bad.beginLine + ", column " + bad.beginColumn
+                    + (bad.image == null || bad.image.isEmpty() ? "" : " near '" + bad.image + "'");
+        }
+        SQLSyntaxErrorException error = new SQLSyntaxErrorException(
+                "Cannot parse SQL" + where + ": " + abbreviate(sql), "42000");
+        error.initCause(cause);
+        return error;
+    }
+
+    static String abbreviate(String sql) {
+        return sql.length() <= 500 ? sql : sql.substring(0, 500) + "...";
+    }
+
+    static String unquote(String name) {
+        if (name == null) {
+            return null;
+        }
+        String n = name;
+        if (n.length() >= 2) {
+            char first = n.charAt(0);
+            char last = n.charAt(n.length() - 1);
+            if ((first == '`' && last == '`') || (first == '"' && last == '"') || (first == '[' && last == ']')) {
+                n = n.substring(1, n.length() - 1);
+            }
+        }
+        return n.toLowerCase(Locale.ROOT);
+    }
+
+    static String tableName(Table table) {
+        return unquote(table.getName());
+    }
+
+    /** Builds the shape of one parsed statement. Not thread-safe; one per analysis. */
+    private static final class ShapeBuilder {
+        private final Statement statement;
+        private final List<Occurrence> occurrences = new ArrayList<>();
+        private final Set<String> cteNames = new HashSet<>();
+        private final List<ColumnAssignment> assignments = new ArrayList<>();
+        private InsertShape insert;
+        private int scopeCount;
+
+        ShapeBuilder(Statement statement) {
+            this.statement = statement;
+        }
+
+        StatementShape build() throws SQLException {
+            StatementKind kind;
+            if (statement instanceof Select select) {
+                kind = StatementKind.SELECT;
+                analyzeSelect(select, null);
+            } else if (statement instanceof Insert ins) {
+                kind = StatementKind.INSERT;
+                analyzeInsert(ins);
+            } else if (statement instanceof Update update) {
+                kind = StatementKind.UPDATE;
+                analyzeUpdate(update);
+            } else if (statement instanceof Delete delete) {
+                kind = StatementKind.DELETE;
+                analyzeDelete(delete);
+            } else if (statement instanceof CreateTable create) {
+                kind = StatementKind.DDL;
+                addBare(create.getTable());
+            } else if (statement instanceof Alter alter) {
+                kind = StatementKind.DDL;
+                addBare(alter.getTable());
+            } else if (statement instanceof Drop drop && isTableOrIndex(drop.getType())) {
+                kind = StatementKind.DDL;
+                if (drop.getNames() != null && !drop.getNames().isEmpty()) {
+                    drop.getNames().forEach(this::addBare);
+                } else if ("INDEX".equalsIgnoreCase(drop.getType())) {
+                    // DROP INDEX i ON t: the parser keeps the table among the parameters.
+                    List<String> params = drop.getParameters();
+                    if (params != null && params.size() >= 2 && "ON".equalsIgnoreCase(params.get(0))) {
+                        addBare(new Table(params.get(1)));
+                    }
+                } else {
+                    addBare(drop.getName());
+                }
+            } else if (statement instanceof CreateIndex createIndex) {
+                kind = StatementKind.DDL;
+                addBare(createIndex.getTable());
+            } else if (statement instanceof Truncate truncate) {
+                kind = StatementKind.DDL;
+                if (truncate.getTables() != null && !truncate.getTables().isEmpty()) {
+                    truncate.getTables().forEach(this::addBare);
+                } else {
+                    addBare(truncate.getTable());
+                }
+            } else if (statement instanceof RenameTableStatement rename) {
+                kind = StatementKind.DDL;
+                for (Map.Entry<Table, Table> pair : rename.getTableNames()) {
+                    addBare(pair.getKey());
+                    addBare(pair.getValue());
+                }
+            } else {
+                kind = StatementKind.OTHER;
+            }
+            if (kind != StatementKind.DDL && kind != StatementKind.OTHER) {
+                addTablesTheScopesMissed();
+            }
+            List<TableOccurrence> tables = occurrences.stream().map(Occurrence::freeze).toList();
+            return new StatementShape(kind, tables, insert, assignments);
+        }
+
+        private static boolean isTableOrIndex(String type) {
+            return "TABLE".equalsIgnoreCase(type) || "INDEX".equalsIgnoreCase(type)
+                    || "TEMPORARY TABLE".equalsIgnoreCase(type);
+        }
+
+        private void addBare(Table table) {
+            if (table != null && table.getName() != null) {
+                occurrences.add(new Occurrence(tableName(table)));
+            }
+        }
+
+        /**
+         * The safety net: if the library finds a table in a construct this analyser does not walk, record it
+         * unconstrained, so that routing refuses to pin a shard rather than miss rows.
+         */
+        private void addTablesTheScopesMissed() {
+            Set<String> seen = new HashSet<>();
+            occurrences.forEach(o -> seen.add(o.table));
+            Set<String> all;
+            try {
+                all = new TablesNamesFinder<Void>().getTables(statement);
+            } catch (RuntimeException unsupported) {
+                // The finder throws for some statement types it does not know; our own walk stands alone then.
+                return;
+            }
+            for (String qualified : all) {
+                int dot = qualified.lastIndexOf('.');
+                String name = unquote(dot >= 0 ? qualified.substring(dot + 1) : qualified);
+                if (!seen.contains(name) && !cteNames.contains(name)) {
+                    occurrences.add(new Occurrence(name));
+                }
+            }
+        }
+
+        // ---------------------------------------------------------------- SELECT
+
+        private void analyzeSelect(Select select, Scope outer) throws SQLException {
+            if (select.getWithItemsList() != null) {
+                for (WithItem<?> with : select.getWithItemsList()) {
+                    if (with.getAliasName() != null) {
+                        cteNames.add(unquote(with.getAliasName()));
+                    }
+                    if (with.getSelect() != null) {
+                        analyzeSelect(with.getSelect(), outer);
+                    }
+                }
+            }
+            if (select instanceof PlainSelect plain) {
+                analyzePlainSelect(plain, outer);
+            } else if (select instanceof SetOperationList union) {
+                for (Select part : union.getSelects()) {
+                    analyzeSelect(part, outer);
+                }
+            } else if (select instanceof ParenthesedSelect parenthesed) {
+                analyzeSelect(parenthesed.getSelect(), outer);
+            } else if (select instanceof Values values) {
+                new Scope(outer).collectSubqueries(values.getExpressions());
+            }
+        }
+
+        private void analyzePlainSelect(PlainSelect select, Scope outer) throws SQLException {
+            Scope scope = new Scope(outer);
+            scope.addFromItem(select.getFromItem());
+            scope.addJoins(select.getJoins());
+            scope.addConjuncts(select.getWhere());
+            scope.solve();
+            if (select.getSelectItems() != null) {
+                for (SelectItem<?> item : select.getSelectItems()) {
+                    scope.collectSubqueries(item.getExpression());
+                }
+            }
+            scope.collectSubqueries(select.getWhere());
+            scope.collectSubqueries(select.getHaving());
+            if (select.getGroupBy() != null) {
+                scope.collectSubqueries(select.getGroupBy().getGroupByExpressionList());
+            }
+            collectOrderBy(scope, select.getOrderByElements());
+            scope.analyzeNested();
+        }
+
+        private static void collectOrderBy(Scope scope, List<OrderByElement> orderBy) {
+            if (orderBy != null) {
+                for (OrderByElement element : orderBy) {
+                    scope.collectSubqueries(element.getExpression());
+                }
+            }
+        }
+
+        // ---------------------------------------------------------------- INSERT / UPDATE / DELETE
+
+        private void analyzeInsert(Insert ins) throws SQLException {
+            String table = tableName(ins.getTable());
+            Occurrence target = new Occurrence(table);
+            occurrences.add(target);
+            List<String> columns = new ArrayList<>();
+            List<List<ValueRef>> rows = new ArrayList<>();
+            boolean fromSelect = false;
+            Scope scope = new Scope(null);
+            if (ins.getColumns() != null) {
+                for (Column column : ins.getColumns()) {
+                    columns.add(unquote(column.getColumnName()));
+                }
+            }
+            if (ins.getSetUpdateSets() != null && !ins.getSetUpdateSets().isEmpty()) {
+                // INSERT ... SET a = 1, b = 2 is one row.
+                List<ValueRef> row = new ArrayList<>();
+                for (UpdateSet set : ins.getSetUpdateSets()) {
+                    for (int i = 0; i < set.getColumns().size(); i++) {
+                        columns.add(unquote(set.getColumn(i).getColumnName()));
+                        Expression value = i < set.getValues().size() ? set.getValue(i) : null;
+                        row.add(valueOf(value));
+                        scope.collectSubqueries(value);
+                    }
+                }
+                rows.add(row);
+            } else if (ins.getSelect() instanceof Values values) {
+                for (Expression rowExpression : values.getExpressions()) {
+                    List<ValueRef> row = new ArrayList<>();
+                    if (rowExpression instanceof ExpressionList<?> list) {
+                        for (Expression value : list) {
+                            row.add(valueOf(value));
+                        }
+                    } else {
+                        row.add(valueOf(rowExpression));
+                    }
+                    scope.collectSubqueries(rowExpression);
+                    rows.add(row);
+                }
+            } else if (ins.getSelect() != null) {
+                fromSelect = true;
+                analyzeSelect(ins.getSelect(), null);
+            }
+            List<String> upsert = new ArrayList<>();
+            if (ins.getDuplicateUpdateSets() != null) {
+                for (UpdateSet set : ins.getDuplicateUpdateSets()) {
+                    for (Column column : set.getColumns()) {
+                        upsert.add(unquote(column.getColumnName()));
+                    }
+                    scope.collectSubqueries(set.getValues());
+                }
+            }
+            scope.analyzeNested();
+            insert = new InsertShape(table, columns, rows, fromSelect, upsert);
+        }
+
+        private void analyzeUpdate(Update update) throws SQLException {
+            Scope scope = new Scope(null);
+            scope.addFromItem(update.getTable());
+            scope.addJoins(update.getStartJoins());
+            scope.addFromItem(update.getFromItem());
+            scope.addJoins(update.getJoins());
+            scope.addConjuncts(update.getWhere());
+            scope.solve();
+            for (UpdateSet set : update.getUpdateSets()) {
+                for (int i = 0; i < set.getColumns().size(); i++) {
+                    Expression value = i < set.getValues().size() ? set.getValue(i) : null;
+                    assignments.add(new ColumnAssignment(scope.tableOf(set.getColumn(i)),
+                            unquote(set.getColumn(i).getColumnName()), valueOf(value)));
+                }
+                scope.collectSubqueries(set.getValues());
+            }
+            scope.collectSubqueries(update.getWhere());
+            collectOrderBy(scope, update.getOrderByElements());
+            scope.analyzeNested();
+        }
+
+        private void analyzeDelete(Delete delete) throws SQLException {
+            Scope scope = new Scope(null);
+            if (delete.getTable() != null) {
+                scope.addFromItem(delete.getTable());
+            }
+            if (delete.getUsingList() != null) {
+                delete.getUsingList().forEach(scope::addFromItem);
+            }
+            scope.addJoins(delete.getJoins());
+            if (delete.getTables() != null) {
+                // DELETE a, b FROM a JOIN b ...: the names before FROM are aliases of the joined tables.
+                for (Table t : delete.getTables()) {
+                    if (!scope.hasAlias(t.getName())) {
+                        scope.addFromItem(t);
+                    }
+                }
+            }
+            scope.addConjuncts(delete.getWhere());
+            scope.solve();
+            scope.collectSubqueries(delete.getWhere());
+            collectOrderBy(scope, delete.getOrderByElements());
+            scope.analyzeNested();
+        }
+
+        // ---------------------------------------------------------------- values
+
+        private static ValueRef valueOf(Expression expression) {
+            if (expression instanceof JdbcParameter parameter && parameter.getIndex() != null) {
+                return new ValueRef.Param(parameter.getIndex() - 1);
+            }
+            if (expression instanceof LongValue value) {
+                return new ValueRef.Constant(value.getStringValue().length() < 19
+                        ? (Object) value.getValue() : value.getBigIntegerValue());
+            }
+            if (expression instanceof StringValue value) {
+                return new ValueRef.Constant(value.getValue());
+            }
+            if (expression instanceof DoubleValue value) {
+                return new ValueRef.Constant(new BigDecimal(value.toString()));
+            }
+            if (expression instanceof SignedExpression signed && signed.getSign() == '-'
+                    && valueOf(signed.getExpression()) instanceof ValueRef.Constant constant) {
+                if (constant.value() instanceof Long l) {
+                    return new ValueRef.Constant(-l);
+                }
+                if (constant.value() instanceof java.math.BigInteger b) {
+                    return new ValueRef.Constant(b.negate());
+                }
+                if (constant.value() instanceof BigDecimal d) {
+                    return new ValueRef.Constant(d.negate());
+                }
+            }
+            if (expression instanceof Parenthesis parenthesis) {
+                return valueOf(parenthesis.getExpression());
+            }
+            return null;
+        }
+
+        // ---------------------------------------------------------------- scopes
+
+        /** One appearance of a table, collecting its constraints. */
+        private static final class Occurrence {
+            final String table;
+            final Map<String, List<List<ValueRef>>> constraints = new LinkedHashMap<>();
+
+            Occurrence(String table) {
+                this.table = table;
+            }
+
+            TableOccurrence freeze() {
+                return new TableOccurrence(table, constraints);
+            }
+        }
+
+        /** A table appearing in a scope's FROM, under its alias (or its own name). */
+        private record Ref(Occurrence occurrence, String alias) {
+        }
+
+        /**
+         * One query block. Columns are union-find nodes keyed "refIndex.column"; value lists attach to classes.
+         */
+        private final class Scope {
+            private final Scope outer;
+            private final String id = (scopeCount++) + ":";
+            private final List<Ref> refs = new ArrayList<>();
+            private final List<Expression[]> equalities = new ArrayList<>();
+            private final List<Object[]> restrictions = new ArrayList<>();
+            private final List<Select> nested = new ArrayList<>();
+            private final Map<Ref, Map<String, List<List<ValueRef>>>> solved = new HashMap<>();
+
+            Scope(Scope outer) {
+                this.outer = outer;
+            }
+
+            boolean hasAlias(String name) {
+                String n = unquote(name);
+                return refs.stream().anyMatch(r -> r.alias.equals(n));
+            }
+
+            void addFromItem(FromItem item) {
+                if (item == null) {
+                    return;
+                }
+                if (item instanceof Table table) {
+                    if (cteNames.contains(tableName(table))) {
+                        return;
+                    }
+                    Occurrence occurrence = new Occurrence(tableName(table));
+                    occurrences.add(occurrence);
+                    String alias = table.getAlias() != null ? unquote(table.getAlias().getName()) : occurrence.table;
+                    refs.add(new Ref(occurrence, alias));
+                } else if (item instanceof ParenthesedFromItem parenthesed) {
+                    addFromItem(parenthesed.getFromItem());
+                    addJoins(parenthesed.getJoins());
+                } else if (item instanceof ParenthesedSelect derived) {
+                    nested.add(derived);
+                }
+                // Table functions, VALUES lists and such: their tables, if any, are caught by the safety net.
+            }
+
+            void addJoins(List<Join> joins) {
+                if (joins == null) {
+                    return;
+                }
+                for (Join join : joins) {
+                    addFromItem(join.getRightItem());
+                    boolean outerJoin = join.isLeft() || join.isRight() || join.isFull() || join.isOuter();
+                    Collection<Expression> on = join.getOnExpressions();
+                    if (on != null) {
+                        for (Expression condition : on) {
+                            if (outerJoin) {
+                                // An outer join's ON does not filter the preserved side, so a value there must
+                                // not pin it; column-to-column equalities still tie the key classes together.
+                                addConjuncts(condition, true);
+                            } else {
+                                addConjuncts(condition, false);
+                            }
+                            collectSubqueries(condition);
+                        }
+                    }
+                    if (join.getUsingColumns() != null && !outerJoin) {
+                        // JOIN ... USING (c): c of the new table equals c of the tables before it.
+                        Ref right = refs.get(refs.size() - 1);
+                        for (Column column : join.getUsingColumns()) {
+                            for (int i = 0; i < refs.size() - 1; i++) {
+                                Column leftColumn = new Column(new Table(refs.get(i).alias), column.getColumnName());
+                                Column rightColumn = new Column(new Table(right.alias), column.getColumnName());
+                                equalities.add(new Expression[] {leftColumn, rightColumn});
+                            }
+                        }
+                    }
+                }
+            }
+
+            void addConjuncts(Expression where) {
+                addConjuncts(where, false);
+            }
+
+            private void addConjuncts(Expression condition, boolean columnsOnly) {
+                if (condition == null) {
+                    return;
+                }
+                if (condition instanceof AndExpression and) {
+                    addConjuncts(and.getLeftExpression(), columnsOnly);
+                    addConjuncts(and.getRightExpression(), columnsOnly);
+                } else if (condition instanceof Parenthesis parenthesis) {
+                    addConjuncts(parenthesis.getExpression(), columnsOnly);
+                } else if (condition instanceof ParenthesedExpressionList<?> list && list.size() == 1) {
+                    addConjuncts(list.get(0), columnsOnly);
+                } else if (condition instanceof EqualsTo equals) {
+                    Expression left = equals.getLeftExpression();
+                    Expression right = equals.getRightExpression();
+                    if (left instanceof Column && right instanceof Column) {
+                        equalities.add(new Expression[] {left, right});
+                    } else if (!columnsOnly && left instanceof Column column && valueOf(right) != null) {
+                        restrictions.add(new Object[] {column, List.of(valueOf(right))});
+                    } else if (!columnsOnly && right instanceof Column column && valueOf(left) != null) {
+                        restrictions.add(new Object[] {column, List.of(valueOf(left))});
+                    }
+                } else if (!columnsOnly && condition instanceof InExpression in && !in.isNot()
+                        && in.getLeftExpression() instanceof Column column
+                        && in.getRightExpression() instanceof ExpressionList<?> list) {
+                    List<ValueRef> values = new ArrayList<>();
+                    for (Expression item : list) {
+                        ValueRef value = valueOf(item);
+                        if (value == null) {
+                            return;
+                        }
+                        values.add(value);
+                    }
+                    restrictions.add(new Object[] {column, List.copyOf(values)});
+                }
+            }
+
+            /** Resolves a column to the refs it may belong to: in this scope, or an outer one when qualified. */
+            private List<String> nodesOf(Column column) {
+                String name = unquote(column.getColumnName());
+                Table qualifier = column.getTable();
+                if (qualifier != null && qualifier.getName() != null) {
+                    String q = unquote(qualifier.getName());
+                    for (Scope s = this; s != null; s = s.outer) {
+                        for (int i = 0; i < s.refs.size(); i++) {
+                            if (s.refs.get(i).alias.equals(q)) {
+                                return List.of(s.key(i, name));
+                            }
+                        }
+                    }
+                    return List.of();
+                }
+                // Unqualified: MySQL resolves it to the one table of this scope that has it (else the statement
+                // is ambiguous and fails there). Attributing it to each table here is therefore safe for the
+                // table that really has it, and inert for those that do not.
+                List<String> nodes = new ArrayList<>();
+                for (int i = 0; i < refs.size(); i++) {
+                    nodes.add(key(i, name));
+                }
+                return nodes;
+            }
+
+            private String key(int refIndex, String column) {
+                return id + refIndex + "." + column;
+            }
+
+            /** Union-find over column nodes; outer scopes' solved classes seed their nodes, never the reverse. */
+            void solve() {
+                Map<String, String> parent = new HashMap<>();
+                Map<String, List<List<ValueRef>>> values = new HashMap<>();
+                for (Expression[] pair : equalities) {
+                    for (String a : nodesOf((Column) pair[0])) {
+                        for (String b : nodesOf((Column) pair[1])) {
+                            union(parent, a, b);
+                        }
+                    }
+                }
+                for (Object[] restriction : restrictions) {
+                    @SuppressWarnings("unchecked")
+                    List<ValueRef> list = (List<ValueRef>) restriction[1];
+                    for (String node : nodesOf((Column) restriction[0])) {
+                        values.computeIfAbsent(find(parent, node), k -> new ArrayList<>()).add(list);
+                    }
+                }
+                // Seed with what enclosing scopes already know of their own columns.
+                for (String node : new ArrayList<>(parent.keySet())) {
+                    List<List<ValueRef>> inherited = inheritedValues(node);
+                    if (!inherited.isEmpty()) {
+                        values.computeIfAbsent(find(parent, node), k -> new ArrayList<>()).addAll(inherited);
+                    }
+                }
+                Set<String> nodes = new HashSet<>(parent.keySet());
+                for (Object[] restriction : restrictions) {
+                    nodes.addAll(nodesOf((Column) restriction[0]));
+                }
+                for (String node : nodes) {
+                    List<List<ValueRef>> classValues = values.get(find(parent, node));
+                    if (classValues == null) {
+                        continue;
+                    }
+                    Ref ref = refOfLocal(node);
+                    if (ref != null) {
+                        String column = node.substring(node.indexOf('.') + 1);
+                        solved.computeIfAbsent(ref, r -> new HashMap<>()).put(column, classValues);
+                        ref.occurrence.constraints.put(column, List.copyOf(classValues));
+                    }
+                }
+            }
+
+            private List<List<ValueRef>> inheritedValues(String node) {
+                for (Scope s = outer; s != null; s = s.outer) {
+                    String prefix = s.id;
+                    if (node.startsWith(prefix)) {
+                        int dot = node.indexOf('.');
+                        Ref ref = s.refs.get(Integer.parseInt(node.substring(prefix.length(), dot)));
+                        Map<String, List<List<ValueRef>>> columns = s.solved.get(ref);
+                        List<List<ValueRef>> known = columns == null ? null : columns.get(node.substring(dot + 1));
+                        return known == null ? List.of() : known;
+                    }
+                }
+                return List.of();
+            }
+
+            private Ref refOfLocal(String node) {
+                String prefix = id;
+                if (!node.startsWith(prefix)) {
+                    return null;
+                }
+                return refs.get(Integer.parseInt(node.substring(prefix.length(), node.indexOf('.'))));
+            }
+
+            private String find(Map<String, String> parent, String node) {
+                String root = node;
+                while (parent.containsKey(root) && !parent.get(root).equals(root)) {
+                    root = parent.get(root);
+                }
+                parent.putIfAbsent(node, node);
+                parent.putIfAbsent(root, root);
+                return root;
+            }
+
+            private void union(Map<String, String> parent, String a, String b) {
+                String ra = find(parent, a);
+                String rb = find(parent, b);
+                if (!ra.equals(rb)) {
+                    parent.put(ra, rb);
+                }
+            }
+
+            /** The table a qualified column names, or null. */
+            String tableOf(Column column) {
+                Table qualifier = column.getTable();
+                if (qualifier != null && qualifier.getName() != null) {
+                    String q = unquote(qualifier.getName());
+                    for (Ref ref : refs) {
+                        if (ref.alias.equals(q)) {
+                            return ref.occurrence.table;
+                        }
+                    }
+                }
+                return null;
+            }
+
+            void collectSubqueries(Expression expression) {
+                if (expression == null) {
+                    return;
+                }
+                // The adapter reaches subqueries through either overload depending on where they sit (EXISTS
+                // takes the Select one), so both stop the descent and hand the query to its own scope.
+                expression.accept(new ExpressionVisitorAdapter<Void>() {
+                    @Override
+                    public <S> Void visit(ParenthesedSelect select, S context) {
+                        nested.add(select);
+                        return null;
+                    }
+
+                    @Override
+                    public <S> Void visit(Select select, S context) {
+                        nested.add(select);
+                        return null;
+                    }
+                }, null);
+            }
+
+            void analyzeNested() throws SQLException {
+                for (Select select : nested) {
+                    analyzeSelect(select, this);
+                }
+            }
+        }
+    }
+}

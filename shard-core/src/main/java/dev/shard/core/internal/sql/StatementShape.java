@@ -1,0 +1,21 @@
+package dev.shard.core.internal.sql;
+
+import java.util.List;
+
+/**
+ * What the parser learnt of one statement, independent of any sharding configuration, so that it can be cached
+ * by text and planned against whichever rules apply.
+ *
+ * @param kind           what the statement does
+ * @param tables         every table it touches, once per appearance (subqueries included)
+ * @param insert         the INSERT details, or null for other kinds
+ * @param assignments    for UPDATE: the columns it assigns
+ */
+public record StatementShape(StatementKind kind, List<TableOccurrence> tables, InsertShape insert,
+                             List<ColumnAssignment> assignments) {
+
+    public StatementShape {
+        tables = List.copyOf(tables);
+        assignments = List.copyOf(assignments);
+    }
+}
