@@ -1,0 +1,136 @@
+package dev.shard.core.internal.route;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.shard.core.internal.sql.NormalizedSql;
+import dev.shard.core.internal.sql.ParamSource;
+import dev.shard.core.internal.sql.SqlAnalyzer;
+import dev.shard.core.internal.sql.SqlNormalizer;
+import dev.shard.core.internal.sql.StatementKind;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Normalise, then plan through a bounded cache keyed by the normalised text: a statement that differs from an
+ * earlier one only in its literals costs one lexer pass and a cache hit.
+ */
+public final class SqlRouter {
+
+    private final SqlAnalyzer analyzer;
+    private final StatementPlanner planner;
+    private final Cache<String, StatementPlan> plans;
+
+    public SqlRouter(ShardingRules rules, SqlAnalyzer analyzer, int cacheSize) {
+        this.analyzer = analyzer;
+        this.planner = new StatementPlanner(rules);
+        this.plans = Caffeine.newBuilder().maximumSize(cacheSize).build();
+    }
+
+    public RoutedStatement prepare(String sql) throws SQLException {
+        if (sql == null || sql.isBlank()) {
+            throw new SQLException("SQL statement is empty", "42000");
+        }
+        NormalizedSql normalized = SqlNormalizer.normalize(sql);
+        StatementPlan plan = plans.getIfPresent(normalized.template());
+        if (plan == null) {
+            plan = planUncached(sql, normalized);
+            if (plan == null) {
+                // The template did not parse (a literal the normaliser should have kept); the original text
+                // always carries its own literals, so plan that and bind nothing lifted.
+                normalized = unnormalized(sql, normalized);
+                plan = plans.getIfPresent(sql);
+                if (plan == null) {
+                    plan = plan(sql, sql);
+                    plans.put(sql, plan);
+                }
+            } else {
+                plans.put(normalized.template(), plan);
+            }
+        }
+        return new RoutedStatement(sql, normalized, plan);
+    }
+
+    /** Null when a normalised template fails to parse, so that the caller retries with the original text. */
+    private StatementPlan planUncached(String sql, NormalizedSql normalized) throws SQLException {
+        if (!normalized.normalized() || normalized.template().equals(sql)) {
+            return plan(normalized.template(), sql);
+        }
+        try {
+            return planner.plan(analyzer.analyze(normalized.template()));
+        } catch (java.sql.SQLSyntaxErrorException e) {
+            return null;
+        }
+    }
+
+    private StatementPlan plan(String text, String original) throws SQLException {
+        try {
+            return planner.plan(analyzer.analyze(text));
+        } catch (java.sql.SQLSyntaxErrorException e) {
+            if (!isDml(original) && !isDdl(original)) {
+                // SET NAMES, SHOW ..., LOCK TABLES and other session statements the parser may not know: they
+                // touch no sharded data, so they run where unruled statements run.
+                return planner.plan(new dev.shard.core.internal.sql.StatementShape(
+                        StatementKind.OTHER, List.of(), null, List.of()));
+            }
+            throw e;
+        }
+    }
+
+    private static NormalizedSql unnormalized(String sql, NormalizedSql normalized) {
+        List<ParamSource> userOnly = normalized.params().stream()
+                .filter(p -> p instanceof ParamSource.UserParameter).toList();
+        return new NormalizedSql(sql, userOnly, normalized.maxParenDepth(), false);
+    }
+
+    private static boolean isDml(String sql) {
+        String word = firstWord(sql);
+        return switch (word) {
+            case "select", "insert", "replace", "update", "delete", "with", "values", "table", "(" -> true;
+            default -> false;
+        };
+    }
+
+    private static boolean isDdl(String sql) {
+        String word = firstWord(sql);
+        return switch (word) {
+            case "create", "alter", "drop", "truncate", "rename" -> true;
+            default -> false;
+        };
+    }
+
+    /** First keyword, skipping whitespace and comments; good enough to classify unparseable text. */
+    static String firstWord(String sql) {
+        int i = 0;
+        int n = sql.length();
+        while (i < n) {
+            char c = sql.charAt(i);
+            if (Character.isWhitespace(c)) {
+                i++;
+            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-' || c == '#') {
+                while (i < n && sql.charAt(i) != '\n') {
+                    i++;
+                }
+            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+                int end = sql.indexOf("*/", i + 2);
+                i = end < 0 ? n : end + 2;
+            } else {
+                break;
+            }
+        }
+        if (i < n && sql.charAt(i) == '(') {
+            return "(";
+        }
+        int start = i;
+        while (i < n && Character.isLetter(sql.charAt(i))) {
+            i++;
+        }
+        return sql.substring(start, i).toLowerCase(Locale.ROOT);
+    }
+
+    /** Number of cached plans; for tests and metrics. */
+    public long cachedPlans() {
+        plans.cleanUp();
+        return plans.estimatedSize();
+    }
+}

@@ -1,0 +1,128 @@
+package dev.shard.jdbc;
+
+import dev.shard.core.config.ShardConfig;
+import dev.shard.jdbc.internal.LogicalConnection;
+import dev.shard.jdbc.internal.ShardRuntime;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.List;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * A {@link DataSource} that spreads tables over several databases. Each connection it hands out routes every
+ * statement to the shard that holds the rows, by the sharding column's value.
+ *
+ * <pre>{@code
+ * try (ShardingDataSource ds = new ShardingDataSource(ShardConfig.fromYaml(Path.of("shard.yaml")))) {
+ *     try (Connection c = ds.getConnection()) { ... }
+ * }
+ * }</pre>
+ *
+ * <p>One pool (HikariCP) is started per data source when this object is built; {@link #close()} closes them.
+ */
+public final class ShardingDataSource implements DataSource, AutoCloseable {
+
+    private final ShardRuntime runtime;
+    private PrintWriter logWriter;
+    private int loginTimeout;
+
+    /**
+     * Starts the pools.
+     *
+     * @throws dev.shard.core.config.ShardConfigException if a pool setting is invalid or a pool cannot start
+     */
+    public ShardingDataSource(ShardConfig config) {
+        this.runtime = ShardRuntime.start(config);
+    }
+
+    /** Reads a shard.yaml and starts the pools. */
+    public static ShardingDataSource fromYaml(Path file) {
+        return new ShardingDataSource(ShardConfig.fromYaml(file));
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        if (runtime.isClosed()) {
+            throw new SQLException("ShardingDataSource is closed", "08003");
+        }
+        return new LogicalConnection(runtime);
+    }
+
+    /** Credentials are per data source, in the configuration; a single user and password cannot apply to all. */
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        throw new SQLFeatureNotSupportedException("getConnection(username, password) is not supported by Shard: "
+                + "each data source has its own credentials in the configuration; call getConnection()", "0A000");
+    }
+
+    public ShardConfig config() {
+        return runtime.config();
+    }
+
+    /** Names of the data sources, in shard-index order. */
+    public List<String> shardNames() {
+        return runtime.shardNames();
+    }
+
+    /** The runtime behind this data source; internal API for the driver, tests and tools. */
+    public ShardRuntime runtime() {
+        return runtime;
+    }
+
+    @Override
+    public void close() {
+        runtime.close();
+    }
+
+    public boolean isClosed() {
+        return runtime.isClosed();
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+        return logWriter;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {
+        this.logWriter = out;
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) {
+        this.loginTimeout = seconds;
+    }
+
+    @Override
+    public int getLoginTimeout() {
+        return loginTimeout;
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        throw new SQLFeatureNotSupportedException("getParentLogger is not supported by Shard: it logs through "
+                + "SLF4J (via HikariCP)", "0A000");
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> type) throws SQLException {
+        if (type.isInstance(this)) {
+            return type.cast(this);
+        }
+        throw new SQLException("ShardingDataSource does not wrap " + type.getName(), "HY000");
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> type) {
+        return type.isInstance(this);
+    }
+
+    @Override
+    public String toString() {
+        return "ShardingDataSource" + runtime.shardNames();
+    }
+}

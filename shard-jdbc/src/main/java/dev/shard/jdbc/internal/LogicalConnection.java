@@ -1,0 +1,639 @@
+package dev.shard.jdbc.internal;
+
+import java.sql.Array;
+import java.sql.Blob;
+import java.sql.CallableStatement;
+import java.sql.Clob;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.NClob;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLClientInfoException;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.SQLXML;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.sql.Struct;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Executor;
+
+/**
+ * What the application holds as its Connection: at most one physical connection per shard, each borrowed from
+ * that shard's pool the first time a statement routes there, and given back on close.
+ *
+ * <p>Settings the application makes (auto-commit, read-only, isolation, holdability, network timeout) are kept
+ * here and applied to every physical connection, including those opened later, so that a transaction behaves
+ * the same whichever shards it happens to touch.
+ */
+public final class LogicalConnection extends JdbcWrapper implements Connection {
+
+    private final ShardRuntime runtime;
+    private final Connection[] physical;
+    /** For each shard, how many savepoints existed when its physical connection was opened. */
+    private final int[] openedAtSavepointDepth;
+    private final List<LogicalSavepoint> savepoints = new ArrayList<>();
+    private final List<ShardStatement> statements = new ArrayList<>();
+    private boolean autoCommit = true;
+    private boolean readOnly;
+    private int isolation = -1;
+    private int holdability = -1;
+    private int networkTimeoutMillis = -1;
+    private Executor networkTimeoutExecutor;
+    private final Properties clientInfo = new Properties();
+    private boolean closed;
+    private int savepointCounter;
+
+    public LogicalConnection(ShardRuntime runtime) {
+        this.runtime = runtime;
+        this.physical = new Connection[runtime.shardCount()];
+        this.openedAtSavepointDepth = new int[runtime.shardCount()];
+    }
+
+    ShardRuntime runtime() {
+        return runtime;
+    }
+
+    /** The physical connection to a shard, borrowed and configured on first use. */
+    Connection physical(int shard) throws SQLException {
+        checkOpen();
+        Connection connection = physical[shard];
+        if (connection == null) {
+            connection = runtime.borrow(shard);
+            try {
+                applySettings(connection);
+            } catch (SQLException e) {
+                connection.close();
+                throw e;
+            }
+            physical[shard] = connection;
+            openedAtSavepointDepth[shard] = savepoints.size();
+        }
+        return connection;
+    }
+
+    /** A shard this connection already holds, else the default one: any shard serves broadcast reads. */
+    int preferredShardForAnyOne() {
+        int preferred = runtime.defaultShard();
+        if (physical[preferred] != null) {
+            return preferred;
+        }
+        for (int i = 0; i < physical.length; i++) {
+            if (physical[i] != null) {
+                return i;
+            }
+        }
+        return preferred;
+    }
+
+    private void applySettings(Connection connection) throws SQLException {
+        if (connection.getAutoCommit() != autoCommit) {
+            connection.setAutoCommit(autoCommit);
+        }
+        if (readOnly) {
+            connection.setReadOnly(true);
+        }
+        if (isolation >= 0) {
+            connection.setTransactionIsolation(isolation);
+        }
+        if (holdability >= 0) {
+            connection.setHoldability(holdability);
+        }
+        if (networkTimeoutMillis >= 0) {
+            connection.setNetworkTimeout(networkTimeoutExecutor, networkTimeoutMillis);
+        }
+    }
+
+    /** Runs an action on every open physical connection; all are attempted, the first error carries the rest. */
+    private void forEachOpen(String what, PhysicalAction action) throws SQLException {
+        SQLException failure = null;
+        List<String> failed = new ArrayList<>();
+        for (int i = 0; i < physical.length; i++) {
+            if (physical[i] != null) {
+                try {
+                    action.apply(i, physical[i]);
+                } catch (SQLException e) {
+                    failed.add(runtime.shardName(i));
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                }
+            }
+        }
+        if (failure != null) {
+            throw new SQLException(what + " failed on shard(s) " + failed + ": " + failure.getMessage(),
+                    failure.getSQLState(), failure.getErrorCode(), failure);
+        }
+    }
+
+    @FunctionalInterface
+    private interface PhysicalAction {
+        void apply(int shard, Connection connection) throws SQLException;
+    }
+
+    void checkOpen() throws SQLException {
+        if (closed) {
+            throw new SQLException("Connection is closed", "08003");
+        }
+    }
+
+    void forget(ShardStatement statement) {
+        statements.remove(statement);
+    }
+
+    @Override
+    Object unwrapTarget() throws SQLException {
+        return physical(runtime.defaultShard());
+    }
+
+    // ------------------------------------------------------------------ statements
+
+    @Override
+    public Statement createStatement() throws SQLException {
+        return createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+    }
+
+    @Override
+    public Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
+        return createStatement(resultSetType, resultSetConcurrency, -1);
+    }
+
+    @Override
+    public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability)
+            throws SQLException {
+        checkOpen();
+        ShardStatement statement = new ShardStatement(this,
+                new StatementOptions(resultSetType, resultSetConcurrency, resultSetHoldability));
+        statements.add(statement);
+        return statement;
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql) throws SQLException {
+        return prepare(sql, StatementOptions.DEFAULT, GeneratedKeys.NONE);
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency)
+            throws SQLException {
+        return prepare(sql, new StatementOptions(resultSetType, resultSetConcurrency, -1), GeneratedKeys.NONE);
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency,
+                                              int resultSetHoldability) throws SQLException {
+        return prepare(sql, new StatementOptions(resultSetType, resultSetConcurrency, resultSetHoldability),
+                GeneratedKeys.NONE);
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
+        return prepare(sql, StatementOptions.DEFAULT, GeneratedKeys.of(autoGeneratedKeys));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
+        return prepare(sql, StatementOptions.DEFAULT, GeneratedKeys.of(columnIndexes));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
+        return prepare(sql, StatementOptions.DEFAULT, GeneratedKeys.of(columnNames));
+    }
+
+    private PreparedStatement prepare(String sql, StatementOptions options, GeneratedKeys keys)
+            throws SQLException {
+        checkOpen();
+        ShardPreparedStatement statement = new ShardPreparedStatement(this, options, sql, keys);
+        statements.add(statement);
+        return statement;
+    }
+
+    @Override
+    public CallableStatement prepareCall(String sql) throws SQLException {
+        throw unsupported("prepareCall", "stored procedures cannot be routed by shard key");
+    }
+
+    @Override
+    public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency)
+            throws SQLException {
+        throw unsupported("prepareCall", "stored procedures cannot be routed by shard key");
+    }
+
+    @Override
+    public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency,
+                                         int resultSetHoldability) throws SQLException {
+        throw unsupported("prepareCall", "stored procedures cannot be routed by shard key");
+    }
+
+    @Override
+    public String nativeSQL(String sql) throws SQLException {
+        checkOpen();
+        return sql;
+    }
+
+    // ------------------------------------------------------------------ transactions
+
+    @Override
+    public void setAutoCommit(boolean autoCommit) throws SQLException {
+        checkOpen();
+        if (this.autoCommit == autoCommit) {
+            return;
+        }
+        // Switching auto-commit on commits the open transaction on each physical connection (JDBC 4.3 §10.1.1).
+        forEachOpen("setAutoCommit", (shard, c) -> c.setAutoCommit(autoCommit));
+        this.autoCommit = autoCommit;
+        if (autoCommit) {
+            savepoints.clear();
+        }
+    }
+
+    @Override
+    public boolean getAutoCommit() throws SQLException {
+        checkOpen();
+        return autoCommit;
+    }
+
+    @Override
+    public void commit() throws SQLException {
+        checkOpen();
+        if (autoCommit) {
+            throw new SQLException("commit() called while auto-commit is on", "25000");
+        }
+        savepoints.clear();
+        forEachOpen("commit", (shard, c) -> c.commit());
+    }
+
+    @Override
+    public void rollback() throws SQLException {
+        checkOpen();
+        if (autoCommit) {
+            throw new SQLException("rollback() called while auto-commit is on", "25000");
+        }
+        savepoints.clear();
+        forEachOpen("rollback", (shard, c) -> c.rollback());
+    }
+
+    @Override
+    public Savepoint setSavepoint() throws SQLException {
+        return setSavepoint(null);
+    }
+
+    @Override
+    public Savepoint setSavepoint(String name) throws SQLException {
+        checkOpen();
+        if (autoCommit) {
+            throw new SQLException("Cannot set a savepoint while auto-commit is on", "25000");
+        }
+        int id = ++savepointCounter;
+        Savepoint[] perShard = new Savepoint[physical.length];
+        for (int i = 0; i < physical.length; i++) {
+            if (physical[i] != null) {
+                perShard[i] = name == null ? physical[i].setSavepoint() : physical[i].setSavepoint(name);
+            }
+        }
+        LogicalSavepoint savepoint = new LogicalSavepoint(id, name, perShard, savepoints.size());
+        savepoints.add(savepoint);
+        return savepoint;
+    }
+
+    @Override
+    public void rollback(Savepoint savepoint) throws SQLException {
+        checkOpen();
+        LogicalSavepoint target = own(savepoint);
+        // Connections opened after the savepoint hold only work done after it: roll all of it back.
+        forEachOpen("rollback to savepoint", (shard, c) -> {
+            if (target.perShard[shard] != null) {
+                c.rollback(target.perShard[shard]);
+            } else if (openedAtSavepointDepth[shard] > target.depth) {
+                c.rollback();
+            }
+        });
+        savepoints.subList(target.depth + 1, savepoints.size()).clear();
+    }
+
+    @Override
+    public void releaseSavepoint(Savepoint savepoint) throws SQLException {
+        checkOpen();
+        LogicalSavepoint target = own(savepoint);
+        forEachOpen("release savepoint", (shard, c) -> {
+            if (target.perShard[shard] != null) {
+                c.releaseSavepoint(target.perShard[shard]);
+            }
+        });
+        savepoints.subList(target.depth, savepoints.size()).clear();
+    }
+
+    private LogicalSavepoint own(Savepoint savepoint) throws SQLException {
+        if (savepoint instanceof LogicalSavepoint logical && savepoints.contains(logical)) {
+            return logical;
+        }
+        throw new SQLException("Savepoint " + savepoint + " does not belong to this transaction", "3B001");
+    }
+
+    private static final class LogicalSavepoint implements Savepoint {
+        private final int id;
+        private final String name;
+        private final Savepoint[] perShard;
+        private final int depth;
+
+        LogicalSavepoint(int id, String name, Savepoint[] perShard, int depth) {
+            this.id = id;
+            this.name = name;
+            this.perShard = perShard;
+            this.depth = depth;
+        }
+
+        @Override
+        public int getSavepointId() throws SQLException {
+            if (name != null) {
+                throw new SQLException("Savepoint is named; use getSavepointName()", "HY000");
+            }
+            return id;
+        }
+
+        @Override
+        public String getSavepointName() throws SQLException {
+            if (name == null) {
+                throw new SQLException("Savepoint is not named; use getSavepointId()", "HY000");
+            }
+            return name;
+        }
+
+        @Override
+        public String toString() {
+            return name == null ? "savepoint " + id : "savepoint " + name;
+        }
+    }
+
+    @Override
+    public void setTransactionIsolation(int level) throws SQLException {
+        checkOpen();
+        forEachOpen("setTransactionIsolation", (shard, c) -> c.setTransactionIsolation(level));
+        isolation = level;
+    }
+
+    @Override
+    public int getTransactionIsolation() throws SQLException {
+        checkOpen();
+        return isolation >= 0 ? isolation : physical(runtime.defaultShard()).getTransactionIsolation();
+    }
+
+    @Override
+    public void setReadOnly(boolean readOnly) throws SQLException {
+        checkOpen();
+        forEachOpen("setReadOnly", (shard, c) -> c.setReadOnly(readOnly));
+        this.readOnly = readOnly;
+    }
+
+    @Override
+    public boolean isReadOnly() throws SQLException {
+        checkOpen();
+        return readOnly;
+    }
+
+    @Override
+    public void setHoldability(int holdability) throws SQLException {
+        checkOpen();
+        forEachOpen("setHoldability", (shard, c) -> c.setHoldability(holdability));
+        this.holdability = holdability;
+    }
+
+    @Override
+    public int getHoldability() throws SQLException {
+        checkOpen();
+        return holdability >= 0 ? holdability : physical(runtime.defaultShard()).getHoldability();
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    @Override
+    public void close() throws SQLException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        SQLException failure = null;
+        for (ShardStatement statement : new ArrayList<>(statements)) {
+            try {
+                statement.close();
+            } catch (SQLException e) {
+                failure = chain(failure, e);
+            }
+        }
+        statements.clear();
+        // Every physical connection goes back to its pool, whatever happens to the others; HikariCP rolls back
+        // uncommitted work and resets the settings we changed.
+        for (int i = 0; i < physical.length; i++) {
+            if (physical[i] != null) {
+                try {
+                    physical[i].close();
+                } catch (SQLException e) {
+                    failure = chain(failure, e);
+                } finally {
+                    physical[i] = null;
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static SQLException chain(SQLException first, SQLException next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public boolean isValid(int timeout) throws SQLException {
+        if (timeout < 0) {
+            throw new SQLException("timeout must not be negative", "HY000");
+        }
+        if (closed) {
+            return false;
+        }
+        boolean any = false;
+        for (Connection c : physical) {
+            if (c != null) {
+                any = true;
+                if (!c.isValid(timeout)) {
+                    return false;
+                }
+            }
+        }
+        return any || physical(runtime.defaultShard()).isValid(timeout);
+    }
+
+    @Override
+    public void abort(Executor executor) throws SQLException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (int i = 0; i < physical.length; i++) {
+            if (physical[i] != null) {
+                physical[i].abort(executor);
+                physical[i] = null;
+            }
+        }
+    }
+
+    @Override
+    public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
+        checkOpen();
+        forEachOpen("setNetworkTimeout", (shard, c) -> c.setNetworkTimeout(executor, milliseconds));
+        networkTimeoutExecutor = executor;
+        networkTimeoutMillis = milliseconds;
+    }
+
+    @Override
+    public int getNetworkTimeout() throws SQLException {
+        checkOpen();
+        return Math.max(networkTimeoutMillis, 0);
+    }
+
+    // ------------------------------------------------------------------ metadata and the rest
+
+    /** Answered by the default data source: ORMs read it at start-up, and every shard runs the same server. */
+    @Override
+    public DatabaseMetaData getMetaData() throws SQLException {
+        return physical(runtime.defaultShard()).getMetaData();
+    }
+
+    @Override
+    public SQLWarning getWarnings() throws SQLException {
+        checkOpen();
+        SQLWarning head = null;
+        for (Connection c : physical) {
+            if (c != null) {
+                SQLWarning warning = c.getWarnings();
+                if (warning != null) {
+                    if (head == null) {
+                        head = warning;
+                    } else {
+                        head.setNextWarning(warning);
+                    }
+                }
+            }
+        }
+        return head;
+    }
+
+    @Override
+    public void clearWarnings() throws SQLException {
+        checkOpen();
+        forEachOpen("clearWarnings", (shard, c) -> c.clearWarnings());
+    }
+
+    @Override
+    public void setCatalog(String catalog) throws SQLException {
+        checkOpen();
+        throw unsupported("setCatalog", "each shard is its own database; name it in the data source's jdbcUrl");
+    }
+
+    @Override
+    public String getCatalog() throws SQLException {
+        return physical(runtime.defaultShard()).getCatalog();
+    }
+
+    @Override
+    public void setSchema(String schema) throws SQLException {
+        checkOpen();
+        throw unsupported("setSchema", "each shard is its own database; name it in the data source's jdbcUrl");
+    }
+
+    @Override
+    public String getSchema() throws SQLException {
+        return physical(runtime.defaultShard()).getSchema();
+    }
+
+    @Override
+    public Map<String, Class<?>> getTypeMap() throws SQLException {
+        return physical(runtime.defaultShard()).getTypeMap();
+    }
+
+    @Override
+    public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
+        checkOpen();
+        throw unsupported("setTypeMap", "custom type maps are not carried across shards");
+    }
+
+    @Override
+    public Clob createClob() throws SQLException {
+        return physical(runtime.defaultShard()).createClob();
+    }
+
+    @Override
+    public Blob createBlob() throws SQLException {
+        return physical(runtime.defaultShard()).createBlob();
+    }
+
+    @Override
+    public NClob createNClob() throws SQLException {
+        return physical(runtime.defaultShard()).createNClob();
+    }
+
+    @Override
+    public SQLXML createSQLXML() throws SQLException {
+        return physical(runtime.defaultShard()).createSQLXML();
+    }
+
+    @Override
+    public Array createArrayOf(String typeName, Object[] elements) throws SQLException {
+        return physical(runtime.defaultShard()).createArrayOf(typeName, elements);
+    }
+
+    @Override
+    public Struct createStruct(String typeName, Object[] attributes) throws SQLException {
+        return physical(runtime.defaultShard()).createStruct(typeName, attributes);
+    }
+
+    @Override
+    public void setClientInfo(String name, String value) throws SQLClientInfoException {
+        if (value == null) {
+            clientInfo.remove(name);
+        } else {
+            clientInfo.setProperty(name, value);
+        }
+    }
+
+    @Override
+    public void setClientInfo(Properties properties) throws SQLClientInfoException {
+        clientInfo.clear();
+        clientInfo.putAll(properties);
+    }
+
+    @Override
+    public String getClientInfo(String name) throws SQLException {
+        checkOpen();
+        return clientInfo.getProperty(name);
+    }
+
+    @Override
+    public Properties getClientInfo() throws SQLException {
+        checkOpen();
+        Properties copy = new Properties();
+        copy.putAll(clientInfo);
+        return copy;
+    }
+
+    @Override
+    public String toString() {
+        return "LogicalConnection[shards=" + runtime.shardNames() + ", closed=" + closed + "]";
+    }
+}

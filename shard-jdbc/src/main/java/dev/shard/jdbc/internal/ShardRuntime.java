@@ -1,0 +1,141 @@
+package dev.shard.jdbc.internal;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.shard.core.config.DataSourceConfig;
+import dev.shard.core.config.ShardConfig;
+import dev.shard.core.config.ShardConfigException;
+import dev.shard.core.internal.route.SqlRouter;
+import dev.shard.core.internal.sql.JSqlParserAnalyzer;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/** Everything one ShardingDataSource owns: a pool per shard and the router. Shared by its connections. */
+public final class ShardRuntime implements AutoCloseable {
+
+    private final ShardConfig config;
+    private final List<String> shardNames;
+    private final HikariDataSource[] pools;
+    private final ConfigRules rules;
+    private final SqlRouter router;
+
+    private ShardRuntime(ShardConfig config, ConfigRules rules, HikariDataSource[] pools) {
+        this.config = config;
+        this.rules = rules;
+        this.shardNames = config.slotMap().shards();
+        this.pools = pools;
+        this.router = new SqlRouter(rules, new JSqlParserAnalyzer(config.settings().parseTimeoutMillis()),
+                config.settings().parseCacheSize());
+    }
+
+    /**
+     * Starts one pool per data source. If any pool cannot start, the ones already started are closed again, so a
+     * failed start leaks nothing.
+     */
+    public static ShardRuntime start(ShardConfig config) {
+        ConfigRules rules = new ConfigRules(config);
+        List<String> names = config.slotMap().shards();
+        HikariDataSource[] pools = new HikariDataSource[names.size()];
+        try {
+            for (int i = 0; i < names.size(); i++) {
+                pools[i] = startPool(config.dataSource(names.get(i)));
+            }
+        } catch (RuntimeException e) {
+            for (HikariDataSource pool : pools) {
+                if (pool != null) {
+                    pool.close();
+                }
+            }
+            throw e;
+        }
+        return new ShardRuntime(config, rules, pools);
+    }
+
+    private static HikariDataSource startPool(DataSourceConfig source) {
+        Properties properties = new Properties();
+        properties.putAll(source.poolProperties());
+        properties.putIfAbsent("poolName", "shard-" + source.name());
+        HikariConfig hikari;
+        try {
+            hikari = new HikariConfig(properties);
+        } catch (RuntimeException e) {
+            // HikariCP names the unknown property in its message, never a value.
+            throw new ShardConfigException("Data source " + source.name() + ": invalid pool setting: "
+                    + e.getMessage() + " (see HikariCP's configuration properties)", e);
+        }
+        try {
+            return new HikariDataSource(hikari);
+        } catch (RuntimeException e) {
+            throw new ShardConfigException("Data source " + source.name() + " (" + source.maskedJdbcUrl()
+                    + "): cannot start its connection pool: " + rootMessage(e), e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+
+    public ShardConfig config() {
+        return config;
+    }
+
+    SqlRouter router() {
+        return router;
+    }
+
+    ConfigRules rules() {
+        return rules;
+    }
+
+    int shardCount() {
+        return pools.length;
+    }
+
+    String shardName(int shard) {
+        return shardNames.get(shard);
+    }
+
+    int defaultShard() {
+        return rules.defaultShard();
+    }
+
+    Connection borrow(int shard) throws SQLException {
+        try {
+            return pools[shard].getConnection();
+        } catch (SQLException e) {
+            throw new SQLException("Cannot get a connection to shard " + shardName(shard) + ": " + e.getMessage(),
+                    e.getSQLState(), e.getErrorCode(), e);
+        }
+    }
+
+    /** The pool of a shard, for tests and health checks. */
+    public HikariDataSource pool(String name) {
+        int index = shardNames.indexOf(name);
+        if (index < 0) {
+            throw new IllegalArgumentException("No data source named " + name + "; known: " + shardNames);
+        }
+        return pools[index];
+    }
+
+    public List<String> shardNames() {
+        return shardNames;
+    }
+
+    @Override
+    public void close() {
+        for (HikariDataSource pool : pools) {
+            pool.close();
+        }
+    }
+
+    public boolean isClosed() {
+        return pools.length > 0 && pools[0].isClosed();
+    }
+}

@@ -1,0 +1,616 @@
+package dev.shard.jdbc.internal;
+
+import dev.shard.core.internal.route.Bindings;
+import dev.shard.core.internal.route.Route;
+import dev.shard.core.internal.route.RoutedStatement;
+import dev.shard.core.internal.sql.ParamSource;
+import java.sql.BatchUpdateException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A logical Statement: each execution is routed, then run on the physical statement of the shard it routes to.
+ * The physical statement stays current until the next execution or close, so that result sets, update counts
+ * and generated keys come from it.
+ */
+public class ShardStatement extends JdbcWrapper implements Statement {
+
+    enum Mode { QUERY, UPDATE, LARGE_UPDATE, ANY }
+
+    final LogicalConnection connection;
+    final StatementOptions options;
+    private int fetchSize;
+    private int fetchDirection = ResultSet.FETCH_FORWARD;
+    private long maxRows;
+    private int maxFieldSize;
+    private int queryTimeout;
+    private boolean escapeProcessing = true;
+    private boolean poolable;
+    private boolean closeOnCompletion;
+    private boolean closed;
+    private final List<String> batch = new ArrayList<>();
+
+    /** The physical statement that ran last (single-shard routes), or null. */
+    private Statement current;
+    private ShardResultSet currentResultSet;
+    private long updateCount = -1;
+    private GeneratedKeys lastKeys = GeneratedKeys.NONE;
+
+    ShardStatement(LogicalConnection connection, StatementOptions options) {
+        this.connection = connection;
+        this.options = options;
+    }
+
+    // ------------------------------------------------------------------ execution core
+
+    /**
+     * Routes and runs one execution.
+     *
+     * @return true if the result is a result set
+     */
+    final boolean run(RoutedStatement routed, Bindings bindings, Mode mode, GeneratedKeys keys)
+            throws SQLException {
+        checkOpen();
+        clearResults();
+        Route route = routed.plan().route(bindings, routed.sql());
+        lastKeys = keys;
+        if (route instanceof Route.All) {
+            if (mode == Mode.QUERY) {
+                throw new SQLException("executeQuery was given a statement that writes to every shard: "
+                        + routed.sql(), "07000");
+            }
+            updateCount = runOnEveryShard(routed, mode, keys);
+            return false;
+        }
+        int shard;
+        if (route instanceof Route.Single single) {
+            shard = single.shard();
+        } else if (route instanceof Route.Default byDefault) {
+            shard = byDefault.shard();
+        } else {
+            shard = connection.preferredShardForAnyOne();
+        }
+        Statement physical = physicalFor(shard, keys);
+        applyOptions(physical);
+        current = physical;
+        switch (mode) {
+            case QUERY -> {
+                currentResultSet = new ShardResultSet(executeQueryOn(physical, routed), this);
+                return true;
+            }
+            case UPDATE -> {
+                updateCount = executeUpdateOn(physical, routed, keys, false);
+                return false;
+            }
+            case LARGE_UPDATE -> {
+                updateCount = executeUpdateOn(physical, routed, keys, true);
+                return false;
+            }
+            default -> {
+                boolean hasResultSet = executeOn(physical, routed, keys);
+                if (hasResultSet) {
+                    currentResultSet = new ShardResultSet(physical.getResultSet(), this);
+                } else {
+                    updateCount = physical.getUpdateCount();
+                }
+                return hasResultSet;
+            }
+        }
+    }
+
+    /**
+     * DDL and broadcast writes: every shard, in order. A failure names the shards that already applied the
+     * statement and those that did not, so that nothing is half-applied in silence.
+     */
+    private long runOnEveryShard(RoutedStatement routed, Mode mode, GeneratedKeys keys) throws SQLException {
+        List<String> applied = new ArrayList<>();
+        long firstCount = -1;
+        int shards = connection.runtime().shardCount();
+        for (int shard = 0; shard < shards; shard++) {
+            try {
+                Statement physical = physicalFor(shard, keys);
+                applyOptions(physical);
+                long count = executeUpdateOn(physical, routed, keys, mode == Mode.LARGE_UPDATE);
+                releaseAfterEveryShard(physical);
+                if (firstCount < 0) {
+                    firstCount = count;
+                }
+                applied.add(connection.runtime().shardName(shard));
+            } catch (SQLException e) {
+                List<String> notApplied = new ArrayList<>();
+                for (int rest = shard; rest < shards; rest++) {
+                    notApplied.add(connection.runtime().shardName(rest));
+                }
+                throw new SQLException("Statement failed on shard " + connection.runtime().shardName(shard)
+                        + ": " + e.getMessage() + ". Applied on " + applied + "; not applied on " + notApplied
+                        + ": " + routed.sql(), e.getSQLState(), e.getErrorCode(), e);
+            }
+        }
+        return Math.max(firstCount, 0);
+    }
+
+    /** The physical statement for a shard. Plain statements make a fresh one per execution. */
+    Statement physicalFor(int shard, GeneratedKeys keys) throws SQLException {
+        Connection physical = connection.physical(shard);
+        return options.resultSetHoldability() >= 0
+                ? physical.createStatement(options.resultSetType(), options.resultSetConcurrency(),
+                options.resultSetHoldability())
+                : physical.createStatement(options.resultSetType(), options.resultSetConcurrency());
+    }
+
+    /** Plain statements close each shard's statement once it has run; prepared ones keep theirs. */
+    void releaseAfterEveryShard(Statement physical) throws SQLException {
+        physical.close();
+    }
+
+    ResultSet executeQueryOn(Statement physical, RoutedStatement routed) throws SQLException {
+        return physical.executeQuery(routed.sql());
+    }
+
+    long executeUpdateOn(Statement physical, RoutedStatement routed, GeneratedKeys keys, boolean large)
+            throws SQLException {
+        String sql = routed.sql();
+        if (keys.columnIndexes() != null) {
+            return large ? physical.executeLargeUpdate(sql, keys.columnIndexes())
+                    : physical.executeUpdate(sql, keys.columnIndexes());
+        }
+        if (keys.columnNames() != null) {
+            return large ? physical.executeLargeUpdate(sql, keys.columnNames())
+                    : physical.executeUpdate(sql, keys.columnNames());
+        }
+        return large ? physical.executeLargeUpdate(sql, keys.flag()) : physical.executeUpdate(sql, keys.flag());
+    }
+
+    boolean executeOn(Statement physical, RoutedStatement routed, GeneratedKeys keys) throws SQLException {
+        String sql = routed.sql();
+        if (keys.columnIndexes() != null) {
+            return physical.execute(sql, keys.columnIndexes());
+        }
+        if (keys.columnNames() != null) {
+            return physical.execute(sql, keys.columnNames());
+        }
+        return physical.execute(sql, keys.flag());
+    }
+
+    private void applyOptions(Statement physical) throws SQLException {
+        if (fetchSize != 0) {
+            physical.setFetchSize(fetchSize);
+        }
+        if (maxRows != 0) {
+            physical.setLargeMaxRows(maxRows);
+        }
+        if (queryTimeout != 0) {
+            physical.setQueryTimeout(queryTimeout);
+        }
+        if (maxFieldSize != 0) {
+            physical.setMaxFieldSize(maxFieldSize);
+        }
+        if (!escapeProcessing) {
+            physical.setEscapeProcessing(false);
+        }
+    }
+
+    /** Closes the previous execution's result set, and its physical statement for plain statements. */
+    void clearResults() throws SQLException {
+        if (currentResultSet != null) {
+            currentResultSet.closeQuietly();
+            currentResultSet = null;
+        }
+        if (current != null && closesPhysicalBetweenExecutions()) {
+            current.close();
+        }
+        current = null;
+        updateCount = -1;
+    }
+
+    boolean closesPhysicalBetweenExecutions() {
+        return true;
+    }
+
+    void resultSetClosed() throws SQLException {
+        if (closeOnCompletion && !closed) {
+            close();
+        }
+    }
+
+    final void checkOpen() throws SQLException {
+        if (closed) {
+            throw new SQLException("Statement is closed", "HY010");
+        }
+        connection.checkOpen();
+    }
+
+    /** Bindings for SQL text without user parameters: every bind value was lifted from a literal. */
+    static Bindings literalBindings(RoutedStatement routed) {
+        List<ParamSource> params = routed.normalized().params();
+        return index -> {
+            ParamSource source = params.get(index);
+            if (source instanceof ParamSource.Literal literal) {
+                return literal.value();
+            }
+            throw new SQLException("Statement has '?' parameters; use a PreparedStatement: " + routed.sql(),
+                    "07001");
+        };
+    }
+
+    private boolean runText(String sql, Mode mode, GeneratedKeys keys) throws SQLException {
+        checkOpen();
+        RoutedStatement routed = connection.runtime().router().prepare(sql);
+        return run(routed, literalBindings(routed), mode, keys);
+    }
+
+    @Override
+    Object unwrapTarget() {
+        return current;
+    }
+
+    // ------------------------------------------------------------------ Statement: execute
+
+    @Override
+    public ResultSet executeQuery(String sql) throws SQLException {
+        runText(sql, Mode.QUERY, GeneratedKeys.NONE);
+        return currentResultSet;
+    }
+
+    @Override
+    public int executeUpdate(String sql) throws SQLException {
+        runText(sql, Mode.UPDATE, GeneratedKeys.NONE);
+        return (int) updateCount;
+    }
+
+    @Override
+    public int executeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
+        runText(sql, Mode.UPDATE, GeneratedKeys.of(autoGeneratedKeys));
+        return (int) updateCount;
+    }
+
+    @Override
+    public int executeUpdate(String sql, int[] columnIndexes) throws SQLException {
+        runText(sql, Mode.UPDATE, GeneratedKeys.of(columnIndexes));
+        return (int) updateCount;
+    }
+
+    @Override
+    public int executeUpdate(String sql, String[] columnNames) throws SQLException {
+        runText(sql, Mode.UPDATE, GeneratedKeys.of(columnNames));
+        return (int) updateCount;
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql) throws SQLException {
+        runText(sql, Mode.LARGE_UPDATE, GeneratedKeys.NONE);
+        return updateCount;
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
+        runText(sql, Mode.LARGE_UPDATE, GeneratedKeys.of(autoGeneratedKeys));
+        return updateCount;
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql, int[] columnIndexes) throws SQLException {
+        runText(sql, Mode.LARGE_UPDATE, GeneratedKeys.of(columnIndexes));
+        return updateCount;
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql, String[] columnNames) throws SQLException {
+        runText(sql, Mode.LARGE_UPDATE, GeneratedKeys.of(columnNames));
+        return updateCount;
+    }
+
+    @Override
+    public boolean execute(String sql) throws SQLException {
+        return runText(sql, Mode.ANY, GeneratedKeys.NONE);
+    }
+
+    @Override
+    public boolean execute(String sql, int autoGeneratedKeys) throws SQLException {
+        return runText(sql, Mode.ANY, GeneratedKeys.of(autoGeneratedKeys));
+    }
+
+    @Override
+    public boolean execute(String sql, int[] columnIndexes) throws SQLException {
+        return runText(sql, Mode.ANY, GeneratedKeys.of(columnIndexes));
+    }
+
+    @Override
+    public boolean execute(String sql, String[] columnNames) throws SQLException {
+        return runText(sql, Mode.ANY, GeneratedKeys.of(columnNames));
+    }
+
+    // ------------------------------------------------------------------ Statement: batches
+
+    @Override
+    public void addBatch(String sql) throws SQLException {
+        checkOpen();
+        batch.add(sql);
+    }
+
+    @Override
+    public void clearBatch() throws SQLException {
+        checkOpen();
+        batch.clear();
+    }
+
+    @Override
+    public int[] executeBatch() throws SQLException {
+        long[] counts = executeLargeBatch();
+        int[] result = new int[counts.length];
+        for (int i = 0; i < counts.length; i++) {
+            result[i] = (int) counts[i];
+        }
+        return result;
+    }
+
+    /** Runs the batch statement by statement, each routed on its own; the first failure stops it. */
+    @Override
+    public long[] executeLargeBatch() throws SQLException {
+        checkOpen();
+        List<String> work = new ArrayList<>(batch);
+        batch.clear();
+        long[] counts = new long[work.size()];
+        for (int i = 0; i < work.size(); i++) {
+            try {
+                runText(work.get(i), Mode.LARGE_UPDATE, GeneratedKeys.NONE);
+                counts[i] = updateCount;
+            } catch (SQLException e) {
+                long[] done = Arrays.copyOf(counts, i);
+                throw new BatchUpdateException("Batch statement " + (i + 1) + " of " + work.size() + " failed: "
+                        + e.getMessage(), e.getSQLState(), e.getErrorCode(), done, e);
+            }
+        }
+        clearResults();
+        return counts;
+    }
+
+    // ------------------------------------------------------------------ Statement: results
+
+    @Override
+    public ResultSet getResultSet() throws SQLException {
+        checkOpen();
+        return currentResultSet;
+    }
+
+    @Override
+    public int getUpdateCount() throws SQLException {
+        checkOpen();
+        return (int) updateCount;
+    }
+
+    @Override
+    public long getLargeUpdateCount() throws SQLException {
+        checkOpen();
+        return updateCount;
+    }
+
+    @Override
+    public boolean getMoreResults() throws SQLException {
+        return getMoreResults(Statement.CLOSE_CURRENT_RESULT);
+    }
+
+    @Override
+    public boolean getMoreResults(int how) throws SQLException {
+        checkOpen();
+        if (currentResultSet != null) {
+            currentResultSet.closeQuietly();
+            currentResultSet = null;
+        }
+        if (current != null && current.getMoreResults(how)) {
+            currentResultSet = new ShardResultSet(current.getResultSet(), this);
+            return true;
+        }
+        updateCount = current == null ? -1 : current.getUpdateCount();
+        return false;
+    }
+
+    @Override
+    public ResultSet getGeneratedKeys() throws SQLException {
+        checkOpen();
+        if (current == null || !lastKeys.wanted()) {
+            throw new SQLException("Generated keys were not requested for the last statement; pass "
+                    + "Statement.RETURN_GENERATED_KEYS or key columns when executing it", "HY000");
+        }
+        return new ShardResultSet(current.getGeneratedKeys(), this);
+    }
+
+    // ------------------------------------------------------------------ Statement: settings
+
+    @Override
+    public int getMaxFieldSize() throws SQLException {
+        checkOpen();
+        return maxFieldSize;
+    }
+
+    @Override
+    public void setMaxFieldSize(int max) throws SQLException {
+        checkOpen();
+        if (max < 0) {
+            throw new SQLException("maxFieldSize must not be negative: " + max, "HY024");
+        }
+        maxFieldSize = max;
+    }
+
+    @Override
+    public int getMaxRows() throws SQLException {
+        checkOpen();
+        return (int) Math.min(maxRows, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public void setMaxRows(int max) throws SQLException {
+        setLargeMaxRows(max);
+    }
+
+    @Override
+    public long getLargeMaxRows() throws SQLException {
+        checkOpen();
+        return maxRows;
+    }
+
+    @Override
+    public void setLargeMaxRows(long max) throws SQLException {
+        checkOpen();
+        if (max < 0) {
+            throw new SQLException("maxRows must not be negative: " + max, "HY024");
+        }
+        maxRows = max;
+    }
+
+    @Override
+    public void setEscapeProcessing(boolean enable) throws SQLException {
+        checkOpen();
+        escapeProcessing = enable;
+    }
+
+    @Override
+    public int getQueryTimeout() throws SQLException {
+        checkOpen();
+        return queryTimeout;
+    }
+
+    @Override
+    public void setQueryTimeout(int seconds) throws SQLException {
+        checkOpen();
+        if (seconds < 0) {
+            throw new SQLException("queryTimeout must not be negative: " + seconds, "HY024");
+        }
+        queryTimeout = seconds;
+    }
+
+    @Override
+    public void cancel() throws SQLException {
+        checkOpen();
+        Statement running = current;
+        if (running != null) {
+            running.cancel();
+        }
+    }
+
+    @Override
+    public SQLWarning getWarnings() throws SQLException {
+        checkOpen();
+        return current == null ? null : current.getWarnings();
+    }
+
+    @Override
+    public void clearWarnings() throws SQLException {
+        checkOpen();
+        if (current != null) {
+            current.clearWarnings();
+        }
+    }
+
+    @Override
+    public void setCursorName(String name) throws SQLException {
+        checkOpen();
+        throw unsupported("setCursorName", "positioned updates cannot follow a row across shards");
+    }
+
+    @Override
+    public void setFetchDirection(int direction) throws SQLException {
+        checkOpen();
+        if (direction != ResultSet.FETCH_FORWARD && direction != ResultSet.FETCH_REVERSE
+                && direction != ResultSet.FETCH_UNKNOWN) {
+            throw new SQLException("Unknown fetch direction " + direction, "HY024");
+        }
+        fetchDirection = direction;
+    }
+
+    @Override
+    public int getFetchDirection() throws SQLException {
+        checkOpen();
+        return fetchDirection;
+    }
+
+    @Override
+    public void setFetchSize(int rows) throws SQLException {
+        checkOpen();
+        // MySQL Connector/J streams row by row when given Integer.MIN_VALUE, so negative values pass through.
+        fetchSize = rows;
+    }
+
+    @Override
+    public int getFetchSize() throws SQLException {
+        checkOpen();
+        return fetchSize;
+    }
+
+    @Override
+    public int getResultSetConcurrency() throws SQLException {
+        checkOpen();
+        return options.resultSetConcurrency();
+    }
+
+    @Override
+    public int getResultSetType() throws SQLException {
+        checkOpen();
+        return options.resultSetType();
+    }
+
+    @Override
+    public int getResultSetHoldability() throws SQLException {
+        checkOpen();
+        return options.resultSetHoldability() >= 0 ? options.resultSetHoldability() : connection.getHoldability();
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        checkOpen();
+        return connection;
+    }
+
+    @Override
+    public void setPoolable(boolean poolable) throws SQLException {
+        checkOpen();
+        this.poolable = poolable;
+    }
+
+    @Override
+    public boolean isPoolable() throws SQLException {
+        checkOpen();
+        return poolable;
+    }
+
+    @Override
+    public void closeOnCompletion() throws SQLException {
+        checkOpen();
+        closeOnCompletion = true;
+    }
+
+    @Override
+    public boolean isCloseOnCompletion() throws SQLException {
+        checkOpen();
+        return closeOnCompletion;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void close() throws SQLException {
+        if (closed) {
+            return;
+        }
+        try {
+            clearResults();
+            closePhysical();
+        } finally {
+            closed = true;
+            connection.forget(this);
+        }
+    }
+
+    /** Prepared statements close their cached per-shard statements here. */
+    void closePhysical() throws SQLException {
+    }
+}
