@@ -59,6 +59,17 @@ public final class ShardingDataSource implements DataSource, AutoCloseable {
                 + "each data source has its own credentials in the configuration; call getConnection()", "0A000");
     }
 
+    /**
+     * Where a statement would be sent with these parameter values, without running it.
+     *
+     * @param params values of the statement's '?' markers, in order
+     * @throws SQLException for the same reasons executing it would fail before reaching a database: bad syntax,
+     *                      a statement that needs several shards, a missing shard key
+     */
+    public RouteExplanation explain(String sql, Object... params) throws SQLException {
+        return runtime.explain(sql, params);
+    }
+
     public ShardConfig config() {
         return runtime.config();
     }

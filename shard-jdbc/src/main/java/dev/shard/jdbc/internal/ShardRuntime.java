@@ -5,11 +5,14 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.shard.core.config.DataSourceConfig;
 import dev.shard.core.config.ShardConfig;
 import dev.shard.core.config.ShardConfigException;
+import dev.shard.core.internal.route.Route;
+import dev.shard.core.internal.route.RoutedStatement;
 import dev.shard.core.internal.route.SqlRouter;
+import dev.shard.core.internal.sql.ParamSource;
+import dev.shard.jdbc.RouteExplanation;
 import dev.shard.core.internal.sql.JSqlParserAnalyzer;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
@@ -80,6 +83,30 @@ public final class ShardRuntime implements AutoCloseable {
             t = t.getCause();
         }
         return t.getMessage();
+    }
+
+    public RouteExplanation explain(String sql, Object... params) throws SQLException {
+        RoutedStatement routed = router.prepare(sql);
+        List<ParamSource> sources = routed.normalized().params();
+        Route route = routed.plan().route(index -> {
+            ParamSource source = sources.get(index);
+            if (source instanceof ParamSource.UserParameter user) {
+                if (user.userIndex() > params.length) {
+                    throw new SQLException("Parameter " + user.userIndex() + " is not given: " + sql, "07001");
+                }
+                return params[user.userIndex() - 1];
+            }
+            return ((ParamSource.Literal) source).value();
+        }, sql);
+        List<String> shards;
+        if (route instanceof Route.Single single) {
+            shards = List.of(shardName(single.shard()));
+        } else if (route instanceof Route.Default byDefault) {
+            shards = List.of(shardName(byDefault.shard()));
+        } else {
+            shards = shardNames;
+        }
+        return new RouteExplanation(route.kind(), shards, routed.normalized().template());
     }
 
     public ShardConfig config() {

@@ -1,0 +1,329 @@
+package dev.shard.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.shard.core.config.ShardConfig;
+import dev.shard.jdbc.testing.ResultSets;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.SQLSyntaxErrorException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The foundation's proof, run on every engine: the same statements go through a ShardingDataSource over four
+ * shards and straight to one plain reference database, and the answers must be the same. Each shard is also
+ * read directly, to check that every row sits on the shard its key hashes to.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class RoutingConformanceSuite {
+
+    static final int SHARDS = 4;
+    static final int USERS = 2_000;
+    static final int ORDERS = 4_000;
+
+    static final String[] SCHEMA = {
+        "CREATE TABLE t_order (order_id BIGINT NOT NULL, user_id BIGINT NOT NULL, status VARCHAR(20) NOT NULL,"
+                + " amount DECIMAL(12,2), note VARCHAR(100), PRIMARY KEY (order_id))",
+        "CREATE TABLE t_order_item (item_id BIGINT NOT NULL, order_id BIGINT NOT NULL, user_id BIGINT NOT NULL,"
+                + " sku VARCHAR(32) NOT NULL, qty INT NOT NULL, PRIMARY KEY (item_id))",
+        "CREATE TABLE t_region (region_id INT NOT NULL, name VARCHAR(50) NOT NULL, PRIMARY KEY (region_id))",
+        "CREATE TABLE t_audit (audit_id BIGINT NOT NULL, message VARCHAR(100), PRIMARY KEY (audit_id))",
+        "CREATE INDEX idx_order_user ON t_order (user_id)",
+    };
+
+    ShardingDataSource sharded;
+    Connection reference;
+    final Random random = new Random(20261121);
+
+    /** Creates empty databases and returns the sharded configuration over them (ds0..ds3, default ds0). */
+    abstract ShardConfig createShards() throws Exception;
+
+    abstract Connection openReference() throws Exception;
+
+    /** A direct connection to one shard's database, bypassing Shard. */
+    abstract Connection openShardDirectly(int shard) throws Exception;
+
+    abstract void dropAll() throws Exception;
+
+    @BeforeAll
+    void setUp() throws Exception {
+        sharded = new ShardingDataSource(createShards());
+        reference = openReference();
+        try (Connection c = sharded.getConnection(); Statement s = c.createStatement();
+             Statement r = reference.createStatement()) {
+            for (String ddl : SCHEMA) {
+                s.execute(ddl);
+                r.execute(ddl);
+            }
+        }
+        loadData();
+    }
+
+    @AfterAll
+    void tearDown() throws Exception {
+        if (sharded != null) {
+            sharded.close();
+        }
+        if (reference != null) {
+            reference.close();
+        }
+        dropAll();
+    }
+
+    /** Half the orders through prepared statements, half as literal SQL, identically on both sides. */
+    private void loadData() throws SQLException {
+        String[] statuses = {"paid", "PAID", "shipped", "new", "cancelled"};
+        try (Connection c = sharded.getConnection()) {
+            for (Connection target : List.of(c, reference)) {
+                Random data = new Random(7);
+                try (PreparedStatement order = target.prepareStatement(
+                        "INSERT INTO t_order (order_id, user_id, status, amount, note) VALUES (?, ?, ?, ?, ?)");
+                     PreparedStatement item = target.prepareStatement(
+                             "INSERT INTO t_order_item (item_id, order_id, user_id, sku, qty) VALUES (?, ?, ?, ?, ?)");
+                     Statement literal = target.createStatement()) {
+                    for (int id = 1; id <= ORDERS; id++) {
+                        long user = 1 + data.nextInt(USERS);
+                        String status = statuses[data.nextInt(statuses.length)];
+                        BigDecimal amount = BigDecimal.valueOf(data.nextInt(100_000), 2);
+                        String note = data.nextInt(5) == 0 ? null : "note " + id;
+                        if (id % 2 == 0) {
+                            order.setLong(1, id);
+                            order.setLong(2, user);
+                            order.setString(3, status);
+                            order.setBigDecimal(4, amount);
+                            order.setString(5, note);
+                            assertThat(order.executeUpdate()).isEqualTo(1);
+                        } else {
+                            assertThat(literal.executeUpdate("INSERT INTO t_order (order_id, user_id, status, amount, note)"
+                                    + " VALUES (" + id + ", " + user + ", '" + status + "', " + amount + ", "
+                                    + (note == null ? "NULL" : "'" + note + "'") + ")")).isEqualTo(1);
+                        }
+                        item.setLong(1, id * 10L);
+                        item.setLong(2, id);
+                        item.setLong(3, user);
+                        item.setString(4, "sku-" + data.nextInt(50));
+                        item.setInt(5, 1 + data.nextInt(5));
+                        item.executeUpdate();
+                    }
+                    for (int region = 1; region <= 5; region++) {
+                        literal.executeUpdate("INSERT INTO t_region (region_id, name) VALUES (" + region
+                                + ", 'region " + region + "')");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyRowSitsOnTheShardItsKeyHashesTo() throws Exception {
+        int total = 0;
+        int[] perShard = new int[SHARDS];
+        for (int shard = 0; shard < SHARDS; shard++) {
+            try (Connection direct = openShardDirectly(shard); Statement s = direct.createStatement()) {
+                for (String table : List.of("t_order", "t_order_item")) {
+                    try (ResultSet rs = s.executeQuery("SELECT user_id FROM " + table)) {
+                        while (rs.next()) {
+                            long user = rs.getLong(1);
+                            assertThat(sharded.config().slotMap().shardIndexOf(user))
+                                    .as("%s row of user %d found on shard %d", table, user, shard)
+                                    .isEqualTo(shard);
+                            total++;
+                            perShard[shard]++;
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(total).isEqualTo(2 * ORDERS);
+        for (int count : perShard) {
+            assertThat(count).as("rows per shard %s", java.util.Arrays.toString(perShard)).isGreaterThan(ORDERS / 4);
+        }
+    }
+
+    @Test
+    void pointQueriesMatchTheReference() throws Exception {
+        List<String> queries = List.of(
+                "SELECT order_id, user_id, status, amount, note FROM t_order WHERE user_id = ? ORDER BY order_id",
+                "SELECT o.order_id, i.sku, i.qty FROM t_order o JOIN t_order_item i ON o.user_id = i.user_id"
+                        + " AND o.order_id = i.order_id WHERE o.user_id = ? ORDER BY o.order_id, i.sku",
+                "SELECT status, COUNT(*), SUM(amount) FROM t_order WHERE user_id = ? GROUP BY status ORDER BY status",
+                "SELECT o.order_id, r.name FROM t_order o JOIN t_region r ON r.region_id = 1 WHERE o.user_id = ?"
+                        + " ORDER BY o.order_id",
+                "SELECT * FROM t_order WHERE user_id = ? AND order_id IN (SELECT order_id FROM t_order_item"
+                        + " WHERE qty > 2) ORDER BY order_id LIMIT 3");
+        try (Connection c = sharded.getConnection()) {
+            for (int round = 0; round < 60; round++) {
+                long user = 1 + random.nextInt(USERS);
+                String sql = queries.get(round % queries.size());
+                assertThat(query(c, sql, user)).as("%s with user %d", sql, user).isEqualTo(query(reference, sql, user));
+                // The same statement with the key as a literal, on either side of '=', must agree too.
+                String literal = sql.replace("user_id = ?", "user_id = " + user);
+                String flipped = sql.replace("o.user_id = ?", user + " = o.user_id").replace("user_id = ?",
+                        user + " = user_id");
+                assertThat(query(c, literal)).as(literal).isEqualTo(query(reference, literal));
+                assertThat(query(c, flipped)).as(flipped).isEqualTo(query(reference, flipped));
+            }
+        }
+    }
+
+    @Test
+    void broadcastReadsAndUnruledTables() throws Exception {
+        try (Connection c = sharded.getConnection(); Statement s = c.createStatement()) {
+            assertThat(query(c, "SELECT * FROM t_region ORDER BY region_id"))
+                    .isEqualTo(query(reference, "SELECT * FROM t_region ORDER BY region_id")).hasSize(5);
+            s.executeUpdate("INSERT INTO t_audit (audit_id, message) VALUES (1, 'hello')");
+            assertThat(query(c, "SELECT message FROM t_audit")).containsExactly(List.of("hello"));
+            assertThat(query(c, "SELECT 1 + 1")).containsExactly(List.of("2"));
+        }
+        for (int shard = 0; shard < SHARDS; shard++) {
+            try (Connection direct = openShardDirectly(shard)) {
+                assertThat(query(direct, "SELECT COUNT(*) FROM t_region")).as("regions on shard %d", shard)
+                        .containsExactly(List.of("5"));
+                assertThat(query(direct, "SELECT COUNT(*) FROM t_audit")).as("audit rows on shard %d", shard)
+                        .containsExactly(List.of(shard == 0 ? "1" : "0"));
+            }
+        }
+    }
+
+    @Test
+    void updatesAndDeletesMatchTheReference() throws Exception {
+        try (Connection c = sharded.getConnection()) {
+            for (int round = 0; round < 200; round++) {
+                long user = 1 + random.nextInt(USERS);
+                String sql;
+                Object[] params;
+                switch (round % 4) {
+                    case 0 -> {
+                        sql = "UPDATE t_order SET status = ?, amount = amount + 1 WHERE user_id = ?";
+                        params = new Object[] {"touched", user};
+                    }
+                    case 1 -> {
+                        sql = "DELETE FROM t_order_item WHERE user_id = ? AND qty > ?";
+                        params = new Object[] {user, 3};
+                    }
+                    case 2 -> {
+                        sql = "UPDATE t_order SET note = CONCAT('n', order_id), user_id = ? WHERE user_id = ?";
+                        params = new Object[] {user, user};
+                    }
+                    default -> {
+                        sql = "DELETE FROM t_order WHERE user_id = " + user + " AND status = 'new'";
+                        params = new Object[0];
+                    }
+                }
+                assertThat(update(c, sql, params)).as("%s %s", sql, java.util.Arrays.toString(params))
+                        .isEqualTo(update(reference, sql, params));
+            }
+            String all = "SELECT order_id, user_id, status, amount, note FROM t_order WHERE user_id = ?";
+            for (long user = 1; user <= USERS; user += 7) {
+                assertThat(query(c, all, user)).isEqualTo(query(reference, all, user));
+            }
+        }
+    }
+
+    @Test
+    void typeStabilityEveryCarrierOfTheSameKeyFindsTheSameRows() throws Exception {
+        long user = firstUserWithOrders();
+        String sql = "SELECT COUNT(*) FROM t_order WHERE user_id = ?";
+        List<List<String>> expected = query(reference, sql, user);
+        try (Connection c = sharded.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            List<Object> values = List.of((int) user, user, (short) user, BigDecimal.valueOf(user),
+                    new BigDecimal(user + ".00"), String.valueOf(user));
+            for (Object value : values) {
+                ps.setObject(1, value);
+                assertThat(rows(ps.executeQuery())).as("setObject(%s)", value.getClass()).isEqualTo(expected);
+            }
+            ps.setInt(1, (int) user);
+            assertThat(rows(ps.executeQuery())).isEqualTo(expected);
+            ps.setLong(1, user);
+            assertThat(rows(ps.executeQuery())).isEqualTo(expected);
+            ps.setShort(1, (short) user);
+            assertThat(rows(ps.executeQuery())).isEqualTo(expected);
+            ps.setBigDecimal(1, BigDecimal.valueOf(user));
+            assertThat(rows(ps.executeQuery())).isEqualTo(expected);
+            ps.setString(1, Long.toString(user));
+            assertThat(rows(ps.executeQuery())).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void badInputGetsClearErrorsAndTheConnectionStaysUsable() throws Exception {
+        try (Connection c = sharded.getConnection(); Statement s = c.createStatement()) {
+            assertThatThrownBy(() -> s.executeQuery("SELEC * FROM t_order"))
+                    .isInstanceOf(SQLSyntaxErrorException.class).hasMessageContaining("SELEC * FROM t_order");
+            assertThatThrownBy(() -> s.executeQuery("SELECT * FROM t_order WHERE status = 'paid'"))
+                    .isInstanceOf(SQLFeatureNotSupportedException.class)
+                    .hasMessageContaining("t_order").hasMessageContaining("no single shard key")
+                    .hasMessageContaining("status = 'paid'");
+            assertThatThrownBy(() -> s.executeUpdate("INSERT INTO t_order (order_id, status) VALUES (1, 'x')"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("t_order").hasMessageContaining("user_id");
+            assertThatThrownBy(() -> s.executeQuery("SELECT * FROM t_order o JOIN t_audit a ON a.audit_id = o.order_id"
+                    + " WHERE o.user_id = 1"))
+                    .isInstanceOf(SQLFeatureNotSupportedException.class).hasMessageContaining("t_audit");
+            assertThatThrownBy(() -> s.executeUpdate("UPDATE t_order SET user_id = user_id + 1 WHERE user_id = 5"))
+                    .isInstanceOf(SQLFeatureNotSupportedException.class).hasMessageContaining("user_id");
+            // A database error on the routed shard surfaces as the driver's own exception.
+            assertThatThrownBy(() -> s.executeQuery("SELECT no_such_column FROM t_order WHERE user_id = 1"))
+                    .isInstanceOf(SQLException.class);
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM t_order WHERE user_id = ?")) {
+                assertThatThrownBy(ps::executeQuery).isInstanceOf(SQLException.class)
+                        .hasMessageContaining("Parameter 1 is not set");
+            }
+            // After all of that, the same connection still works.
+            long user = firstUserWithOrders();
+            assertThat(query(c, "SELECT COUNT(*) FROM t_order WHERE user_id = ?", user))
+                    .isEqualTo(query(reference, "SELECT COUNT(*) FROM t_order WHERE user_id = ?", user));
+        }
+        for (String name : sharded.shardNames()) {
+            assertThat(sharded.runtime().pool(name).getHikariPoolMXBean().getActiveConnections())
+                    .as("active connections of %s after close", name).isZero();
+        }
+    }
+
+    long firstUserWithOrders() throws SQLException {
+        return Long.parseLong(query(reference, "SELECT MIN(user_id) FROM t_order").get(0).get(0));
+    }
+
+    static List<List<String>> query(Connection c, String sql, Object... params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            return rows(ps.executeQuery());
+        }
+    }
+
+    static int update(Connection c, String sql, Object... params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            return ps.executeUpdate();
+        }
+    }
+
+    static List<List<String>> rows(ResultSet rs) throws SQLException {
+        try (rs) {
+            return ResultSets.rows(rs);
+        }
+    }
+
+    static List<String> names(int n) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            names.add("ds" + i);
+        }
+        return names;
+    }
+}

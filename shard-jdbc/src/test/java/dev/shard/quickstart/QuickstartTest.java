@@ -1,0 +1,35 @@
+package dev.shard.quickstart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** Keeps the README's quickstart true: it runs, spreads all orders over the four shards and routes look-ups. */
+class QuickstartTest {
+
+    @Test
+    void quickstartRunsAndAccountsForEveryOrder() throws Exception {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        Quickstart.run(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        String output = buffer.toString(StandardCharsets.UTF_8);
+
+        Matcher perShard = Pattern.compile("(ds\\d)\\s+(\\d+) orders").matcher(output);
+        int total = 0;
+        int shards = 0;
+        while (perShard.find()) {
+            int orders = Integer.parseInt(perShard.group(2));
+            assertThat(orders).as("orders on %s", perShard.group(1)).isGreaterThan(Quickstart.ORDERS / 8);
+            total += orders;
+            shards++;
+        }
+        assertThat(shards).isEqualTo(4);
+        assertThat(total).isEqualTo(Quickstart.ORDERS);
+        assertThat(output).contains("user   42 -> ds").contains("SINGLE_SHARD").contains("ANY_SHARD")
+                .contains("2 regions");
+    }
+}
