@@ -1,0 +1,108 @@
+package dev.shard.core.config;
+
+import dev.shard.core.internal.hash.SlotMap;
+import dev.shard.core.internal.hash.SlotRange;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import static dev.shard.core.config.ShardConfigValidationTest.error;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/**
+ * The parts of the configuration that call {@link SlotMap} and {@link SlotRange}. Kept apart from the other tests
+ * because they need the real SlotMap implementation, developed on another branch.
+ */
+class ShardConfigSlotsTest {
+
+    private static final String PINNED = """
+            dataSources:
+              ds0: { jdbcUrl: "jdbc:h2:mem:a" }
+              ds1: { jdbcUrl: "jdbc:h2:mem:b", weight: 5 }
+            slots:
+              ds0: ["0-32767"]
+              ds1: ["32768-65534", 65535]
+            """;
+
+    @Test
+    void pinnedSlotsAreParsedAndUsed() {
+        ShardConfig config = ShardConfig.fromYaml(PINNED, "shard.yaml", k -> null);
+        assertThat(config.slots()).isEqualTo(Map.of(
+                "ds0", List.of(new SlotRange(0, 32767)),
+                "ds1", List.of(new SlotRange(32768, 65534), new SlotRange(65535, 65535))));
+        SlotMap map = config.slotMap();
+        assertThat(map.shards()).containsExactly("ds0", "ds1");
+        assertThat(map.shardIndexOfSlot(0)).isZero();
+        assertThat(map.shardIndexOfSlot(32767)).isZero();
+        assertThat(map.shardIndexOfSlot(32768)).isEqualTo(1);
+        assertThat(map.shardIndexOfSlot(SlotMap.SLOT_COUNT - 1)).isEqualTo(1);
+        assertThat(config.slotMap()).isSameAs(map);
+    }
+
+    @Test
+    void builderSlotsEqualYamlSlots() {
+        ShardConfig built = ShardConfig.builder()
+                .dataSource("ds0", Map.of("jdbcUrl", "jdbc:h2:mem:a"))
+                .dataSource("ds1", Map.of("jdbcUrl", "jdbc:h2:mem:b"), 5)
+                .slots("ds0", "0-32767")
+                .slots("ds1", "32768-65534")
+                .slots("ds1", "65535")
+                .build();
+        assertThat(built).isEqualTo(ShardConfig.fromYaml(PINNED, "shard.yaml", k -> null));
+    }
+
+    @Test
+    void malformedRangeIsWrapped() {
+        Throwable thrown = catchThrowable(() -> ShardConfig.fromYaml(
+                PINNED.replace("\"0-32767\"", "\"zero-32767\""), "shard.yaml", k -> null));
+        assertThat(thrown).isInstanceOf(ShardConfigException.class)
+                .hasMessageStartingWith("shard.yaml: slots of data source 'ds0': invalid range 'zero-32767': ")
+                .hasCauseInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void gapsAndOverlapsAreWrapped() {
+        assertThat(error(PINNED.replace("\"0-32767\"", "\"0-32000\""))).startsWith("shard.yaml: slots: ");
+        assertThat(error(PINNED.replace("\"0-32767\"", "\"0-40000\""))).startsWith("shard.yaml: slots: ");
+        assertThat(error(PINNED.replace("\"0-32767\"", "\"0-32767\", \"70000\""))).startsWith("shard.yaml: slots");
+    }
+
+    @Test
+    void withoutSlotsTheMapIsConsistentOverAllDataSourcesMemoised() throws Exception {
+        ShardConfig config = ShardConfig.builder()
+                .dataSource("ds0", Map.of("jdbcUrl", "jdbc:h2:mem:a"))
+                .dataSource("ds1", Map.of("jdbcUrl", "jdbc:h2:mem:b"), 2)
+                .build();
+        SlotMap expected = SlotMap.consistent(List.of("ds0", "ds1"), List.of(1.0, 2.0));
+
+        Set<SlotMap> seen = ConcurrentHashMap.newKeySet();
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            for (int i = 0; i < 4; i++) {
+                pool.submit(() -> {
+                    start.await();
+                    return seen.add(config.slotMap());
+                });
+            }
+            start.countDown();
+        } finally {
+            pool.shutdown();
+            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(seen).hasSize(1);
+        SlotMap map = seen.iterator().next();
+        assertThat(map.shards()).containsExactly("ds0", "ds1");
+        for (int slot = 0; slot < SlotMap.SLOT_COUNT; slot += 997) {
+            assertThat(map.shardIndexOfSlot(slot)).isEqualTo(expected.shardIndexOfSlot(slot));
+        }
+    }
+}
