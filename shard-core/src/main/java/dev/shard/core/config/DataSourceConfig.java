@@ -31,6 +31,12 @@ public record DataSourceConfig(String name, Map<String, String> poolProperties, 
         return poolProperties.get("jdbcUrl");
     }
 
+    /** The URL with any password in it masked, fit for messages and logs; the data source class if no URL. */
+    public String maskedJdbcUrl() {
+        String url = jdbcUrl();
+        return url != null ? Secrets.maskUrl(url) : "dataSourceClassName=" + poolProperties.get("dataSourceClassName");
+    }
+
     /** Masks passwords, including those embedded in URLs: this string ends up in logs. */
     @Override
     public String toString() {

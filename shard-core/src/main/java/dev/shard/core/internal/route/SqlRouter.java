@@ -67,9 +67,10 @@ public final class SqlRouter {
         try {
             return planner.plan(analyzer.analyze(text));
         } catch (java.sql.SQLSyntaxErrorException e) {
-            if (!isDml(original) && !isDdl(original)) {
+            if (isSessionStatement(original)) {
                 // SET NAMES, SHOW ..., LOCK TABLES and other session statements the parser may not know: they
-                // touch no sharded data, so they run where unruled statements run.
+                // touch no sharded data, so they run where unruled statements run. Anything else that does not
+                // parse is an error here, with the parser's position, rather than a guess at a shard.
                 return planner.plan(new dev.shard.core.internal.sql.StatementShape(
                         StatementKind.OTHER, List.of(), null, List.of()));
             }
@@ -83,18 +84,12 @@ public final class SqlRouter {
         return new NormalizedSql(sql, userOnly, normalized.maxParenDepth(), false);
     }
 
-    private static boolean isDml(String sql) {
-        String word = firstWord(sql);
-        return switch (word) {
-            case "select", "insert", "replace", "update", "delete", "with", "values", "table", "(" -> true;
-            default -> false;
-        };
-    }
-
-    private static boolean isDdl(String sql) {
-        String word = firstWord(sql);
-        return switch (word) {
-            case "create", "alter", "drop", "truncate", "rename" -> true;
+    private static boolean isSessionStatement(String sql) {
+        return switch (firstWord(sql)) {
+            case "set", "show", "use", "describe", "desc", "explain", "lock", "unlock", "begin", "start", "commit",
+                    "rollback", "savepoint", "release", "flush", "analyze", "optimize", "check", "checksum",
+                    "repair", "kill", "do", "xa", "grant", "revoke", "help", "reset", "purge", "cache", "install",
+                    "uninstall", "handler" -> true;
             default -> false;
         };
     }

@@ -23,6 +23,7 @@ import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
 import net.sf.jsqlparser.expression.JdbcParameter;
 import net.sf.jsqlparser.expression.LongValue;
+import net.sf.jsqlparser.expression.NullValue;
 import net.sf.jsqlparser.expression.Parenthesis;
 import net.sf.jsqlparser.expression.SignedExpression;
 import net.sf.jsqlparser.expression.StringValue;
@@ -347,7 +348,11 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
                 }
                 rows.add(row);
             } else if (ins.getSelect() instanceof Values values) {
-                for (Expression rowExpression : values.getExpressions()) {
+                // VALUES (1, 2), (3, 4) lists rows; VALUES (1, 2) is parsed as the one row's values themselves.
+                boolean multiRow = values.getExpressions().stream().allMatch(e -> e instanceof ExpressionList<?>);
+                List<Expression> rowExpressions = multiRow ? new ArrayList<>(values.getExpressions())
+                        : List.of(values.getExpressions());
+                for (Expression rowExpression : rowExpressions) {
                     List<ValueRef> row = new ArrayList<>();
                     if (rowExpression instanceof ExpressionList<?> list) {
                         for (Expression value : list) {
@@ -451,6 +456,9 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
             }
             if (expression instanceof Parenthesis parenthesis) {
                 return valueOf(parenthesis.getExpression());
+            }
+            if (expression instanceof NullValue) {
+                return new ValueRef.Constant(null);
             }
             return null;
         }
