@@ -18,6 +18,14 @@ import java.util.List;
  * <p>The guiding principle is that a literal is lifted only when the lexer is sure a bind value may stand in its place
  * with the same meaning; whenever in doubt it stays in the text. Keeping too much costs cache hits, lifting too much
  * changes what the statement means or makes it unparseable.
+ *
+ * <p>Known, accepted differences once the values are bound again:
+ * <ul>
+ *   <li>Exponent numbers ({@code 1e3}) are DOUBLE to MySQL but are lifted as BigDecimal (DECIMAL) values.</li>
+ *   <li>MySQL names an unaliased select-list column after its text ({@code SELECT 1+1} gives column "1+1"). If the
+ *       template is sent as a server-side prepared statement, such a column is named after the template text instead
+ *       ("?+?"). Client-side interpolation of the values restores the original names in most cases.</li>
+ * </ul>
  */
 public final class SqlNormalizer {
 
@@ -89,16 +97,16 @@ public final class SqlNormalizer {
         }
 
         private static final int MAX_LEN = 24;
-        private static final Kw[] TABLE_ = new Kw[512];
+        private static final Kw[] BY_HASH = new Kw[512];
 
         static {
             for (Kw kw : values()) {
                 String name = kw.name();
-                int slot = hash(name, 0, name.length()) & (TABLE_.length - 1);
-                while (TABLE_[slot] != null) {
-                    slot = (slot + 1) & (TABLE_.length - 1);
+                int slot = hash(name, 0, name.length()) & (BY_HASH.length - 1);
+                while (BY_HASH[slot] != null) {
+                    slot = (slot + 1) & (BY_HASH.length - 1);
                 }
-                TABLE_[slot] = kw;
+                BY_HASH[slot] = kw;
             }
         }
 
@@ -131,14 +139,14 @@ public final class SqlNormalizer {
             if (h == -1) {
                 return null;
             }
-            int slot = h & (TABLE_.length - 1);
+            int slot = h & (BY_HASH.length - 1);
             Kw kw;
-            while ((kw = TABLE_[slot]) != null) {
+            while ((kw = BY_HASH[slot]) != null) {
                 String name = kw.name();
                 if (name.length() == len && s.regionMatches(true, start, name, 0, len)) {
                     return kw;
                 }
-                slot = (slot + 1) & (TABLE_.length - 1);
+                slot = (slot + 1) & (BY_HASH.length - 1);
             }
             return null;
         }
