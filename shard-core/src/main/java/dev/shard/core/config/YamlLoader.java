@@ -224,7 +224,7 @@ final class YamlLoader {
             String dataSource = key(entry);
             String path = "slots." + dataSource;
             List<Node> items = sequence(entry.getValueNode(), "'" + path + "'",
-                    "a list of slot ranges such as [\"0-32767\"]");
+                    "a list of slot ranges such as [\"0-" + (dev.shard.core.internal.hash.SlotMap.SLOT_COUNT / 2 - 1) + "\"]");
             List<String> ranges = new ArrayList<>();
             if (items != null) {
                 for (int i = 0; i < items.size(); i++) {

@@ -28,21 +28,21 @@ class ShardConfigSlotsTest {
               ds0: { jdbcUrl: "jdbc:h2:mem:a" }
               ds1: { jdbcUrl: "jdbc:h2:mem:b", weight: 5 }
             slots:
-              ds0: ["0-32767"]
-              ds1: ["32768-65534", 65535]
+              ds0: ["0-131071"]
+              ds1: ["131072-262142", 262143]
             """;
 
     @Test
     void pinnedSlotsAreParsedAndUsed() {
         ShardConfig config = ShardConfig.fromYaml(PINNED, "shard.yaml", k -> null);
         assertThat(config.slots()).isEqualTo(Map.of(
-                "ds0", List.of(new SlotRange(0, 32767)),
-                "ds1", List.of(new SlotRange(32768, 65534), new SlotRange(65535, 65535))));
+                "ds0", List.of(new SlotRange(0, 131071)),
+                "ds1", List.of(new SlotRange(131072, 262142), new SlotRange(262143, 262143))));
         SlotMap map = config.slotMap();
         assertThat(map.shards()).containsExactly("ds0", "ds1");
         assertThat(map.shardIndexOfSlot(0)).isZero();
-        assertThat(map.shardIndexOfSlot(32767)).isZero();
-        assertThat(map.shardIndexOfSlot(32768)).isEqualTo(1);
+        assertThat(map.shardIndexOfSlot(131071)).isZero();
+        assertThat(map.shardIndexOfSlot(131072)).isEqualTo(1);
         assertThat(map.shardIndexOfSlot(SlotMap.SLOT_COUNT - 1)).isEqualTo(1);
         assertThat(config.slotMap()).isSameAs(map);
     }
@@ -52,9 +52,9 @@ class ShardConfigSlotsTest {
         ShardConfig built = ShardConfig.builder()
                 .dataSource("ds0", Map.of("jdbcUrl", "jdbc:h2:mem:a"))
                 .dataSource("ds1", Map.of("jdbcUrl", "jdbc:h2:mem:b"), 5)
-                .slots("ds0", "0-32767")
-                .slots("ds1", "32768-65534")
-                .slots("ds1", "65535")
+                .slots("ds0", "0-131071")
+                .slots("ds1", "131072-262142")
+                .slots("ds1", "262143")
                 .build();
         assertThat(built).isEqualTo(ShardConfig.fromYaml(PINNED, "shard.yaml", k -> null));
     }
@@ -62,17 +62,17 @@ class ShardConfigSlotsTest {
     @Test
     void malformedRangeIsWrapped() {
         Throwable thrown = catchThrowable(() -> ShardConfig.fromYaml(
-                PINNED.replace("\"0-32767\"", "\"zero-32767\""), "shard.yaml", k -> null));
+                PINNED.replace("\"0-131071\"", "\"zero-131071\""), "shard.yaml", k -> null));
         assertThat(thrown).isInstanceOf(ShardConfigException.class)
-                .hasMessageStartingWith("shard.yaml: slots of data source 'ds0': invalid range 'zero-32767': ")
+                .hasMessageStartingWith("shard.yaml: slots of data source 'ds0': invalid range 'zero-131071': ")
                 .hasCauseInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void gapsAndOverlapsAreWrapped() {
-        assertThat(error(PINNED.replace("\"0-32767\"", "\"0-32000\""))).startsWith("shard.yaml: slots: ");
-        assertThat(error(PINNED.replace("\"0-32767\"", "\"0-40000\""))).startsWith("shard.yaml: slots: ");
-        assertThat(error(PINNED.replace("\"0-32767\"", "\"0-32767\", \"70000\""))).startsWith("shard.yaml: slots");
+        assertThat(error(PINNED.replace("\"0-131071\"", "\"0-32000\""))).startsWith("shard.yaml: slots: ");
+        assertThat(error(PINNED.replace("\"0-131071\"", "\"0-40000\""))).startsWith("shard.yaml: slots: ");
+        assertThat(error(PINNED.replace("\"0-131071\"", "\"0-131071\", \"70000\""))).startsWith("shard.yaml: slots");
     }
 
     @Test

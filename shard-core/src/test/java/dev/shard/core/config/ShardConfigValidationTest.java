@@ -113,15 +113,15 @@ class ShardConfigValidationTest {
 
     @Test
     void unknownDataSourceInSlots() {
-        assertThat(error(DS + "slots:\n  ds0: [\"0-32767\"]\n  ds9: [\"32768-65535\"]\n")).isEqualTo(
+        assertThat(error(DS + "slots:\n  ds0: [\"0-131071\"]\n  ds9: [\"131072-262143\"]\n")).isEqualTo(
                 "shard.yaml: slots name data source 'ds9', which is not configured; known data sources: ds0, ds1");
-        assertThat(builderError(validBuilder().slots("nope", "0-65535")))
+        assertThat(builderError(validBuilder().slots("nope", "0-262143")))
                 .contains("slots name data source 'nope', which is not configured; known data sources: ds0");
     }
 
     @Test
     void emptySlotsMapping() {
-        assertThat(error(DS + "slots: {}\n")).isEqualTo("shard.yaml: 'slots' is empty; assign every slot (0-65535)"
+        assertThat(error(DS + "slots: {}\n")).isEqualTo("shard.yaml: 'slots' is empty; assign every slot (0-262143)"
                 + " to a data source, or remove 'slots' to use consistent hashing");
     }
 
@@ -305,10 +305,10 @@ class ShardConfigValidationTest {
         assertThat(error(DS + "broadcastTables: [t_region, ~]\n")).contains("'broadcastTables[1]' is empty");
         assertThat(error(DS + "defaultDataSource: [ds0]\n"))
                 .contains("'defaultDataSource' must be a single value, but is a list");
-        assertThat(error(DS + "slots: [\"0-65535\"]\n"))
+        assertThat(error(DS + "slots: [\"0-262143\"]\n"))
                 .contains("'slots' must be a mapping of data source name to a list of slot ranges, but is a list");
-        assertThat(error(DS + "slots:\n  ds0: \"0-65535\"\n"))
-                .contains("'slots.ds0' must be a list of slot ranges such as [\"0-32767\"], but is a single value");
+        assertThat(error(DS + "slots:\n  ds0: \"0-262143\"\n"))
+                .contains("'slots.ds0' must be a list of slot ranges such as [\"0-131071\"], but is a single value");
         assertThat(error(DS + "settings: [1]\n")).contains("'settings' must be a mapping, but is a list");
         assertThat(error(DS + "settings:\n  parseCacheSize: { a: 1 }\n"))
                 .contains("'settings.parseCacheSize' must be a single value, but is a mapping");
