@@ -31,6 +31,17 @@ public final class SqlRouter {
         if (sql == null || sql.isBlank()) {
             throw new SQLException("SQL statement is empty", "42000");
         }
+        try {
+            return prepareChecked(sql);
+        } catch (RuntimeException e) {
+            // A parser or analyser defect must not reach the application as an unchecked exception.
+            throw new SQLException("Shard could not analyse the statement (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + "); please report it: " + PlanMessages.abbreviate(sql),
+                    "HY000", e);
+        }
+    }
+
+    private RoutedStatement prepareChecked(String sql) throws SQLException {
         NormalizedSql normalized = SqlNormalizer.normalize(sql);
         StatementPlan plan = plans.getIfPresent(normalized.template());
         if (plan == null) {

@@ -1,0 +1,58 @@
+package dev.shard.core.internal.route;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.shard.core.internal.sql.JSqlParserAnalyzer;
+import dev.shard.core.internal.sql.SqlAnalyzer;
+import dev.shard.core.internal.sql.StatementShape;
+import java.sql.SQLException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class SqlRouterTest {
+
+    /** Counts parses, so the tests can see what the cache saves. */
+    private static final class CountingAnalyzer implements SqlAnalyzer {
+        final AtomicInteger parses = new AtomicInteger();
+        final JSqlParserAnalyzer delegate = new JSqlParserAnalyzer(2000);
+
+        @Override
+        public StatementShape analyze(String sql) throws SQLException {
+            parses.incrementAndGet();
+            return delegate.analyze(sql);
+        }
+    }
+
+    @Test
+    void statementsThatDifferOnlyInLiteralsAreParsedOnce() throws Exception {
+        CountingAnalyzer analyzer = new CountingAnalyzer();
+        SqlRouter router = new SqlRouter(GoldenRoutingTest.RULES, analyzer, 100);
+        for (int user = 0; user < 500; user++) {
+            RoutedStatement routed = router.prepare("SELECT * FROM t_order WHERE user_id = " + user
+                    + " AND status = 'paid'");
+            Route route = routed.plan().route(SqlRouterTestSupport.literals(routed), routed.sql());
+            assertThat(route).isEqualTo(new Route.Single(user % 4));
+        }
+        assertThat(analyzer.parses).hasValue(1);
+        assertThat(router.cachedPlans()).isEqualTo(1);
+    }
+
+    @Test
+    void ordinalsStayPartOfTheCacheKey() throws Exception {
+        CountingAnalyzer analyzer = new CountingAnalyzer();
+        SqlRouter router = new SqlRouter(GoldenRoutingTest.RULES, analyzer, 100);
+        router.prepare("SELECT status, COUNT(*) FROM t_order WHERE user_id = 1 GROUP BY 1 ORDER BY 2");
+        router.prepare("SELECT status, COUNT(*) FROM t_order WHERE user_id = 2 GROUP BY 1 ORDER BY 1");
+        assertThat(analyzer.parses).hasValue(2);
+    }
+
+    @Test
+    void theCacheIsBounded() throws Exception {
+        CountingAnalyzer analyzer = new CountingAnalyzer();
+        SqlRouter router = new SqlRouter(GoldenRoutingTest.RULES, analyzer, 10);
+        for (int i = 0; i < 200; i++) {
+            router.prepare("SELECT c" + i + " FROM t_order WHERE user_id = 1");
+        }
+        assertThat(router.cachedPlans()).isLessThanOrEqualTo(10);
+    }
+}
