@@ -95,7 +95,30 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
 
     @Override
     public StatementShape analyze(String sql) throws SQLException {
-        return new ShapeBuilder(parse(sql)).build();
+        Statement statement = parse(sql);
+        StatementShape shape = new ShapeBuilder(statement).build();
+        // The rewrite mutates the tree, so it runs after the shape was read from it.
+        ScatterSelect scatter = null;
+        String refusal = null;
+        if (statement instanceof PlainSelect select) {
+            try {
+                scatter = new SelectRewriter(select).rewrite();
+            } catch (SelectRewriter.Refusal e) {
+                refusal = e.getMessage();
+            } catch (RuntimeException e) {
+                refusal = "the statement could not be rewritten for several shards (" + e + ")";
+            }
+        } else if (statement instanceof Select) {
+            refusal = "UNION, INTERSECT, EXCEPT, VALUES and parenthesised queries are not supported across shards";
+        } else if (statement instanceof Update update && (update.getLimit() != null
+                || update.getOrderByElements() != null)) {
+            refusal = "UPDATE with ORDER BY or LIMIT cannot be split across shards";
+        } else if (statement instanceof Delete delete && (delete.getLimit() != null
+                || delete.getOrderByElements() != null)) {
+            refusal = "DELETE with ORDER BY or LIMIT cannot be split across shards";
+        }
+        return new StatementShape(shape.kind(), shape.tables(), shape.insert(), shape.assignments(), scatter,
+                refusal);
     }
 
     /**
@@ -156,6 +179,11 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
         return n.toLowerCase(Locale.ROOT);
     }
 
+    /** A plain value: a '?' or a literal; null for anything that needs evaluating. */
+    static ValueRef constantOrParameter(Expression expression) {
+        return ShapeBuilder.valueOf(expression);
+    }
+
     static String tableName(Table table) {
         return unquote(table.getName());
     }
@@ -168,6 +196,8 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
         private final List<ColumnAssignment> assignments = new ArrayList<>();
         private InsertShape insert;
         private int scopeCount;
+        /** Column equalities across every scope: which columns a statement ties together (co-location). */
+        private final Map<String, String> globalParent = new HashMap<>();
 
         ShapeBuilder(Statement statement) {
             this.statement = statement;
@@ -239,7 +269,7 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
 
         private void addBare(Table table) {
             if (table != null && table.getName() != null) {
-                occurrences.add(new Occurrence(tableName(table)));
+                occurrences.add(new Occurrence(tableName(table), 0));
             }
         }
 
@@ -261,7 +291,7 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
                 int dot = qualified.lastIndexOf('.');
                 String name = unquote(dot >= 0 ? qualified.substring(dot + 1) : qualified);
                 if (!seen.contains(name) && !cteNames.contains(name)) {
-                    occurrences.add(new Occurrence(name));
+                    occurrences.add(new Occurrence(name, 1));
                 }
             }
         }
@@ -269,31 +299,38 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
         // ---------------------------------------------------------------- SELECT
 
         private void analyzeSelect(Select select, Scope outer) throws SQLException {
+            analyzeSelect(select, outer, outer == null ? 0 : outer.depth + 1);
+        }
+
+        /** @param depth 0 for the statement's own query blocks; deeper for subqueries, derived tables, CTEs */
+        private void analyzeSelect(Select select, Scope outer, int depth) throws SQLException {
             if (select.getWithItemsList() != null) {
                 for (WithItem<?> with : select.getWithItemsList()) {
                     if (with.getAliasName() != null) {
                         cteNames.add(unquote(with.getAliasName()));
                     }
                     if (with.getSelect() != null) {
-                        analyzeSelect(with.getSelect(), outer);
+                        analyzeSelect(with.getSelect(), outer, depth + 1);
                     }
                 }
             }
             if (select instanceof PlainSelect plain) {
-                analyzePlainSelect(plain, outer);
+                analyzePlainSelect(plain, outer, depth);
             } else if (select instanceof SetOperationList union) {
                 for (Select part : union.getSelects()) {
-                    analyzeSelect(part, outer);
+                    analyzeSelect(part, outer, depth);
                 }
             } else if (select instanceof ParenthesedSelect parenthesed) {
-                analyzeSelect(parenthesed.getSelect(), outer);
+                analyzeSelect(parenthesed.getSelect(), outer, depth);
             } else if (select instanceof Values values) {
-                new Scope(outer).collectSubqueries(values.getExpressions());
+                Scope scope = new Scope(outer, depth);
+                scope.collectSubqueries(values.getExpressions());
+                scope.analyzeNested();
             }
         }
 
-        private void analyzePlainSelect(PlainSelect select, Scope outer) throws SQLException {
-            Scope scope = new Scope(outer);
+        private void analyzePlainSelect(PlainSelect select, Scope outer, int depth) throws SQLException {
+            Scope scope = new Scope(outer, depth);
             scope.addFromItem(select.getFromItem());
             scope.addJoins(select.getJoins());
             scope.addConjuncts(select.getWhere());
@@ -324,7 +361,7 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
 
         private void analyzeInsert(Insert ins) throws SQLException {
             String table = tableName(ins.getTable());
-            Occurrence target = new Occurrence(table);
+            Occurrence target = new Occurrence(table, 0);
             occurrences.add(target);
             List<String> columns = new ArrayList<>();
             List<List<ValueRef>> rows = new ArrayList<>();
@@ -366,7 +403,7 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
                 }
             } else if (ins.getSelect() != null) {
                 fromSelect = true;
-                analyzeSelect(ins.getSelect(), null);
+                analyzeSelect(ins.getSelect(), null, 1);
             }
             List<String> upsert = new ArrayList<>();
             if (ins.getDuplicateUpdateSets() != null) {
@@ -426,6 +463,24 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
             scope.analyzeNested();
         }
 
+        private String globalFind(String node) {
+            String root = node;
+            while (globalParent.containsKey(root) && !globalParent.get(root).equals(root)) {
+                root = globalParent.get(root);
+            }
+            return root;
+        }
+
+        private void globalUnion(String a, String b) {
+            globalParent.putIfAbsent(a, a);
+            globalParent.putIfAbsent(b, b);
+            String ra = globalFind(a);
+            String rb = globalFind(b);
+            if (!ra.equals(rb)) {
+                globalParent.put(ra, rb);
+            }
+        }
+
         // ---------------------------------------------------------------- values
 
         private static ValueRef valueOf(Expression expression) {
@@ -466,16 +521,27 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
         // ---------------------------------------------------------------- scopes
 
         /** One appearance of a table, collecting its constraints. */
-        private static final class Occurrence {
+        private final class Occurrence {
             final String table;
+            final int depth;
+            /** Prefix of this occurrence's column nodes in the statement-wide equality classes. */
+            String nodePrefix;
             final Map<String, List<List<ValueRef>>> constraints = new LinkedHashMap<>();
 
-            Occurrence(String table) {
+            Occurrence(String table, int depth) {
                 this.table = table;
+                this.depth = depth;
+                this.nodePrefix = "occurrence" + occurrences.size() + ".";
             }
 
             TableOccurrence freeze() {
-                return new TableOccurrence(table, constraints);
+                Map<String, String> classes = new HashMap<>();
+                for (String node : globalParent.keySet()) {
+                    if (node.startsWith(nodePrefix)) {
+                        classes.put(node.substring(nodePrefix.length()), globalFind(node));
+                    }
+                }
+                return new TableOccurrence(table, constraints, depth, nodePrefix, classes);
             }
         }
 
@@ -488,6 +554,7 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
          */
         private final class Scope {
             private final Scope outer;
+            private final int depth;
             private final String id = (scopeCount++) + ":";
             private final List<Ref> refs = new ArrayList<>();
             private final List<Expression[]> equalities = new ArrayList<>();
@@ -496,7 +563,12 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
             private final Map<Ref, Map<String, List<List<ValueRef>>>> solved = new HashMap<>();
 
             Scope(Scope outer) {
+                this(outer, outer == null ? 0 : outer.depth + 1);
+            }
+
+            Scope(Scope outer, int depth) {
                 this.outer = outer;
+                this.depth = depth;
             }
 
             boolean hasAlias(String name) {
@@ -512,7 +584,8 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
                     if (cteNames.contains(tableName(table))) {
                         return;
                     }
-                    Occurrence occurrence = new Occurrence(tableName(table));
+                    Occurrence occurrence = new Occurrence(tableName(table), depth);
+                    occurrence.nodePrefix = id + refs.size() + ".";
                     occurrences.add(occurrence);
                     String alias = table.getAlias() != null ? unquote(table.getAlias().getName()) : occurrence.table;
                     refs.add(new Ref(occurrence, alias));
@@ -636,6 +709,7 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
                     for (String a : nodesOf((Column) pair[0])) {
                         for (String b : nodesOf((Column) pair[1])) {
                             union(parent, a, b);
+                            globalUnion(a, b);
                         }
                     }
                 }

@@ -6,16 +6,23 @@ import java.util.List;
  * What the parser learnt of one statement, independent of any sharding configuration, so that it can be cached
  * by text and planned against whichever rules apply.
  *
- * @param kind           what the statement does
- * @param tables         every table it touches, once per appearance (subqueries included)
- * @param insert         the INSERT details, or null for other kinds
- * @param assignments    for UPDATE: the columns it assigns
+ * @param kind            what the statement does
+ * @param tables          every table it touches, once per appearance (subqueries included)
+ * @param insert          the INSERT details, or null for other kinds
+ * @param assignments     for UPDATE: the columns it assigns
+ * @param scatter         for a SELECT: the rewrite that runs it on several shards, or null
+ * @param scatterRefusal  why the statement cannot run on several shards, or null if it can
  */
 public record StatementShape(StatementKind kind, List<TableOccurrence> tables, InsertShape insert,
-                             List<ColumnAssignment> assignments) {
+                             List<ColumnAssignment> assignments, ScatterSelect scatter, String scatterRefusal) {
 
     public StatementShape {
         tables = List.copyOf(tables);
         assignments = List.copyOf(assignments);
+    }
+
+    public StatementShape(StatementKind kind, List<TableOccurrence> tables, InsertShape insert,
+                          List<ColumnAssignment> assignments) {
+        this(kind, tables, insert, assignments, null, null);
     }
 }

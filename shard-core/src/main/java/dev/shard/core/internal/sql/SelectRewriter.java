@@ -1,0 +1,651 @@
+package dev.shard.core.internal.sql;
+
+import dev.shard.core.internal.sql.MergeSpec.AggregateItem;
+import dev.shard.core.internal.sql.MergeSpec.AggregateKind;
+import dev.shard.core.internal.sql.MergeSpec.HavingNode;
+import dev.shard.core.internal.sql.MergeSpec.LimitSpec;
+import dev.shard.core.internal.sql.MergeSpec.Slot;
+import dev.shard.core.internal.sql.MergeSpec.SortKey;
+import dev.shard.core.internal.sql.ScatterSelect.ShardParam;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import net.sf.jsqlparser.expression.AnalyticExpression;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
+import net.sf.jsqlparser.expression.Function;
+import net.sf.jsqlparser.expression.JdbcParameter;
+import net.sf.jsqlparser.expression.LongValue;
+import net.sf.jsqlparser.expression.NotExpression;
+import net.sf.jsqlparser.expression.Parenthesis;
+import net.sf.jsqlparser.expression.operators.arithmetic.Addition;
+import net.sf.jsqlparser.expression.operators.arithmetic.Division;
+import net.sf.jsqlparser.expression.operators.arithmetic.Modulo;
+import net.sf.jsqlparser.expression.operators.arithmetic.Multiplication;
+import net.sf.jsqlparser.expression.operators.arithmetic.Subtraction;
+import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
+import net.sf.jsqlparser.expression.operators.conditional.OrExpression;
+import net.sf.jsqlparser.expression.operators.relational.Between;
+import net.sf.jsqlparser.expression.operators.relational.ComparisonOperator;
+import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
+import net.sf.jsqlparser.expression.operators.relational.InExpression;
+import net.sf.jsqlparser.expression.operators.relational.IsNullExpression;
+import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
+import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.statement.select.AllColumns;
+import net.sf.jsqlparser.statement.select.Limit;
+import net.sf.jsqlparser.statement.select.OrderByElement;
+import net.sf.jsqlparser.statement.select.PlainSelect;
+import net.sf.jsqlparser.statement.select.SelectItem;
+import net.sf.jsqlparser.util.deparser.ExpressionDeParser;
+import net.sf.jsqlparser.util.deparser.SelectDeParser;
+
+/**
+ * Rewrites a top-level SELECT for scatter-gather, as ShardingSphere and Vitess do: each shard gets a query whose
+ * rows can be merged (sorted by the merge keys, AVG split into SUM and COUNT, HAVING and OFFSET held back, LIMIT
+ * raised to offset + count, missing sort and group columns appended), and the merge gets a {@link MergeSpec}.
+ *
+ * <p>Mutates the statement it is given; the analyser calls it last.
+ */
+final class SelectRewriter {
+
+    private static final Set<String> AGGREGATES = Set.of("count", "sum", "min", "max", "avg");
+    private static final String DERIVED_PREFIX = "__shard_";
+    /** Fixed indexes at or above this mark parameters the rewrite adds (see {@link #render}). */
+    private static final int LIMIT_MARKER = 1_000_000_000;
+
+    /** Thrown for a SELECT that cannot be merged correctly across shards; the message says why. */
+    static final class Refusal extends Exception {
+        Refusal(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private final PlainSelect select;
+    private final List<Expression> derived = new ArrayList<>();
+    private int userColumns;
+
+    SelectRewriter(PlainSelect select) {
+        this.select = select;
+    }
+
+    ScatterSelect rewrite() throws Refusal {
+        if (select.getIntoTables() != null || select.getMySqlSelectIntoClause() != null) {
+            throw new Refusal("SELECT ... INTO cannot run on several shards");
+        }
+        if (select.getGroupBy() != null && (select.getGroupBy().isMysqlWithRollup()
+                || select.getGroupBy().getGroupingSets() != null && !select.getGroupBy().getGroupingSets().isEmpty())) {
+            throw new Refusal("GROUP BY ... WITH ROLLUP and grouping sets are not supported across shards");
+        }
+        List<SelectItem<?>> items = select.getSelectItems();
+        boolean star = false;
+        for (int i = 0; i < items.size(); i++) {
+            Expression expression = items.get(i).getExpression();
+            if (expression instanceof AllColumns) {
+                star = true;
+                continue;
+            }
+            refuseWindowFunctions(expression);
+            if (expression instanceof Function function && isAggregate(function)) {
+                refuseNestedAggregates(function.getParameters());
+            } else {
+                refuseNestedAggregates(expression);
+            }
+        }
+        userColumns = star ? -1 : items.size();
+        boolean grouped = select.getGroupBy() != null;
+        boolean anyAggregate = items.stream().anyMatch(i -> i.getExpression() instanceof Function f && isAggregate(f));
+        if (star && (grouped || anyAggregate || select.getDistinct() != null)) {
+            throw new Refusal("SELECT * cannot be combined with GROUP BY, aggregates or DISTINCT across shards;"
+                    + " name the columns");
+        }
+        if (select.getDistinct() != null && select.getDistinct().getOnSelectItems() != null) {
+            throw new Refusal("DISTINCT ON is not supported across shards");
+        }
+        if (select.getFetch() != null) {
+            throw new Refusal("FETCH FIRST is not supported across shards; use LIMIT n OFFSET m");
+        }
+        LimitSpec limit = limitSpec();
+        // The offset is applied by the merge, never by a shard.
+        select.setOffset(null);
+
+        if (grouped || anyAggregate) {
+            return rewriteAggregate(items, grouped, limit);
+        }
+        if (select.getHaving() != null) {
+            throw new Refusal("HAVING without GROUP BY or aggregates is not supported across shards");
+        }
+        boolean distinct = select.getDistinct() != null;
+        List<SortKey> order = new ArrayList<>();
+        if (select.getOrderByElements() != null) {
+            for (OrderByElement element : select.getOrderByElements()) {
+                Slot slot = distinct ? existingItem(element.getExpression(), items) : slotFor(element.getExpression(), items);
+                if (slot == null) {
+                    throw new Refusal("SELECT DISTINCT across shards can only ORDER BY selected columns; "
+                            + element.getExpression() + " is not selected");
+                }
+                order.add(new SortKey(slot, !element.isAsc()));
+            }
+        }
+        if (distinct) {
+            // Sorted by every column, duplicates from different shards arrive next to each other.
+            for (int i = 0; i < items.size(); i++) {
+                Slot slot = Slot.user(i);
+                if (order.stream().noneMatch(k -> k.slot().equals(slot))) {
+                    order.add(new SortKey(slot, false));
+                }
+            }
+            setShardOrder(order);
+        }
+        pushLimit(limit);
+        appendDerived();
+        MergeSpec.Kind kind = order.isEmpty() ? MergeSpec.Kind.CONCAT : MergeSpec.Kind.ORDERED;
+        return finish(new MergeSpec(userColumns, derived.size(), kind, order, List.of(), null, List.of(), null,
+                List.of(), distinct, limit));
+    }
+
+    private ScatterSelect rewriteAggregate(List<SelectItem<?>> items, boolean grouped, LimitSpec limit)
+            throws Refusal {
+        List<AggregateItem> aggregates = new ArrayList<>();
+        Expression distinctArgument = null;
+        // Group keys first: an ORDER BY or HAVING may refer to them.
+        List<Slot> groupKeys = new ArrayList<>();
+        if (grouped) {
+            for (Expression key : select.getGroupBy().getGroupByExpressionList()) {
+                groupKeys.add(slotFor(key, items));
+            }
+        }
+        for (int i = 0; i < items.size(); i++) {
+            SelectItem<?> item = items.get(i);
+            if (!(item.getExpression() instanceof Function function) || !isAggregate(function)) {
+                continue;
+            }
+            String name = function.getName().toLowerCase(Locale.ROOT);
+            Expression argument = singleArgument(function);
+            if (function.isDistinct()) {
+                if (!name.equals("count") && !name.equals("sum")) {
+                    // MIN/MAX(DISTINCT x) equal MIN/MAX(x).
+                    function.setDistinct(false);
+                } else {
+                    if (argument == null) {
+                        throw new Refusal(function + " needs exactly one argument to run across shards");
+                    }
+                    if (distinctArgument != null && !same(distinctArgument, argument)) {
+                        throw new Refusal("DISTINCT aggregates over different expressions (" + distinctArgument
+                                + ", " + argument + ") are not supported across shards");
+                    }
+                    distinctArgument = argument;
+                    // Shards return the distinct values themselves; the merge counts or sums them once each.
+                    setItem(items, i, argument);
+                    aggregates.add(new AggregateItem(Slot.user(i), name.equals("count")
+                            ? AggregateKind.COUNT_DISTINCT : AggregateKind.SUM_DISTINCT, null));
+                    continue;
+                }
+            }
+            switch (name) {
+                case "count" -> aggregates.add(new AggregateItem(Slot.user(i), AggregateKind.COUNT, null));
+                case "sum" -> aggregates.add(new AggregateItem(Slot.user(i), AggregateKind.SUM, null));
+                case "min" -> aggregates.add(new AggregateItem(Slot.user(i), AggregateKind.MIN, null));
+                case "max" -> aggregates.add(new AggregateItem(Slot.user(i), AggregateKind.MAX, null));
+                default -> {
+                    if (argument == null) {
+                        throw new Refusal(function + " needs exactly one argument to run across shards");
+                    }
+                    // AVG of partial averages is wrong; SUM and COUNT of each shard give the exact answer.
+                    setItem(items, i, aggregate("SUM", argument));
+                    Slot count = derive(aggregate("COUNT", argument));
+                    aggregates.add(new AggregateItem(Slot.user(i), AggregateKind.AVG, count));
+                }
+            }
+        }
+        HavingNode having = null;
+        if (select.getHaving() != null) {
+            having = havingNode(select.getHaving(), items, aggregates);
+            // Evaluated after the merge, on global aggregates: on a shard it would see partial counts.
+            select.setHaving(null);
+        }
+        List<SortKey> requested = new ArrayList<>();
+        if (select.getOrderByElements() != null) {
+            for (OrderByElement element : select.getOrderByElements()) {
+                requested.add(new SortKey(orderSlot(element.getExpression(), items, aggregates),
+                        !element.isAsc()));
+            }
+        }
+        Slot distinctSlot = null;
+        if (distinctArgument != null) {
+            distinctSlot = aggregates.stream().filter(a -> a.kind() == AggregateKind.COUNT_DISTINCT
+                    || a.kind() == AggregateKind.SUM_DISTINCT).findFirst().orElseThrow().slot();
+            List<Expression> shardGroup = new ArrayList<>();
+            if (grouped) {
+                shardGroup.addAll(select.getGroupBy().getGroupByExpressionList());
+            }
+            shardGroup.add(distinctArgument);
+            setShardGroupBy(shardGroup);
+        }
+        // Each shard returns its groups sorted by the keys (then the distinct argument), for a streaming merge.
+        List<SortKey> mergeOrder = new ArrayList<>();
+        for (Slot key : groupKeys) {
+            mergeOrder.add(new SortKey(key, false));
+        }
+        if (distinctSlot != null) {
+            mergeOrder.add(new SortKey(distinctSlot, false));
+        }
+        List<SortKey> finalOrder = new ArrayList<>();
+        if (!requested.isEmpty() && !isGroupOrder(requested, groupKeys)) {
+            finalOrder = requested;
+        }
+        setShardOrder(mergeOrder);
+        // Partial groups cannot be limited on a shard; the whole LIMIT applies after the merge.
+        select.setLimit(null);
+        appendDerived();
+        MergeSpec.Kind kind = grouped ? MergeSpec.Kind.GROUPED : MergeSpec.Kind.AGGREGATE;
+        if (!grouped && distinctSlot != null) {
+            // One stream of distinct values: grouped by nothing, but still merged in value order.
+            kind = MergeSpec.Kind.AGGREGATE;
+        }
+        return finish(new MergeSpec(userColumns, derived.size(), kind, mergeOrder, groupKeys, distinctSlot,
+                aggregates, having, finalOrder, false, limit));
+    }
+
+    private static boolean isGroupOrder(List<SortKey> requested, List<Slot> groupKeys) {
+        if (requested.size() > groupKeys.size()) {
+            return false;
+        }
+        for (int i = 0; i < requested.size(); i++) {
+            if (requested.get(i).descending() || !requested.get(i).slot().equals(groupKeys.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ------------------------------------------------------------------ slots
+
+    /** The select item an expression names (ordinal, alias or same text), or a new derived column for it. */
+    private Slot slotFor(Expression expression, List<SelectItem<?>> items) throws Refusal {
+        Slot existing = existingItem(expression, items);
+        return existing != null ? existing : derive(expression);
+    }
+
+    private Slot existingItem(Expression expression, List<SelectItem<?>> items) throws Refusal {
+        if (expression instanceof LongValue ordinal) {
+            long position = ordinal.getValue();
+            if (userColumns < 0) {
+                throw new Refusal("ORDER BY or GROUP BY by position cannot be combined with SELECT * across shards");
+            }
+            if (position < 1 || position > userColumns) {
+                throw new Refusal("position " + position + " is not in the select list");
+            }
+            return Slot.user((int) position - 1);
+        }
+        if (expression instanceof Column column && column.getTable() == null) {
+            String name = JSqlParserAnalyzer.unquote(column.getColumnName());
+            for (int i = 0; i < items.size(); i++) {
+                SelectItem<?> item = items.get(i);
+                if (item.getAlias() != null && JSqlParserAnalyzer.unquote(item.getAlias().getName()).equals(name)) {
+                    return Slot.user(i);
+                }
+            }
+        }
+        for (int i = 0; i < items.size(); i++) {
+            SelectItem<?> item = items.get(i);
+            if (!(item.getExpression() instanceof AllColumns) && same(item.getExpression(), expression)) {
+                return Slot.user(i);
+            }
+            if (expression instanceof Column column && item.getExpression() instanceof Column selected
+                    && JSqlParserAnalyzer.unquote(selected.getColumnName())
+                    .equals(JSqlParserAnalyzer.unquote(column.getColumnName()))
+                    && (column.getTable() == null || selected.getTable() == null)) {
+                // ORDER BY status over SELECT o.status: the same column, written with and without its table.
+                return Slot.user(i);
+            }
+        }
+        return null;
+    }
+
+    /** ORDER BY of a grouped query: an item, an aggregate (existing or derived), or a derived expression. */
+    private Slot orderSlot(Expression expression, List<SelectItem<?>> items, List<AggregateItem> aggregates)
+            throws Refusal {
+        Slot existing = existingItem(expression, items);
+        if (existing != null) {
+            return existing;
+        }
+        if (expression instanceof Function function && isAggregate(function)) {
+            return derivedAggregate(function, aggregates);
+        }
+        refuseNestedAggregates(expression);
+        return derive(expression);
+    }
+
+    private Slot derivedAggregate(Function function, List<AggregateItem> aggregates) throws Refusal {
+        String name = function.getName().toLowerCase(Locale.ROOT);
+        if (function.isDistinct()) {
+            throw new Refusal(function + " is only supported across shards in the select list");
+        }
+        Expression argument = singleArgument(function);
+        if (name.equals("avg")) {
+            if (argument == null) {
+                throw new Refusal(function + " needs exactly one argument to run across shards");
+            }
+            Slot sum = derive(aggregate("SUM", argument));
+            Slot count = derive(aggregate("COUNT", argument));
+            AggregateItem item = new AggregateItem(sum, AggregateKind.AVG, count);
+            aggregates.add(item);
+            return sum;
+        }
+        Slot slot = derive(function);
+        aggregates.add(new AggregateItem(slot, AggregateKind.valueOf(name.toUpperCase(Locale.ROOT)), null));
+        return slot;
+    }
+
+    private Slot derive(Expression expression) {
+        derived.add(expression);
+        return Slot.derivedColumn(derived.size() - 1);
+    }
+
+    private void appendDerived() {
+        List<SelectItem<?>> items = new ArrayList<>(select.getSelectItems());
+        for (int i = 0; i < derived.size(); i++) {
+            SelectItem<Expression> item = new SelectItem<>(derived.get(i));
+            item.setAlias(new net.sf.jsqlparser.expression.Alias(DERIVED_PREFIX + i));
+            items.add(item);
+        }
+        select.setSelectItems(items);
+    }
+
+    // ------------------------------------------------------------------ HAVING
+
+    private HavingNode havingNode(Expression expression, List<SelectItem<?>> items, List<AggregateItem> aggregates)
+            throws Refusal {
+        if (expression instanceof Parenthesis parenthesis) {
+            return havingNode(parenthesis.getExpression(), items, aggregates);
+        }
+        if (expression instanceof ParenthesedExpressionList<?> list && list.size() == 1) {
+            return havingNode(list.get(0), items, aggregates);
+        }
+        if (expression instanceof AndExpression and) {
+            return new HavingNode.And(havingNode(and.getLeftExpression(), items, aggregates),
+                    havingNode(and.getRightExpression(), items, aggregates));
+        }
+        if (expression instanceof OrExpression or) {
+            return new HavingNode.Or(havingNode(or.getLeftExpression(), items, aggregates),
+                    havingNode(or.getRightExpression(), items, aggregates));
+        }
+        if (expression instanceof NotExpression not) {
+            return new HavingNode.Not(havingNode(not.getExpression(), items, aggregates));
+        }
+        if (expression instanceof ComparisonOperator comparison) {
+            return new HavingNode.Compare(comparison.getStringExpression().trim(),
+                    havingNode(comparison.getLeftExpression(), items, aggregates),
+                    havingNode(comparison.getRightExpression(), items, aggregates));
+        }
+        if (expression instanceof IsNullExpression isNull) {
+            return new HavingNode.IsNull(havingNode(isNull.getLeftExpression(), items, aggregates), isNull.isNot());
+        }
+        if (expression instanceof Between between) {
+            return new HavingNode.Between(havingNode(between.getLeftExpression(), items, aggregates),
+                    havingNode(between.getBetweenExpressionStart(), items, aggregates),
+                    havingNode(between.getBetweenExpressionEnd(), items, aggregates), between.isNot());
+        }
+        if (expression instanceof InExpression in && in.getRightExpression() instanceof ExpressionList<?> list) {
+            List<HavingNode> nodes = new ArrayList<>();
+            for (Expression item : list) {
+                nodes.add(havingNode(item, items, aggregates));
+            }
+            return new HavingNode.InList(havingNode(in.getLeftExpression(), items, aggregates), nodes, in.isNot());
+        }
+        String op = expression instanceof Addition ? "+" : expression instanceof Subtraction ? "-"
+                : expression instanceof Multiplication ? "*" : expression instanceof Division ? "/"
+                : expression instanceof Modulo ? "%" : null;
+        if (op != null) {
+            var binary = (net.sf.jsqlparser.expression.BinaryExpression) expression;
+            return new HavingNode.Arithmetic(op, havingNode(binary.getLeftExpression(), items, aggregates),
+                    havingNode(binary.getRightExpression(), items, aggregates));
+        }
+        ValueRef value = JSqlParserAnalyzer.constantOrParameter(expression);
+        if (value != null) {
+            return new HavingNode.Value(value);
+        }
+        Slot existing = existingItem(expression, items);
+        if (existing != null) {
+            return new HavingNode.SlotRef(existing);
+        }
+        if (expression instanceof Function function && isAggregate(function)) {
+            return new HavingNode.SlotRef(derivedAggregate(function, aggregates));
+        }
+        if (expression instanceof Column) {
+            return new HavingNode.SlotRef(derive(expression));
+        }
+        throw new Refusal("HAVING " + expression + " is not supported across shards");
+    }
+
+    // ------------------------------------------------------------------ ORDER BY, GROUP BY, LIMIT in the shard query
+
+    private void setShardOrder(List<SortKey> order) {
+        if (order.isEmpty()) {
+            select.setOrderByElements(null);
+            return;
+        }
+        List<OrderByElement> elements = new ArrayList<>();
+        for (SortKey key : order) {
+            OrderByElement element = new OrderByElement();
+            element.setExpression(ordinalOf(key.slot()));
+            element.setAsc(!key.descending());
+            element.setAscDescPresent(key.descending());
+            elements.add(element);
+        }
+        select.setOrderByElements(elements);
+    }
+
+    /** Positions stay valid whatever the expression: the shard sorts exactly the column the merge reads. */
+    private Expression ordinalOf(Slot slot) {
+        int base = slot.derived() ? select.getSelectItems().size() : 0;
+        return new LongValue(base + slot.index() + 1);
+    }
+
+    private void setShardGroupBy(List<Expression> keys) {
+        net.sf.jsqlparser.statement.select.GroupByElement group = new net.sf.jsqlparser.statement.select.GroupByElement();
+        ExpressionList<Expression> list = new ExpressionList<>();
+        list.addAll(keys);
+        group.setGroupByExpressions(list);
+        select.setGroupByElement(group);
+    }
+
+    private LimitSpec limitSpec() throws Refusal {
+        Limit limit = select.getLimit();
+        if (limit == null) {
+            if (select.getOffset() != null) {
+                throw new Refusal("OFFSET without LIMIT is not supported across shards");
+            }
+            return null;
+        }
+        if (limit.isLimitAll() || limit.isLimitNull() || limit.getByExpressions() != null) {
+            throw new Refusal("this LIMIT form is not supported across shards");
+        }
+        ValueRef count = JSqlParserAnalyzer.constantOrParameter(limit.getRowCount());
+        // LIMIT m, n keeps the offset in the Limit; LIMIT n OFFSET m parses into a separate Offset.
+        Expression offsetExpression = limit.getOffset() != null ? limit.getOffset()
+                : select.getOffset() != null ? select.getOffset().getOffset() : null;
+        ValueRef offset = offsetExpression == null ? null : JSqlParserAnalyzer.constantOrParameter(offsetExpression);
+        if (count == null || offsetExpression != null && offset == null) {
+            throw new Refusal("LIMIT must be a number or a '?' parameter across shards");
+        }
+        return new LimitSpec(offset, count);
+    }
+
+    /** Each shard returns up to offset + count rows and no offset: the merge skips the offset as rows stream. */
+    private void pushLimit(LimitSpec spec) {
+        if (spec == null) {
+            return;
+        }
+        Limit limit = new Limit();
+        if (spec.offset() == null && spec.count() instanceof ValueRef.Param param) {
+            limit.setRowCount(fixed(param.index()));
+        } else if (spec.count() instanceof ValueRef.Constant count
+                && (spec.offset() == null || spec.offset() instanceof ValueRef.Constant)) {
+            long sum = ((Number) count.value()).longValue()
+                    + (spec.offset() == null ? 0 : ((Number) ((ValueRef.Constant) spec.offset()).value()).longValue());
+            limit.setRowCount(new LongValue(sum));
+        } else {
+            limit.setRowCount(fixed(LIMIT_MARKER));
+        }
+        select.setLimit(limit);
+    }
+
+    private static JdbcParameter fixed(int index) {
+        JdbcParameter parameter = new JdbcParameter();
+        parameter.setIndex(index + 1);
+        parameter.setUseFixedIndex(true);
+        return parameter;
+    }
+
+    // ------------------------------------------------------------------ rendering
+
+    private ScatterSelect finish(MergeSpec spec) throws Refusal {
+        return render(spec);
+    }
+
+    /**
+     * Prints the rewritten statement. The deparser first walks it marking every '?' to print with its original
+     * index ({@code ?3}), so that the parameters can be listed in their new order from the text; the indexes
+     * are then dropped again. A '?' the walk missed prints bare and is caught here rather than mis-bound.
+     */
+    private ScatterSelect render(MergeSpec spec) throws Refusal {
+        StringBuilder scratch = new StringBuilder();
+        ExpressionDeParser marker = new ExpressionDeParser() {
+            @Override
+            public <S> StringBuilder visit(JdbcParameter parameter, S context) {
+                if (parameter.getIndex() != null) {
+                    parameter.setUseFixedIndex(true);
+                }
+                return super.visit(parameter, context);
+            }
+        };
+        SelectDeParser walker = new SelectDeParser(marker, scratch);
+        marker.setSelectVisitor(walker);
+        marker.setBuilder(scratch);
+        select.accept((net.sf.jsqlparser.statement.select.SelectVisitor<StringBuilder>) walker, null);
+
+        String text = select.toString();
+        StringBuilder sql = new StringBuilder(text.length());
+        List<ShardParam> params = new ArrayList<>();
+        int i = 0;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c == '\'' || c == '"' || c == '`') {
+                int end = skipQuoted(text, i);
+                sql.append(text, i, end);
+                i = end;
+            } else if (c == '?') {
+                int j = i + 1;
+                while (j < text.length() && Character.isDigit(text.charAt(j))) {
+                    j++;
+                }
+                if (j == i + 1) {
+                    throw new Refusal("the statement could not be rewritten for several shards (unplaced parameter)");
+                }
+                int index = Integer.parseInt(text.substring(i + 1, j)) - 1;
+                params.add(index == LIMIT_MARKER
+                        ? new ShardParam.LimitSum(spec.limit().offset(), spec.limit().count())
+                        : new ShardParam.FromTemplate(index));
+                sql.append('?');
+                i = j;
+            } else {
+                sql.append(c);
+                i++;
+            }
+        }
+        return new ScatterSelect(sql.toString(), params, spec);
+    }
+
+    private static int skipQuoted(String text, int start) {
+        char quote = text.charAt(start);
+        int i = start + 1;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c == '\\' && quote != '`') {
+                i += 2;
+            } else if (c == quote) {
+                if (i + 1 < text.length() && text.charAt(i + 1) == quote) {
+                    i += 2;
+                } else {
+                    return i + 1;
+                }
+            } else {
+                i++;
+            }
+        }
+        return text.length();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    static boolean isAggregate(Function function) {
+        return function.getName() != null && AGGREGATES.contains(function.getName().toLowerCase(Locale.ROOT))
+                && function.getNamedParameters() == null;
+    }
+
+    private static Expression singleArgument(Function function) {
+        if (function.isAllColumns()) {
+            return null;
+        }
+        ExpressionList<?> parameters = function.getParameters();
+        if (parameters == null || parameters.size() != 1) {
+            return null;
+        }
+        return parameters.get(0);
+    }
+
+    private static Function aggregate(String name, Expression argument) {
+        Function function = new Function();
+        function.setName(name);
+        function.setParameters(new ExpressionList<>(argument));
+        return function;
+    }
+
+    private static void setItem(List<SelectItem<?>> items, int index, Expression expression) {
+        @SuppressWarnings("unchecked")
+        SelectItem<Expression> item = (SelectItem<Expression>) items.get(index);
+        item.setExpression(expression);
+    }
+
+    private static boolean same(Expression a, Expression b) {
+        return a.toString().equalsIgnoreCase(b.toString());
+    }
+
+    private static void refuseWindowFunctions(Expression expression) throws Refusal {
+        boolean[] found = {false};
+        expression.accept(new ExpressionVisitorAdapter<Void>() {
+            @Override
+            public <S> Void visit(AnalyticExpression analytic, S context) {
+                found[0] = true;
+                return null;
+            }
+        }, null);
+        if (found[0]) {
+            throw new Refusal("window functions (" + expression + ") are not supported across shards");
+        }
+    }
+
+    private static void refuseNestedAggregates(Expression expression) throws Refusal {
+        if (expression == null) {
+            return;
+        }
+        boolean[] found = {false};
+        expression.accept(new ExpressionVisitorAdapter<Void>() {
+            @Override
+            public <S> Void visit(Function function, S context) {
+                if (isAggregate(function)) {
+                    found[0] = true;
+                    return null;
+                }
+                return super.visit(function, context);
+            }
+        }, null);
+        if (found[0]) {
+            throw new Refusal("an aggregate inside an expression (" + expression + ") is not supported across"
+                    + " shards; select the aggregate itself");
+        }
+    }
+}
