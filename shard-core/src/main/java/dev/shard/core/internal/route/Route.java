@@ -7,6 +7,44 @@ public sealed interface Route {
     record Single(int shard) implements Route {
     }
 
+    /**
+     * Several shards, each running the statement over its own rows; their results are merged.
+     *
+     * @param shards       the shards, ascending
+     * @param prunedParams template parameter indexes whose value belongs to one shard only, with that shard
+     *                     ({@code prunedShards[i]} for {@code prunedParams[i]}): every other shard binds NULL
+     *                     there, so that each shard receives only its own IN-list and OR values
+     */
+    record Scatter(int[] shards, int[] prunedParams, int[] prunedShards) implements Route {
+
+        /** Whether a shard binds NULL instead of the value of a template parameter. */
+        public boolean prunes(int shard, int templateParam) {
+            for (int i = 0; i < prunedParams.length; i++) {
+                if (prunedParams[i] == templateParam) {
+                    return prunedShards[i] != shard;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Scatter s && java.util.Arrays.equals(shards, s.shards)
+                    && java.util.Arrays.equals(prunedParams, s.prunedParams)
+                    && java.util.Arrays.equals(prunedShards, s.prunedShards);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Arrays.hashCode(shards);
+        }
+
+        @Override
+        public String toString() {
+            return "Scatter" + java.util.Arrays.toString(shards);
+        }
+    }
+
     /** Every shard: DDL of sharded or broadcast tables, and writes to broadcast tables. */
     record All() implements Route {
     }
@@ -26,6 +64,9 @@ public sealed interface Route {
         }
         if (this instanceof All) {
             return "ALL_SHARDS";
+        }
+        if (this instanceof Scatter) {
+            return "SCATTER";
         }
         if (this instanceof AnyOne) {
             return "ANY_SHARD";

@@ -1,5 +1,6 @@
 package dev.shard.core.internal.route;
 
+import dev.shard.core.internal.sql.ScatterSelect;
 import dev.shard.core.internal.sql.StatementKind;
 import dev.shard.core.internal.sql.ValueRef;
 import java.sql.SQLException;
@@ -31,9 +32,14 @@ public sealed interface StatementPlan {
         }
     }
 
-    /** The statement must reach the shard its sharding-key values hash to. */
+    /**
+     * The statement must reach the shard(s) its sharding-key values hash to.
+     *
+     * @param scatter        for a SELECT, how to run it on several shards; null otherwise
+     * @param scatterRefusal why the statement cannot run on several shards, or null if it can
+     */
     record ByKey(StatementKind kind, List<KeyTarget> targets, List<KeyAssignment> assignments,
-                 ShardingRules rules) implements StatementPlan {
+                 ShardingRules rules, ScatterSelect scatter, String scatterRefusal) implements StatementPlan {
 
         public ByKey {
             targets = List.copyOf(targets);
@@ -42,34 +48,63 @@ public sealed interface StatementPlan {
 
         @Override
         public Route route(Bindings bindings, String sql) throws SQLException {
-            BitSet needed = new BitSet(rules.shardCount());
-            boolean anyUnbound = false;
+            int shardCount = rules.shardCount();
+            BitSet union = new BitSet(shardCount);
+            BitSet intersection = null;
             String unboundTable = null;
+            boolean topLevelUnbound = false;
             for (KeyTarget target : targets) {
                 BitSet shards = shardsOf(target, bindings, sql);
                 if (shards == null) {
-                    anyUnbound = true;
-                    unboundTable = target.table();
-                    break;
+                    unboundTable = unboundTable == null ? target.table() : unboundTable;
+                    topLevelUnbound |= target.depth() == 0;
+                    continue;
                 }
-                needed.or(shards);
+                union.or(shards);
+                if (target.depth() > 0) {
+                    // A subquery's pins filter its own rows, not the statement's: they do not narrow the shards.
+                    continue;
+                }
+                if (intersection == null) {
+                    intersection = (BitSet) shards.clone();
+                } else {
+                    intersection.and(shards);
+                }
             }
-            if (anyUnbound) {
-                throw new SQLFeatureNotSupportedException("Statement on " + unboundTable
-                        + " has no single shard key: it gives no " + columnOf(unboundTable) + " = value condition"
-                        + " that pins one shard, and scatter-gather across shards is not supported yet: "
-                        + PlanMessages.abbreviate(sql), "0A000");
+            // Every appearance pinned, all to one shard: the simple case, whether or not the tables are joined
+            // on their shard columns.
+            if (unboundTable == null && union.cardinality() <= 1) {
+                return single(union.isEmpty() ? rules.defaultShard() : union.nextSetBit(0), bindings, sql);
             }
-            if (needed.cardinality() > 1) {
-                throw new SQLFeatureNotSupportedException("Statement on " + tableNames()
-                        + " has no single shard key: its " + columnOf(targets.get(0).table())
-                        + " values lie on shards " + shardNames(needed)
-                        + ", and statements across several shards are not supported yet: "
-                        + PlanMessages.abbreviate(sql), "0A000");
+            if (kind == StatementKind.INSERT) {
+                throw new SQLFeatureNotSupportedException("INSERT into " + targets.get(0).table()
+                        + " has rows whose " + targets.get(0).column() + " values lie on shards " + shardNames(union)
+                        + "; multi-row inserts across shards are not supported yet: " + PlanMessages.abbreviate(sql),
+                        "0A000");
             }
-            // No shard at all: the conditions contradict each other (user_id = 1 AND user_id = 2) or compare
-            // with NULL, so no row matches; any shard gives that empty answer.
-            int shard = needed.isEmpty() ? rules.defaultShard() : needed.nextSetBit(0);
+            if (scatterRefusal != null) {
+                String table = unboundTable != null ? unboundTable : targets.get(0).table();
+                throw new SQLFeatureNotSupportedException("Statement on " + table + " has no single shard key"
+                        + (unboundTable != null ? " (no " + rules.shardingColumn(unboundTable) + " = value condition)"
+                        : " (its " + targets.get(0).column() + " values lie on shards " + shardNames(union) + ")")
+                        + " and cannot run on several shards: " + scatterRefusal + ": " + PlanMessages.abbreviate(sql),
+                        "0A000");
+            }
+            // Co-located: every appearance is tied to the others on the shard key, so rows that meet in the
+            // statement live on the same shard, and each shard's subset of the key values is all it needs.
+            BitSet shards = intersection != null && !topLevelUnbound ? intersection : allShards(shardCount);
+            if (shards.cardinality() <= 1) {
+                return single(shards.isEmpty() ? rules.defaultShard() : shards.nextSetBit(0), bindings, sql);
+            }
+            if (!assignments.isEmpty()) {
+                throw new SQLFeatureNotSupportedException("UPDATE on several shards assigns sharding column "
+                        + assignments.get(0).column() + " of " + assignments.get(0).table()
+                        + "; rows cannot move between shards: " + PlanMessages.abbreviate(sql), "0A000");
+            }
+            return scatter(shards, bindings);
+        }
+
+        private Route single(int shard, Bindings bindings, String sql) throws SQLException {
             for (KeyAssignment assignment : assignments) {
                 Object value = valueOf(assignment.value(), bindings);
                 if (value == null || shardOf(value, assignment.table(), assignment.column(), sql) != shard) {
@@ -81,6 +116,40 @@ public sealed interface StatementPlan {
                 }
             }
             return new Route.Single(shard);
+        }
+
+        /** Each key parameter goes to the shard its value lives on; the others bind NULL there. */
+        private Route scatter(BitSet shards, Bindings bindings) throws SQLException {
+            List<int[]> pruned = new ArrayList<>();
+            for (KeyTarget target : targets) {
+                for (List<ValueRef> alternatives : target.constraints()) {
+                    for (ValueRef ref : alternatives) {
+                        if (ref instanceof ValueRef.Param param) {
+                            Object value = bindings.value(param.index());
+                            if (value != null && pruned.stream().noneMatch(p -> p[0] == param.index())) {
+                                try {
+                                    pruned.add(new int[] {param.index(), rules.shardOf(value)});
+                                } catch (IllegalArgumentException e) {
+                                    // Not a routable value (the shard set ignored it too): leave it unpruned.
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            int[] params = new int[pruned.size()];
+            int[] owners = new int[pruned.size()];
+            for (int i = 0; i < params.length; i++) {
+                params[i] = pruned.get(i)[0];
+                owners[i] = pruned.get(i)[1];
+            }
+            return new Route.Scatter(shards.stream().toArray(), params, owners);
+        }
+
+        private static BitSet allShards(int count) {
+            BitSet all = new BitSet(count);
+            all.set(0, count);
+            return all;
         }
 
         /** The shards the target's rows may lie on, or null if nothing pins them. */
@@ -127,20 +196,6 @@ public sealed interface StatementPlan {
                 return bindings.value(param.index());
             }
             return ((ValueRef.Constant) ref).value();
-        }
-
-        private String columnOf(String table) {
-            return rules.shardingColumn(table);
-        }
-
-        private String tableNames() {
-            List<String> names = new ArrayList<>();
-            for (KeyTarget target : targets) {
-                if (!names.contains(target.table())) {
-                    names.add(target.table());
-                }
-            }
-            return String.join(", ", names);
         }
 
         private String shardNames(BitSet shards) {

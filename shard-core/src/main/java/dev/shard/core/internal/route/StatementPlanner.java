@@ -111,7 +111,7 @@ final class StatementPlanner {
                                 + " gives sharding column " + column
                                 + " as an expression; it must be a literal or a '?' parameter", true);
                     }
-                    targets.add(new KeyTarget(insert.table(), column, List.of(List.of(value))));
+                    targets.add(new KeyTarget(insert.table(), column, List.of(List.of(value)), 0, "insert"));
                 }
                 if (insert.upsertColumns().contains(column)) {
                     return new StatementPlan.Rejected(kind, "INSERT ... ON DUPLICATE KEY UPDATE on "
@@ -125,7 +125,8 @@ final class StatementPlanner {
         for (TableOccurrence occurrence : occurrences) {
             String column = rules.shardingColumn(occurrence.table());
             if (column != null) {
-                targets.add(new KeyTarget(occurrence.table(), column, occurrence.constraintsOn(column)));
+                targets.add(new KeyTarget(occurrence.table(), column, occurrence.constraintsOn(column),
+                        occurrence.depth(), occurrence.equalityClass(column)));
             }
         }
         if (kind == StatementKind.UPDATE) {
@@ -142,7 +143,41 @@ final class StatementPlanner {
                 assignments.add(new KeyAssignment(table, assigned.column(), assigned.value()));
             }
         }
-        return new StatementPlan.ByKey(kind, targets, assignments, rules);
+        String refusal = shape.scatterRefusal();
+        if (refusal == null && insert == null) {
+            refusal = colocationProblem(targets);
+        }
+        if (refusal == null && kind == StatementKind.SELECT && shape.scatter() == null) {
+            refusal = "this form of SELECT is not supported across shards";
+        }
+        return new StatementPlan.ByKey(kind, targets, assignments, rules, shape.scatter(), refusal);
+    }
+
+    /**
+     * A statement can run shard by shard only if every sharded appearance is tied, by equalities on the shard
+     * columns, to one in the statement's own query block: then rows that meet lie on the same shard.
+     */
+    private static String colocationProblem(List<KeyTarget> targets) {
+        KeyTarget anchor = targets.stream().filter(t -> t.depth() == 0).findFirst().orElse(null);
+        if (anchor == null) {
+            return "sharded table " + targets.get(0).table() + " appears only inside a subquery, derived table or"
+                    + " CTE, whose result on one shard would be partial";
+        }
+        for (KeyTarget target : targets) {
+            if (!target.keyClass().equals(anchor.keyClass())) {
+                if (target.depth() == 0) {
+                    return "the join of " + anchor.table() + " and " + target.table()
+                            + " is not on their sharding columns (" + anchor.table() + "." + anchor.column() + ", "
+                            + target.table() + "." + target.column() + "), so rows to join may lie on different"
+                            + " shards; join on the sharding column, or pin one shard key";
+                }
+                return "the subquery on " + target.table() + " is not tied to " + anchor.table() + "."
+                        + anchor.column() + " (add " + target.table() + "." + target.column() + " = "
+                        + anchor.table() + "." + anchor.column() + "), so on each shard it would see only that"
+                        + " shard's rows";
+            }
+        }
+        return null;
     }
 
     /** The sharded table whose sharding column this assignment sets, or null. */

@@ -28,6 +28,7 @@ import net.sf.jsqlparser.expression.Parenthesis;
 import net.sf.jsqlparser.expression.SignedExpression;
 import net.sf.jsqlparser.expression.StringValue;
 import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
+import net.sf.jsqlparser.expression.operators.conditional.OrExpression;
 import net.sf.jsqlparser.expression.operators.relational.EqualsTo;
 import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
 import net.sf.jsqlparser.expression.operators.relational.InExpression;
@@ -657,6 +658,13 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
                     } else if (!columnsOnly && right instanceof Column column && valueOf(left) != null) {
                         restrictions.add(new Object[] {column, List.of(valueOf(left))});
                     }
+                } else if (!columnsOnly && condition instanceof OrExpression or) {
+                    // user_id = 1 OR user_id = 2 pins user_id to {1, 2}, as an IN list would; a column that
+                    // some branch leaves free is not pinned by the OR at all.
+                    Map<String, Object[]> pinned = pinnedByEveryBranch(or);
+                    if (pinned != null) {
+                        restrictions.addAll(pinned.values());
+                    }
                 } else if (!columnsOnly && condition instanceof InExpression in && !in.isNot()
                         && in.getLeftExpression() instanceof Column column
                         && in.getRightExpression() instanceof ExpressionList<?> list) {
@@ -670,6 +678,85 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
                     }
                     restrictions.add(new Object[] {column, List.copyOf(values)});
                 }
+            }
+
+            /**
+             * For an OR: column -> {Column, values} for the columns every branch pins, with the union of the
+             * branches' values; null if some branch pins nothing. Keys are the column as written, lower-case.
+             */
+            private Map<String, Object[]> pinnedByEveryBranch(Expression condition) {
+                if (condition instanceof Parenthesis parenthesis) {
+                    return pinnedByEveryBranch(parenthesis.getExpression());
+                }
+                if (condition instanceof ParenthesedExpressionList<?> list && list.size() == 1) {
+                    return pinnedByEveryBranch(list.get(0));
+                }
+                if (condition instanceof OrExpression or) {
+                    Map<String, Object[]> left = pinnedByEveryBranch(or.getLeftExpression());
+                    Map<String, Object[]> right = pinnedByEveryBranch(or.getRightExpression());
+                    if (left == null || right == null) {
+                        return null;
+                    }
+                    Map<String, Object[]> both = new LinkedHashMap<>();
+                    for (Map.Entry<String, Object[]> entry : left.entrySet()) {
+                        Object[] other = right.get(entry.getKey());
+                        if (other != null) {
+                            List<ValueRef> union = new ArrayList<>(values(entry.getValue()));
+                            union.addAll(values(other));
+                            both.put(entry.getKey(), new Object[] {entry.getValue()[0], List.copyOf(union)});
+                        }
+                    }
+                    return both.isEmpty() ? null : both;
+                }
+                if (condition instanceof AndExpression and) {
+                    Map<String, Object[]> left = pinnedByEveryBranch(and.getLeftExpression());
+                    Map<String, Object[]> right = pinnedByEveryBranch(and.getRightExpression());
+                    if (left == null) {
+                        return right;
+                    }
+                    if (right != null) {
+                        // Both sides hold, so either side's values bound the column; keep the shorter list.
+                        for (Map.Entry<String, Object[]> entry : right.entrySet()) {
+                            left.merge(entry.getKey(), entry.getValue(),
+                                    (a, b) -> values(a).size() <= values(b).size() ? a : b);
+                        }
+                    }
+                    return left;
+                }
+                Map<String, Object[]> single = new LinkedHashMap<>();
+                if (condition instanceof EqualsTo equals) {
+                    Expression left = equals.getLeftExpression();
+                    Expression right = equals.getRightExpression();
+                    if (left instanceof Column column && valueOf(right) != null) {
+                        single.put(columnKey(column), new Object[] {column, List.of(valueOf(right))});
+                    } else if (right instanceof Column column && valueOf(left) != null) {
+                        single.put(columnKey(column), new Object[] {column, List.of(valueOf(left))});
+                    }
+                } else if (condition instanceof InExpression in && !in.isNot()
+                        && in.getLeftExpression() instanceof Column column
+                        && in.getRightExpression() instanceof ExpressionList<?> list) {
+                    List<ValueRef> values = new ArrayList<>();
+                    for (Expression item : list) {
+                        ValueRef value = valueOf(item);
+                        if (value == null) {
+                            return null;
+                        }
+                        values.add(value);
+                    }
+                    single.put(columnKey(column), new Object[] {column, List.copyOf(values)});
+                }
+                return single.isEmpty() ? null : single;
+            }
+
+            @SuppressWarnings("unchecked")
+            private List<ValueRef> values(Object[] restriction) {
+                return (List<ValueRef>) restriction[1];
+            }
+
+            private String columnKey(Column column) {
+                Table qualifier = column.getTable();
+                String q = qualifier == null || qualifier.getName() == null ? "" : unquote(qualifier.getName());
+                return q + "." + unquote(column.getColumnName());
             }
 
             /** Resolves a column to the refs it may belong to: in this scope, or an outer one when qualified. */

@@ -101,6 +101,9 @@ class GoldenRoutingTest {
             }, c.sql());
             if (route instanceof Route.Single s) {
                 actual = "SINGLE_SHARD " + s.shard();
+            } else if (route instanceof Route.Scatter scatter) {
+                actual = "SCATTER " + java.util.Arrays.stream(scatter.shards()).mapToObj(String::valueOf)
+                        .collect(java.util.stream.Collectors.joining(","));
             } else if (route instanceof Route.Default d) {
                 actual = "DEFAULT " + d.shard();
             } else {
