@@ -118,6 +118,16 @@ public final class ShardPreparedStatement extends ShardStatement implements Prep
     }
 
     @Override
+    void bindUserParameter(PreparedStatement statement, int position, int userIndex, RoutedStatement ignored)
+            throws SQLException {
+        Setter setter = setters[userIndex - 1];
+        if (setter == null) {
+            throw notSet(userIndex);
+        }
+        setter.apply(statement, position);
+    }
+
+    @Override
     void releaseAfterEveryShard(Statement physical) {
         // Kept for the next execution; closed with this statement.
     }

@@ -15,6 +15,11 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Everything one ShardingDataSource owns: a pool per shard and the router. Shared by its connections. */
 public final class ShardRuntime implements AutoCloseable {
@@ -24,6 +29,7 @@ public final class ShardRuntime implements AutoCloseable {
     private final HikariDataSource[] pools;
     private final ConfigRules rules;
     private final SqlRouter router;
+    private final ExecutorService executor;
 
     private ShardRuntime(ShardConfig config, ConfigRules rules, HikariDataSource[] pools) {
         this.config = config;
@@ -32,6 +38,28 @@ public final class ShardRuntime implements AutoCloseable {
         this.pools = pools;
         this.router = new SqlRouter(rules, new JSqlParserAnalyzer(config.settings().parseTimeoutMillis()),
                 config.settings().parseCacheSize());
+        this.executor = newExecutor(pools.length);
+    }
+
+    /**
+     * Threads for running one statement on several shards at once. Bounded, with no queue: when every thread is
+     * busy the caller runs the shard's statement itself, so a burst of scatter queries slows down rather than
+     * queueing without limit or deadlocking on a full pool.
+     */
+    private static ExecutorService newExecutor(int shards) {
+        int threads = Math.max(2, Math.min(64, 4 * shards));
+        AtomicInteger counter = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(0, threads, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "shard-scatter-" + counter.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                }, new ThreadPoolExecutor.CallerRunsPolicy());
+        return pool;
+    }
+
+    ExecutorService executor() {
+        return executor;
     }
 
     /**
@@ -157,6 +185,7 @@ public final class ShardRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        executor.shutdownNow();
         for (HikariDataSource pool : pools) {
             pool.close();
         }

@@ -1,6 +1,16 @@
 package dev.shard.jdbc.internal;
 
+import dev.shard.core.internal.merge.ColumnInfo;
+import dev.shard.core.internal.merge.MergePlan;
+import dev.shard.core.internal.merge.RowCursor;
 import dev.shard.core.internal.route.Bindings;
+import dev.shard.core.internal.route.MergePlanner;
+import dev.shard.core.internal.route.StatementPlan;
+import dev.shard.core.internal.sql.MergeSpec;
+import dev.shard.core.internal.sql.ScatterSelect;
+import dev.shard.core.internal.sql.StatementKind;
+import java.sql.PreparedStatement;
+import java.sql.ResultSetMetaData;
 import dev.shard.core.internal.route.Route;
 import dev.shard.core.internal.route.RoutedStatement;
 import dev.shard.core.internal.sql.ParamSource;
@@ -38,7 +48,9 @@ public class ShardStatement extends JdbcWrapper implements Statement {
 
     /** The physical statement that ran last (single-shard routes), or null. */
     private Statement current;
-    private ShardResultSet currentResultSet;
+    private ResultSet currentResultSet;
+    /** The statement running on several shards, while its result is open; cancel() reaches all of them. */
+    private ScatterExecution currentScatter;
     private long updateCount = -1;
     private GeneratedKeys lastKeys = GeneratedKeys.NONE;
 
@@ -60,6 +72,9 @@ public class ShardStatement extends JdbcWrapper implements Statement {
         clearResults();
         Route route = routed.plan().route(bindings, routed.sql());
         lastKeys = keys;
+        if (route instanceof Route.Scatter scatter) {
+            return runScatter(routed, scatter, bindings, mode);
+        }
         if (route instanceof Route.All) {
             if (mode == Mode.QUERY) {
                 throw new SQLException("executeQuery was given a statement that writes to every shard: "
@@ -102,6 +117,167 @@ public class ShardStatement extends JdbcWrapper implements Statement {
                 return hasResultSet;
             }
         }
+    }
+
+    /**
+     * A statement on several shards: a SELECT runs its rewritten form everywhere at once and the rows are merged
+     * into one streaming result; an UPDATE or DELETE runs everywhere at once and the counts are summed.
+     */
+    private boolean runScatter(RoutedStatement routed, Route.Scatter scatter, Bindings bindings, Mode mode)
+            throws SQLException {
+        StatementPlan plan = routed.plan();
+        if (plan.kind() == StatementKind.SELECT) {
+            if (mode == Mode.UPDATE || mode == Mode.LARGE_UPDATE) {
+                throw new SQLException("executeUpdate was given a query: " + routed.sql(), "07000");
+            }
+            ScatterSelect select = ((StatementPlan.ByKey) plan).scatter();
+            ScatterExecution execution = ScatterExecution.prepare(connection, scatter.shards(), select.shardSql(),
+                    (statement, shard) -> {
+                        applyOptions(statement);
+                        List<ScatterSelect.ShardParam> params = select.shardParams();
+                        for (int i = 0; i < params.size(); i++) {
+                            ScatterSelect.ShardParam param = params.get(i);
+                            if (param instanceof ScatterSelect.ShardParam.FromTemplate template) {
+                                bindTemplateParameter(statement, i + 1, routed, scatter, shard, template.index());
+                            } else {
+                                ScatterSelect.ShardParam.LimitSum sum = (ScatterSelect.ShardParam.LimitSum) param;
+                                long offset = sum.offset() == null ? 0
+                                        : MergePlanner.number(sum.offset(), bindings, "offset");
+                                statement.setLong(i + 1, offset + MergePlanner.number(sum.count(), bindings, "row count"));
+                            }
+                        }
+                    });
+            currentScatter = execution;
+            try {
+                currentResultSet = merge(execution, select.merge(), bindings);
+            } catch (SQLException | RuntimeException e) {
+                currentScatter = null;
+                execution.closeQuietly(e);
+                throw e;
+            }
+            return true;
+        }
+        if (mode == Mode.QUERY) {
+            throw new SQLException("executeQuery was given a statement that writes: " + routed.sql(), "07000");
+        }
+        List<ParamSource> params = routed.normalized().params();
+        try (ScatterExecution execution = ScatterExecution.prepare(connection, scatter.shards(),
+                routed.normalized().template(), (statement, shard) -> {
+                    applyOptions(statement);
+                    for (int i = 0; i < params.size(); i++) {
+                        bindTemplateParameter(statement, i + 1, routed, scatter, shard, i);
+                    }
+                })) {
+            currentScatter = execution;
+            long total = 0;
+            for (long count : execution.update()) {
+                total += count;
+            }
+            updateCount = total;
+            return false;
+        } finally {
+            currentScatter = null;
+        }
+    }
+
+    private ResultSet merge(ScatterExecution execution, MergeSpec spec, Bindings bindings) throws SQLException {
+        List<ResultSet> results = execution.query();
+        List<RowCursor> cursors = new ArrayList<>(results.size());
+        try {
+            for (int i = 0; i < results.size(); i++) {
+                cursors.add(new ResultSetCursor(results.get(i), execution.shardName(i)));
+            }
+        } catch (SQLException e) {
+            for (ResultSet result : results) {
+                try {
+                    result.close();
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+        ResultSetMetaData shardMeta = results.get(0).getMetaData();
+        List<ColumnInfo> columns = new ArrayList<>();
+        for (int i = 1; i <= shardMeta.getColumnCount(); i++) {
+            columns.add(new ColumnInfo(shardMeta.getColumnLabel(i),
+                    isString(shardMeta.getColumnType(i)) && !shardMeta.isCaseSensitive(i)));
+        }
+        MergePlan mergePlan;
+        try {
+            mergePlan = MergePlanner.plan(spec, columns, bindings, maxRows);
+        } catch (SQLException | RuntimeException e) {
+            for (RowCursor cursor : cursors) {
+                try {
+                    cursor.close();
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+        RowCursor merged = mergePlan.open(cursors);
+        int userColumns = columns.size() - spec.derivedColumns();
+        List<String> labels = new ArrayList<>();
+        List<MergedMetaData.TypeOverride> types = new ArrayList<>();
+        for (int i = 0; i < userColumns; i++) {
+            labels.add(null);
+            types.add(null);
+        }
+        for (MergeSpec.AggregateItem item : spec.aggregates()) {
+            if (item.slot().derived()) {
+                continue;
+            }
+            int column = item.slot().index();
+            boolean rewritten = item.kind() == MergeSpec.AggregateKind.AVG
+                    || item.kind() == MergeSpec.AggregateKind.COUNT_DISTINCT
+                    || item.kind() == MergeSpec.AggregateKind.SUM_DISTINCT;
+            if (rewritten && column < spec.labels().size()) {
+                labels.set(column, spec.labels().get(column));
+            }
+            if (item.kind() == MergeSpec.AggregateKind.COUNT_DISTINCT) {
+                types.set(column, MergedMetaData.TypeOverride.BIGINT);
+            } else if (item.kind() == MergeSpec.AggregateKind.SUM_DISTINCT) {
+                types.set(column, MergedMetaData.TypeOverride.DECIMAL);
+            }
+        }
+        ResultSetMetaData metaData = new MergedMetaData(shardMeta, userColumns, labels, types);
+        return new MergedResultSet(merged, metaData, this, () -> {
+            execution.closeQuietly(new SQLException("closing"));
+            if (currentScatter == execution) {
+                currentScatter = null;
+            }
+        });
+    }
+
+    private static boolean isString(int sqlType) {
+        return switch (sqlType) {
+            case java.sql.Types.CHAR, java.sql.Types.VARCHAR, java.sql.Types.LONGVARCHAR, java.sql.Types.NCHAR,
+                    java.sql.Types.NVARCHAR, java.sql.Types.LONGNVARCHAR, java.sql.Types.CLOB -> true;
+            default -> false;
+        };
+    }
+
+    /** One '?' of the normalised template on one shard: NULL where pruned, else the literal or user value. */
+    private void bindTemplateParameter(PreparedStatement statement, int position, RoutedStatement routed,
+                                       Route.Scatter scatter, int shard, int templateIndex) throws SQLException {
+        if (scatter.prunes(shard, templateIndex)) {
+            // This IN-list or OR value lives on another shard: NULL never matches, so this shard skips it.
+            statement.setNull(position, java.sql.Types.NULL);
+            return;
+        }
+        ParamSource source = routed.normalized().params().get(templateIndex);
+        if (source instanceof ParamSource.Literal literal) {
+            statement.setObject(position, literal.value());
+        } else {
+            bindUserParameter(statement, position, ((ParamSource.UserParameter) source).userIndex(), routed);
+        }
+    }
+
+    /** Plain statements have no user parameters; prepared statements replay the recorded setXxx call. */
+    void bindUserParameter(PreparedStatement statement, int position, int userIndex, RoutedStatement routed)
+            throws SQLException {
+        throw new SQLException("Statement has '?' parameters; use a PreparedStatement: " + routed.sql(), "07001");
     }
 
     /**
@@ -178,7 +354,7 @@ public class ShardStatement extends JdbcWrapper implements Statement {
         return physical.execute(sql, keys.flag());
     }
 
-    private void applyOptions(Statement physical) throws SQLException {
+    void applyOptions(Statement physical) throws SQLException {
         if (fetchSize != 0) {
             physical.setFetchSize(fetchSize);
         }
@@ -198,15 +374,21 @@ public class ShardStatement extends JdbcWrapper implements Statement {
 
     /** Closes the previous execution's result set, and its physical statement for plain statements. */
     void clearResults() throws SQLException {
-        if (currentResultSet != null) {
-            currentResultSet.closeQuietly();
-            currentResultSet = null;
-        }
+        closeCurrentResultSet();
         if (current != null && closesPhysicalBetweenExecutions()) {
             current.close();
         }
         current = null;
         updateCount = -1;
+    }
+
+    private void closeCurrentResultSet() {
+        if (currentResultSet instanceof ShardResultSet single) {
+            single.closeQuietly();
+        } else if (currentResultSet instanceof MergedResultSet merged) {
+            merged.closeQuietly();
+        }
+        currentResultSet = null;
     }
 
     boolean closesPhysicalBetweenExecutions() {
@@ -399,10 +581,7 @@ public class ShardStatement extends JdbcWrapper implements Statement {
     @Override
     public boolean getMoreResults(int how) throws SQLException {
         checkOpen();
-        if (currentResultSet != null) {
-            currentResultSet.closeQuietly();
-            currentResultSet = null;
-        }
+        closeCurrentResultSet();
         if (current != null && current.getMoreResults(how)) {
             currentResultSet = new ShardResultSet(current.getResultSet(), this);
             return true;
@@ -491,6 +670,10 @@ public class ShardStatement extends JdbcWrapper implements Statement {
         Statement running = current;
         if (running != null) {
             running.cancel();
+        }
+        ScatterExecution scatter = currentScatter;
+        if (scatter != null) {
+            scatter.cancelAll();
         }
     }
 

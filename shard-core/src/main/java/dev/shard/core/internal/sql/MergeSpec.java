@@ -22,12 +22,16 @@ import java.util.List;
  * @param finalOrder     a sort after grouping when the requested order is not the group order; empty if none
  * @param distinctRows   SELECT DISTINCT
  * @param limit          LIMIT/OFFSET applied after merging, or null
+ * @param labels         for user items the rewrite replaced (AVG became SUM, COUNT(DISTINCT x) became x) and that
+ *                       have no alias: the label the user's own statement would have had; other entries null
  */
 public record MergeSpec(int userColumns, int derivedColumns, Kind kind, List<SortKey> mergeOrder,
                         List<Slot> groupKeys, Slot distinctArgument, List<AggregateItem> aggregates,
-                        HavingNode having, List<SortKey> finalOrder, boolean distinctRows, LimitSpec limit) {
+                        HavingNode having, List<SortKey> finalOrder, boolean distinctRows, LimitSpec limit,
+                        List<String> labels) {
 
     public MergeSpec {
+        labels = labels == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(labels));
         mergeOrder = List.copyOf(mergeOrder);
         groupKeys = List.copyOf(groupKeys);
         aggregates = List.copyOf(aggregates);

@@ -142,13 +142,18 @@ final class SelectRewriter {
         appendDerived();
         MergeSpec.Kind kind = order.isEmpty() ? MergeSpec.Kind.CONCAT : MergeSpec.Kind.ORDERED;
         return finish(new MergeSpec(userColumns, derived.size(), kind, order, List.of(), null, List.of(), null,
-                List.of(), distinct, limit));
+                List.of(), distinct, limit, List.of()));
     }
 
     private ScatterSelect rewriteAggregate(List<SelectItem<?>> items, boolean grouped, LimitSpec limit)
             throws Refusal {
         List<AggregateItem> aggregates = new ArrayList<>();
         Expression distinctArgument = null;
+        // The rewrite replaces some items; without an alias, the database would label them with their text.
+        List<String> labels = new ArrayList<>();
+        for (SelectItem<?> item : items) {
+            labels.add(item.getAlias() == null ? item.getExpression().toString() : null);
+        }
         // Group keys first: an ORDER BY or HAVING may refer to them.
         List<Slot> groupKeys = new ArrayList<>();
         if (grouped) {
@@ -245,7 +250,7 @@ final class SelectRewriter {
             kind = MergeSpec.Kind.AGGREGATE;
         }
         return finish(new MergeSpec(userColumns, derived.size(), kind, mergeOrder, groupKeys, distinctSlot,
-                aggregates, having, finalOrder, false, limit));
+                aggregates, having, finalOrder, false, limit, labels));
     }
 
     private static boolean isGroupOrder(List<SortKey> requested, List<Slot> groupKeys) {
