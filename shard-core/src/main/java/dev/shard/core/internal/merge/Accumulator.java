@@ -1,0 +1,275 @@
+package dev.shard.core.internal.merge;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.sql.SQLException;
+
+/**
+ * The running state of one {@link AggregateColumn} over one group's rows. A new one is made for each group;
+ * each holds O(1) values.
+ */
+abstract class Accumulator {
+
+    /** MySQL's {@code div_precision_increment} default: AVG and division add this many decimal places. */
+    static final int DIV_PRECISION_INCREMENT = 4;
+
+    abstract void add(RowView row) throws SQLException;
+
+    /** The aggregate over the rows added; the empty-input answer when none were. */
+    abstract Object result() throws SQLException;
+
+    static Accumulator create(AggregateColumn spec) {
+        switch (spec.kind()) {
+            case COUNT:
+                return new Count(spec.column());
+            case SUM:
+                return new SumOf(spec.column());
+            case MIN:
+                return new Extreme(spec.column(), ValueComparator.of(spec.info()), false);
+            case MAX:
+                return new Extreme(spec.column(), ValueComparator.of(spec.info()), true);
+            case AVG:
+                return new Avg(spec.column(), spec.countColumn());
+            default:
+                return new DistinctValues(spec.column(), spec.kind(), ValueComparator.of(spec.info()));
+        }
+    }
+
+    /** Partial counts summed; a Long, 0 when there are none (MySQL's COUNT of no rows). */
+    private static final class Count extends Accumulator {
+        private final int column;
+        private long count;
+
+        Count(int column) {
+            this.column = column;
+        }
+
+        @Override
+        void add(RowView row) throws SQLException {
+            count = addCount(count, row.get(column));
+        }
+
+        @Override
+        Object result() {
+            return count;
+        }
+    }
+
+    private static final class SumOf extends Accumulator {
+        private final int column;
+        private final Sum sum = new Sum();
+
+        SumOf(int column) {
+            this.column = column;
+        }
+
+        @Override
+        void add(RowView row) throws SQLException {
+            sum.add(row.get(column));
+        }
+
+        @Override
+        Object result() {
+            return sum.result();
+        }
+    }
+
+    /** MIN or MAX: the first value seen wins ties, so of 'paid' and 'PAID' the first spelling is kept. */
+    private static final class Extreme extends Accumulator {
+        private final int column;
+        private final ValueComparator comparator;
+        private final boolean max;
+        private Object best;
+
+        Extreme(int column, ValueComparator comparator, boolean max) {
+            this.column = column;
+            this.comparator = comparator;
+            this.max = max;
+        }
+
+        @Override
+        void add(RowView row) throws SQLException {
+            Object value = row.get(column);
+            if (value == null) {
+                return;
+            }
+            if (best == null) {
+                best = value;
+                return;
+            }
+            int c;
+            try {
+                c = comparator.compare(value, best);
+            } catch (IllegalArgumentException e) {
+                throw BaseCursor.comparisonFailure(e);
+            }
+            if (max ? c > 0 : c < 0) {
+                best = value;
+            }
+        }
+
+        @Override
+        Object result() {
+            return best;
+        }
+    }
+
+    /** AVG from partial sums and counts: the division happens once, over the global sum and count. */
+    private static final class Avg extends Accumulator {
+        private final int sumColumn;
+        private final int countColumn;
+        private final Sum sum = new Sum();
+        private long count;
+
+        Avg(int sumColumn, int countColumn) {
+            this.sumColumn = sumColumn;
+            this.countColumn = countColumn;
+        }
+
+        @Override
+        void add(RowView row) throws SQLException {
+            sum.add(row.get(sumColumn));
+            count = addCount(count, row.get(countColumn));
+        }
+
+        @Override
+        Object result() {
+            return average(sum.result(), count);
+        }
+    }
+
+    /**
+     * COUNT, SUM or AVG of DISTINCT values, over rows sorted by the value (within the group): a value counts when
+     * it differs from the previous one, so memory stays O(1) whatever the number of distinct values. Sorted input
+     * is checked, not trusted: if the values change direction, consecutive duplicates would no longer be all the
+     * duplicates, and the count would be wrong.
+     */
+    private static final class DistinctValues extends Accumulator {
+        private final int column;
+        private final AggregateKind kind;
+        private final ValueComparator comparator;
+        private final Sum sum = new Sum();
+        private Object last;
+        private int direction;
+        private long count;
+
+        DistinctValues(int column, AggregateKind kind, ValueComparator comparator) {
+            this.column = column;
+            this.kind = kind;
+            this.comparator = comparator;
+        }
+
+        @Override
+        void add(RowView row) throws SQLException {
+            Object value = row.get(column);
+            if (value == null) {
+                return;
+            }
+            if (last != null) {
+                int c;
+                try {
+                    c = Integer.signum(comparator.compare(value, last));
+                } catch (IllegalArgumentException e) {
+                    throw BaseCursor.comparisonFailure(e);
+                }
+                if (c == 0) {
+                    return;
+                }
+                if (direction == 0) {
+                    direction = c;
+                } else if (c != direction) {
+                    throw new SQLException("merge: " + kind + " over column " + column + " needs its values sorted,"
+                            + " but " + value + " came after " + last + "; the shard's collation or type order"
+                            + " differs from the merge's, or the shard query lacks the ORDER BY", "HY000");
+                }
+            }
+            last = value;
+            count++;
+            if (kind != AggregateKind.COUNT_DISTINCT) {
+                sum.add(value);
+            }
+        }
+
+        @Override
+        Object result() {
+            switch (kind) {
+                case COUNT_DISTINCT:
+                    return count;
+                case SUM_DISTINCT:
+                    return sum.result();
+                default:
+                    return average(sum.result(), count);
+            }
+        }
+    }
+
+    // ---- arithmetic shared by the kinds ----
+
+    private static long addCount(long count, Object partial) throws SQLException {
+        if (partial == null) {
+            return count;
+        }
+        if (!(partial instanceof Number)) {
+            throw new SQLException("merge: a partial COUNT is not a number: " + partial.getClass().getSimpleName(),
+                    "HY000");
+        }
+        try {
+            return Math.addExact(count, ValueComparator.exactDecimal((Number) partial).longValueExact());
+        } catch (ArithmeticException e) {
+            throw new SQLException("merge: COUNT overflows BIGINT", "22003", e);
+        }
+    }
+
+    /**
+     * MySQL's AVG: NULL for no values; the sum over the count with the sum's scale + 4, rounded half up, for a
+     * DECIMAL sum (a SUM of integers is a DECIMAL of scale 0, so AVG of integers has scale 4); a plain division
+     * for a DOUBLE sum.
+     */
+    static Object average(Object sum, long count) {
+        if (sum == null || count == 0) {
+            return null;
+        }
+        if (sum instanceof Double) {
+            return (Double) sum / count;
+        }
+        BigDecimal decimal = (BigDecimal) sum;
+        int scale = Math.min(Math.max(decimal.scale(), 0) + DIV_PRECISION_INCREMENT,
+                ValueComparator.MAX_DECIMAL_SCALE);
+        return decimal.divide(BigDecimal.valueOf(count), scale, RoundingMode.HALF_UP);
+    }
+
+    /**
+     * A running SUM in MySQL's result type: DECIMAL (BigDecimal) for exact values, integers included, as MySQL
+     * returns DECIMAL for SUM of integers; DOUBLE when the values are floating point. NULLs are skipped; no
+     * values gives NULL.
+     */
+    static final class Sum {
+        private BigDecimal decimal;
+        private double floating;
+        private boolean anyFloating;
+
+        void add(Object value) throws SQLException {
+            if (value == null) {
+                return;
+            }
+            if (value instanceof Double || value instanceof Float) {
+                floating += ((Number) value).doubleValue();
+                anyFloating = true;
+            } else if (value instanceof Number || value instanceof Boolean) {
+                BigDecimal d = ValueComparator.exactDecimal(ValueComparator.number(value));
+                decimal = decimal == null ? d : decimal.add(d);
+            } else {
+                throw new SQLException("merge: cannot add a " + value.getClass().getSimpleName()
+                        + " value to a SUM", "HY000");
+            }
+        }
+
+        Object result() {
+            if (anyFloating) {
+                // One column holds one type; a mix means differing schemas, and MySQL's rule is DOUBLE wins.
+                return decimal == null ? floating : floating + decimal.doubleValue();
+            }
+            return decimal;
+        }
+    }
+}

@@ -1,0 +1,390 @@
+package dev.shard.core.internal.merge;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * A scalar expression over a merged row, for predicates the shards cannot evaluate: HAVING on global aggregates.
+ * Evaluation follows MySQL: SQL NULL is {@code null}; comparisons and logic are three-valued (a comparison with
+ * NULL is NULL, i.e. unknown); comparisons return {@code Boolean} (MySQL's 1 and 0); numbers compare by value
+ * whatever their type, strings by {@link ValueComparator} in the collation of the column they come from, a
+ * string with a number as doubles (MySQL's conversion); arithmetic is exact (integer, or DECIMAL with MySQL's
+ * scales) unless a DOUBLE is involved, and division or modulo by zero is NULL.
+ */
+public sealed interface Expr {
+
+    Object eval(RowView row) throws SQLException;
+
+    /** SQL-like text for EXPLAIN, e.g. {@code cnt > 10 AND (total IS NOT NULL)}. */
+    String describe();
+
+    /** A column of the merged row; its {@link ColumnInfo} gives the collation string comparisons use. */
+    record ColumnRef(int index, ColumnInfo info) implements Expr {
+        public ColumnRef {
+            if (index < 0) {
+                throw new IllegalArgumentException("index must be >= 0: " + index);
+            }
+            Objects.requireNonNull(info, "info");
+        }
+
+        @Override
+        public Object eval(RowView row) throws SQLException {
+            return row.get(index);
+        }
+
+        @Override
+        public String describe() {
+            return info.label().isEmpty() ? "#" + index : info.label();
+        }
+    }
+
+    /** A constant: Long, BigDecimal, Double, String, Boolean, a date or time, byte[], or {@code null}. */
+    record Literal(Object value) implements Expr {
+        @Override
+        public Object eval(RowView row) {
+            return value;
+        }
+
+        @Override
+        public String describe() {
+            return SqlValues.literal(value);
+        }
+    }
+
+    enum CompareOp {
+        EQ("="), NE("<>"), LT("<"), LE("<="), GT(">"), GE(">="), NULL_SAFE_EQ("<=>");
+
+        private final String symbol;
+
+        CompareOp(String symbol) {
+            this.symbol = symbol;
+        }
+
+        public String symbol() {
+            return symbol;
+        }
+    }
+
+    /**
+     * {@code left op right}: NULL when either side is NULL, except {@code <=>}, which is true for two NULLs and
+     * false for one. Strings compare case-insensitively when either side is a case-insensitive column (a
+     * column's collation wins over a literal's, as in MySQL's coercibility rules).
+     */
+    record Comparison(CompareOp op, Expr left, Expr right) implements Expr {
+        public Comparison {
+            Objects.requireNonNull(op, "op");
+            Objects.requireNonNull(left, "left");
+            Objects.requireNonNull(right, "right");
+        }
+
+        @Override
+        public Object eval(RowView row) throws SQLException {
+            Object l = left.eval(row);
+            Object r = right.eval(row);
+            if (op == CompareOp.NULL_SAFE_EQ) {
+                if (l == null || r == null) {
+                    return l == null && r == null;
+                }
+            }
+            Integer c = SqlValues.compare(l, r, SqlValues.caseInsensitive(left, right));
+            if (c == null) {
+                return null;
+            }
+            switch (op) {
+                case EQ:
+                case NULL_SAFE_EQ:
+                    return c == 0;
+                case NE:
+                    return c != 0;
+                case LT:
+                    return c < 0;
+                case LE:
+                    return c <= 0;
+                case GT:
+                    return c > 0;
+                default:
+                    return c >= 0;
+            }
+        }
+
+        @Override
+        public String describe() {
+            return SqlValues.operand(left) + " " + op.symbol() + " " + SqlValues.operand(right);
+        }
+    }
+
+    /** SQL AND: FALSE if either side is FALSE, else NULL if either is NULL, else TRUE. */
+    record And(Expr left, Expr right) implements Expr {
+        public And {
+            Objects.requireNonNull(left, "left");
+            Objects.requireNonNull(right, "right");
+        }
+
+        @Override
+        public Object eval(RowView row) throws SQLException {
+            Boolean l = SqlValues.truth(left.eval(row));
+            if (Boolean.FALSE.equals(l)) {
+                return false;
+            }
+            Boolean r = SqlValues.truth(right.eval(row));
+            if (Boolean.FALSE.equals(r)) {
+                return false;
+            }
+            return l == null || r == null ? null : Boolean.TRUE;
+        }
+
+        @Override
+        public String describe() {
+            return SqlValues.operand(left) + " AND " + SqlValues.operand(right);
+        }
+    }
+
+    /** SQL OR: TRUE if either side is TRUE, else NULL if either is NULL, else FALSE. */
+    record Or(Expr left, Expr right) implements Expr {
+        public Or {
+            Objects.requireNonNull(left, "left");
+            Objects.requireNonNull(right, "right");
+        }
+
+        @Override
+        public Object eval(RowView row) throws SQLException {
+            Boolean l = SqlValues.truth(left.eval(row));
+            if (Boolean.TRUE.equals(l)) {
+                return true;
+            }
+            Boolean r = SqlValues.truth(right.eval(row));
+            if (Boolean.TRUE.equals(r)) {
+                return true;
+            }
+            return l == null || r == null ? null : Boolean.FALSE;
+        }
+
+        @Override
+        public String describe() {
+            return SqlValues.operand(left) + " OR " + SqlValues.operand(right);
+        }
+    }
+
+    /** SQL NOT: NULL stays NULL. */
+    record Not(Expr operand) implements Expr {
+        public Not {
+            Objects.requireNonNull(operand, "operand");
+        }
+
+        @Override
+        public Object eval(RowView row) throws SQLException {
+            Boolean b = SqlValues.truth(operand.eval(row));
+            return b == null ? null : !b;
+        }
+
+        @Override
+        public String describe() {
+            return "NOT " + SqlValues.operand(operand);
+        }
+    }
+
+    /** {@code IS [NOT] NULL}: never NULL itself. */
+    record IsNull(Expr operand, boolean negated) implements Expr {
+        public IsNull {
+            Objects.requireNonNull(operand, "operand");
+        }
+
+        @Override
+        public Object eval(RowView row) throws SQLException {
+            return (operand.eval(row) == null) != negated;
+        }
+
+        @Override
+        public String describe() {
+            return SqlValues.operand(operand) + (negated ? " IS NOT NULL" : " IS NULL");
+        }
+    }
+
+    enum ArithmeticOp {
+        ADD("+"), SUB("-"), MUL("*"), DIV("/"), MOD("%");
+
+        private final String symbol;
+
+        ArithmeticOp(String symbol) {
+            this.symbol = symbol;
+        }
+
+        public String symbol() {
+            return symbol;
+        }
+    }
+
+    /**
+     * {@code left op right}, NULL if either is NULL. Integers give integers (BIGINT overflow is an error, as in
+     * MySQL), except {@code /}, which gives a DECIMAL with the dividend's scale + 4; DECIMALs give DECIMALs; a
+     * DOUBLE (or a string, which MySQL converts to DOUBLE) gives a DOUBLE. Division and modulo by zero are NULL.
+     */
+    record Arithmetic(ArithmeticOp op, Expr left, Expr right) implements Expr {
+        public Arithmetic {
+            Objects.requireNonNull(op, "op");
+            Objects.requireNonNull(left, "left");
+            Objects.requireNonNull(right, "right");
+        }
+
+        @Override
+        public Object eval(RowView row) throws SQLException {
+            return SqlValues.arithmetic(op, left.eval(row), right.eval(row));
+        }
+
+        @Override
+        public String describe() {
+            return SqlValues.operand(left) + " " + op.symbol() + " " + SqlValues.operand(right);
+        }
+    }
+
+    /** {@code operand [NOT] BETWEEN low AND high}, i.e. {@code low <= operand AND operand <= high}, three-valued. */
+    record Between(Expr operand, Expr low, Expr high, boolean negated) implements Expr {
+        public Between {
+            Objects.requireNonNull(operand, "operand");
+            Objects.requireNonNull(low, "low");
+            Objects.requireNonNull(high, "high");
+        }
+
+        @Override
+        public Object eval(RowView row) throws SQLException {
+            Object v = operand.eval(row);
+            boolean ci = SqlValues.caseInsensitive(operand, low, high);
+            Integer lowSide = SqlValues.compare(v, low.eval(row), ci);
+            Integer highSide = SqlValues.compare(v, high.eval(row), ci);
+            Boolean result;
+            if ((lowSide != null && lowSide < 0) || (highSide != null && highSide > 0)) {
+                result = false;
+            } else if (lowSide == null || highSide == null) {
+                result = null;
+            } else {
+                result = true;
+            }
+            return result == null ? null : result != negated;
+        }
+
+        @Override
+        public String describe() {
+            return SqlValues.operand(operand) + (negated ? " NOT BETWEEN " : " BETWEEN ")
+                    + SqlValues.operand(low) + " AND " + SqlValues.operand(high);
+        }
+    }
+
+    /**
+     * {@code operand [NOT] IN (values)}: TRUE if equal to some value; otherwise NULL if the operand or any value
+     * is NULL; otherwise FALSE. NOT IN negates that, so {@code x NOT IN (1, NULL)} is never TRUE.
+     */
+    record InList(Expr operand, List<Expr> values, boolean negated) implements Expr {
+        public InList {
+            Objects.requireNonNull(operand, "operand");
+            values = List.copyOf(values);
+            if (values.isEmpty()) {
+                throw new IllegalArgumentException("IN needs at least one value");
+            }
+        }
+
+        @Override
+        public Object eval(RowView row) throws SQLException {
+            Object v = operand.eval(row);
+            if (v == null) {
+                return null;
+            }
+            boolean ci = SqlValues.caseInsensitive(operand) || values.stream().anyMatch(SqlValues::caseInsensitive);
+            boolean sawNull = false;
+            for (Expr e : values) {
+                Integer c = SqlValues.compare(v, e.eval(row), ci);
+                if (c == null) {
+                    sawNull = true;
+                } else if (c == 0) {
+                    return !negated;
+                }
+            }
+            return sawNull ? null : negated;
+        }
+
+        @Override
+        public String describe() {
+            return SqlValues.operand(operand) + (negated ? " NOT IN " : " IN ")
+                    + values.stream().map(Expr::describe).collect(Collectors.joining(", ", "(", ")"));
+        }
+    }
+
+    // ---- factories, for readable plan construction ----
+
+    static Expr col(int index, ColumnInfo info) {
+        return new ColumnRef(index, info);
+    }
+
+    static Expr col(int index) {
+        return new ColumnRef(index, ColumnInfo.PLAIN);
+    }
+
+    static Expr lit(Object value) {
+        return new Literal(value);
+    }
+
+    static Expr eq(Expr left, Expr right) {
+        return new Comparison(CompareOp.EQ, left, right);
+    }
+
+    static Expr ne(Expr left, Expr right) {
+        return new Comparison(CompareOp.NE, left, right);
+    }
+
+    static Expr lt(Expr left, Expr right) {
+        return new Comparison(CompareOp.LT, left, right);
+    }
+
+    static Expr le(Expr left, Expr right) {
+        return new Comparison(CompareOp.LE, left, right);
+    }
+
+    static Expr gt(Expr left, Expr right) {
+        return new Comparison(CompareOp.GT, left, right);
+    }
+
+    static Expr ge(Expr left, Expr right) {
+        return new Comparison(CompareOp.GE, left, right);
+    }
+
+    static Expr nullSafeEq(Expr left, Expr right) {
+        return new Comparison(CompareOp.NULL_SAFE_EQ, left, right);
+    }
+
+    static Expr and(Expr left, Expr right) {
+        return new And(left, right);
+    }
+
+    static Expr or(Expr left, Expr right) {
+        return new Or(left, right);
+    }
+
+    static Expr not(Expr operand) {
+        return new Not(operand);
+    }
+
+    static Expr isNull(Expr operand) {
+        return new IsNull(operand, false);
+    }
+
+    static Expr isNotNull(Expr operand) {
+        return new IsNull(operand, true);
+    }
+
+    static Expr arithmetic(ArithmeticOp op, Expr left, Expr right) {
+        return new Arithmetic(op, left, right);
+    }
+
+    static Expr between(Expr operand, Expr low, Expr high) {
+        return new Between(operand, low, high, false);
+    }
+
+    static Expr in(Expr operand, Expr... values) {
+        return new InList(operand, List.of(values), false);
+    }
+
+    static Expr notIn(Expr operand, Expr... values) {
+        return new InList(operand, List.of(values), true);
+    }
+}

@@ -1,0 +1,314 @@
+package dev.shard.core.internal.merge;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** MySQL's value semantics for {@link Expr}: truth, comparison with coercion, arithmetic, literal text. */
+final class SqlValues {
+
+    // MySQL reads the longest numeric prefix of a string in a numeric context: ' 12abc' is 12, 'abc' is 0.
+    private static final Pattern NUMERIC_PREFIX =
+            Pattern.compile("^\\s*[+-]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?");
+    private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
+    private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
+    private static final BigInteger UNSIGNED_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
+
+    private SqlValues() {
+    }
+
+    /** A value as a condition: NULL is unknown ({@code null}), numbers are true when non-zero. */
+    static Boolean truth(Object v) throws SQLException {
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof Boolean) {
+            return (Boolean) v;
+        }
+        if (v instanceof Number) {
+            Number n = (Number) v;
+            if (n instanceof Double || n instanceof Float) {
+                return n.doubleValue() != 0;
+            }
+            return ValueComparator.exactDecimal(n).signum() != 0;
+        }
+        if (v instanceof String) {
+            return toDouble((String) v) != 0;
+        }
+        if (v instanceof byte[]) {
+            return toDouble(new String((byte[]) v, StandardCharsets.UTF_8)) != 0;
+        }
+        ValueComparator.Kind kind = ValueComparator.Kind.of(v);
+        if (kind == ValueComparator.Kind.DATETIME || kind == ValueComparator.Kind.TIME
+                || kind == ValueComparator.Kind.INSTANT) {
+            // A date is a non-zero number (20240131...) in MySQL; zero dates do not reach Java.
+            return true;
+        }
+        throw new SQLException("merge: cannot use a " + v.getClass().getSimpleName() + " as a condition", "HY000");
+    }
+
+    /**
+     * The sign of comparing two values, with MySQL's conversions between kinds; {@code null} when either is NULL.
+     */
+    static Integer compare(Object a, Object b, boolean caseInsensitive) throws SQLException {
+        if (a == null || b == null) {
+            return null;
+        }
+        ValueComparator.Kind ka = ValueComparator.Kind.of(a);
+        ValueComparator.Kind kb = ValueComparator.Kind.of(b);
+        try {
+            if (ka == kb) {
+                return Integer.signum(ValueComparator.of(caseInsensitive).compare(a, b));
+            }
+            if (ka == ValueComparator.Kind.NUMBER && kb == ValueComparator.Kind.STRING
+                    || ka == ValueComparator.Kind.STRING && kb == ValueComparator.Kind.NUMBER) {
+                // MySQL compares a string with a number as two doubles.
+                double x = toDouble(a);
+                double y = toDouble(b);
+                return x < y ? -1 : x > y ? 1 : 0;
+            }
+            if (kb == ValueComparator.Kind.STRING && isTemporal(ka)) {
+                return Integer.signum(ValueComparator.BINARY.compare(a, parseTemporal((String) b, ka)));
+            }
+            if (ka == ValueComparator.Kind.STRING && isTemporal(kb)) {
+                return Integer.signum(ValueComparator.BINARY.compare(parseTemporal((String) a, kb), b));
+            }
+            if (ka == ValueComparator.Kind.BYTES && kb == ValueComparator.Kind.STRING) {
+                return Integer.signum(Arrays.compareUnsigned((byte[]) a, ((String) b).getBytes(StandardCharsets.UTF_8)));
+            }
+            if (ka == ValueComparator.Kind.STRING && kb == ValueComparator.Kind.BYTES) {
+                return Integer.signum(Arrays.compareUnsigned(((String) a).getBytes(StandardCharsets.UTF_8), (byte[]) b));
+            }
+            return Integer.signum(ValueComparator.BINARY.compare(a, b));
+        } catch (IllegalArgumentException e) {
+            throw BaseCursor.comparisonFailure(e);
+        }
+    }
+
+    private static boolean isTemporal(ValueComparator.Kind kind) {
+        return kind == ValueComparator.Kind.DATETIME || kind == ValueComparator.Kind.TIME
+                || kind == ValueComparator.Kind.INSTANT;
+    }
+
+    /** A string compared with a date or time is read as one, as MySQL does with '2024-01-31'. */
+    private static Object parseTemporal(String s, ValueComparator.Kind kind) throws SQLException {
+        String text = s.trim();
+        try {
+            switch (kind) {
+                case TIME:
+                    return LocalTime.parse(text);
+                case INSTANT:
+                    return OffsetDateTime.parse(text.replace(' ', 'T'));
+                default:
+                    if (text.length() == 10) {
+                        return LocalDate.parse(text).atStartOfDay();
+                    }
+                    return LocalDateTime.parse(text.replace(' ', 'T'));
+            }
+        } catch (DateTimeParseException e) {
+            throw new SQLException("merge: cannot compare '" + s + "' with a date or time", "HY000", e);
+        }
+    }
+
+    /** Whether any operand is a case-insensitive column: the column's collation wins over a literal's. */
+    static boolean caseInsensitive(Expr... operands) {
+        for (Expr e : operands) {
+            if (e instanceof Expr.ColumnRef && ((Expr.ColumnRef) e).info().caseInsensitive()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static Object arithmetic(Expr.ArithmeticOp op, Object a, Object b) throws SQLException {
+        if (a == null || b == null) {
+            return null;
+        }
+        Number x = numeric(a);
+        Number y = numeric(b);
+        if (isFloating(x) || isFloating(y)) {
+            return doubleArithmetic(op, x.doubleValue(), y.doubleValue());
+        }
+        if (isIntegral(x) && isIntegral(y) && op != Expr.ArithmeticOp.DIV) {
+            return integerArithmetic(op, x, y);
+        }
+        return decimalArithmetic(op, ValueComparator.exactDecimal(x), ValueComparator.exactDecimal(y));
+    }
+
+    private static Object doubleArithmetic(Expr.ArithmeticOp op, double x, double y) throws SQLException {
+        double r;
+        switch (op) {
+            case ADD:
+                r = x + y;
+                break;
+            case SUB:
+                r = x - y;
+                break;
+            case MUL:
+                r = x * y;
+                break;
+            case DIV:
+                if (y == 0) {
+                    return null;
+                }
+                r = x / y;
+                break;
+            default:
+                if (y == 0) {
+                    return null;
+                }
+                r = x % y;
+                break;
+        }
+        if (!Double.isFinite(r)) {
+            throw new SQLException("DOUBLE value is out of range in '" + x + " " + op.symbol() + " " + y + "'",
+                    "22003");
+        }
+        return r;
+    }
+
+    private static Object integerArithmetic(Expr.ArithmeticOp op, Number x, Number y) throws SQLException {
+        BigInteger bx = bigInteger(x);
+        BigInteger by = bigInteger(y);
+        BigInteger r;
+        switch (op) {
+            case ADD:
+                r = bx.add(by);
+                break;
+            case SUB:
+                r = bx.subtract(by);
+                break;
+            case MUL:
+                r = bx.multiply(by);
+                break;
+            default:
+                if (by.signum() == 0) {
+                    return null;
+                }
+                // Truncated division: the remainder has the dividend's sign, as in MySQL.
+                r = bx.remainder(by);
+                break;
+        }
+        if (r.compareTo(LONG_MIN) >= 0 && r.compareTo(LONG_MAX) <= 0) {
+            return r.longValue();
+        }
+        boolean unsigned = x instanceof BigInteger || y instanceof BigInteger;
+        if (unsigned && r.signum() >= 0 && r.compareTo(UNSIGNED_MAX) <= 0) {
+            return r;
+        }
+        throw new SQLException("BIGINT value is out of range in '" + x + " " + op.symbol() + " " + y + "'", "22003");
+    }
+
+    private static Object decimalArithmetic(Expr.ArithmeticOp op, BigDecimal x, BigDecimal y) {
+        switch (op) {
+            case ADD:
+                return x.add(y);
+            case SUB:
+                return x.subtract(y);
+            case MUL:
+                BigDecimal product = x.multiply(y);
+                return product.scale() > ValueComparator.MAX_DECIMAL_SCALE
+                        ? product.setScale(ValueComparator.MAX_DECIMAL_SCALE, RoundingMode.HALF_UP) : product;
+            case DIV:
+                if (y.signum() == 0) {
+                    return null;
+                }
+                int scale = Math.min(Math.max(x.scale(), 0) + Accumulator.DIV_PRECISION_INCREMENT,
+                        ValueComparator.MAX_DECIMAL_SCALE);
+                return x.divide(y, scale, RoundingMode.HALF_UP);
+            default:
+                if (y.signum() == 0) {
+                    return null;
+                }
+                return x.remainder(y);
+        }
+    }
+
+    /** A value in a numeric context: booleans are 0 and 1, strings their numeric prefix as a DOUBLE. */
+    private static Number numeric(Object v) throws SQLException {
+        if (v instanceof Number) {
+            return (Number) v;
+        }
+        if (v instanceof Boolean) {
+            return (Boolean) v ? 1L : 0L;
+        }
+        if (v instanceof String) {
+            return toDouble((String) v);
+        }
+        if (v instanceof byte[]) {
+            return toDouble(new String((byte[]) v, StandardCharsets.UTF_8));
+        }
+        throw new SQLException("merge: cannot do arithmetic on a " + v.getClass().getSimpleName(), "HY000");
+    }
+
+    private static double toDouble(Object v) {
+        if (v instanceof String) {
+            return toDouble((String) v);
+        }
+        return ValueComparator.number(v).doubleValue();
+    }
+
+    static double toDouble(String s) {
+        Matcher m = NUMERIC_PREFIX.matcher(s);
+        return m.find() ? Double.parseDouble(m.group().trim()) : 0.0;
+    }
+
+    private static boolean isFloating(Number n) {
+        return n instanceof Double || n instanceof Float;
+    }
+
+    private static boolean isIntegral(Number n) {
+        return n instanceof Long || n instanceof Integer || n instanceof Short || n instanceof Byte
+                || n instanceof BigInteger;
+    }
+
+    private static BigInteger bigInteger(Number n) {
+        return n instanceof BigInteger ? (BigInteger) n : BigInteger.valueOf(n.longValue());
+    }
+
+    // ---- text ----
+
+    static String literal(Object value) {
+        if (value == null) {
+            return "NULL";
+        }
+        if (value instanceof String) {
+            return "'" + ((String) value).replace("'", "''") + "'";
+        }
+        if (value instanceof BigDecimal) {
+            return ((BigDecimal) value).toPlainString();
+        }
+        if (value instanceof Boolean) {
+            return (Boolean) value ? "TRUE" : "FALSE";
+        }
+        if (value instanceof Number) {
+            return value.toString();
+        }
+        if (value instanceof byte[]) {
+            StringBuilder sb = new StringBuilder("X'");
+            for (byte b : (byte[]) value) {
+                sb.append(String.format("%02X", b & 0xFF));
+            }
+            return sb.append('\'').toString();
+        }
+        return "'" + value + "'";
+    }
+
+    /** An operand's text, parenthesised when it is itself an operator expression. */
+    static String operand(Expr e) {
+        if (e instanceof Expr.ColumnRef || e instanceof Expr.Literal) {
+            return e.describe();
+        }
+        return "(" + e.describe() + ")";
+    }
+}

@@ -1,0 +1,459 @@
+package dev.shard.core.internal.merge;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.text.Normalizer;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Locale;
+
+/**
+ * Orders JDBC values the way MySQL does, not the way Java does, so that rows merged from several shards come
+ * out in the order one database would have produced.
+ *
+ * <ul>
+ *   <li>NULL is the smallest value: first ascending, last descending.</li>
+ *   <li>Numbers compare by value whatever their Java type: {@code 5 == 5L == 5.00BD == 5.0d}. Mixed types compare
+ *       exactly through {@link BigDecimal} (a double by its exact binary value), which keeps the order total and
+ *       transitive, as sorting needs. Booleans ({@code TINYINT(1)}) are 0 and 1.</li>
+ *   <li>Strings compare with PAD SPACE semantics (trailing spaces do not count). In a case-insensitive column
+ *       they compare like {@code *_general_ci}: case- and accent-insensitively, by folding each string (NFD,
+ *       combining marks removed, lower case); otherwise by code point.</li>
+ *   <li>{@code byte[]} compares unsigned, byte by byte. Dates and times compare by value: {@code Timestamp},
+ *       {@code LocalDateTime}, {@code java.sql.Date} and {@code LocalDate} (a date is its midnight) together;
+ *       {@code Time} with {@code LocalTime}; {@code Instant}, {@code OffsetDateTime}, {@code ZonedDateTime}
+ *       together.</li>
+ *   <li>Anything else compares with {@code compareTo} when both sides have the same class. Values that cannot be
+ *       compared (a string with a number) throw {@link IllegalArgumentException}: across shards one column holds
+ *       one kind of value, so this is a schema mismatch and must not be guessed at.</li>
+ * </ul>
+ *
+ * <p>{@link #groupKey} gives the matching notion of identity: {@code groupKey(a).equals(groupKey(b))} exactly when
+ * {@code compare(a, b) == 0}, so 'paid' and 'PAID ' are one group in a case-insensitive column.
+ *
+ * <p>Known differences from MySQL: the fold approximates the collations, it does not implement them. Under
+ * {@code utf8mb4_0900_ai_ci} punctuation sorts before digits (here by code point: {@code '_'} after {@code '9'}),
+ * and {@code 'ß'} equals {@code 'ss'}; {@code *_general_ci} folds to upper case (so {@code '_'} sorts after
+ * letters there). NO PAD collations (0900_ai_ci) treat trailing spaces as significant. Where such a difference
+ * puts a shard's rows out of this order, {@link OrderedMerge} and the steps that rely on order report an error
+ * rather than return a wrong answer.
+ */
+public final class ValueComparator implements Comparator<Object> {
+
+    /** Binary (case-sensitive) strings. */
+    public static final ValueComparator BINARY = new ValueComparator(false);
+    /** Case- and accent-insensitive strings. */
+    public static final ValueComparator CASE_INSENSITIVE = new ValueComparator(true);
+
+    // DECIMAL's largest scale in MySQL; results of division are capped to it.
+    static final int MAX_DECIMAL_SCALE = 30;
+
+    private final boolean caseInsensitive;
+
+    private ValueComparator(boolean caseInsensitive) {
+        this.caseInsensitive = caseInsensitive;
+    }
+
+    public static ValueComparator of(ColumnInfo info) {
+        return of(info.caseInsensitive());
+    }
+
+    public static ValueComparator of(boolean caseInsensitive) {
+        return caseInsensitive ? CASE_INSENSITIVE : BINARY;
+    }
+
+    public boolean caseInsensitive() {
+        return caseInsensitive;
+    }
+
+    /**
+     * MySQL's order of two values of one column.
+     *
+     * @throws IllegalArgumentException when the values are of kinds MySQL would not hold in one column
+     */
+    @Override
+    public int compare(Object a, Object b) {
+        if (a == b) {
+            return 0;
+        }
+        if (a == null) {
+            return -1;
+        }
+        if (b == null) {
+            return 1;
+        }
+        // Fast paths for the common cases: same-typed integers and strings.
+        if (a instanceof Long && b instanceof Long) {
+            return Long.compare((Long) a, (Long) b);
+        }
+        if (a instanceof Integer && b instanceof Integer) {
+            return Integer.compare((Integer) a, (Integer) b);
+        }
+        if (a instanceof String && b instanceof String) {
+            return compareStrings((String) a, (String) b);
+        }
+        Kind ka = Kind.of(a);
+        Kind kb = Kind.of(b);
+        if (ka != kb) {
+            throw incomparable(a, b);
+        }
+        switch (ka) {
+            case NUMBER:
+                return compareNumbers(number(a), number(b));
+            case BYTES:
+                return Arrays.compareUnsigned((byte[]) a, (byte[]) b);
+            case DATETIME:
+                return dateTime(a).compareTo(dateTime(b));
+            case TIME:
+                return time(a).compareTo(time(b));
+            case INSTANT:
+                return instant(a).compareTo(instant(b));
+            default:
+                return compareOther(a, b);
+        }
+    }
+
+    /** Whether two values are the same value for grouping and DISTINCT: {@code compare(a, b) == 0}. */
+    public boolean same(Object a, Object b) {
+        return compare(a, b) == 0;
+    }
+
+    /**
+     * A canonical stand-in for {@code value} whose {@code equals} and {@code hashCode} agree with {@link #compare}:
+     * two values are the same group exactly when their keys are equal. {@code null} stays {@code null}.
+     */
+    public Object groupKey(Object value) {
+        if (value == null) {
+            return null;
+        }
+        switch (Kind.of(value)) {
+            case STRING:
+                return caseInsensitive ? fold((String) value) : stripTrailingSpaces((String) value);
+            case NUMBER:
+                return numberKey(number(value));
+            case BYTES:
+                return new Bytes((byte[]) value);
+            case DATETIME:
+                return dateTime(value);
+            case TIME:
+                return time(value);
+            case INSTANT:
+                return instant(value);
+            default:
+                return value;
+        }
+    }
+
+    /**
+     * A form of {@code value} that compares with {@link #BINARY} exactly as {@code value} compares with this
+     * comparator, computed once per row so that sorting and merging do not fold the same string again at every
+     * comparison. Only strings and dates change; the result is for comparing, never for output.
+     */
+    Object collationKey(Object value) {
+        if (value instanceof String) {
+            return caseInsensitive ? fold((String) value) : value;
+        }
+        if (value == null) {
+            return null;
+        }
+        switch (Kind.of(value)) {
+            case DATETIME:
+                return dateTime(value);
+            case TIME:
+                return time(value);
+            case INSTANT:
+                return instant(value);
+            default:
+                return value;
+        }
+    }
+
+    // ---- strings ----
+
+    private int compareStrings(String a, String b) {
+        if (!caseInsensitive) {
+            return comparePadSpace(a, b);
+        }
+        if (isAscii(a) && isAscii(b)) {
+            return compareAsciiIgnoreCase(a, b);
+        }
+        return comparePadSpace(fold(a), fold(b));
+    }
+
+    /**
+     * Code point order, as if the shorter string were padded with spaces (PAD SPACE): trailing spaces never
+     * count, and a character below the space (a tab) at the end makes a string smaller than its prefix.
+     */
+    static int comparePadSpace(String a, String b) {
+        int n = Math.min(a.length(), b.length());
+        for (int i = 0; i < n; i++) {
+            char ca = a.charAt(i);
+            char cb = b.charAt(i);
+            if (ca != cb) {
+                return codePointOrder(ca) - codePointOrder(cb);
+            }
+        }
+        return comparePadding(a, b, n);
+    }
+
+    private static int compareAsciiIgnoreCase(String a, String b) {
+        int n = Math.min(a.length(), b.length());
+        for (int i = 0; i < n; i++) {
+            char ca = lowerAscii(a.charAt(i));
+            char cb = lowerAscii(b.charAt(i));
+            if (ca != cb) {
+                return ca - cb;
+            }
+        }
+        return comparePadding(a, b, n);
+    }
+
+    private static int comparePadding(String a, String b, int from) {
+        if (a.length() > from) {
+            return padSign(a, from);
+        }
+        if (b.length() > from) {
+            return -padSign(b, from);
+        }
+        return 0;
+    }
+
+    /** The sign of comparing {@code s}'s tail from {@code from} with spaces. */
+    private static int padSign(String s, int from) {
+        for (int i = from; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c != ' ') {
+                return c < ' ' ? -1 : 1;
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * UTF-16 code units reordered so that comparing them gives code point order: surrogates (supplementary
+     * characters) move above U+E000..U+FFFF, as utf8mb4's binary order has them.
+     */
+    private static int codePointOrder(char c) {
+        if (c < 0xD800) {
+            return c;
+        }
+        return c >= 0xE000 ? c - 0x800 : c + 0x2000;
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static char lowerAscii(char c) {
+        return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+    }
+
+    /** The case- and accent-insensitive form: NFD, combining marks removed, lower case, no trailing spaces. */
+    static String fold(String s) {
+        if (isAscii(s)) {
+            return stripTrailingSpaces(s).toLowerCase(Locale.ROOT);
+        }
+        String decomposed = Normalizer.normalize(s, Normalizer.Form.NFD);
+        StringBuilder sb = new StringBuilder(decomposed.length());
+        for (int i = 0; i < decomposed.length(); i++) {
+            char c = decomposed.charAt(i);
+            int type = Character.getType(c);
+            if (type != Character.NON_SPACING_MARK && type != Character.ENCLOSING_MARK
+                    && type != Character.COMBINING_SPACING_MARK) {
+                sb.append(c);
+            }
+        }
+        return stripTrailingSpaces(sb.toString().toLowerCase(Locale.ROOT));
+    }
+
+    static String stripTrailingSpaces(String s) {
+        int end = s.length();
+        while (end > 0 && s.charAt(end - 1) == ' ') {
+            end--;
+        }
+        return end == s.length() ? s : s.substring(0, end);
+    }
+
+    // ---- numbers ----
+
+    private static boolean isSmallIntegral(Number n) {
+        return n instanceof Long || n instanceof Integer || n instanceof Short || n instanceof Byte;
+    }
+
+    private static boolean isFloating(Number n) {
+        return n instanceof Double || n instanceof Float;
+    }
+
+    static int compareNumbers(Number a, Number b) {
+        if (isSmallIntegral(a) && isSmallIntegral(b)) {
+            return Long.compare(a.longValue(), b.longValue());
+        }
+        if (isFloating(a) && isFloating(b)) {
+            return compareDoubles(a.doubleValue(), b.doubleValue());
+        }
+        if (isNonFinite(a) || isNonFinite(b)) {
+            // MySQL has no NaN or infinity; order them as Java does rather than fail.
+            return compareDoubles(a.doubleValue(), b.doubleValue());
+        }
+        return exactDecimal(a).compareTo(exactDecimal(b));
+    }
+
+    private static int compareDoubles(double x, double y) {
+        if (x < y) {
+            return -1;
+        }
+        if (x > y) {
+            return 1;
+        }
+        // Equal, including -0.0 == 0.0 as in SQL; only NaN is left for Double.compare to place.
+        return x == y ? 0 : Double.compare(x, y);
+    }
+
+    private static boolean isNonFinite(Number n) {
+        return isFloating(n) && !Double.isFinite(n.doubleValue());
+    }
+
+    /** The number's exact value; a double by its exact binary value. Not for NaN or infinity. */
+    static BigDecimal exactDecimal(Number n) {
+        if (n instanceof BigDecimal) {
+            return (BigDecimal) n;
+        }
+        if (isSmallIntegral(n)) {
+            return BigDecimal.valueOf(n.longValue());
+        }
+        if (n instanceof BigInteger) {
+            return new BigDecimal((BigInteger) n);
+        }
+        if (isFloating(n)) {
+            return new BigDecimal(n.doubleValue());
+        }
+        return new BigDecimal(n.toString());
+    }
+
+    private static Object numberKey(Number n) {
+        if (isNonFinite(n)) {
+            return n.doubleValue();
+        }
+        BigDecimal d = exactDecimal(n);
+        return d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros();
+    }
+
+    /** The value as a number; booleans are 0 and 1, as MySQL stores them. */
+    static Number number(Object value) {
+        if (value instanceof Boolean) {
+            return (Boolean) value ? 1L : 0L;
+        }
+        return (Number) value;
+    }
+
+    // ---- dates and times ----
+
+    static LocalDateTime dateTime(Object v) {
+        if (v instanceof LocalDateTime) {
+            return (LocalDateTime) v;
+        }
+        if (v instanceof java.sql.Timestamp) {
+            return ((java.sql.Timestamp) v).toLocalDateTime();
+        }
+        if (v instanceof LocalDate) {
+            return ((LocalDate) v).atStartOfDay();
+        }
+        if (v instanceof java.sql.Date) {
+            return ((java.sql.Date) v).toLocalDate().atStartOfDay();
+        }
+        return LocalDateTime.ofInstant(((java.util.Date) v).toInstant(), ZoneId.systemDefault());
+    }
+
+    static LocalTime time(Object v) {
+        if (v instanceof LocalTime) {
+            return (LocalTime) v;
+        }
+        java.sql.Time t = (java.sql.Time) v;
+        // Time.toLocalTime() drops the milliseconds that the driver may have kept.
+        return t.toLocalTime().withNano((int) Math.floorMod(t.getTime(), 1000L) * 1_000_000);
+    }
+
+    static Instant instant(Object v) {
+        if (v instanceof Instant) {
+            return (Instant) v;
+        }
+        if (v instanceof OffsetDateTime) {
+            return ((OffsetDateTime) v).toInstant();
+        }
+        return ((ZonedDateTime) v).toInstant();
+    }
+
+    // ---- the rest ----
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static int compareOther(Object a, Object b) {
+        if (a.getClass() == b.getClass() && a instanceof Comparable) {
+            return ((Comparable) a).compareTo(b);
+        }
+        throw incomparable(a, b);
+    }
+
+    private static IllegalArgumentException incomparable(Object a, Object b) {
+        return new IllegalArgumentException("cannot compare " + a.getClass().getSimpleName() + " value " + a
+                + " with " + b.getClass().getSimpleName() + " value " + b + " in one column");
+    }
+
+    /** The kinds of value that compare with each other. */
+    enum Kind {
+        NUMBER, STRING, BYTES, DATETIME, TIME, INSTANT, OTHER;
+
+        static Kind of(Object v) {
+            if (v instanceof Number || v instanceof Boolean) {
+                return NUMBER;
+            }
+            if (v instanceof String) {
+                return STRING;
+            }
+            if (v instanceof byte[]) {
+                return BYTES;
+            }
+            // java.sql.Time and java.sql.Date are java.util.Dates too: test them first.
+            if (v instanceof java.sql.Time || v instanceof LocalTime) {
+                return TIME;
+            }
+            if (v instanceof java.util.Date || v instanceof LocalDateTime || v instanceof LocalDate) {
+                return DATETIME;
+            }
+            if (v instanceof Instant || v instanceof OffsetDateTime || v instanceof ZonedDateTime) {
+                return INSTANT;
+            }
+            return OTHER;
+        }
+    }
+
+    /** byte[] with value equality, for group keys. */
+    private static final class Bytes {
+        private final byte[] bytes;
+
+        Bytes(byte[] bytes) {
+            this.bytes = bytes.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Bytes && Arrays.equals(bytes, ((Bytes) o).bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bytes);
+        }
+    }
+}
