@@ -15,6 +15,7 @@ import java.sql.SQLSyntaxErrorException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -96,13 +97,17 @@ abstract class RoutingConformanceSuite {
                     for (int id = 1; id <= ORDERS; id++) {
                         long user = 1 + data.nextInt(USERS);
                         String status = statuses[data.nextInt(statuses.length)];
-                        BigDecimal amount = BigDecimal.valueOf(data.nextInt(100_000), 2);
+                        BigDecimal amount = data.nextInt(10) == 0 ? null : BigDecimal.valueOf(data.nextInt(100_000), 2);
                         String note = data.nextInt(5) == 0 ? null : "note " + id;
                         if (id % 2 == 0) {
                             order.setLong(1, id);
                             order.setLong(2, user);
                             order.setString(3, status);
-                            order.setBigDecimal(4, amount);
+                            if (amount == null) {
+                                order.setNull(4, java.sql.Types.DECIMAL);
+                            } else {
+                                order.setBigDecimal(4, amount);
+                            }
                             order.setString(5, note);
                             assertThat(order.executeUpdate()).isEqualTo(1);
                         } else {
@@ -269,10 +274,11 @@ abstract class RoutingConformanceSuite {
         try (Connection c = sharded.getConnection(); Statement s = c.createStatement()) {
             assertThatThrownBy(() -> s.executeQuery("SELEC * FROM t_order"))
                     .isInstanceOf(SQLSyntaxErrorException.class).hasMessageContaining("SELEC * FROM t_order");
-            assertThatThrownBy(() -> s.executeQuery("SELECT * FROM t_order WHERE status = 'paid'"))
+            assertThatThrownBy(() -> s.executeQuery("SELECT * FROM t_order o JOIN t_order_item i"
+                    + " ON i.order_id = o.order_id WHERE o.status = 'paid'"))
                     .isInstanceOf(SQLFeatureNotSupportedException.class)
-                    .hasMessageContaining("t_order").hasMessageContaining("no single shard key")
-                    .hasMessageContaining("status = 'paid'");
+                    .hasMessageContaining("t_order").hasMessageContaining("not on their sharding columns")
+                    .hasMessageContaining("o.status = 'paid'");
             assertThatThrownBy(() -> s.executeUpdate("INSERT INTO t_order (order_id, status) VALUES (1, 'x')"))
                     .isInstanceOf(SQLException.class).hasMessageContaining("t_order").hasMessageContaining("user_id");
             assertThatThrownBy(() -> s.executeQuery("SELECT * FROM t_order o JOIN t_audit a ON a.audit_id = o.order_id"
@@ -296,6 +302,173 @@ abstract class RoutingConformanceSuite {
             assertThat(sharded.runtime().pool(name).getHikariPoolMXBean().getActiveConnections())
                     .as("active connections of %s after close", name).isZero();
         }
+    }
+
+
+    /** A catalogue query: its text, whether its ORDER BY fixes the row order, and its random parameters. */
+    record CatalogueQuery(String sql, boolean ordered, java.util.function.Function<Random, Object[]> params) {
+    }
+
+    static Object[] none(Random random) {
+        return new Object[0];
+    }
+
+    static final String[] STATUSES = {"paid", "PAID", "shipped", "new", "cancelled", "missing"};
+
+    static final List<CatalogueQuery> SCATTER_QUERIES = List.of(
+            new CatalogueQuery("SELECT order_id, user_id, status, amount FROM t_order WHERE status = ?", false,
+                    r -> new Object[] {STATUSES[r.nextInt(STATUSES.length)]}),
+            new CatalogueQuery("SELECT order_id, amount FROM t_order WHERE amount > ? ORDER BY amount DESC, order_id"
+                    + " LIMIT ?", true, r -> new Object[] {r.nextInt(1000), 1 + r.nextInt(40)}),
+            new CatalogueQuery("SELECT order_id, note FROM t_order ORDER BY note, order_id LIMIT 25", true,
+                    RoutingConformanceSuite::none),
+            new CatalogueQuery("SELECT order_id, note FROM t_order ORDER BY note DESC, order_id DESC LIMIT 25", true,
+                    RoutingConformanceSuite::none),
+            new CatalogueQuery("SELECT order_id, amount FROM t_order ORDER BY amount, order_id LIMIT 10 OFFSET ?",
+                    true, r -> new Object[] {r.nextInt(3000)}),
+            new CatalogueQuery("SELECT * FROM t_order ORDER BY user_id DESC, order_id LIMIT ?, ?", true,
+                    r -> new Object[] {r.nextInt(500), r.nextInt(20)}),
+            new CatalogueQuery("SELECT COUNT(*), SUM(amount), AVG(amount), MIN(amount), MAX(amount), MIN(note),"
+                    + " MAX(status), COUNT(note) FROM t_order WHERE amount > ?", true,
+                    r -> new Object[] {r.nextInt(1200)}),
+            new CatalogueQuery("SELECT COUNT(*), SUM(amount), AVG(amount), MIN(amount) FROM t_order WHERE"
+                    + " order_id < 0", true, RoutingConformanceSuite::none),
+            new CatalogueQuery("SELECT status, COUNT(*), SUM(amount), AVG(amount), MAX(note) FROM t_order"
+                    + " GROUP BY status", false, RoutingConformanceSuite::none),
+            new CatalogueQuery("SELECT status, COUNT(*) AS c FROM t_order WHERE amount > ? GROUP BY status"
+                    + " ORDER BY c DESC, status LIMIT 3", true, r -> new Object[] {r.nextInt(500)}),
+            new CatalogueQuery("SELECT user_id, COUNT(*) FROM t_order GROUP BY user_id HAVING COUNT(*) > ?"
+                    + " ORDER BY user_id LIMIT 20", true, r -> new Object[] {1 + r.nextInt(3)}),
+            new CatalogueQuery("SELECT user_id, SUM(amount) FROM t_order GROUP BY user_id"
+                    + " ORDER BY SUM(amount) DESC, user_id LIMIT 5", true, RoutingConformanceSuite::none),
+            new CatalogueQuery("SELECT status, MIN(amount), MAX(note) FROM t_order GROUP BY status"
+                    + " HAVING MAX(amount) > ? AND COUNT(*) >= 1", false, r -> new Object[] {r.nextInt(1000)}),
+            new CatalogueQuery("SELECT COUNT(DISTINCT user_id), SUM(amount), COUNT(*) FROM t_order WHERE amount < ?",
+                    true, r -> new Object[] {r.nextInt(1000)}),
+            new CatalogueQuery("SELECT status, COUNT(DISTINCT user_id) FROM t_order GROUP BY status", false,
+                    RoutingConformanceSuite::none),
+            new CatalogueQuery("SELECT DISTINCT status FROM t_order", false, RoutingConformanceSuite::none),
+            new CatalogueQuery("SELECT DISTINCT user_id FROM t_order_item WHERE qty > ? ORDER BY user_id LIMIT 15",
+                    true, r -> new Object[] {r.nextInt(5)}),
+            new CatalogueQuery("SELECT * FROM t_order WHERE user_id IN (?, ?, ?, ?) ORDER BY order_id", true,
+                    r -> new Object[] {1 + r.nextInt(USERS), 1 + r.nextInt(USERS), 1 + r.nextInt(USERS),
+                            1 + r.nextInt(USERS)}),
+            new CatalogueQuery("SELECT order_id, status FROM t_order WHERE user_id = ? OR user_id = ?", false,
+                    r -> new Object[] {1 + r.nextInt(USERS), 1 + r.nextInt(USERS)}),
+            new CatalogueQuery("SELECT order_id FROM t_order WHERE user_id BETWEEN ? AND ? ORDER BY order_id", true,
+                    r -> {
+                        int low = 1 + r.nextInt(USERS);
+                        return new Object[] {low, low + r.nextInt(30)};
+                    }),
+            new CatalogueQuery("SELECT o.order_id, i.sku, i.qty FROM t_order o JOIN t_order_item i"
+                    + " ON o.user_id = i.user_id AND o.order_id = i.order_id WHERE i.qty > ?"
+                    + " ORDER BY o.order_id LIMIT 50", true, r -> new Object[] {r.nextInt(5)}),
+            new CatalogueQuery("SELECT o.status, SUM(i.qty), COUNT(*) FROM t_order o JOIN t_order_item i"
+                    + " ON o.user_id = i.user_id AND o.order_id = i.order_id GROUP BY o.status"
+                    + " HAVING SUM(i.qty) > ?", false, r -> new Object[] {r.nextInt(3000)}),
+            new CatalogueQuery("SELECT order_id FROM t_order o WHERE EXISTS (SELECT 1 FROM t_order_item i"
+                    + " WHERE i.user_id = o.user_id AND i.qty = ?) ORDER BY order_id LIMIT 30", true,
+                    r -> new Object[] {1 + r.nextInt(5)}),
+            new CatalogueQuery("SELECT o.order_id, r.name FROM t_order o JOIN t_region r"
+                    + " ON r.region_id = o.order_id % 5 + 1 WHERE o.amount < ? ORDER BY o.order_id LIMIT 10", true,
+                    r -> new Object[] {r.nextInt(1000)}),
+            new CatalogueQuery("SELECT status, AVG(amount) AS a FROM t_order GROUP BY status ORDER BY a, status",
+                    true, RoutingConformanceSuite::none));
+
+    @Test
+    void scatterQueriesMatchTheReference() throws Exception {
+        Random params = new Random(11);
+        int compared = 0;
+        try (Connection c = sharded.getConnection()) {
+            for (int round = 0; round < 40; round++) {
+                for (CatalogueQuery q : SCATTER_QUERIES) {
+                    Object[] values = q.params().apply(params);
+                    List<List<String>> expected = folded(query(reference, q.sql(), values));
+                    List<List<String>> actual = folded(query(c, q.sql(), values));
+                    if (q.ordered()) {
+                        assertThat(actual).as("%s %s", q.sql(), java.util.Arrays.toString(values))
+                                .isEqualTo(expected);
+                    } else {
+                        assertThat(actual).as("%s %s", q.sql(), java.util.Arrays.toString(values))
+                                .containsExactlyInAnyOrderElementsOf(expected);
+                    }
+                    compared++;
+                }
+            }
+        }
+        assertThat(compared).isEqualTo(40 * SCATTER_QUERIES.size());
+    }
+
+    @Test
+    void scatterWritesMatchTheReference() throws Exception {
+        Random params = new Random(12);
+        try (Connection c = sharded.getConnection()) {
+            for (int round = 0; round < 30; round++) {
+                String status = STATUSES[params.nextInt(STATUSES.length)];
+                String note = "bulk " + round;
+                String update = "UPDATE t_order SET note = ? WHERE status = ? AND amount > ?";
+                int threshold = params.nextInt(1000);
+                assertThat(update(c, update, note, status, threshold))
+                        .isEqualTo(update(reference, update, note, status, threshold));
+                String delete = "DELETE FROM t_order_item WHERE qty = ? AND sku = ?";
+                int qty = 1 + params.nextInt(5);
+                String sku = "sku-" + params.nextInt(50);
+                assertThat(update(c, delete, qty, sku)).isEqualTo(update(reference, delete, qty, sku));
+            }
+            String all = "SELECT order_id, user_id, status, amount, note FROM t_order ORDER BY order_id";
+            assertThat(query(c, all)).isEqualTo(query(reference, all));
+            String items = "SELECT * FROM t_order_item ORDER BY item_id";
+            assertThat(query(c, items)).isEqualTo(query(reference, items));
+        }
+    }
+
+    @Test
+    void scatterFormsThatWouldBeWrongAreRefusedWithTheReason() throws Exception {
+        try (Connection c = sharded.getConnection(); Statement s = c.createStatement()) {
+            Map<String, String> refused = Map.of(
+                    "SELECT * FROM t_order o JOIN t_order_item i ON o.order_id = i.order_id",
+                    "not on their sharding columns",
+                    "SELECT * FROM t_order WHERE order_id IN (SELECT order_id FROM t_order_item WHERE qty > 2)",
+                    "is not tied to t_order.user_id",
+                    "SELECT user_id FROM t_order UNION SELECT user_id FROM t_order_item", "UNION",
+                    "SELECT MAX(amount) - MIN(amount) FROM t_order", "aggregate inside an expression",
+                    "SELECT COUNT(*) FROM (SELECT user_id FROM t_order GROUP BY user_id) x", "only inside a subquery");
+            for (Map.Entry<String, String> entry : refused.entrySet()) {
+                assertThatThrownBy(() -> s.executeQuery(entry.getKey())).as(entry.getKey())
+                        .isInstanceOf(SQLFeatureNotSupportedException.class)
+                        .hasMessageContaining(entry.getValue());
+            }
+            // Still usable afterwards, for a scatter query too.
+            assertThat(query(c, "SELECT COUNT(*) FROM t_region")).containsExactly(List.of("5"));
+            assertThat(query(c, "SELECT COUNT(*) FROM t_order"))
+                    .isEqualTo(query(reference, "SELECT COUNT(*) FROM t_order"));
+        }
+        for (String name : sharded.shardNames()) {
+            assertThat(sharded.runtime().pool(name).getHikariPoolMXBean().getActiveConnections())
+                    .as("active connections of %s", name).isZero();
+        }
+    }
+
+    /**
+     * Strings compared case-insensitively: under MySQL's default collation 'paid' and 'PAID' are one group, and
+     * which spelling names it is not defined, on one database or on many. Decimals compared to 4 places: MySQL
+     * gives AVG four more digits than its argument, and so does the merge, but H2 gives it full precision.
+     */
+    static List<List<String>> folded(List<List<String>> rows) {
+        List<List<String>> result = new ArrayList<>();
+        for (List<String> row : rows) {
+            List<String> copy = new ArrayList<>();
+            for (String value : row) {
+                String v = value == null ? null : value.toLowerCase(java.util.Locale.ROOT);
+                if (v != null && v.matches("-?\\d+\\.\\d{5,}")) {
+                    v = new BigDecimal(v).setScale(4, java.math.RoundingMode.HALF_UP).stripTrailingZeros()
+                            .toPlainString();
+                }
+                copy.add(v);
+            }
+            result.add(copy);
+        }
+        return result;
     }
 
     long firstUserWithOrders() throws SQLException {
