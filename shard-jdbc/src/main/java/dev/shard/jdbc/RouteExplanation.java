@@ -1,18 +1,56 @@
 package dev.shard.jdbc;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
- * Where a statement would go, without running it.
+ * Where a statement would go and how its results would be combined, without running it.
  *
- * @param routeKind     SINGLE_SHARD (by its shard key), ALL_SHARDS (DDL, broadcast writes), ANY_SHARD (broadcast
- *                      reads: one of {@code shards}), or DEFAULT (tables with no rule)
+ * @param routeKind     SINGLE_SHARD (by its shard key), SCATTER (several shards, results merged), ALL_SHARDS (DDL,
+ *                      broadcast writes), ANY_SHARD (broadcast reads: one of {@code shards}), or DEFAULT (tables
+ *                      with no rule)
  * @param shards        the data sources it would run on
  * @param normalizedSql the statement with its literals lifted out: the key of the analysis cache
+ * @param shardQueries  what each shard would receive: the SQL text and the values bound to its '?' markers
+ * @param mergePlan     for SCATTER queries, the merge steps, last step first; empty otherwise
  */
-public record RouteExplanation(String routeKind, List<String> shards, String normalizedSql) {
+public record RouteExplanation(String routeKind, List<String> shards, String normalizedSql,
+                               List<ShardQuery> shardQueries, String mergePlan) {
 
     public RouteExplanation {
         shards = List.copyOf(shards);
+        shardQueries = List.copyOf(shardQueries);
+    }
+
+    /**
+     * @param parameters values in '?' order; null where the value is SQL NULL, which is also how a shard skips
+     *                   IN-list or OR values that live on other shards
+     */
+    public record ShardQuery(String shard, String sql, List<Object> parameters) {
+
+        public ShardQuery {
+            parameters = Collections.unmodifiableList(new ArrayList<>(parameters));
+        }
+    }
+
+    /** Readable, multi-line: the route, each shard's query, then the merge. */
+    @Override
+    public String toString() {
+        StringBuilder text = new StringBuilder("Route: ").append(routeKind).append(' ').append(shards).append('\n');
+        for (ShardQuery query : shardQueries) {
+            text.append("  ").append(query.shard()).append(": ").append(query.sql());
+            if (!query.parameters().isEmpty()) {
+                text.append("  -- ").append(query.parameters());
+            }
+            text.append('\n');
+        }
+        if (!mergePlan.isEmpty()) {
+            text.append("Merge:\n");
+            for (String line : mergePlan.split("\n")) {
+                text.append("  ").append(line).append('\n');
+            }
+        }
+        return text.toString();
     }
 }

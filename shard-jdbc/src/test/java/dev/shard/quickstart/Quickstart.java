@@ -105,6 +105,34 @@ public final class Quickstart {
             }
             RouteExplanation regions = shards.explain("SELECT name FROM t_region WHERE region_id = 2");
             out.println("   broadcast table t_region read from one shard: " + regions.routeKind());
+
+            out.println("\n5. Scatter-gather: queries without a shard key run on every shard, merged into one result");
+            String byStatus = "SELECT status, COUNT(*) AS orders, SUM(amount) AS total, AVG(amount) AS average"
+                    + " FROM t_order GROUP BY status ORDER BY orders DESC";
+            out.println("   " + byStatus);
+            for (String line : shards.explain(byStatus).toString().split("\n")) {
+                out.println("   | " + line);
+            }
+            try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(byStatus)) {
+                while (rs.next()) {
+                    out.printf("   %-5s %5d orders, total %10s, average %s%n", rs.getString("status"),
+                            rs.getLong("orders"), rs.getBigDecimal("total"), rs.getBigDecimal("average"));
+                }
+            }
+            String top = "SELECT order_id, user_id, amount FROM t_order ORDER BY amount DESC, order_id LIMIT 3";
+            out.println("   " + top + "  (each shard sends its top 3; a streaming merge keeps the best 3)");
+            try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(top)) {
+                while (rs.next()) {
+                    out.printf("   order %5d  user %4d  amount %s%n", rs.getLong(1), rs.getLong(2), rs.getBigDecimal(3));
+                }
+            }
+            String some = "SELECT COUNT(*) FROM t_order WHERE user_id IN (7, 42, 1234)";
+            RouteExplanation pruned = shards.explain(some);
+            out.println("   IN list over several shards -> " + pruned.routeKind() + " " + pruned.shards()
+                    + ", each shard gets only its own values:");
+            for (RouteExplanation.ShardQuery query : pruned.shardQueries()) {
+                out.println("     " + query.shard() + " binds " + query.parameters());
+            }
         }
     }
 }

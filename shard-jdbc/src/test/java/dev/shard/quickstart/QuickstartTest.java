@@ -30,6 +30,13 @@ class QuickstartTest {
         assertThat(shards).isEqualTo(4);
         assertThat(total).isEqualTo(Quickstart.ORDERS);
         assertThat(output).contains("user   42 -> ds").contains("SINGLE_SHARD").contains("ANY_SHARD")
-                .contains("2 regions");
+                .contains("2 regions").contains("Route: SCATTER").contains("GroupAggregate");
+        // The merged GROUP BY accounts for every order exactly once.
+        Matcher groups = Pattern.compile("(paid|new)\\s+(\\d+) orders, total").matcher(output);
+        int grouped = 0;
+        while (groups.find()) {
+            grouped += Integer.parseInt(groups.group(2));
+        }
+        assertThat(grouped).isEqualTo(Quickstart.ORDERS);
     }
 }

@@ -7,6 +7,9 @@ import java.util.List;
 /**
  * Metadata of a merged result: the first shard's, cut to the user's columns (derived ones hidden), with the
  * label and type of items the rewrite changed put back (AVG(x) ran as SUM(x); COUNT(DISTINCT x) ran as x).
+ *
+ * <p>A snapshot, taken when the result opens: merge steps close a shard's result set as soon as they have read
+ * it, and some drivers (H2) refuse metadata calls on a closed result set.
  */
 final class MergedMetaData extends JdbcWrapper implements ResultSetMetaData {
 
@@ -18,171 +21,154 @@ final class MergedMetaData extends JdbcWrapper implements ResultSetMetaData {
                 java.math.BigDecimal.class.getName(), 65, 4);
     }
 
-    private final ResultSetMetaData delegate;
-    private final int columns;
-    private final List<String> labels;
-    private final List<TypeOverride> types;
+    /** Everything ResultSetMetaData says of one column. */
+    private record Column(String catalog, String schema, String table, String name, String label, int type,
+                          String typeName, String className, int precision, int scale, int displaySize,
+                          int nullable, boolean signed, boolean autoIncrement, boolean caseSensitive,
+                          boolean currency, boolean searchable, boolean readOnly, boolean writable,
+                          boolean definitelyWritable) {
+    }
+
+    private final Column[] columns;
 
     /**
      * @param labels label per user column, or null to keep the shard's
      * @param types  type per user column, or null to keep the shard's
      */
-    MergedMetaData(ResultSetMetaData delegate, int columns, List<String> labels, List<TypeOverride> types) {
-        this.delegate = delegate;
-        this.columns = columns;
-        this.labels = labels;
-        this.types = types;
+    MergedMetaData(ResultSetMetaData shard, int count, List<String> labels, List<TypeOverride> types)
+            throws SQLException {
+        columns = new Column[count];
+        for (int i = 1; i <= count; i++) {
+            String label = i - 1 < labels.size() ? labels.get(i - 1) : null;
+            TypeOverride type = i - 1 < types.size() ? types.get(i - 1) : null;
+            columns[i - 1] = new Column(shard.getCatalogName(i), shard.getSchemaName(i), shard.getTableName(i),
+                    label != null ? label : shard.getColumnName(i),
+                    label != null ? label : shard.getColumnLabel(i),
+                    type != null ? type.sqlType() : shard.getColumnType(i),
+                    type != null ? type.typeName() : shard.getColumnTypeName(i),
+                    type != null ? type.className() : shard.getColumnClassName(i),
+                    type != null ? type.precision() : shard.getPrecision(i),
+                    type != null ? type.scale() : shard.getScale(i),
+                    shard.getColumnDisplaySize(i), shard.isNullable(i), shard.isSigned(i), shard.isAutoIncrement(i),
+                    shard.isCaseSensitive(i), shard.isCurrency(i), shard.isSearchable(i), true, false, false);
+        }
     }
 
     @Override
     Object unwrapTarget() {
-        return delegate;
+        return null;
     }
 
-    private void check(int column) throws SQLException {
-        if (column < 1 || column > columns) {
-            throw new SQLException("Column index " + column + " is out of range 1.." + columns, "07009");
+    private Column column(int column) throws SQLException {
+        if (column < 1 || column > columns.length) {
+            throw new SQLException("Column index " + column + " is out of range 1.." + columns.length, "07009");
         }
-    }
-
-    private String label(int column) {
-        return column - 1 < labels.size() ? labels.get(column - 1) : null;
-    }
-
-    private TypeOverride type(int column) {
-        return column - 1 < types.size() ? types.get(column - 1) : null;
+        return columns[column - 1];
     }
 
     @Override
     public int getColumnCount() {
-        return columns;
+        return columns.length;
     }
 
     @Override
     public String getColumnLabel(int column) throws SQLException {
-        check(column);
-        String label = label(column);
-        return label != null ? label : delegate.getColumnLabel(column);
+        return column(column).label();
     }
 
     @Override
     public String getColumnName(int column) throws SQLException {
-        check(column);
-        String label = label(column);
-        return label != null ? label : delegate.getColumnName(column);
+        return column(column).name();
     }
 
     @Override
     public int getColumnType(int column) throws SQLException {
-        check(column);
-        TypeOverride type = type(column);
-        return type != null ? type.sqlType() : delegate.getColumnType(column);
+        return column(column).type();
     }
 
     @Override
     public String getColumnTypeName(int column) throws SQLException {
-        check(column);
-        TypeOverride type = type(column);
-        return type != null ? type.typeName() : delegate.getColumnTypeName(column);
+        return column(column).typeName();
     }
 
     @Override
     public String getColumnClassName(int column) throws SQLException {
-        check(column);
-        TypeOverride type = type(column);
-        return type != null ? type.className() : delegate.getColumnClassName(column);
+        return column(column).className();
     }
 
     @Override
     public int getPrecision(int column) throws SQLException {
-        check(column);
-        TypeOverride type = type(column);
-        return type != null ? type.precision() : delegate.getPrecision(column);
+        return column(column).precision();
     }
 
     @Override
     public int getScale(int column) throws SQLException {
-        check(column);
-        TypeOverride type = type(column);
-        return type != null ? type.scale() : delegate.getScale(column);
+        return column(column).scale();
     }
 
     @Override
-    public java.lang.String getCatalogName(int p0) throws SQLException {
-        check(p0);
-        return delegate.getCatalogName(p0);
+    public String getCatalogName(int column) throws SQLException {
+        return column(column).catalog();
     }
 
     @Override
-    public int getColumnDisplaySize(int p0) throws SQLException {
-        check(p0);
-        return delegate.getColumnDisplaySize(p0);
+    public String getSchemaName(int column) throws SQLException {
+        return column(column).schema();
     }
 
     @Override
-    public java.lang.String getSchemaName(int p0) throws SQLException {
-        check(p0);
-        return delegate.getSchemaName(p0);
+    public String getTableName(int column) throws SQLException {
+        return column(column).table();
     }
 
     @Override
-    public java.lang.String getTableName(int p0) throws SQLException {
-        check(p0);
-        return delegate.getTableName(p0);
+    public int getColumnDisplaySize(int column) throws SQLException {
+        return column(column).displaySize();
     }
 
     @Override
-    public boolean isAutoIncrement(int p0) throws SQLException {
-        check(p0);
-        return delegate.isAutoIncrement(p0);
+    public int isNullable(int column) throws SQLException {
+        return column(column).nullable();
     }
 
     @Override
-    public boolean isCaseSensitive(int p0) throws SQLException {
-        check(p0);
-        return delegate.isCaseSensitive(p0);
+    public boolean isSigned(int column) throws SQLException {
+        return column(column).signed();
     }
 
     @Override
-    public boolean isCurrency(int p0) throws SQLException {
-        check(p0);
-        return delegate.isCurrency(p0);
+    public boolean isAutoIncrement(int column) throws SQLException {
+        return column(column).autoIncrement();
     }
 
     @Override
-    public boolean isDefinitelyWritable(int p0) throws SQLException {
-        check(p0);
-        return delegate.isDefinitelyWritable(p0);
+    public boolean isCaseSensitive(int column) throws SQLException {
+        return column(column).caseSensitive();
     }
 
     @Override
-    public int isNullable(int p0) throws SQLException {
-        check(p0);
-        return delegate.isNullable(p0);
+    public boolean isCurrency(int column) throws SQLException {
+        return column(column).currency();
     }
 
     @Override
-    public boolean isReadOnly(int p0) throws SQLException {
-        check(p0);
-        return delegate.isReadOnly(p0);
+    public boolean isSearchable(int column) throws SQLException {
+        return column(column).searchable();
+    }
+
+    /** A merged result is read-only, whatever the shard's columns are. */
+    @Override
+    public boolean isReadOnly(int column) throws SQLException {
+        return column(column).readOnly();
     }
 
     @Override
-    public boolean isSearchable(int p0) throws SQLException {
-        check(p0);
-        return delegate.isSearchable(p0);
+    public boolean isWritable(int column) throws SQLException {
+        return column(column).writable();
     }
 
     @Override
-    public boolean isSigned(int p0) throws SQLException {
-        check(p0);
-        return delegate.isSigned(p0);
+    public boolean isDefinitelyWritable(int column) throws SQLException {
+        return column(column).definitelyWritable();
     }
-
-    @Override
-    public boolean isWritable(int p0) throws SQLException {
-        check(p0);
-        return delegate.isWritable(p0);
-    }
-
 }

@@ -5,7 +5,14 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.shard.core.config.DataSourceConfig;
 import dev.shard.core.config.ShardConfig;
 import dev.shard.core.config.ShardConfigException;
+import dev.shard.core.internal.merge.ColumnInfo;
+import dev.shard.core.internal.route.Bindings;
+import dev.shard.core.internal.route.MergePlanner;
 import dev.shard.core.internal.route.Route;
+import dev.shard.core.internal.route.StatementPlan;
+import dev.shard.core.internal.sql.MergeSpec;
+import dev.shard.core.internal.sql.ScatterSelect;
+import dev.shard.core.internal.sql.StatementKind;
 import dev.shard.core.internal.route.RoutedStatement;
 import dev.shard.core.internal.route.SqlRouter;
 import dev.shard.core.internal.sql.ParamSource;
@@ -13,6 +20,7 @@ import dev.shard.jdbc.RouteExplanation;
 import dev.shard.core.internal.sql.JSqlParserAnalyzer;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
@@ -116,7 +124,7 @@ public final class ShardRuntime implements AutoCloseable {
     public RouteExplanation explain(String sql, Object... params) throws SQLException {
         RoutedStatement routed = router.prepare(sql);
         List<ParamSource> sources = routed.normalized().params();
-        Route route = routed.plan().route(index -> {
+        Bindings bindings = index -> {
             ParamSource source = sources.get(index);
             if (source instanceof ParamSource.UserParameter user) {
                 if (user.userIndex() > params.length) {
@@ -125,16 +133,77 @@ public final class ShardRuntime implements AutoCloseable {
                 return params[user.userIndex() - 1];
             }
             return ((ParamSource.Literal) source).value();
-        }, sql);
-        List<String> shards;
+        };
+        Route route = routed.plan().route(bindings, sql);
+        List<Integer> targets = new ArrayList<>();
         if (route instanceof Route.Single single) {
-            shards = List.of(shardName(single.shard()));
+            targets.add(single.shard());
         } else if (route instanceof Route.Default byDefault) {
-            shards = List.of(shardName(byDefault.shard()));
+            targets.add(byDefault.shard());
+        } else if (route instanceof Route.Scatter scatter) {
+            for (int shard : scatter.shards()) {
+                targets.add(shard);
+            }
         } else {
-            shards = shardNames;
+            for (int i = 0; i < shardNames.size(); i++) {
+                targets.add(i);
+            }
         }
-        return new RouteExplanation(route.kind(), shards, routed.normalized().template());
+        List<RouteExplanation.ShardQuery> queries = new ArrayList<>();
+        String merge = "";
+        if (route instanceof Route.Scatter scatter) {
+            ScatterSelect select = routed.plan() instanceof StatementPlan.ByKey byKey ? byKey.scatter() : null;
+            for (int shard : targets) {
+                List<Object> values = new ArrayList<>();
+                if (select != null && routed.plan().kind() == StatementKind.SELECT) {
+                    for (ScatterSelect.ShardParam param : select.shardParams()) {
+                        if (param instanceof ScatterSelect.ShardParam.FromTemplate template) {
+                            values.add(scatter.prunes(shard, template.index()) ? null
+                                    : bindings.value(template.index()));
+                        } else {
+                            ScatterSelect.ShardParam.LimitSum sum = (ScatterSelect.ShardParam.LimitSum) param;
+                            values.add((sum.offset() == null ? 0 : MergePlanner.number(sum.offset(), bindings, "offset"))
+                                    + MergePlanner.number(sum.count(), bindings, "row count"));
+                        }
+                    }
+                    queries.add(new RouteExplanation.ShardQuery(shardName(shard), select.shardSql(), values));
+                } else {
+                    for (int i = 0; i < sources.size(); i++) {
+                        values.add(scatter.prunes(shard, i) ? null : bindings.value(i));
+                    }
+                    queries.add(new RouteExplanation.ShardQuery(shardName(shard), routed.normalized().template(),
+                            values));
+                }
+            }
+            if (select != null && routed.plan().kind() == StatementKind.SELECT) {
+                merge = describeMerge(select.merge(), bindings, targets.size());
+            }
+        } else {
+            List<Object> values = new ArrayList<>();
+            for (ParamSource source : sources) {
+                if (source instanceof ParamSource.UserParameter user) {
+                    values.add(params[user.userIndex() - 1]);
+                }
+            }
+            for (int shard : targets) {
+                queries.add(new RouteExplanation.ShardQuery(shardName(shard), sql, values));
+            }
+        }
+        List<String> names = targets.stream().map(this::shardName).toList();
+        return new RouteExplanation(route.kind(), names, routed.normalized().template(), queries, merge);
+    }
+
+    /**
+     * The merge plan as it would run. Collations are only known from the shards' result metadata, so explain
+     * shows every column as binary; with SELECT *, the column count is a placeholder too.
+     */
+    private static String describeMerge(MergeSpec spec, Bindings bindings, int shards) throws SQLException {
+        int user = spec.userColumns() >= 0 ? spec.userColumns() : 1;
+        List<ColumnInfo> columns = new ArrayList<>();
+        for (int i = 0; i < user + spec.derivedColumns(); i++) {
+            columns.add(ColumnInfo.PLAIN);
+        }
+        return MergePlanner.plan(spec, columns, bindings, 0).describe(shards).stripTrailing();
     }
 
     public ShardConfig config() {
