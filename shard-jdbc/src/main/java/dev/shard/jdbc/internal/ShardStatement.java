@@ -179,20 +179,24 @@ public class ShardStatement extends JdbcWrapper implements Statement {
     }
 
     private void applyOptions(Statement physical) throws SQLException {
-        if (fetchSize != 0) {
+        // A fresh physical statement has the driver's defaults, so only changed settings need a call. A kept one
+        // (prepared statements reuse theirs) still holds what an earlier execution set, so a setting put back to
+        // its default (setMaxRows(0) after setMaxRows(2)) must be applied too.
+        boolean reused = !closesPhysicalBetweenExecutions();
+        if (fetchSize != 0 || reused) {
             physical.setFetchSize(fetchSize);
         }
-        if (maxRows != 0) {
+        if (maxRows != 0 || reused) {
             physical.setLargeMaxRows(maxRows);
         }
-        if (queryTimeout != 0) {
+        if (queryTimeout != 0 || reused) {
             physical.setQueryTimeout(queryTimeout);
         }
-        if (maxFieldSize != 0) {
+        if (maxFieldSize != 0 || reused) {
             physical.setMaxFieldSize(maxFieldSize);
         }
-        if (!escapeProcessing) {
-            physical.setEscapeProcessing(false);
+        if (!escapeProcessing || reused) {
+            physical.setEscapeProcessing(escapeProcessing);
         }
     }
 
