@@ -54,7 +54,8 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
         this.openedAtSavepointDepth = new int[runtime.shardCount()];
     }
 
-    ShardRuntime runtime() {
+    /** The runtime (pools and router) this connection borrows from; internal API for the driver, tests and tools. */
+    public ShardRuntime runtime() {
         return runtime;
     }
 
