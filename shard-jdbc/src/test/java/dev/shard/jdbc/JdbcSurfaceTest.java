@@ -207,6 +207,43 @@ class JdbcSurfaceTest {
         }
 
         @Test
+        void broadcastReadsUseAShardAlreadyOpenAndUnruledTablesTheDefault() throws SQLException {
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                s.executeUpdate("INSERT INTO t_region (region_id, name) VALUES (1, 'north')");
+                s.executeUpdate("INSERT INTO t_audit (audit_id, message) VALUES (1, 'hello')");
+                assertThat(activeConnections()).as("broadcast write and unruled write").containsOnly(1);
+            }
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                s.executeQuery("SELECT status FROM t_order WHERE user_id = " + user("ds2", 0)).close();
+                try (ResultSet rs = s.executeQuery("SELECT name FROM t_region WHERE region_id = 1")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).isEqualTo("north");
+                }
+                assertThat(activeConnections()).as("read from the shard already held").containsExactly(0, 0, 1, 0);
+                try (ResultSet rs = s.executeQuery("SELECT message FROM t_audit WHERE audit_id = 1")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).isEqualTo("hello");
+                }
+                assertThat(activeConnections()).containsExactly(1, 0, 1, 0);
+            }
+        }
+
+        @Test
+        void switchingAutoCommitOnCommitsOnEveryShard() throws SQLException {
+            long a = user("ds0", 0);
+            long b = user("ds3", 0);
+            try (Connection c = ds.getConnection()) {
+                assertThatThrownBy(c::commit).isInstanceOf(SQLException.class).hasMessageContaining("auto-commit");
+                c.setAutoCommit(false);
+                insertOrder(c, 1, a, "new");
+                insertOrder(c, 2, b, "new");
+                c.setAutoCommit(true);
+                assertThat(ordersOf(a)).containsExactly(1L);
+                assertThat(ordersOf(b)).containsExactly(2L);
+            }
+        }
+
+        @Test
         void rollbackAndCommitCoverEveryShardTheTransactionTouched() throws SQLException {
             long a = user("ds1", 0);
             long b = user("ds2", 0);
