@@ -2,6 +2,7 @@ package dev.shard.jdbc;
 
 import dev.shard.core.config.ShardConfig;
 import dev.shard.core.config.ShardConfigException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Driver;
@@ -57,14 +58,32 @@ public final class ShardDriver implements Driver {
 
     private static ShardConfig load(String url) {
         String location = url.substring(PREFIX.length());
+        String usage = "URL must be jdbc:shard:file:<path> or jdbc:shard:classpath:<resource>, was " + url;
         if (location.startsWith("file:")) {
-            return ShardConfig.fromYaml(Path.of(location.substring("file:".length())));
+            String file = location.substring("file:".length());
+            if (file.isBlank()) {
+                // Path.of("") is the working directory, whose read error would not say what is wrong.
+                throw new ShardConfigException("no configuration file named: " + usage);
+            }
+            Path path;
+            try {
+                path = Path.of(file);
+            } catch (InvalidPathException e) {
+                // DriverManager passes on only SQLExceptions; this must become one like any other config error.
+                throw new ShardConfigException("configuration file path is not valid here: " + file + ": "
+                        + e.getReason());
+            }
+            return ShardConfig.fromYaml(path);
         }
         if (location.startsWith("classpath:")) {
-            return ShardConfig.fromClasspath(location.substring("classpath:".length()));
+            String resource = location.substring("classpath:".length());
+            if (resource.isBlank() || resource.equals("/")) {
+                // The class loader would hand back a listing of the classpath root and call it a configuration.
+                throw new ShardConfigException("no configuration resource named: " + usage);
+            }
+            return ShardConfig.fromClasspath(resource);
         }
-        throw new ShardConfigException("URL must be jdbc:shard:file:<path> or jdbc:shard:classpath:<resource>, "
-                + "was " + url);
+        throw new ShardConfigException(usage);
     }
 
     @Override
@@ -96,6 +115,11 @@ public final class ShardDriver implements Driver {
     @Override
     public Logger getParentLogger() throws SQLFeatureNotSupportedException {
         throw new SQLFeatureNotSupportedException("getParentLogger is not supported by Shard", "0A000");
+    }
+
+    /** How many data sources (each with its own set of pools) the driver holds; for tests. */
+    static int openDataSources() {
+        return SOURCES.size();
     }
 
     /** Closes and forgets every data source the driver opened; for tests and application shutdown. */

@@ -54,7 +54,8 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
         this.openedAtSavepointDepth = new int[runtime.shardCount()];
     }
 
-    ShardRuntime runtime() {
+    /** The runtime (pools and router) this connection borrows from; internal API for the driver, tests and tools. */
+    public ShardRuntime runtime() {
         return runtime;
     }
 
@@ -375,6 +376,13 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
     @Override
     public void setTransactionIsolation(int level) throws SQLException {
         checkOpen();
+        // Checked here because the level is kept for connections opened later: a bad one would otherwise fail
+        // every later statement that opens a shard, far from the call that caused it.
+        if (level != TRANSACTION_READ_UNCOMMITTED && level != TRANSACTION_READ_COMMITTED
+                && level != TRANSACTION_REPEATABLE_READ && level != TRANSACTION_SERIALIZABLE) {
+            throw new SQLException("Invalid transaction isolation level " + level + "; use one of the "
+                    + "Connection.TRANSACTION_* constants other than TRANSACTION_NONE", "HY024");
+        }
         forEachOpen("setTransactionIsolation", (shard, c) -> c.setTransactionIsolation(level));
         isolation = level;
     }
@@ -401,6 +409,11 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
     @Override
     public void setHoldability(int holdability) throws SQLException {
         checkOpen();
+        // Kept for later connections, like the isolation level: refuse a bad value now rather than later.
+        if (holdability != ResultSet.HOLD_CURSORS_OVER_COMMIT && holdability != ResultSet.CLOSE_CURSORS_AT_COMMIT) {
+            throw new SQLException("Invalid result set holdability " + holdability + "; use "
+                    + "ResultSet.HOLD_CURSORS_OVER_COMMIT or ResultSet.CLOSE_CURSORS_AT_COMMIT", "HY024");
+        }
         forEachOpen("setHoldability", (shard, c) -> c.setHoldability(holdability));
         this.holdability = holdability;
     }
@@ -496,6 +509,13 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
     @Override
     public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
         checkOpen();
+        // Kept for later connections too; MySQL Connector/J refuses a null executor, so refuse it here first.
+        if (executor == null) {
+            throw new SQLException("setNetworkTimeout needs an executor", "HY009");
+        }
+        if (milliseconds < 0) {
+            throw new SQLException("Network timeout must not be negative: " + milliseconds, "HY024");
+        }
         forEachOpen("setNetworkTimeout", (shard, c) -> c.setNetworkTimeout(executor, milliseconds));
         networkTimeoutExecutor = executor;
         networkTimeoutMillis = milliseconds;
@@ -605,6 +625,7 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
 
     @Override
     public void setClientInfo(String name, String value) throws SQLClientInfoException {
+        checkOpenForClientInfo();
         if (value == null) {
             clientInfo.remove(name);
         } else {
@@ -614,8 +635,18 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
 
     @Override
     public void setClientInfo(Properties properties) throws SQLClientInfoException {
+        checkOpenForClientInfo();
         clientInfo.clear();
-        clientInfo.putAll(properties);
+        if (properties != null) {
+            clientInfo.putAll(properties);
+        }
+    }
+
+    /** setClientInfo may only throw SQLClientInfoException, so the closed check needs its own exception type. */
+    private void checkOpenForClientInfo() throws SQLClientInfoException {
+        if (closed) {
+            throw new SQLClientInfoException("Connection is closed", "08003", 0, Map.of());
+        }
     }
 
     @Override

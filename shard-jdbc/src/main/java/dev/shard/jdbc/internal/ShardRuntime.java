@@ -97,20 +97,41 @@ public final class ShardRuntime implements AutoCloseable {
         Properties properties = new Properties();
         properties.putAll(source.poolProperties());
         properties.putIfAbsent("poolName", "shard-" + source.name());
+        Redaction redaction = Redaction.of(source);
         HikariConfig hikari;
         try {
             hikari = new HikariConfig(properties);
         } catch (RuntimeException e) {
-            // HikariCP names the unknown property in its message, never a value.
-            throw new ShardConfigException("Data source " + source.name() + ": invalid pool setting: "
-                    + e.getMessage() + " (see HikariCP's configuration properties)", e);
+            throw invalidSetting(source, properties, redaction, e);
         }
         try {
             return new HikariDataSource(hikari);
         } catch (RuntimeException e) {
             throw new ShardConfigException("Data source " + source.name() + " (" + source.maskedJdbcUrl()
-                    + "): cannot start its connection pool: " + rootMessage(e), e);
+                    + "): cannot start its connection pool: " + redaction.apply(rootMessage(e)),
+                    redaction.apply(e));
         }
+    }
+
+    /**
+     * HikariCP names an unknown property, but for a value it cannot convert it only says "For input string: ..."
+     * without the property; setting the properties one at a time finds the one to name.
+     */
+    private static ShardConfigException invalidSetting(DataSourceConfig source, Properties properties,
+                                                       Redaction redaction, RuntimeException e) {
+        for (String key : properties.stringPropertyNames()) {
+            Properties single = new Properties();
+            single.setProperty(key, properties.getProperty(key));
+            try {
+                new HikariConfig(single);
+            } catch (RuntimeException culprit) {
+                String reason = Redaction.isSecretKey(key) ? "value refused" : redaction.apply(rootMessage(culprit));
+                return new ShardConfigException("Data source " + source.name() + ": invalid pool setting '" + key
+                        + "': " + reason + " (see HikariCP's configuration properties)", redaction.apply(e));
+            }
+        }
+        return new ShardConfigException("Data source " + source.name() + ": invalid pool setting: "
+                + redaction.apply(rootMessage(e)) + " (see HikariCP's configuration properties)", redaction.apply(e));
     }
 
     private static String rootMessage(Throwable e) {

@@ -133,7 +133,7 @@ public class ShardStatement extends JdbcWrapper implements Statement {
             ScatterSelect select = ((StatementPlan.ByKey) plan).scatter();
             ScatterExecution execution = ScatterExecution.prepare(connection, scatter.shards(), select.shardSql(),
                     (statement, shard) -> {
-                        applyOptions(statement);
+                        applyOptions(statement, false);
                         List<ScatterSelect.ShardParam> params = select.shardParams();
                         for (int i = 0; i < params.size(); i++) {
                             ScatterSelect.ShardParam param = params.get(i);
@@ -355,20 +355,32 @@ public class ShardStatement extends JdbcWrapper implements Statement {
     }
 
     void applyOptions(Statement physical) throws SQLException {
-        if (fetchSize != 0) {
+        applyOptions(physical, true);
+    }
+
+    /**
+     * @param withMaxRows false for the shards of a merged query: a shard cut to maxRows could drop rows (or
+     *                    partial groups) the merged result needs; the merge applies maxRows itself
+     */
+    void applyOptions(Statement physical, boolean withMaxRows) throws SQLException {
+        // A fresh physical statement has the driver's defaults, so only changed settings need a call. A kept one
+        // (prepared statements reuse theirs) still holds what an earlier execution set, so a setting put back to
+        // its default (setMaxRows(0) after setMaxRows(2)) must be applied too.
+        boolean reused = !closesPhysicalBetweenExecutions();
+        if (fetchSize != 0 || reused) {
             physical.setFetchSize(fetchSize);
         }
-        if (maxRows != 0) {
+        if (withMaxRows && (maxRows != 0 || reused)) {
             physical.setLargeMaxRows(maxRows);
         }
-        if (queryTimeout != 0) {
+        if (queryTimeout != 0 || reused) {
             physical.setQueryTimeout(queryTimeout);
         }
-        if (maxFieldSize != 0) {
+        if (maxFieldSize != 0 || reused) {
             physical.setMaxFieldSize(maxFieldSize);
         }
-        if (!escapeProcessing) {
-            physical.setEscapeProcessing(false);
+        if (!escapeProcessing || reused) {
+            physical.setEscapeProcessing(escapeProcessing);
         }
     }
 
