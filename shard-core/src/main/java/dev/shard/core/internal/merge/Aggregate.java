@@ -42,8 +42,7 @@ public record Aggregate(List<AggregateColumn> aggregates) implements MergeStep {
         }
 
         @Override
-        public boolean next() throws SQLException {
-            checkOpen();
+        protected boolean nextRow() throws SQLException {
             if (done) {
                 row = null;
                 return false;

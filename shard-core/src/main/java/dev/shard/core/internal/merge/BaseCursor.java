@@ -3,10 +3,33 @@ package dev.shard.core.internal.merge;
 import java.sql.SQLException;
 import java.util.List;
 
-/** The bookkeeping every step's cursor shares: idempotent close, and errors for use after close. */
+/**
+ * The bookkeeping every step's cursor shares: idempotent close, errors for use after close, and failures that
+ * stick. A step whose {@code next} failed may be midway through changing its state (a merge that has advanced
+ * one input but not queued its row); reading on would silently skip or repeat rows, so every later {@code next}
+ * fails too.
+ */
 abstract class BaseCursor implements RowCursor {
 
     private boolean closed;
+    private Exception failure;
+
+    @Override
+    public final boolean next() throws SQLException {
+        checkOpen();
+        if (failure != null) {
+            throw new SQLException("merge cursor failed earlier: " + failure.getMessage(), "HY000", failure);
+        }
+        try {
+            return nextRow();
+        } catch (SQLException | RuntimeException e) {
+            failure = e;
+            throw e;
+        }
+    }
+
+    /** {@link #next}'s work, on an open cursor that has not failed. */
+    protected abstract boolean nextRow() throws SQLException;
 
     protected final void checkOpen() throws SQLException {
         if (closed) {

@@ -41,8 +41,7 @@ public record Concat() implements MergeSource {
         }
 
         @Override
-        public boolean next() throws SQLException {
-            checkOpen();
+        protected boolean nextRow() throws SQLException {
             while (index < inputs.size()) {
                 RowCursor input = inputs.get(index);
                 if (input.next()) {

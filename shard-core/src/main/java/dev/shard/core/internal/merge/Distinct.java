@@ -43,6 +43,7 @@ public record Distinct(List<SortKey> keys) implements MergeStep {
         private final int columnCount;
         private Object[] previousKeys;
         private boolean onRow;
+        private boolean done;
 
         Cursor(RowCursor input, RowKeys rowKeys) {
             this.input = input;
@@ -51,9 +52,11 @@ public record Distinct(List<SortKey> keys) implements MergeStep {
         }
 
         @Override
-        public boolean next() throws SQLException {
-            checkOpen();
+        protected boolean nextRow() throws SQLException {
             onRow = false;
+            if (done) {
+                return false;
+            }
             try {
                 while (input.next()) {
                     Object[] keys = rowKeys.extract(input);
@@ -73,6 +76,7 @@ public record Distinct(List<SortKey> keys) implements MergeStep {
             } catch (IllegalArgumentException e) {
                 throw comparisonFailure(e);
             }
+            done = true;
             input.close();
             return false;
         }

@@ -42,6 +42,12 @@ public sealed interface Expr {
 
     /** A constant: Long, BigDecimal, Double, String, Boolean, a date or time, byte[], or {@code null}. */
     record Literal(Object value) implements Expr {
+        public Literal {
+            if (value instanceof Expr) {
+                throw new IllegalArgumentException("a literal holds a value, not an expression: " + value);
+            }
+        }
+
         @Override
         public Object eval(RowView row) {
             return value;

@@ -62,6 +62,7 @@ public record Filter(Expr predicate) implements MergeStep {
         private final Expr predicate;
         private final int columnCount;
         private boolean onRow;
+        private boolean done;
 
         Cursor(RowCursor input, Expr predicate) {
             this.input = input;
@@ -70,15 +71,18 @@ public record Filter(Expr predicate) implements MergeStep {
         }
 
         @Override
-        public boolean next() throws SQLException {
-            checkOpen();
+        protected boolean nextRow() throws SQLException {
             onRow = false;
+            if (done) {
+                return false;
+            }
             while (input.next()) {
                 if (Boolean.TRUE.equals(SqlValues.truth(predicate.eval(input)))) {
                     onRow = true;
                     return true;
                 }
             }
+            done = true;
             input.close();
             return false;
         }

@@ -67,8 +67,7 @@ public record GroupAggregate(List<SortKey> keys, List<AggregateColumn> aggregate
         }
 
         @Override
-        public boolean next() throws SQLException {
-            checkOpen();
+        protected boolean nextRow() throws SQLException {
             row = null;
             if (pending == null) {
                 if (inputDone || !input.next()) {

@@ -67,8 +67,7 @@ public record Limit(long offset, long count) implements MergeStep {
         }
 
         @Override
-        public boolean next() throws SQLException {
-            checkOpen();
+        protected boolean nextRow() throws SQLException {
             onRow = false;
             if (remaining == 0) {
                 // Done: release the shards now rather than when the user gets round to closing.

@@ -88,8 +88,7 @@ public record MemorySort(List<SortKey> keys, long top) implements MergeStep {
         }
 
         @Override
-        public boolean next() throws SQLException {
-            checkOpen();
+        protected boolean nextRow() throws SQLException {
             if (sorted == null) {
                 try {
                     sorted = top == Limit.UNBOUNDED || top > Integer.MAX_VALUE - 8 ? sortAll() : sortTop((int) top);

@@ -78,8 +78,7 @@ public record OrderedMerge(List<SortKey> keys) implements MergeSource {
         }
 
         @Override
-        public boolean next() throws SQLException {
-            checkOpen();
+        protected boolean nextRow() throws SQLException {
             if (finished) {
                 return false;
             }

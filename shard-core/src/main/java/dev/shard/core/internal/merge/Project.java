@@ -50,8 +50,7 @@ public record Project(List<Integer> columns) implements MergeStep {
         }
 
         @Override
-        public boolean next() throws SQLException {
-            checkOpen();
+        protected boolean nextRow() throws SQLException {
             return input.next();
         }
 

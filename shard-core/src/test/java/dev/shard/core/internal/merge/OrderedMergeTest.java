@@ -109,6 +109,17 @@ class OrderedMergeTest {
     }
 
     @Test
+    void aFailureSticks() throws SQLException {
+        RowCursor cursor = new OrderedMerge(List.of(SortKey.asc(0))).open(
+                List.of(Rows.cursor("1", "0", "5"), Rows.cursor("2")));
+        assertThat(cursor.next()).isTrue();
+        assertThatThrownBy(cursor::next).isInstanceOf(SQLException.class).hasMessageContaining("not sorted");
+        // Reading on would skip the row that failed: every later call fails too.
+        assertThatThrownBy(cursor::next).isInstanceOf(SQLException.class).hasMessageContaining("failed earlier");
+        cursor.close();
+    }
+
+    @Test
     void incomparableValuesAreAnSqlError() {
         OrderedMerge merge = new OrderedMerge(List.of(SortKey.asc(0)));
         assertThatThrownBy(() -> Rows.run(merge, Rows.cursor("'1'"), Rows.cursor("2")))
