@@ -88,8 +88,11 @@ public class ShardStatement extends JdbcWrapper implements Statement {
             shard = single.shard();
         } else if (route instanceof Route.Default byDefault) {
             shard = byDefault.shard();
-        } else {
+        } else if (route instanceof Route.AnyOne) {
             shard = connection.preferredShardForAnyOne();
+        } else {
+            // Every route kind is handled above; a new one must not silently run on a single shard.
+            throw new SQLException("Unhandled route " + route + " for: " + routed.sql(), "HY000");
         }
         Statement physical = physicalFor(shard, keys);
         applyOptions(physical);

@@ -46,10 +46,15 @@ class JSqlParserAnalyzerTest {
     }
 
     @Test
-    void inListsAndAndChainsButNotOr() throws Exception {
+    void inListsAndChainsAndOrsThatPinEveryBranch() throws Exception {
         assertThat(constraints("SELECT * FROM t_order WHERE user_id IN (?, ?) AND (status = 'x')"))
                 .isEqualTo("t_order.status=[x].user_id=[?0,?1]");
-        assertThat(constraints("SELECT * FROM t_order WHERE user_id = 1 OR user_id = 2")).isEqualTo("t_order");
+        assertThat(constraints("SELECT * FROM t_order WHERE user_id = 1 OR user_id = 2"))
+                .isEqualTo("t_order.user_id=[1,2]");
+        assertThat(constraints("SELECT * FROM t_order WHERE (user_id = 1 AND status = 'a') OR user_id IN (2, 3)"))
+                .isEqualTo("t_order.user_id=[1,2,3]");
+        assertThat(constraints("SELECT * FROM t_order WHERE user_id = 1 OR status = 'a'")).isEqualTo("t_order");
+        assertThat(constraints("SELECT * FROM t_order WHERE user_id = 1 OR user_id IS NULL")).isEqualTo("t_order");
         assertThat(constraints("SELECT * FROM t_order WHERE NOT (user_id = 1)")).isEqualTo("t_order");
         assertThat(constraints("SELECT * FROM t_order WHERE user_id NOT IN (1)")).isEqualTo("t_order");
     }
