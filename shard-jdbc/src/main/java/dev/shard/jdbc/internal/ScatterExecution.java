@@ -37,12 +37,19 @@ final class ScatterExecution implements AutoCloseable {
     /** Prepares and binds on the caller's thread: the logical connection is not shared between threads. */
     static ScatterExecution prepare(LogicalConnection connection, int[] shards, String sql, Binder binder)
             throws SQLException {
+        return prepare(connection, shards, shard -> sql, binder);
+    }
+
+    /** As above, with a statement text per shard (a split INSERT gives each shard only its rows). */
+    static ScatterExecution prepare(LogicalConnection connection, int[] shards,
+                                    java.util.function.IntFunction<String> sqlForShard, Binder binder)
+            throws SQLException {
         ScatterExecution execution = new ScatterExecution(connection.runtime(), shards);
         try {
             for (int i = 0; i < shards.length; i++) {
                 PreparedStatement statement;
                 try {
-                    statement = connection.physical(shards[i]).prepareStatement(sql);
+                    statement = connection.physical(shards[i]).prepareStatement(sqlForShard.apply(shards[i]));
                     execution.statements[i] = statement;
                     binder.bind(statement, shards[i]);
                 } catch (SQLException e) {

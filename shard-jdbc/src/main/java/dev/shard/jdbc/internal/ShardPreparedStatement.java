@@ -128,6 +128,16 @@ public final class ShardPreparedStatement extends ShardStatement implements Prep
     }
 
     @Override
+    void bindUserParameters(PreparedStatement statement, RoutedStatement ignored) throws SQLException {
+        for (int i = 0; i < parameterCount; i++) {
+            if (setters[i] == null) {
+                throw notSet(i + 1);
+            }
+            setters[i].apply(statement, i + 1);
+        }
+    }
+
+    @Override
     void releaseAfterEveryShard(Statement physical) {
         // Kept for the next execution; closed with this statement.
     }

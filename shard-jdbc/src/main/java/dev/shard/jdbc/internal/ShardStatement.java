@@ -4,6 +4,7 @@ import dev.shard.core.internal.merge.ColumnInfo;
 import dev.shard.core.internal.merge.MergePlan;
 import dev.shard.core.internal.merge.RowCursor;
 import dev.shard.core.internal.route.Bindings;
+import dev.shard.core.internal.route.InsertRows;
 import dev.shard.core.internal.route.MergePlanner;
 import dev.shard.core.internal.route.StatementPlan;
 import dev.shard.core.internal.sql.MergeSpec;
@@ -75,12 +76,16 @@ public class ShardStatement extends JdbcWrapper implements Statement {
         if (route instanceof Route.Scatter scatter) {
             return runScatter(routed, scatter, bindings, mode);
         }
+        if (route instanceof Route.InsertSplit split) {
+            return runInsertSplit(routed, split, mode);
+        }
         if (route instanceof Route.All) {
             if (mode == Mode.QUERY) {
                 throw new SQLException("executeQuery was given a statement that writes to every shard: "
                         + routed.sql(), "07000");
             }
-            updateCount = runOnEveryShard(routed, mode, keys);
+            updateCount = routed.plan().kind() == StatementKind.DDL ? runOnEveryShard(routed, mode, keys)
+                    : writeEveryShard(routed);
             return false;
         }
         int shard;
@@ -164,23 +169,41 @@ public class ShardStatement extends JdbcWrapper implements Statement {
             throw new SQLException("executeQuery was given a statement that writes: " + routed.sql(), "07000");
         }
         List<ParamSource> params = routed.normalized().params();
-        try (ScatterExecution execution = ScatterExecution.prepare(connection, scatter.shards(),
-                routed.normalized().template(), (statement, shard) -> {
+        long[] counts = MultiShardWrite.run(connection, scatter.shards(), shard -> routed.normalized().template(),
+                (statement, shard) -> {
                     applyOptions(statement);
                     for (int i = 0; i < params.size(); i++) {
                         bindTemplateParameter(statement, i + 1, routed, scatter, shard, i);
                     }
-                })) {
-            currentScatter = execution;
-            long total = 0;
-            for (long count : execution.update()) {
-                total += count;
-            }
-            updateCount = total;
-            return false;
-        } finally {
-            currentScatter = null;
+                }, routed.sql(), execution -> currentScatter = execution);
+        updateCount = sum(counts);
+        return false;
+    }
+
+    /** A multi-row INSERT: each shard gets only its rows, all applied as one step (see MultiShardWrite). */
+    private boolean runInsertSplit(RoutedStatement routed, Route.InsertSplit split, Mode mode) throws SQLException {
+        if (mode == Mode.QUERY) {
+            throw new SQLException("executeQuery was given a statement that writes: " + routed.sql(), "07000");
         }
+        InsertRows rows = ((StatementPlan.ByKey) routed.plan()).insertRows();
+        long[] counts = MultiShardWrite.run(connection, split.shards(), shard -> rows.sqlFor(split.rowsOf(shard)),
+                (statement, shard) -> {
+                    applyOptions(statement);
+                    int[] params = rows.paramsFor(split.rowsOf(shard));
+                    for (int i = 0; i < params.length; i++) {
+                        bindTemplateParameter(statement, i + 1, routed, null, shard, params[i]);
+                    }
+                }, routed.sql(), execution -> currentScatter = execution);
+        updateCount = sum(counts);
+        return false;
+    }
+
+    private static long sum(long[] counts) {
+        long total = 0;
+        for (long count : counts) {
+            total += count;
+        }
+        return total;
     }
 
     private ResultSet merge(ScatterExecution execution, MergeSpec spec, Bindings bindings) throws SQLException {
@@ -264,7 +287,7 @@ public class ShardStatement extends JdbcWrapper implements Statement {
     /** One '?' of the normalised template on one shard: NULL where pruned, else the literal or user value. */
     private void bindTemplateParameter(PreparedStatement statement, int position, RoutedStatement routed,
                                        Route.Scatter scatter, int shard, int templateIndex) throws SQLException {
-        if (scatter.prunes(shard, templateIndex)) {
+        if (scatter != null && scatter.prunes(shard, templateIndex)) {
             // This IN-list or OR value lives on another shard: NULL never matches, so this shard skips it.
             statement.setNull(position, java.sql.Types.NULL);
             return;
@@ -283,8 +306,25 @@ public class ShardStatement extends JdbcWrapper implements Statement {
         throw new SQLException("Statement has '?' parameters; use a PreparedStatement: " + routed.sql(), "07001");
     }
 
+    /** A write to a broadcast table: every shard, as one step (see MultiShardWrite); the count of one copy. */
+    private long writeEveryShard(RoutedStatement routed) throws SQLException {
+        int[] all = new int[connection.runtime().shardCount()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
+        }
+        long[] counts = MultiShardWrite.run(connection, all, shard -> routed.sql(), (statement, shard) -> {
+            applyOptions(statement);
+            bindUserParameters(statement, routed);
+        }, routed.sql(), execution -> currentScatter = execution);
+        return counts[0];
+    }
+
+    /** The original SQL's '?' in order: none for plain statements; prepared ones replay their setters. */
+    void bindUserParameters(PreparedStatement statement, RoutedStatement routed) throws SQLException {
+    }
+
     /**
-     * DDL and broadcast writes: every shard, in order. A failure names the shards that already applied the
+     * DDL: every shard, in order. A failure names the shards that already applied the
      * statement and those that did not, so that nothing is half-applied in silence.
      */
     private long runOnEveryShard(RoutedStatement routed, Mode mode, GeneratedKeys keys) throws SQLException {

@@ -45,6 +45,39 @@ public sealed interface Route {
         }
     }
 
+    /**
+     * A multi-row INSERT whose rows belong on several shards: each shard gets the statement with only its rows.
+     *
+     * @param rowShards the shard of each row, in the statement's row order
+     */
+    record InsertSplit(int[] rowShards) implements Route {
+
+        /** The shards that receive rows, ascending. */
+        public int[] shards() {
+            return java.util.Arrays.stream(rowShards).distinct().sorted().toArray();
+        }
+
+        /** The rows (ascending indexes) that go to one shard. */
+        public int[] rowsOf(int shard) {
+            return java.util.stream.IntStream.range(0, rowShards.length).filter(r -> rowShards[r] == shard).toArray();
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof InsertSplit split && java.util.Arrays.equals(rowShards, split.rowShards);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Arrays.hashCode(rowShards);
+        }
+
+        @Override
+        public String toString() {
+            return "InsertSplit" + java.util.Arrays.toString(rowShards);
+        }
+    }
+
     /** Every shard: DDL of sharded or broadcast tables, and writes to broadcast tables. */
     record All() implements Route {
     }
@@ -67,6 +100,9 @@ public sealed interface Route {
         }
         if (this instanceof Scatter) {
             return "SCATTER";
+        }
+        if (this instanceof InsertSplit) {
+            return "SPLIT_INSERT";
         }
         if (this instanceof AnyOne) {
             return "ANY_SHARD";

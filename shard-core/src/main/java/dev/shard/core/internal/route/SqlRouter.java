@@ -68,7 +68,7 @@ public final class SqlRouter {
             return plan(normalized.template(), sql);
         }
         try {
-            return planner.plan(analyzer.analyze(normalized.template()));
+            return planner.plan(analyzer.analyze(normalized.template()), normalized.template());
         } catch (java.sql.SQLSyntaxErrorException e) {
             return null;
         }
@@ -76,7 +76,7 @@ public final class SqlRouter {
 
     private StatementPlan plan(String text, String original) throws SQLException {
         try {
-            return planner.plan(analyzer.analyze(text));
+            return planner.plan(analyzer.analyze(text), text);
         } catch (java.sql.SQLSyntaxErrorException e) {
             if (isSessionStatement(original)) {
                 // SET NAMES, SHOW ..., LOCK TABLES and other session statements the parser may not know: they

@@ -39,7 +39,8 @@ public sealed interface StatementPlan {
      * @param scatterRefusal why the statement cannot run on several shards, or null if it can
      */
     record ByKey(StatementKind kind, List<KeyTarget> targets, List<KeyAssignment> assignments,
-                 ShardingRules rules, ScatterSelect scatter, String scatterRefusal) implements StatementPlan {
+                 ShardingRules rules, ScatterSelect scatter, String scatterRefusal, InsertRows insertRows)
+            implements StatementPlan {
 
         public ByKey {
             targets = List.copyOf(targets);
@@ -76,10 +77,20 @@ public sealed interface StatementPlan {
             if (unboundTable == null && union.cardinality() <= 1) {
                 return single(union.isEmpty() ? rules.defaultShard() : union.nextSetBit(0), bindings, sql);
             }
+            if (kind == StatementKind.INSERT && insertRows != null && unboundTable == null
+                    && targets.size() == insertRows.rows().size()) {
+                // One target per row, in row order (see StatementPlanner): each row goes to its own shard.
+                int[] rowShards = new int[targets.size()];
+                for (int row = 0; row < rowShards.length; row++) {
+                    BitSet shards = shardsOf(targets.get(row), bindings, sql);
+                    rowShards[row] = shards.nextSetBit(0);
+                }
+                return new Route.InsertSplit(rowShards);
+            }
             if (kind == StatementKind.INSERT) {
                 throw new SQLFeatureNotSupportedException("INSERT into " + targets.get(0).table()
                         + " has rows whose " + targets.get(0).column() + " values lie on shards " + shardNames(union)
-                        + "; multi-row inserts across shards are not supported yet: " + PlanMessages.abbreviate(sql),
+                        + ", and its rows could not be split by shard: " + PlanMessages.abbreviate(sql),
                         "0A000");
             }
             if (scatterRefusal != null) {

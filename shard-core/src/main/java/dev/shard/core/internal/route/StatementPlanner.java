@@ -21,6 +21,11 @@ final class StatementPlanner {
     }
 
     StatementPlan plan(StatementShape shape) {
+        return plan(shape, null);
+    }
+
+    /** @param text the statement text the shape was read from, to split multi-row INSERTs by row */
+    StatementPlan plan(StatementShape shape, String text) {
         StatementKind kind = shape.kind();
         if (kind == StatementKind.OTHER) {
             return new StatementPlan.Fixed(kind, defaultRoute());
@@ -55,7 +60,7 @@ final class StatementPlanner {
                         + " from sharded table " + first(sharded)
                         + ", which would leave the copies on each shard different", true);
             }
-            return planByKey(shape);
+            return planByKey(shape, text);
         }
         if (!broadcast.isEmpty()) {
             if (writesBroadcast) {
@@ -85,7 +90,7 @@ final class StatementPlanner {
         return new StatementPlan.Fixed(StatementKind.DDL, new Route.All());
     }
 
-    private StatementPlan planByKey(StatementShape shape) {
+    private StatementPlan planByKey(StatementShape shape, String text) {
         StatementKind kind = shape.kind();
         List<KeyTarget> targets = new ArrayList<>();
         List<KeyAssignment> assignments = new ArrayList<>();
@@ -150,7 +155,9 @@ final class StatementPlanner {
         if (refusal == null && kind == StatementKind.SELECT && shape.scatter() == null) {
             refusal = "this form of SELECT is not supported across shards";
         }
-        return new StatementPlan.ByKey(kind, targets, assignments, rules, shape.scatter(), refusal);
+        InsertRows rows = insert != null && insert.rows().size() > 1 && text != null
+                ? InsertRows.split(text, insert.rows().size()) : null;
+        return new StatementPlan.ByKey(kind, targets, assignments, rules, shape.scatter(), refusal, rows);
     }
 
     /**

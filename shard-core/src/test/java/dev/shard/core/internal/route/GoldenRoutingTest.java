@@ -104,6 +104,9 @@ class GoldenRoutingTest {
             } else if (route instanceof Route.Scatter scatter) {
                 actual = "SCATTER " + java.util.Arrays.stream(scatter.shards()).mapToObj(String::valueOf)
                         .collect(java.util.stream.Collectors.joining(","));
+            } else if (route instanceof Route.InsertSplit split) {
+                actual = "SPLIT_INSERT " + java.util.Arrays.stream(split.rowShards()).mapToObj(String::valueOf)
+                        .collect(java.util.stream.Collectors.joining(","));
             } else if (route instanceof Route.Default d) {
                 actual = "DEFAULT " + d.shard();
             } else {

@@ -1,0 +1,213 @@
+package dev.shard.core.internal.route;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A multi-row INSERT's text cut into the part before its rows, each row, and the part after (ON DUPLICATE KEY
+ * UPDATE ...), with the template parameters each part holds. Joining a subset of the rows back between prefix and
+ * suffix gives the statement for one shard, with its parameters in order.
+ *
+ * @param rowParams template parameter indexes ('?' positions, 0-based) in each row, in order
+ */
+public record InsertRows(String prefix, List<String> rows, String suffix, int[] prefixParams,
+                         List<int[]> rowParams, int[] suffixParams) {
+
+    /**
+     * Finds the rows in the text of an INSERT ... VALUES with {@code expectedRows} rows, or returns null if the
+     * text does not have that shape (the caller then refuses to split it).
+     */
+    public static InsertRows split(String sql, int expectedRows) {
+        int values = findValuesKeyword(sql);
+        if (values < 0) {
+            return null;
+        }
+        List<int[]> spans = new ArrayList<>();
+        int i = values;
+        int n = sql.length();
+        while (true) {
+            i = skipSpace(sql, i);
+            if (i >= n || sql.charAt(i) != '(') {
+                return null;
+            }
+            int end = matchingParen(sql, i);
+            if (end < 0) {
+                return null;
+            }
+            spans.add(new int[] {i, end + 1});
+            int next = skipSpace(sql, end + 1);
+            if (next < n && sql.charAt(next) == ',') {
+                i = next + 1;
+                continue;
+            }
+            i = end + 1;
+            break;
+        }
+        if (spans.size() != expectedRows) {
+            return null;
+        }
+        String prefix = sql.substring(0, spans.get(0)[0]);
+        String suffix = sql.substring(i);
+        int[] counter = {0};
+        int[] prefixParams = params(prefix, counter);
+        List<String> rows = new ArrayList<>();
+        List<int[]> rowParams = new ArrayList<>();
+        for (int r = 0; r < spans.size(); r++) {
+            // What lies between rows (", ") is rejoined; params cannot hide there.
+            String row = sql.substring(spans.get(r)[0], spans.get(r)[1]);
+            rows.add(row);
+            rowParams.add(params(row, counter));
+        }
+        int[] suffixParams = params(suffix, counter);
+        return new InsertRows(prefix, rows, suffix, prefixParams, rowParams, suffixParams);
+    }
+
+    /** The statement holding only the given rows (indexes in ascending order). */
+    public String sqlFor(int[] rowIndexes) {
+        StringBuilder sql = new StringBuilder(prefix);
+        for (int i = 0; i < rowIndexes.length; i++) {
+            if (i > 0) {
+                sql.append(", ");
+            }
+            sql.append(rows.get(rowIndexes[i]));
+        }
+        return sql.append(suffix).toString();
+    }
+
+    /** The template parameter indexes of that statement, in '?' order. */
+    public int[] paramsFor(int[] rowIndexes) {
+        int count = prefixParams.length + suffixParams.length;
+        for (int row : rowIndexes) {
+            count += rowParams.get(row).length;
+        }
+        int[] result = new int[count];
+        int k = 0;
+        for (int p : prefixParams) {
+            result[k++] = p;
+        }
+        for (int row : rowIndexes) {
+            for (int p : rowParams.get(row)) {
+                result[k++] = p;
+            }
+        }
+        for (int p : suffixParams) {
+            result[k++] = p;
+        }
+        return result;
+    }
+
+    private static int[] params(String text, int[] counter) {
+        List<Integer> found = new ArrayList<>();
+        scan(text, 0, (index, c) -> {
+            if (c == '?') {
+                found.add(counter[0]++);
+            }
+            return true;
+        });
+        return found.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Index just after the top-level VALUES (or VALUE) keyword, or -1. */
+    private static int findValuesKeyword(String sql) {
+        int[] result = {-1};
+        int[] depth = {0};
+        scan(sql, 0, (i, c) -> {
+            if (c == '(') {
+                depth[0]++;
+            } else if (c == ')') {
+                depth[0]--;
+            } else if (depth[0] == 0 && (c == 'V' || c == 'v') && (i == 0 || !isWord(sql.charAt(i - 1)))) {
+                for (String keyword : new String[] {"values", "value"}) {
+                    int end = i + keyword.length();
+                    if (end <= sql.length() && sql.substring(i, end).toLowerCase(Locale.ROOT).equals(keyword)
+                            && (end == sql.length() || !isWord(sql.charAt(end)))) {
+                        result[0] = end;
+                        return false;
+                    }
+                }
+            }
+            return true;
+        });
+        return result[0];
+    }
+
+    private static int matchingParen(String sql, int open) {
+        int[] depth = {0};
+        int[] close = {-1};
+        scan(sql, open, (i, c) -> {
+            if (c == '(') {
+                depth[0]++;
+            } else if (c == ')') {
+                depth[0]--;
+                if (depth[0] == 0) {
+                    close[0] = i;
+                    return false;
+                }
+            }
+            return true;
+        });
+        return close[0];
+    }
+
+    private static int skipSpace(String sql, int i) {
+        while (i < sql.length() && Character.isWhitespace(sql.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    private static boolean isWord(char c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c == '$';
+    }
+
+    @FunctionalInterface
+    private interface Visitor {
+        /** @return false to stop */
+        boolean visit(int index, char c);
+    }
+
+    /** Visits characters outside quotes, backticks and comments. */
+    private static void scan(String sql, int from, Visitor visitor) {
+        int n = sql.length();
+        int i = from;
+        while (i < n) {
+            char c = sql.charAt(i);
+            if (c == '\'' || c == '"' || c == '`') {
+                i = skipQuoted(sql, i);
+            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-' || c == '#') {
+                while (i < n && sql.charAt(i) != '\n') {
+                    i++;
+                }
+            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+                int end = sql.indexOf("*/", i + 2);
+                i = end < 0 ? n : end + 2;
+            } else {
+                if (!visitor.visit(i, c)) {
+                    return;
+                }
+                i++;
+            }
+        }
+    }
+
+    private static int skipQuoted(String sql, int start) {
+        char quote = sql.charAt(start);
+        int i = start + 1;
+        while (i < sql.length()) {
+            char c = sql.charAt(i);
+            if (c == '\\' && quote != '`') {
+                i += 2;
+            } else if (c == quote) {
+                if (i + 1 < sql.length() && sql.charAt(i + 1) == quote) {
+                    i += 2;
+                } else {
+                    return i + 1;
+                }
+            } else {
+                i++;
+            }
+        }
+        return sql.length();
+    }
+}

@@ -1,0 +1,134 @@
+package dev.shard.jdbc.internal;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
+
+/**
+ * One write that runs on several shards (a split INSERT, an UPDATE or DELETE without a key, a write to a broadcast
+ * table) applied as one step, so that it is never half-applied in silence:
+ * <ul>
+ *   <li>with auto-commit on, each shard runs it in a local transaction; only if every shard succeeded are they
+ *       committed, in shard order. A failure before that rolls every shard back. A commit that fails after others
+ *       succeeded is reported with the shards that committed and those that did not;</li>
+ *   <li>inside the caller's transaction, a savepoint is set on each shard first, and a failure rolls every shard
+ *       back to it: the statement has no effect, and the transaction stays open.</li>
+ * </ul>
+ */
+final class MultiShardWrite {
+
+    private MultiShardWrite() {
+    }
+
+    /** @return the update count of each shard, in the order of {@code shards} */
+    static long[] run(LogicalConnection connection, int[] shards, IntFunction<String> sqlForShard,
+                      ScatterExecution.Binder binder, String sql, ScatterExecutionHolder holder)
+            throws SQLException {
+        ShardRuntime runtime = connection.runtime();
+        boolean autoCommit = connection.getAutoCommit();
+        Connection[] physical = new Connection[shards.length];
+        Savepoint[] savepoints = new Savepoint[shards.length];
+        for (int i = 0; i < shards.length; i++) {
+            physical[i] = connection.physical(shards[i]);
+        }
+        try {
+            for (int i = 0; i < shards.length; i++) {
+                if (autoCommit) {
+                    physical[i].setAutoCommit(false);
+                } else {
+                    savepoints[i] = physical[i].setSavepoint();
+                }
+            }
+            long[] counts;
+            try (ScatterExecution execution = ScatterExecution.prepare(connection, shards, sqlForShard, binder)) {
+                holder.set(execution);
+                counts = execution.update();
+            } catch (SQLException e) {
+                undo(physical, savepoints, autoCommit, e);
+                throw new SQLException(e.getMessage() + (autoCommit
+                        ? ". Rolled back on every shard: nothing was applied"
+                        : ". Rolled back to before this statement on every shard; the transaction is still open")
+                        + ": " + abbreviate(sql), e.getSQLState(), e.getErrorCode(), e);
+            } finally {
+                holder.set(null);
+            }
+            if (autoCommit) {
+                commitInOrder(runtime, shards, physical, sql);
+            } else {
+                for (int i = 0; i < shards.length; i++) {
+                    release(physical[i], savepoints[i]);
+                }
+            }
+            return counts;
+        } finally {
+            if (autoCommit) {
+                for (Connection c : physical) {
+                    try {
+                        c.setAutoCommit(true);
+                    } catch (SQLException ignored) {
+                        // A connection that cannot even do this is broken; the pool validates it on return.
+                    }
+                }
+            }
+        }
+    }
+
+    private static void commitInOrder(ShardRuntime runtime, int[] shards, Connection[] physical, String sql)
+            throws SQLException {
+        List<String> committed = new ArrayList<>();
+        for (int i = 0; i < shards.length; i++) {
+            try {
+                physical[i].commit();
+                committed.add(runtime.shardName(shards[i]));
+            } catch (SQLException e) {
+                List<String> rolledBack = new ArrayList<>();
+                for (int rest = i + 1; rest < shards.length; rest++) {
+                    try {
+                        physical[rest].rollback();
+                        rolledBack.add(runtime.shardName(shards[rest]));
+                    } catch (SQLException suppressed) {
+                        e.addSuppressed(suppressed);
+                    }
+                }
+                throw new SQLException("Commit failed on shard " + runtime.shardName(shards[i]) + ": "
+                        + e.getMessage() + ". Committed on " + committed + "; not committed on "
+                        + runtime.shardName(shards[i]) + (rolledBack.isEmpty() ? "" : " and " + rolledBack)
+                        + ": " + abbreviate(sql), e.getSQLState(), e.getErrorCode(), e);
+            }
+        }
+    }
+
+    private static void undo(Connection[] physical, Savepoint[] savepoints, boolean autoCommit, SQLException cause) {
+        for (int i = 0; i < physical.length; i++) {
+            try {
+                if (autoCommit) {
+                    physical[i].rollback();
+                } else if (savepoints[i] != null) {
+                    physical[i].rollback(savepoints[i]);
+                    release(physical[i], savepoints[i]);
+                }
+            } catch (SQLException e) {
+                cause.addSuppressed(e);
+            }
+        }
+    }
+
+    private static void release(Connection connection, Savepoint savepoint) throws SQLException {
+        if (savepoint != null) {
+            connection.releaseSavepoint(savepoint);
+        }
+    }
+
+    private static String abbreviate(String sql) {
+        return sql.length() <= 500 ? sql : sql.substring(0, 500) + "...";
+    }
+
+    /** Where the running execution is published, so that Statement.cancel() can reach it. */
+    @FunctionalInterface
+    interface ScatterExecutionHolder {
+        void set(ScatterExecution execution);
+    }
+}
