@@ -30,6 +30,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Calendar;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A logical PreparedStatement. The statement is analysed once, here; each execution routes on the bound
@@ -230,15 +232,13 @@ public final class ShardPreparedStatement extends ShardStatement implements Prep
 
     @Override
     public int[] executeBatch() throws SQLException {
-        long[] counts = executeLargeBatch();
-        int[] result = new int[counts.length];
-        for (int i = 0; i < counts.length; i++) {
-            result[i] = (int) counts[i];
-        }
-        return result;
+        return ShardBatches.toInts(executeLargeBatch());
     }
 
-    /** Each parameter set is routed and run in turn; the first failure stops the batch and reports the counts. */
+    /**
+     * Consecutive entries that each route to one shard run as one JDBC batch per shard, the shards in parallel;
+     * an entry that needs several shards (a broadcast write, an UPDATE without a key) runs on its own, in order.
+     */
     @Override
     public long[] executeLargeBatch() throws SQLException {
         checkOpen();
@@ -246,23 +246,70 @@ public final class ShardPreparedStatement extends ShardStatement implements Prep
         Setter[] savedSetters = setters;
         int size = batchValues.size();
         long[] counts = new long[size];
+        Arrays.fill(counts, Statement.EXECUTE_FAILED);
+        int next = 0;
         try {
-            for (int i = 0; i < size; i++) {
-                values = batchValues.get(i);
-                setters = batchSetters.get(i);
-                try {
-                    run(routed, bindings, Mode.LARGE_UPDATE, keys);
-                    counts[i] = getLargeUpdateCount();
-                } catch (SQLException e) {
-                    throw new BatchUpdateException("Batch entry " + (i + 1) + " of " + size + " failed: "
-                            + e.getMessage(), e.getSQLState(), e.getErrorCode(), Arrays.copyOf(counts, i), e);
+            while (next < size) {
+                Map<Integer, List<Integer>> byShard = new TreeMap<>();
+                int end = next;
+                while (end < size) {
+                    values = batchValues.get(end);
+                    setters = batchSetters.get(end);
+                    Integer shard = singleShardOf(routed.plan().route(bindings, routed.sql()));
+                    if (shard == null) {
+                        break;
+                    }
+                    byShard.computeIfAbsent(shard, k -> new ArrayList<>()).add(end);
+                    end++;
                 }
+                if (end == next) {
+                    values = batchValues.get(next);
+                    setters = batchSetters.get(next);
+                    run(routed, bindings, Mode.LARGE_UPDATE, keys);
+                    counts[next] = getLargeUpdateCount();
+                    next++;
+                    continue;
+                }
+                Map<Integer, ShardBatches.ShardBatch> batches = new TreeMap<>();
+                for (Map.Entry<Integer, List<Integer>> group : byShard.entrySet()) {
+                    PreparedStatement physical = physicalByShard[group.getKey()];
+                    if (physical == null) {
+                        physical = prepareOn(connection.physical(group.getKey()));
+                        physicalByShard[group.getKey()] = physical;
+                    }
+                    applyOptions(physical);
+                    for (int entry : group.getValue()) {
+                        Setter[] entrySetters = batchSetters.get(entry);
+                        for (int p = 0; p < parameterCount; p++) {
+                            entrySetters[p].apply(physical, p + 1);
+                        }
+                        physical.addBatch();
+                    }
+                    PreparedStatement batch = physical;
+                    batches.put(group.getKey(), batch::executeLargeBatch);
+                }
+                ShardBatches.run(connection.runtime(), byShard, batches, counts);
+                next = end;
             }
+        } catch (BatchUpdateException e) {
+            throw e;
+        } catch (SQLException e) {
+            throw new BatchUpdateException("Batch entry " + (next + 1) + " of " + size + " failed: "
+                    + e.getMessage(), e.getSQLState(), e.getErrorCode(), counts.clone(), e);
         } finally {
             values = savedValues;
             setters = savedSetters;
             batchValues.clear();
             batchSetters.clear();
+            for (PreparedStatement physical : physicalByShard) {
+                if (physical != null) {
+                    try {
+                        physical.clearBatch();
+                    } catch (SQLException ignored) {
+                        // The statement is unusable anyway; its next use will say so.
+                    }
+                }
+            }
         }
         return counts;
     }

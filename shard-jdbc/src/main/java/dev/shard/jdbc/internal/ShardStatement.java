@@ -579,33 +579,79 @@ public class ShardStatement extends JdbcWrapper implements Statement {
 
     @Override
     public int[] executeBatch() throws SQLException {
-        long[] counts = executeLargeBatch();
-        int[] result = new int[counts.length];
-        for (int i = 0; i < counts.length; i++) {
-            result[i] = (int) counts[i];
-        }
-        return result;
+        return ShardBatches.toInts(executeLargeBatch());
     }
 
-    /** Runs the batch statement by statement, each routed on its own; the first failure stops it. */
+    /**
+     * Consecutive statements that each route to one shard run as one JDBC batch per shard, the shards in
+     * parallel; a statement that needs several shards runs on its own, in order.
+     */
     @Override
     public long[] executeLargeBatch() throws SQLException {
         checkOpen();
         List<String> work = new ArrayList<>(batch);
         batch.clear();
         long[] counts = new long[work.size()];
-        for (int i = 0; i < work.size(); i++) {
-            try {
-                runText(work.get(i), Mode.LARGE_UPDATE, GeneratedKeys.NONE);
-                counts[i] = updateCount;
-            } catch (SQLException e) {
-                long[] done = Arrays.copyOf(counts, i);
-                throw new BatchUpdateException("Batch statement " + (i + 1) + " of " + work.size() + " failed: "
-                        + e.getMessage(), e.getSQLState(), e.getErrorCode(), done, e);
+        java.util.Arrays.fill(counts, Statement.EXECUTE_FAILED);
+        int next = 0;
+        try {
+            while (next < work.size()) {
+                java.util.Map<Integer, List<Integer>> byShard = new java.util.TreeMap<>();
+                int end = next;
+                while (end < work.size()) {
+                    RoutedStatement routed = connection.runtime().router().prepare(work.get(end));
+                    Integer shard = singleShardOf(routed.plan().route(literalBindings(routed), routed.sql()));
+                    if (shard == null) {
+                        break;
+                    }
+                    byShard.computeIfAbsent(shard, k -> new ArrayList<>()).add(end);
+                    end++;
+                }
+                if (end == next) {
+                    runText(work.get(next), Mode.LARGE_UPDATE, GeneratedKeys.NONE);
+                    counts[next] = updateCount;
+                    next++;
+                    continue;
+                }
+                java.util.Map<Integer, ShardBatches.ShardBatch> batches = new java.util.TreeMap<>();
+                List<Statement> opened = new ArrayList<>();
+                try {
+                    for (java.util.Map.Entry<Integer, List<Integer>> group : byShard.entrySet()) {
+                        Statement physical = connection.physical(group.getKey()).createStatement();
+                        opened.add(physical);
+                        applyOptions(physical);
+                        for (int entry : group.getValue()) {
+                            physical.addBatch(work.get(entry));
+                        }
+                        batches.put(group.getKey(), physical::executeLargeBatch);
+                    }
+                    ShardBatches.run(connection.runtime(), byShard, batches, counts);
+                } finally {
+                    for (Statement physical : opened) {
+                        physical.close();
+                    }
+                }
+                next = end;
             }
+        } catch (BatchUpdateException e) {
+            throw e;
+        } catch (SQLException e) {
+            throw new BatchUpdateException("Batch statement " + (next + 1) + " of " + work.size() + " failed: "
+                    + e.getMessage(), e.getSQLState(), e.getErrorCode(), counts.clone(), e);
         }
         clearResults();
         return counts;
+    }
+
+    /** The one shard a route runs on, or null if it needs several (those run alone, in order). */
+    static Integer singleShardOf(Route route) {
+        if (route instanceof Route.Single single) {
+            return single.shard();
+        }
+        if (route instanceof Route.Default byDefault) {
+            return byDefault.shard();
+        }
+        return null;
     }
 
     // ------------------------------------------------------------------ Statement: results
