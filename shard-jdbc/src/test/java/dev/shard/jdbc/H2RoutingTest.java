@@ -23,6 +23,7 @@ class H2RoutingTest extends RoutingConformanceSuite {
         return builder.defaultDataSource("ds0")
                 .shardedTable("t_order", "user_id")
                 .shardedTable("t_order_item", "user_id")
+                .shardedTable("t_ledger", "account_id")
                 .broadcastTables("t_region")
                 .build();
     }
