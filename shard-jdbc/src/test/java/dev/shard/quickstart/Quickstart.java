@@ -28,6 +28,13 @@ public final class Quickstart {
         run(System.out);
     }
 
+    private static long count(Connection connection, String sql) throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     static void run(PrintStream out) throws SQLException {
         try (ShardingDataSource shards = new ShardingDataSource(ShardConfig.fromClasspath("quickstart/shard.yaml"));
              Connection connection = shards.getConnection()) {
@@ -44,7 +51,8 @@ public final class Quickstart {
                 ddl.executeUpdate("INSERT INTO t_region VALUES (1, 'Europe'), (2, 'Americas')");
             }
 
-            out.printf("%n2. Inserting %,d orders for %,d users%n", ORDERS, USERS);
+            out.printf("%n2. Inserting %,d orders for %,d users, in JDBC batches of 1,000"
+                    + " (each batch runs as one batch per shard, the shards in parallel)%n", ORDERS, USERS);
             Random random = new Random(42);
             long started = System.nanoTime();
             try (PreparedStatement order = connection.prepareStatement(
@@ -57,12 +65,16 @@ public final class Quickstart {
                     order.setLong(2, user);
                     order.setString(3, random.nextBoolean() ? "paid" : "new");
                     order.setBigDecimal(4, BigDecimal.valueOf(random.nextInt(50_000), 2));
-                    order.executeUpdate();
+                    order.addBatch();
                     item.setLong(1, id);
                     item.setLong(2, id);
                     item.setLong(3, user);
                     item.setString(4, "sku-" + random.nextInt(100));
-                    item.executeUpdate();
+                    item.addBatch();
+                    if (id % 1_000 == 0) {
+                        order.executeBatch();
+                        item.executeBatch();
+                    }
                 }
             }
             out.printf("   done in %d ms%n", (System.nanoTime() - started) / 1_000_000);
@@ -127,11 +139,40 @@ public final class Quickstart {
                 }
             }
             String some = "SELECT COUNT(*) FROM t_order WHERE user_id IN (7, 42, 1234)";
+            String countSome = some;
             RouteExplanation pruned = shards.explain(some);
             out.println("   IN list over several shards -> " + pruned.routeKind() + " " + pruned.shards()
                     + ", each shard gets only its own values:");
             for (RouteExplanation.ShardQuery query : pruned.shardQueries()) {
                 out.println("     " + query.shard() + " binds " + query.parameters());
+            }
+
+            out.println("\n6. Writes across shards");
+            String multi = "INSERT INTO t_order (order_id, user_id, status, amount) VALUES"
+                    + " (20001, 7, 'new', 10.00), (20002, 42, 'new', 20.00), (20003, 1234, 'new', 30.00)";
+            RouteExplanation split = shards.explain(multi);
+            out.println("   a multi-row INSERT -> " + split.routeKind() + " " + split.shards()
+                    + ": each shard gets only its own rows");
+            for (RouteExplanation.ShardQuery query : split.shardQueries()) {
+                out.println("     " + query.shard() + ": " + query.sql());
+            }
+            try (Statement s = connection.createStatement()) {
+                out.println("   inserted " + s.executeUpdate(multi) + " rows; users 7, 42, 1234 now have "
+                        + count(connection, countSome) + " orders");
+            }
+            connection.setAutoCommit(false);
+            try (Statement s = connection.createStatement()) {
+                s.executeUpdate("INSERT INTO t_order (order_id, user_id, status, amount) VALUES (20004, 7, 'new', 1)");
+                s.executeUpdate("INSERT INTO t_order (order_id, user_id, status, amount) VALUES (20005, 42, 'new', 1)");
+                out.println("   in a transaction on two shards: " + count(connection, countSome) + " orders; rollback");
+                connection.rollback();
+                out.println("   after rollback on both shards: " + count(connection, countSome) + " orders");
+                s.executeUpdate("INSERT INTO t_order (order_id, user_id, status, amount) VALUES (20004, 7, 'new', 1)");
+                s.executeUpdate("INSERT INTO t_order (order_id, user_id, status, amount) VALUES (20005, 42, 'new', 1)");
+                connection.commit();
+                out.println("   after the same two inserts and commit: " + count(connection, countSome) + " orders");
+            } finally {
+                connection.setAutoCommit(true);
             }
         }
     }

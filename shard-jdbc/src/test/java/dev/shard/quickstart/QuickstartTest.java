@@ -38,5 +38,13 @@ class QuickstartTest {
             grouped += Integer.parseInt(groups.group(2));
         }
         assertThat(grouped).isEqualTo(Quickstart.ORDERS);
+        assertThat(output).contains("SPLIT_INSERT").contains("inserted 3 rows");
+        // Rolled back on both shards, then committed on both.
+        Matcher before = Pattern.compile("now have (\\d+) orders").matcher(output);
+        assertThat(before.find()).isTrue();
+        long base = Long.parseLong(before.group(1));
+        assertThat(output).contains("in a transaction on two shards: " + (base + 2) + " orders")
+                .contains("after rollback on both shards: " + base + " orders")
+                .contains("after the same two inserts and commit: " + (base + 2) + " orders");
     }
 }

@@ -7,6 +7,7 @@ import dev.shard.core.config.ShardConfig;
 import dev.shard.core.config.ShardConfigException;
 import dev.shard.core.internal.merge.ColumnInfo;
 import dev.shard.core.internal.route.Bindings;
+import dev.shard.core.internal.route.InsertRows;
 import dev.shard.core.internal.route.MergePlanner;
 import dev.shard.core.internal.route.Route;
 import dev.shard.core.internal.route.StatementPlan;
@@ -165,6 +166,10 @@ public final class ShardRuntime implements AutoCloseable {
             for (int shard : scatter.shards()) {
                 targets.add(shard);
             }
+        } else if (route instanceof Route.InsertSplit split) {
+            for (int shard : split.shards()) {
+                targets.add(shard);
+            }
         } else {
             for (int i = 0; i < shardNames.size(); i++) {
                 targets.add(i);
@@ -172,7 +177,17 @@ public final class ShardRuntime implements AutoCloseable {
         }
         List<RouteExplanation.ShardQuery> queries = new ArrayList<>();
         String merge = "";
-        if (route instanceof Route.Scatter scatter) {
+        if (route instanceof Route.InsertSplit split) {
+            InsertRows rows = ((StatementPlan.ByKey) routed.plan()).insertRows();
+            for (int shard : targets) {
+                List<Object> values = new ArrayList<>();
+                for (int param : rows.paramsFor(split.rowsOf(shard))) {
+                    values.add(bindings.value(param));
+                }
+                queries.add(new RouteExplanation.ShardQuery(shardName(shard), rows.sqlFor(split.rowsOf(shard)),
+                        values));
+            }
+        } else if (route instanceof Route.Scatter scatter) {
             ScatterSelect select = routed.plan() instanceof StatementPlan.ByKey byKey ? byKey.scatter() : null;
             for (int shard : targets) {
                 List<Object> values = new ArrayList<>();
