@@ -271,6 +271,9 @@ public final class ShardConfig {
         private record TableEntry(String table, String shardingColumn, String algorithm) {
         }
 
+        private record KeyGeneratorEntry(String table, String column, String type) {
+        }
+
         private final List<DataSourceEntry> dataSources = new ArrayList<>();
         private String defaultDataSource;
         private final List<TableEntry> tables = new ArrayList<>();
@@ -279,6 +282,10 @@ public final class ShardConfig {
         private Map<String, List<String>> slots;
         private int parseCacheSize = Settings.DEFAULT_PARSE_CACHE_SIZE;
         private long parseTimeoutMillis = Settings.DEFAULT_PARSE_TIMEOUT_MILLIS;
+        private final List<KeyGeneratorEntry> keyGenerators = new ArrayList<>();
+        /** A long so that a YAML value beyond int range gets the same range message as any other bad worker id. */
+        private long workerId = Settings.DEFAULT_WORKER_ID;
+        private long maxClockBackwardMillis = Settings.DEFAULT_MAX_CLOCK_BACKWARD_MILLIS;
         private String source = BUILDER_SOURCE;
 
         private Builder() {
@@ -331,6 +338,18 @@ public final class ShardConfig {
             return this;
         }
 
+        /**
+         * Generates {@code column} of a sharded table when an INSERT leaves it out; mirrors
+         * {@code tables.<table>.keyGenerator}. The table must also be given to {@link #shardedTable}; the column may
+         * be its sharding column.
+         *
+         * @param type {@code snowflake} or {@code uuid}, in any case
+         */
+        public Builder keyGenerator(String table, String column, String type) {
+            keyGenerators.add(new KeyGeneratorEntry(table, column, type));
+            return this;
+        }
+
         public Builder broadcastTables(String... tables) {
             if (tables != null) {
                 broadcastTables.addAll(Arrays.asList(tables));
@@ -369,6 +388,24 @@ public final class ShardConfig {
             return this;
         }
 
+        /** This process's Snowflake worker id, {@value Settings#MIN_WORKER_ID}..{@value Settings#MAX_WORKER_ID}. */
+        public Builder workerId(int id) {
+            this.workerId = id;
+            return this;
+        }
+
+        /** For the YAML loader, which reads whole numbers as longs. */
+        Builder workerIdValue(long id) {
+            this.workerId = id;
+            return this;
+        }
+
+        /** How long a Snowflake generator waits for a clock that moved back; 0 or more. */
+        public Builder maxClockBackwardMillis(long ms) {
+            this.maxClockBackwardMillis = ms;
+            return this;
+        }
+
         /** @throws ShardConfigException naming the first problem found */
         public ShardConfig build() {
             List<DataSourceConfig> built = buildDataSources();
@@ -382,6 +419,7 @@ public final class ShardConfig {
 
             Map<String, TableRule> rules = buildTableRules();
             Set<String> broadcast = buildBroadcastTables(rules);
+            addKeyGenerators(rules, broadcast);
 
             Map<String, List<SlotRange>> pinned = Map.of();
             SlotMap pinnedMap = null;
@@ -400,8 +438,16 @@ public final class ShardConfig {
             if (parseTimeoutMillis <= 0) {
                 throw fail("settings.parseTimeoutMillis must be positive, got " + parseTimeoutMillis);
             }
+            if (workerId < Settings.MIN_WORKER_ID || workerId > Settings.MAX_WORKER_ID) {
+                throw fail("settings.workerId must be between " + Settings.MIN_WORKER_ID + " and "
+                        + Settings.MAX_WORKER_ID + ", got " + workerId);
+            }
+            if (maxClockBackwardMillis < 0) {
+                throw fail("settings.maxClockBackwardMillis must be 0 (never wait) or more, got "
+                        + maxClockBackwardMillis);
+            }
             return new ShardConfig(built, defaultName, rules, broadcast, pinned, pinnedMap,
-                    new Settings(parseCacheSize, parseTimeoutMillis), source);
+                    new Settings(parseCacheSize, parseTimeoutMillis, (int) workerId, maxClockBackwardMillis), source);
         }
 
         private List<DataSourceConfig> buildDataSources() {
@@ -534,6 +580,51 @@ public final class ShardConfig {
                 broadcast.add(table);
             }
             return broadcast;
+        }
+
+        /** Replaces the rules of tables with a key generator by rules that carry it. */
+        private void addKeyGenerators(Map<String, TableRule> rules, Set<String> broadcast) {
+            Set<String> seen = new LinkedHashSet<>();
+            for (KeyGeneratorEntry entry : keyGenerators) {
+                String table = Names.normalise(entry.table());
+                if (table == null || table.isEmpty()) {
+                    throw fail("a keyGenerator is given for a table with an empty name");
+                }
+                TableRule rule = rules.get(table);
+                if (rule == null) {
+                    if (broadcast.contains(table)) {
+                        // Every data source holds every row of a broadcast table, so there is no shard to choose
+                        // and nothing for a generator to do that the table's own AUTO_INCREMENT cannot.
+                        throw fail("table '" + table + "' is a broadcast table; a keyGenerator needs a sharded table"
+                                + " (under 'tables')");
+                    }
+                    throw fail("keyGenerator given for table '" + table + "', which is not a sharded table (under"
+                            + " 'tables'); sharded tables: " + (rules.isEmpty() ? "none" : String.join(", ",
+                            rules.keySet())));
+                }
+                if (!seen.add(table)) {
+                    throw fail("table '" + table + "' has more than one keyGenerator");
+                }
+                if (entry.column() == null) {
+                    throw fail("table '" + table + "' has no keyGenerator.column");
+                }
+                String column = Names.normalise(entry.column());
+                if (column.isEmpty()) {
+                    throw fail("table '" + table + "' has an empty keyGenerator.column");
+                }
+                String accepted = "; accepted: " + String.join(", ", KeyGeneratorRule.Type.configNames());
+                // No default type: the type fixes the column's SQL type (BIGINT or CHAR(36)) for good, so it is
+                // better written down than guessed.
+                if (entry.type() == null || entry.type().isBlank()) {
+                    throw fail("table '" + table + "' has no keyGenerator.type" + accepted);
+                }
+                KeyGeneratorRule.Type type = KeyGeneratorRule.Type.fromConfigName(entry.type());
+                if (type == null) {
+                    throw fail("table '" + table + "' has unknown keyGenerator.type '" + entry.type() + "'" + accepted);
+                }
+                rules.put(table, new TableRule(rule.table(), rule.shardingColumn(), rule.algorithm(),
+                        new KeyGeneratorRule(column, type)));
+            }
         }
 
         private Map<String, List<SlotRange>> buildSlots(List<String> names) {

@@ -9,8 +9,9 @@ import java.util.Objects;
  * @param table          lower-case table name, without quotes
  * @param shardingColumn lower-case column name, without quotes
  * @param algorithm      always {@value #CONSISTENT_HASH} for now
+ * @param keyGenerator   how the table's key column is generated, or null when the application supplies its keys
  */
-public record TableRule(String table, String shardingColumn, String algorithm) {
+public record TableRule(String table, String shardingColumn, String algorithm, KeyGeneratorRule keyGenerator) {
 
     public static final String CONSISTENT_HASH = "consistent-hash";
 
@@ -18,5 +19,10 @@ public record TableRule(String table, String shardingColumn, String algorithm) {
         Objects.requireNonNull(table, "table");
         Objects.requireNonNull(shardingColumn, "shardingColumn");
         Objects.requireNonNull(algorithm, "algorithm");
+    }
+
+    /** A rule without a key generator. */
+    public TableRule(String table, String shardingColumn, String algorithm) {
+        this(table, shardingColumn, algorithm, null);
     }
 }

@@ -36,8 +36,10 @@ final class YamlLoader {
 
     static final List<String> TOP_LEVEL_KEYS =
             List.of("dataSources", "defaultDataSource", "tables", "broadcastTables", "slots", "settings");
-    static final List<String> TABLE_KEYS = List.of("shardingColumn", "algorithm");
-    static final List<String> SETTINGS_KEYS = List.of("parseCacheSize", "parseTimeoutMillis");
+    static final List<String> TABLE_KEYS = List.of("shardingColumn", "algorithm", "keyGenerator");
+    static final List<String> KEY_GENERATOR_KEYS = List.of("column", "type");
+    static final List<String> SETTINGS_KEYS =
+            List.of("parseCacheSize", "parseTimeoutMillis", "workerId", "maxClockBackwardMillis");
 
     /** Scalar tags whose text is taken as written; anything else (binary, custom tags) is refused. */
     private static final Set<Tag> SCALAR_TAGS = Set.of(Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL, Tag.TIMESTAMP);
@@ -184,6 +186,7 @@ final class YamlLoader {
             String path = "tables." + table;
             String column = null;
             String algorithm = null;
+            Node keyGenerator = null;
             List<NodeTuple> rule = mapping(entry.getValueNode(), "'" + path + "'", "a mapping with shardingColumn");
             if (rule != null) {
                 for (NodeTuple r : rule) {
@@ -191,12 +194,34 @@ final class YamlLoader {
                     switch (key) {
                         case "shardingColumn" -> column = scalar(r.getValueNode(), path + ".shardingColumn");
                         case "algorithm" -> algorithm = scalar(r.getValueNode(), path + ".algorithm");
+                        case "keyGenerator" -> keyGenerator = r.getValueNode();
                         default -> throw unknownKey(key, "in " + path, TABLE_KEYS, r.getKeyNode());
                     }
                 }
             }
             builder.shardedTable(table, column, algorithm);
+            if (keyGenerator != null) {
+                readKeyGenerator(keyGenerator, table, path + ".keyGenerator", builder);
+            }
         }
+    }
+
+    private void readKeyGenerator(Node node, String table, String path, ShardConfig.Builder builder) {
+        List<NodeTuple> entries = mapping(node, "'" + path + "'", "a mapping with column and type");
+        if (entries == null) {
+            return; // "keyGenerator:" with no value counts as absent, like every other key
+        }
+        String column = null;
+        String type = null;
+        for (NodeTuple entry : entries) {
+            String key = key(entry);
+            switch (key) {
+                case "column" -> column = scalar(entry.getValueNode(), path + ".column");
+                case "type" -> type = scalar(entry.getValueNode(), path + ".type");
+                default -> throw unknownKey(key, "in " + path, KEY_GENERATOR_KEYS, entry.getKeyNode());
+            }
+        }
+        builder.keyGenerator(table, column, type);
     }
 
     private void readBroadcastTables(Node node, ShardConfig.Builder builder) {
@@ -253,6 +278,9 @@ final class YamlLoader {
                         Math.toIntExact(wholeNumber(value, "settings.parseCacheSize", Integer.MAX_VALUE)));
                 case "parseTimeoutMillis" -> builder.parseTimeoutMillis(
                         wholeNumber(value, "settings.parseTimeoutMillis", Long.MAX_VALUE));
+                case "workerId" -> builder.workerIdValue(wholeNumber(value, "settings.workerId", Long.MAX_VALUE));
+                case "maxClockBackwardMillis" -> builder.maxClockBackwardMillis(
+                        wholeNumber(value, "settings.maxClockBackwardMillis", Long.MAX_VALUE));
                 default -> throw unknownKey(key, "in settings", SETTINGS_KEYS, entry.getKeyNode());
             }
         }

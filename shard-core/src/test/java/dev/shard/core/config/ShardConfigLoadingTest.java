@@ -27,12 +27,15 @@ class ShardConfigLoadingTest {
             tables:
               t_order:
                 shardingColumn: user_id
+                keyGenerator: { column: order_id, type: snowflake }
               t_order_item:
                 shardingColumn: user_id
             broadcastTables: [t_region]
             settings:
               parseCacheSize: 500
               parseTimeoutMillis: 750
+              workerId: 7
+              maxClockBackwardMillis: 1000
             """;
 
     static ShardConfig load(String yaml, Map<String, String> env) {
@@ -62,11 +65,14 @@ class ShardConfigLoadingTest {
 
         assertThat(config.defaultDataSource()).isEqualTo("ds0");
         assertThat(config.tables()).containsOnlyKeys("t_order", "t_order_item");
-        assertThat(config.tableRule("t_order"))
-                .isEqualTo(new TableRule("t_order", "user_id", TableRule.CONSISTENT_HASH));
+        assertThat(config.tableRule("t_order")).isEqualTo(new TableRule("t_order", "user_id",
+                TableRule.CONSISTENT_HASH, new KeyGeneratorRule("order_id", KeyGeneratorRule.Type.SNOWFLAKE)));
+        assertThat(config.tableRule("t_order_item"))
+                .isEqualTo(new TableRule("t_order_item", "user_id", TableRule.CONSISTENT_HASH));
+        assertThat(config.tableRule("t_order_item").keyGenerator()).isNull();
         assertThat(config.broadcastTables()).containsExactly("t_region");
         assertThat(config.slots()).isEmpty();
-        assertThat(config.settings()).isEqualTo(new Settings(500, 750));
+        assertThat(config.settings()).isEqualTo(new Settings(500, 750, 7, 1000));
     }
 
     @Test
@@ -78,7 +84,8 @@ class ShardConfigLoadingTest {
                 """);
         assertThat(config.defaultDataSource()).isEqualTo("b");
         assertThat(config.settings()).isEqualTo(Settings.defaults());
-        assertThat(Settings.defaults()).isEqualTo(new Settings(10_000, 2_000));
+        assertThat(Settings.defaults()).isEqualTo(new Settings(10_000, 2_000))
+                .isEqualTo(new Settings(10_000, 2_000, 0, 1_000));
         assertThat(config.tables()).isEmpty();
         assertThat(config.broadcastTables()).isEmpty();
     }
@@ -214,9 +221,11 @@ class ShardConfigLoadingTest {
                 .dataSource("ds1", ds1, 2)
                 .shardedTable("T_ORDER", "user_id")
                 .shardedTable("t_order_item", "`user_id`")
+                .keyGenerator("t_order", "ORDER_ID", "Snowflake")
                 .broadcastTables("t_region")
                 .parseCacheSize(500)
                 .parseTimeoutMillis(750)
+                .workerId(7)
                 .build();
 
         assertThat(built).isEqualTo(fromYaml).hasSameHashCodeAs(fromYaml);
@@ -229,9 +238,12 @@ class ShardConfigLoadingTest {
                         "password", "pw1", "weight", "2"))
                 .shardedTable("t_order", "user_id")
                 .shardedTable("t_order_item", "user_id")
+                .keyGenerator("t_order", "order_id", "snowflake")
                 .broadcastTables("t_region")
                 .parseCacheSize(500)
                 .parseTimeoutMillis(750)
+                .workerId(7)
+                .maxClockBackwardMillis(1000)
                 .build();
         assertThat(weightAsProperty).isEqualTo(fromYaml);
 

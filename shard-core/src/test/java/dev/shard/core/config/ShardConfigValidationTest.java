@@ -64,15 +64,15 @@ class ShardConfigValidationTest {
     @Test
     void unknownKeyInsideATable() {
         assertThat(error(DS + "tables:\n  t_order: { shardingColumns: user_id }\n")).isEqualTo(
-                "shard.yaml: unknown key 'shardingColumns' in tables.t_order; expected one of shardingColumn, algorithm;"
-                        + " did you mean 'shardingColumn'? (line 5, column 14)");
+                "shard.yaml: unknown key 'shardingColumns' in tables.t_order; expected one of shardingColumn, algorithm,"
+                        + " keyGenerator; did you mean 'shardingColumn'? (line 5, column 14)");
     }
 
     @Test
     void unknownKeyInsideSettings() {
         assertThat(error(DS + "settings:\n  parseCacheSise: 10\n")).contains(
-                "unknown key 'parseCacheSise' in settings; expected one of parseCacheSize, parseTimeoutMillis;"
-                        + " did you mean 'parseCacheSize'?");
+                "unknown key 'parseCacheSise' in settings; expected one of parseCacheSize, parseTimeoutMillis,"
+                        + " workerId, maxClockBackwardMillis; did you mean 'parseCacheSize'?");
     }
 
     @Test
