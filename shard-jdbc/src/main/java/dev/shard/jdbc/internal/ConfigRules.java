@@ -28,6 +28,12 @@ final class ConfigRules implements ShardingRules {
     }
 
     @Override
+    public String generatedKeyColumn(String table) {
+        TableRule rule = config.tableRule(table);
+        return rule == null || rule.keyGenerator() == null ? null : rule.keyGenerator().column();
+    }
+
+    @Override
     public boolean isBroadcast(String table) {
         return config.isBroadcast(table);
     }

@@ -80,6 +80,11 @@ public final class ShardPreparedStatement extends ShardStatement implements Prep
         };
     }
 
+    private boolean hasKeyGeneration() {
+        return routed.plan() instanceof dev.shard.core.internal.route.StatementPlan.ByKey byKey
+                && byKey.keyGeneration() != null;
+    }
+
     private SQLException notSet(int index) {
         return new SQLException("Parameter " + index + " is not set: " + routed.sql(), "07001");
     }
@@ -255,7 +260,9 @@ public final class ShardPreparedStatement extends ShardStatement implements Prep
                 while (end < size) {
                     values = batchValues.get(end);
                     setters = batchSetters.get(end);
-                    Integer shard = singleShardOf(routed.plan().route(bindings, routed.sql()));
+                    // Generated keys are made per execution, so such entries run one by one.
+                    Integer shard = hasKeyGeneration() ? null
+                            : singleShardOf(routed.plan().route(bindings, routed.sql()));
                     if (shard == null) {
                         break;
                     }

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.shard.core.config.DataSourceConfig;
 import dev.shard.core.config.ShardConfig;
 import dev.shard.core.config.ShardConfigException;
+import dev.shard.core.internal.keygen.KeyGenerator;
 import dev.shard.core.internal.merge.ColumnInfo;
 import dev.shard.core.internal.route.Bindings;
 import dev.shard.core.internal.route.InsertRows;
@@ -39,6 +40,7 @@ public final class ShardRuntime implements AutoCloseable {
     private final ConfigRules rules;
     private final SqlRouter router;
     private final ExecutorService executor;
+    private final java.util.Map<String, KeyGenerator> keyGenerators = new java.util.HashMap<>();
 
     private ShardRuntime(ShardConfig config, ConfigRules rules, HikariDataSource[] pools) {
         this.config = config;
@@ -48,6 +50,20 @@ public final class ShardRuntime implements AutoCloseable {
         this.router = new SqlRouter(rules, new JSqlParserAnalyzer(config.settings().parseTimeoutMillis()),
                 config.settings().parseCacheSize());
         this.executor = newExecutor(pools.length);
+        config.tables().forEach((table, rule) -> {
+            if (rule.keyGenerator() != null) {
+                keyGenerators.put(table, KeyGenerator.of(rule.keyGenerator(), config.settings()));
+            }
+        });
+    }
+
+    /** The key generator of a table; the planner only asks for tables that have one. */
+    KeyGenerator keyGenerator(String table) throws SQLException {
+        KeyGenerator generator = keyGenerators.get(table);
+        if (generator == null) {
+            throw new SQLException("Table " + table + " has no key generator", "HY000");
+        }
+        return generator;
     }
 
     /**

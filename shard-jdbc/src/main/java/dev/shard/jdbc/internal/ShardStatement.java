@@ -4,7 +4,9 @@ import dev.shard.core.internal.merge.ColumnInfo;
 import dev.shard.core.internal.merge.MergePlan;
 import dev.shard.core.internal.merge.RowCursor;
 import dev.shard.core.internal.route.Bindings;
+import dev.shard.core.internal.keygen.KeyGenerator;
 import dev.shard.core.internal.route.InsertRows;
+import dev.shard.core.internal.route.KeyGeneration;
 import dev.shard.core.internal.route.MergePlanner;
 import dev.shard.core.internal.route.StatementPlan;
 import dev.shard.core.internal.sql.MergeSpec;
@@ -54,6 +56,9 @@ public class ShardStatement extends JdbcWrapper implements Statement {
     private ScatterExecution currentScatter;
     private long updateCount = -1;
     private GeneratedKeys lastKeys = GeneratedKeys.NONE;
+    /** Keys the key generator made for the last INSERT, one per row in row order; null if none. */
+    private Object[] generated;
+    private String generatedColumn;
 
     ShardStatement(LogicalConnection connection, StatementOptions options) {
         this.connection = connection;
@@ -71,8 +76,26 @@ public class ShardStatement extends JdbcWrapper implements Statement {
             throws SQLException {
         checkOpen();
         clearResults();
-        Route route = routed.plan().route(bindings, routed.sql());
         lastKeys = keys;
+        generated = null;
+        KeyGeneration generation = routed.plan() instanceof StatementPlan.ByKey byKey ? byKey.keyGeneration() : null;
+        if (generation != null) {
+            // Keys are made before routing: the generated key may be the shard key.
+            Object[] values = new Object[generation.rowCount()];
+            KeyGenerator generator = connection.runtime().keyGenerator(generation.table());
+            for (int row = 0; row < values.length; row++) {
+                values[row] = generator.next();
+            }
+            generated = values;
+            Bindings userBindings = bindings;
+            int first = generation.firstParam();
+            bindings = index -> index >= first ? values[index - first] : userBindings.value(index);
+        }
+        Route route = routed.plan().route(bindings, routed.sql());
+        if (generation != null && route instanceof Route.Single single) {
+            updateCount = runGeneratedInsert(routed, generation, single.shard(), mode);
+            return false;
+        }
         if (route instanceof Route.Scatter scatter) {
             return runScatter(routed, scatter, bindings, mode);
         }
@@ -180,12 +203,32 @@ public class ShardStatement extends JdbcWrapper implements Statement {
         return false;
     }
 
+    /** An INSERT with generated keys on one shard: the statement with the key column added, every value bound. */
+    private long runGeneratedInsert(RoutedStatement routed, KeyGeneration generation, int shard, Mode mode)
+            throws SQLException {
+        if (mode == Mode.QUERY) {
+            throw new SQLException("executeQuery was given a statement that writes: " + routed.sql(), "07000");
+        }
+        generatedColumn = generation.column();
+        int[] all = java.util.stream.IntStream.range(0, generation.rowCount()).toArray();
+        int[] params = generation.rows().paramsFor(all);
+        try (PreparedStatement statement = connection.physical(shard).prepareStatement(generation.rows().sqlFor(all))) {
+            applyOptions(statement);
+            for (int i = 0; i < params.length; i++) {
+                bindTemplateParameter(statement, i + 1, routed, null, shard, params[i]);
+            }
+            return statement.executeLargeUpdate();
+        }
+    }
+
     /** A multi-row INSERT: each shard gets only its rows, all applied as one step (see MultiShardWrite). */
     private boolean runInsertSplit(RoutedStatement routed, Route.InsertSplit split, Mode mode) throws SQLException {
         if (mode == Mode.QUERY) {
             throw new SQLException("executeQuery was given a statement that writes: " + routed.sql(), "07000");
         }
-        InsertRows rows = ((StatementPlan.ByKey) routed.plan()).insertRows();
+        StatementPlan.ByKey plan = (StatementPlan.ByKey) routed.plan();
+        InsertRows rows = plan.insertRows();
+        generatedColumn = plan.keyGeneration() == null ? null : plan.keyGeneration().column();
         long[] counts = MultiShardWrite.run(connection, split.shards(), shard -> rows.sqlFor(split.rowsOf(shard)),
                 (statement, shard) -> {
                     applyOptions(statement);
@@ -287,6 +330,11 @@ public class ShardStatement extends JdbcWrapper implements Statement {
     /** One '?' of the normalised template on one shard: NULL where pruned, else the literal or user value. */
     private void bindTemplateParameter(PreparedStatement statement, int position, RoutedStatement routed,
                                        Route.Scatter scatter, int shard, int templateIndex) throws SQLException {
+        KeyGeneration generation = routed.plan() instanceof StatementPlan.ByKey byKey ? byKey.keyGeneration() : null;
+        if (generation != null && templateIndex >= generation.firstParam()) {
+            statement.setObject(position, generated[templateIndex - generation.firstParam()]);
+            return;
+        }
         if (scatter != null && scatter.prunes(shard, templateIndex)) {
             // This IN-list or OR value lives on another shard: NULL never matches, so this shard skips it.
             statement.setNull(position, java.sql.Types.NULL);
@@ -694,6 +742,9 @@ public class ShardStatement extends JdbcWrapper implements Statement {
     @Override
     public ResultSet getGeneratedKeys() throws SQLException {
         checkOpen();
+        if (generated != null && lastKeys.wanted()) {
+            return GeneratedKeysResultSet.of(this, generatedColumn, generated);
+        }
         if (current == null || !lastKeys.wanted()) {
             throw new SQLException("Generated keys were not requested for the last statement; pass "
                     + "Statement.RETURN_GENERATED_KEYS or key columns when executing it", "HY000");

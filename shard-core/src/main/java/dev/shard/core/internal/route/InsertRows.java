@@ -63,6 +63,40 @@ public record InsertRows(String prefix, List<String> rows, String suffix, int[] 
         return new InsertRows(prefix, rows, suffix, prefixParams, rowParams, suffixParams);
     }
 
+    /** Number of '?' in the whole statement. */
+    public int parameterCount() {
+        int count = prefixParams.length + suffixParams.length;
+        for (int[] row : rowParams) {
+            count += row.length;
+        }
+        return count;
+    }
+
+    /**
+     * The same INSERT with one more column, {@code column}, whose value in row r is a new '?' numbered
+     * {@code parameterCount() + r}: how a generated key joins a statement that left it out. Null if the column
+     * list cannot be found (INSERT ... VALUES without one).
+     */
+    public InsertRows withGeneratedColumn(String column) {
+        int close = prefix.lastIndexOf(')');
+        if (close < 0) {
+            return null;
+        }
+        String newPrefix = prefix.substring(0, close) + ", " + column + prefix.substring(close);
+        int base = parameterCount();
+        List<String> newRows = new ArrayList<>();
+        List<int[]> newRowParams = new ArrayList<>();
+        for (int r = 0; r < rows.size(); r++) {
+            String row = rows.get(r);
+            int end = row.lastIndexOf(')');
+            newRows.add(row.substring(0, end) + ", ?" + row.substring(end));
+            int[] params = java.util.Arrays.copyOf(rowParams.get(r), rowParams.get(r).length + 1);
+            params[params.length - 1] = base + r;
+            newRowParams.add(params);
+        }
+        return new InsertRows(newPrefix, newRows, suffix, prefixParams, newRowParams, suffixParams);
+    }
+
     /** The statement holding only the given rows (indexes in ascending order). */
     public String sqlFor(int[] rowIndexes) {
         StringBuilder sql = new StringBuilder(prefix);

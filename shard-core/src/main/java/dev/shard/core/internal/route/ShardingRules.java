@@ -8,6 +8,11 @@ public interface ShardingRules {
 
     boolean isBroadcast(String table);
 
+    /** The column a key generator fills for this table when an INSERT leaves it out, or null. */
+    default String generatedKeyColumn(String table) {
+        return null;
+    }
+
     int shardCount();
 
     /** Index of the default data source, where tables with no rule live. */

@@ -39,7 +39,8 @@ public sealed interface StatementPlan {
      * @param scatterRefusal why the statement cannot run on several shards, or null if it can
      */
     record ByKey(StatementKind kind, List<KeyTarget> targets, List<KeyAssignment> assignments,
-                 ShardingRules rules, ScatterSelect scatter, String scatterRefusal, InsertRows insertRows)
+                 ShardingRules rules, ScatterSelect scatter, String scatterRefusal, InsertRows insertRows,
+                 KeyGeneration keyGeneration)
             implements StatementPlan {
 
         public ByKey {

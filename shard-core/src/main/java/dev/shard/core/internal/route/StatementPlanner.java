@@ -96,20 +96,40 @@ final class StatementPlanner {
         List<KeyAssignment> assignments = new ArrayList<>();
         InsertShape insert = shape.insert();
         List<TableOccurrence> occurrences = shape.tables();
+        KeyGeneration generation = null;
         if (insert != null) {
             String column = rules.shardingColumn(insert.table());
+            String generated = rules.generatedKeyColumn(insert.table());
+            if (column != null && generated != null && !insert.columns().contains(generated) && !insert.fromSelect()
+                    && !insert.columns().isEmpty()) {
+                InsertRows original = text == null ? null : InsertRows.split(text, insert.rows().size());
+                InsertRows extended = original == null ? null : original.withGeneratedColumn(generated);
+                if (extended == null) {
+                    return new StatementPlan.Rejected(kind, "INSERT into " + insert.table() + " leaves out "
+                            + generated + ", which its key generator fills, but Shard cannot add the column to this"
+                            + " form of INSERT; use INSERT INTO t (columns) VALUES (...)", true);
+                }
+                generation = new KeyGeneration(insert.table(), generated, original.parameterCount(),
+                        insert.rows().size(), extended);
+            }
             if (column != null) {
                 if (insert.fromSelect()) {
                     return new StatementPlan.Rejected(kind, "INSERT ... SELECT into sharded table " + insert.table()
                             + " is not supported yet", true);
                 }
                 int position = insert.columns().indexOf(column);
-                if (position < 0) {
+                if (position < 0 && generation != null && generation.column().equals(column)) {
+                    // The generated key is the shard key: each row routes on the value generated for it.
+                    for (int row = 0; row < insert.rows().size(); row++) {
+                        targets.add(new KeyTarget(insert.table(), column,
+                                List.of(List.of(new ValueRef.Param(generation.firstParam() + row))), 0, "insert"));
+                    }
+                } else if (position < 0) {
                     return new StatementPlan.Rejected(kind, "INSERT into " + insert.table()
                             + " must give sharding column " + column + " (it decides the shard)"
                             + (insert.columns().isEmpty() ? "; list the columns explicitly" : ""), false);
                 }
-                for (List<ValueRef> row : insert.rows()) {
+                for (List<ValueRef> row : position < 0 ? List.<List<ValueRef>>of() : insert.rows()) {
                     ValueRef value = position < row.size() ? row.get(position) : null;
                     if (value == null) {
                         return new StatementPlan.Rejected(kind, "INSERT into " + insert.table()
@@ -155,9 +175,11 @@ final class StatementPlanner {
         if (refusal == null && kind == StatementKind.SELECT && shape.scatter() == null) {
             refusal = "this form of SELECT is not supported across shards";
         }
-        InsertRows rows = insert != null && insert.rows().size() > 1 && text != null
+        InsertRows rows = generation != null ? generation.rows()
+                : insert != null && insert.rows().size() > 1 && text != null
                 ? InsertRows.split(text, insert.rows().size()) : null;
-        return new StatementPlan.ByKey(kind, targets, assignments, rules, shape.scatter(), refusal, rows);
+        return new StatementPlan.ByKey(kind, targets, assignments, rules, shape.scatter(), refusal, rows,
+                generation);
     }
 
     /**
