@@ -80,7 +80,8 @@ class ScatterResultSetTest {
             builder.dataSource(NAMES.get(i), Map.of("jdbcUrl", url("shard" + i), "username", "sa", "password", "",
                     "maximumPoolSize", "4", "minimumIdle", "0", "connectionTimeout", "2000"));
         }
-        ds = new ShardingDataSource(builder.defaultDataSource("ds0").shardedTable("t_all", "user_id").build());
+        ds = new ShardingDataSource(builder.defaultDataSource("ds0").shardedTable("t_all", "user_id")
+                .shardedTable("t_broken", "user_id").build());
         reference = DriverManager.getConnection(url("reference"), "sa", "");
 
         Map<String, List<Long>> usersByShard = new LinkedHashMap<>();
@@ -830,6 +831,30 @@ class ScatterResultSetTest {
             assertThat(ResultSets.rows(s.executeQuery(
                     "SELECT status, COUNT(*) FROM t_all GROUP BY status ORDER BY status")))
                     .containsExactly(List.of("a", "2"), List.of("b", "3"));
+        }
+    }
+
+    @Test
+    void anErrorOnOneShardKeepsItsKindAndNamesTheShard() throws SQLException {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t_broken (id BIGINT NOT NULL, user_id BIGINT NOT NULL, note VARCHAR(20),"
+                    + " PRIMARY KEY (id))");
+            try {
+                try (Connection direct = DriverManager.getConnection(url("shard1"), "sa", "")) {
+                    direct.createStatement().execute("ALTER TABLE t_broken DROP COLUMN note");
+                }
+                assertThatThrownBy(() -> s.executeQuery("SELECT note FROM t_broken ORDER BY id"))
+                        .isInstanceOf(java.sql.SQLSyntaxErrorException.class)
+                        .hasMessageStartingWith("Shard ds1: ")
+                        .hasMessageContaining("note");
+                assertThat(s.getResultSet()).isNull();
+                try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM t_all")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getInt(1)).isEqualTo(ROWS);
+                }
+            } finally {
+                s.execute("DROP TABLE t_broken");
+            }
         }
     }
 

@@ -257,8 +257,9 @@ public final class ShardRuntime implements AutoCloseable {
         try {
             return pools[shard].getConnection();
         } catch (SQLException e) {
-            throw new SQLException("Cannot get a connection to shard " + shardName(shard) + ": " + e.getMessage(),
-                    e.getSQLState(), e.getErrorCode(), e);
+            // Same kind (HikariCP's pool timeout is an SQLTransientConnectionException, which callers may retry).
+            throw SqlExceptions.withMessage(e, "Cannot get a connection to shard " + shardName(shard) + ": "
+                    + e.getMessage());
         }
     }
 
