@@ -26,10 +26,14 @@ import java.time.temporal.ChronoField;
  */
 final class JdbcValues {
 
-    /** MySQL's text form of DATETIME: a space, not a 'T', and fractions only when present. */
+    /**
+     * MySQL's text form of DATETIME: a space, not a 'T', and fractions only when present. A minimum width of 0
+     * is what leaves the fraction out: with 1, a whole second printed as "10:30:00.0" (optionalStart does not
+     * help when formatting, as the field is always available).
+     */
     private static final DateTimeFormatter DATETIME = new DateTimeFormatterBuilder()
             .appendPattern("yyyy-MM-dd HH:mm:ss")
-            .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true).optionalEnd()
+            .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
             .toFormatter();
 
     private JdbcValues() {

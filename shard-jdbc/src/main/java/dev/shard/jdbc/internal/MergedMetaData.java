@@ -13,12 +13,20 @@ import java.util.List;
  */
 final class MergedMetaData extends JdbcWrapper implements ResultSetMetaData {
 
-    /** A column whose merged value has another type than the shard's column: COUNT of distinct values. */
+    /**
+     * A column whose merged value has another type than the shard's column: COUNT or SUM of distinct values (the
+     * shard returned the values themselves), SUM and AVG the merge computes as DECIMAL.
+     */
     record TypeOverride(int sqlType, String typeName, String className, int precision, int scale) {
         static final TypeOverride BIGINT = new TypeOverride(java.sql.Types.BIGINT, "BIGINT", Long.class.getName(),
                 21, 0);
-        static final TypeOverride DECIMAL = new TypeOverride(java.sql.Types.DECIMAL, "DECIMAL",
-                java.math.BigDecimal.class.getName(), 65, 4);
+        static final TypeOverride DECIMAL = decimal(4);
+
+        /** DECIMAL(65, scale): the widest MySQL has; the merged value is a BigDecimal. */
+        static TypeOverride decimal(int scale) {
+            return new TypeOverride(java.sql.Types.DECIMAL, "DECIMAL", java.math.BigDecimal.class.getName(), 65,
+                    scale);
+        }
     }
 
     /** Everything ResultSetMetaData says of one column. */

@@ -112,8 +112,15 @@ final class MergedResultSet extends JdbcWrapper implements ResultSet {
 
     @Override
     public void close() throws SQLException {
+        if (closeResources()) {
+            statement.resultSetClosed();
+        }
+    }
+
+    /** @return false if it was closed already */
+    private boolean closeResources() throws SQLException {
         if (closed) {
-            return;
+            return false;
         }
         closed = true;
         onRow = false;
@@ -121,13 +128,17 @@ final class MergedResultSet extends JdbcWrapper implements ResultSet {
             cursor.close();
         } finally {
             onClose.run();
-            statement.resultSetClosed();
         }
+        return true;
     }
 
+    /**
+     * Closed by the statement itself (its next execution, or its own close): closeOnCompletion must not close
+     * the statement then, as it is about to hold a new result (ShardResultSet and Connector/J behave the same).
+     */
     void closeQuietly() {
         try {
-            close();
+            closeResources();
         } catch (SQLException ignored) {
             // Superseded by the statement's next execution; nobody is left to tell.
         }

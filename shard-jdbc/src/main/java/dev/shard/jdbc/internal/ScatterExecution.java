@@ -145,11 +145,9 @@ final class ScatterExecution implements AutoCloseable {
         return new SQLException("A shard failed: " + cause, "HY000", cause);
     }
 
-    /** Prefixes the shard's name to a database error, keeping its SQLState and vendor code. */
+    /** Prefixes the shard's name to a database error, keeping its kind (timeout...), SQLState and vendor code. */
     static SQLException onShard(String shard, SQLException e) {
-        SQLException named = new SQLException("Shard " + shard + ": " + e.getMessage(), e.getSQLState(),
-                e.getErrorCode(), e);
-        return named;
+        return SqlExceptions.withMessage(e, "Shard " + shard + ": " + e.getMessage());
     }
 
     /** Statement.cancel() and a failure elsewhere: every shard's running statement is asked to stop. */

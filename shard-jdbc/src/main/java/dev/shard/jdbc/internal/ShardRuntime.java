@@ -232,9 +232,11 @@ public final class ShardRuntime implements AutoCloseable {
             }
         } else {
             List<Object> values = new ArrayList<>();
-            for (ParamSource source : sources) {
-                if (source instanceof ParamSource.UserParameter user) {
-                    values.add(params[user.userIndex() - 1]);
+            for (int i = 0; i < sources.size(); i++) {
+                if (sources.get(i) instanceof ParamSource.UserParameter) {
+                    // Through the bindings, which check the index: a value not given (routing may not have needed
+                    // it) is an SQLException naming it, not an ArrayIndexOutOfBoundsException.
+                    values.add(bindings.value(i));
                 }
             }
             for (int shard : targets) {
@@ -286,8 +288,9 @@ public final class ShardRuntime implements AutoCloseable {
         try {
             return pools[shard].getConnection();
         } catch (SQLException e) {
-            throw new SQLException("Cannot get a connection to shard " + shardName(shard) + ": " + e.getMessage(),
-                    e.getSQLState(), e.getErrorCode(), e);
+            // Same kind (HikariCP's pool timeout is an SQLTransientConnectionException, which callers may retry).
+            throw SqlExceptions.withMessage(e, "Cannot get a connection to shard " + shardName(shard) + ": "
+                    + e.getMessage());
         }
     }
 

@@ -307,7 +307,10 @@ public class ShardStatement extends JdbcWrapper implements Statement {
             if (item.kind() == MergeSpec.AggregateKind.COUNT_DISTINCT) {
                 types.set(column, MergedMetaData.TypeOverride.BIGINT);
             } else if (item.kind() == MergeSpec.AggregateKind.SUM_DISTINCT) {
-                types.set(column, MergedMetaData.TypeOverride.DECIMAL);
+                types.set(column, isExactInteger(shardMeta.getColumnType(column + 1))
+                        ? MergedMetaData.TypeOverride.decimal(0) : MergedMetaData.TypeOverride.DECIMAL);
+            } else if (item.kind() == MergeSpec.AggregateKind.SUM || item.kind() == MergeSpec.AggregateKind.AVG) {
+                types.set(column, sumOrAverageType(item.kind(), shardMeta, column + 1));
             }
         }
         ResultSetMetaData metaData = new MergedMetaData(shardMeta, userColumns, labels, types);
@@ -317,6 +320,34 @@ public class ShardStatement extends JdbcWrapper implements Statement {
                 currentScatter = null;
             }
         });
+    }
+
+    /**
+     * The merge computes SUM and AVG of exact values as BigDecimal (MySQL's DECIMAL), whatever the shard's partial
+     * was: a shard that types SUM(int) as BIGINT (H2) would otherwise have its metadata promise a Long that
+     * getObject does not return. AVG also gains MySQL's 4 decimal places (div_precision_increment) over its
+     * argument. Floating-point and non-numeric columns keep the shard's type.
+     */
+    private static MergedMetaData.TypeOverride sumOrAverageType(MergeSpec.AggregateKind kind,
+                                                                ResultSetMetaData shardMeta, int column)
+            throws SQLException {
+        int type = shardMeta.getColumnType(column);
+        boolean decimal = type == java.sql.Types.DECIMAL || type == java.sql.Types.NUMERIC;
+        if (kind == MergeSpec.AggregateKind.SUM) {
+            return isExactInteger(type) ? MergedMetaData.TypeOverride.decimal(0) : null;
+        }
+        if (isExactInteger(type) || decimal) {
+            int scale = decimal ? Math.max(shardMeta.getScale(column), 0) : 0;
+            return MergedMetaData.TypeOverride.decimal(Math.min(scale + 4, 30));
+        }
+        return null;
+    }
+
+    private static boolean isExactInteger(int sqlType) {
+        return switch (sqlType) {
+            case java.sql.Types.TINYINT, java.sql.Types.SMALLINT, java.sql.Types.INTEGER, java.sql.Types.BIGINT -> true;
+            default -> false;
+        };
     }
 
     private static boolean isString(int sqlType) {

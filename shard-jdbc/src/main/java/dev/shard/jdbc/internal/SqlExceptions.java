@@ -1,0 +1,71 @@
+package dev.shard.jdbc.internal;
+
+import java.sql.SQLDataException;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.SQLIntegrityConstraintViolationException;
+import java.sql.SQLInvalidAuthorizationSpecException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLNonTransientException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLSyntaxErrorException;
+import java.sql.SQLTimeoutException;
+import java.sql.SQLTransactionRollbackException;
+import java.sql.SQLTransientConnectionException;
+import java.sql.SQLTransientException;
+
+/** Database errors re-thrown with more context, keeping what callers decide on. */
+final class SqlExceptions {
+
+    private SqlExceptions() {
+    }
+
+    /**
+     * A copy of {@code e} with another message, of the same standard java.sql kind: applications, Spring's
+     * exception translation and retry logic tell a timeout from a deadlock from a constraint violation by the
+     * subclass, so a plain SQLException would lose what the database said. Driver-specific subclasses become
+     * their standard parent; SQLState, vendor code and cause (the original) are kept.
+     */
+    static SQLException withMessage(SQLException e, String message) {
+        String state = e.getSQLState();
+        int code = e.getErrorCode();
+        // Most specific first: each standard subclass before its parent.
+        if (e instanceof SQLTimeoutException) {
+            return new SQLTimeoutException(message, state, code, e);
+        }
+        if (e instanceof SQLTransactionRollbackException) {
+            return new SQLTransactionRollbackException(message, state, code, e);
+        }
+        if (e instanceof SQLTransientConnectionException) {
+            return new SQLTransientConnectionException(message, state, code, e);
+        }
+        if (e instanceof SQLTransientException) {
+            return new SQLTransientException(message, state, code, e);
+        }
+        if (e instanceof SQLIntegrityConstraintViolationException) {
+            return new SQLIntegrityConstraintViolationException(message, state, code, e);
+        }
+        if (e instanceof SQLSyntaxErrorException) {
+            return new SQLSyntaxErrorException(message, state, code, e);
+        }
+        if (e instanceof SQLDataException) {
+            return new SQLDataException(message, state, code, e);
+        }
+        if (e instanceof SQLFeatureNotSupportedException) {
+            return new SQLFeatureNotSupportedException(message, state, code, e);
+        }
+        if (e instanceof SQLInvalidAuthorizationSpecException) {
+            return new SQLInvalidAuthorizationSpecException(message, state, code, e);
+        }
+        if (e instanceof SQLNonTransientConnectionException) {
+            return new SQLNonTransientConnectionException(message, state, code, e);
+        }
+        if (e instanceof SQLNonTransientException) {
+            return new SQLNonTransientException(message, state, code, e);
+        }
+        if (e instanceof SQLRecoverableException) {
+            return new SQLRecoverableException(message, state, code, e);
+        }
+        return new SQLException(message, state, code, e);
+    }
+}
