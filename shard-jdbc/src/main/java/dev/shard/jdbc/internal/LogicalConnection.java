@@ -11,6 +11,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransactionRollbackException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.SQLWarning;
 import java.sql.SQLXML;
 import java.sql.Savepoint;
@@ -63,18 +67,81 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
     Connection physical(int shard) throws SQLException {
         checkOpen();
         Connection connection = physical[shard];
+        if (connection != null && autoCommit && isBroken(connection)) {
+            // An earlier failure broke it. With auto-commit on, no transaction went with it: replace it.
+            discard(shard);
+            connection = null;
+        }
         if (connection == null) {
             connection = runtime.borrow(shard);
             try {
                 applySettings(connection);
             } catch (SQLException e) {
+                // Often the first use of a pooled connection that died with its server: say which server.
                 connection.close();
-                throw e;
+                throw onShard(runtime.shardName(shard), e);
             }
             physical[shard] = connection;
             openedAtSavepointDepth[shard] = savepoints.size();
         }
         return connection;
+    }
+
+    boolean holds(int shard) {
+        return physical[shard] != null;
+    }
+
+    /**
+     * A statement on one shard failed. If the failure broke that shard's physical connection and no work of the
+     * open transaction went with it (auto-commit is on, or the connection was borrowed for this very statement),
+     * the connection is dropped, so that the next statement there borrows a new one. If work did go with it, it is
+     * kept, and {@link #commit()} refuses to commit the other shards.
+     *
+     * @return the exception to throw: a lost connection is named with its shard, since the driver's message does
+     *         not say which server it was; any other failure is the driver's, unchanged
+     */
+    SQLException statementFailed(int shard, boolean borrowedForIt, SQLException failure) {
+        if (physical[shard] == null) {
+            return failure; // borrowing it failed, and that error names the shard already
+        }
+        dropIfBroken(shard, borrowedForIt);
+        return isConnectionFailure(failure) ? onShard(runtime.shardName(shard), failure) : failure;
+    }
+
+    /** The part of {@link #statementFailed} that drops a broken connection, for callers that name shards. */
+    void dropIfBroken(int shard, boolean borrowedForIt) {
+        Connection connection = physical[shard];
+        if (connection != null && isBroken(connection) && (autoCommit || borrowedForIt)) {
+            discard(shard);
+        }
+    }
+
+    private static boolean isConnectionFailure(SQLException e) {
+        return e.getSQLState() != null && e.getSQLState().startsWith("08");
+    }
+
+    /** The same failure with the shard's name, keeping the JDBC class that callers may decide retries by. */
+    private static SQLException onShard(String shard, SQLException e) {
+        String message = "Shard " + shard + ": " + e.getMessage();
+        if (e instanceof SQLRecoverableException) {
+            return new SQLRecoverableException(message, e.getSQLState(), e.getErrorCode(), e);
+        }
+        if (e instanceof SQLTransientConnectionException) {
+            return new SQLTransientConnectionException(message, e.getSQLState(), e.getErrorCode(), e);
+        }
+        if (e instanceof SQLNonTransientConnectionException) {
+            return new SQLNonTransientConnectionException(message, e.getSQLState(), e.getErrorCode(), e);
+        }
+        return new SQLException(message, e.getSQLState(), e.getErrorCode(), e);
+    }
+
+    /** Closed without our closing it: the pool (or driver) saw a connection-level failure on it. */
+    private static boolean isBroken(Connection connection) {
+        try {
+            return connection.isClosed();
+        } catch (SQLException e) {
+            return true;
+        }
     }
 
     /** A shard this connection already holds, else the default one: any shard serves broadcast reads. */
@@ -247,7 +314,13 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
         if (this.autoCommit == autoCommit) {
             return;
         }
-        // Switching auto-commit on commits the open transaction on each physical connection (JDBC 4.3 §10.1.1).
+        if (autoCommit) {
+            // Switching auto-commit on commits the open transaction (JDBC 4.3 §10.1.1). Committing explicitly
+            // first gives it commit()'s order and report; otherwise each driver would commit on its own, and a
+            // failure part way would not say which shards had committed.
+            savepoints.clear();
+            commitEveryShard();
+        }
         forEachOpen("setAutoCommit", (shard, c) -> c.setAutoCommit(autoCommit));
         this.autoCommit = autoCommit;
         if (autoCommit) {
@@ -268,7 +341,116 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
             throw new SQLException("commit() called while auto-commit is on", "25000");
         }
         savepoints.clear();
-        forEachOpen("commit", (shard, c) -> c.commit());
+        commitEveryShard();
+    }
+
+    /**
+     * Commits each shard's local transaction, one shard after another in shard order (the order the data sources
+     * are declared in). There is no two-phase commit, so once one shard has committed nothing can undo it; what
+     * this does guarantee is that a failure is never a silent partial commit:
+     * <ul>
+     *   <li>at the first failure it stops: the shards after the failed one are rolled back, not committed, so
+     *       that the report below is the whole truth;</li>
+     *   <li>the SQLException names the shards that committed, the one that failed (with the driver's exception
+     *       as its cause) and the ones rolled back;</li>
+     *   <li>the failed shard's physical connection is discarded: its transaction state is unknown and it is
+     *       usually broken. The next statement there borrows a new one.</li>
+     * </ul>
+     * With a single shard in the transaction this is a plain commit: the driver's exception passes unchanged.
+     */
+    private void commitEveryShard() throws SQLException {
+        int single = singleOpenShard();
+        if (single >= 0) {
+            try {
+                physical[single].commit();
+            } catch (SQLException e) {
+                discard(single);
+                throw e;
+            }
+            return;
+        }
+        refuseIfWorkWasLost();
+        List<String> committed = new ArrayList<>();
+        for (int shard = 0; shard < physical.length; shard++) {
+            if (physical[shard] != null) {
+                try {
+                    physical[shard].commit();
+                } catch (SQLException e) {
+                    throw commitFailed(shard, e, committed);
+                }
+                committed.add(runtime.shardName(shard));
+            }
+        }
+    }
+
+    /**
+     * A connection that broke during the transaction took its shard's uncommitted work with it: its server rolled
+     * it back. Committing the other shards would be a partial commit known in advance, so everything is rolled
+     * back instead.
+     */
+    private void refuseIfWorkWasLost() throws SQLException {
+        List<String> lost = new ArrayList<>();
+        for (int shard = 0; shard < physical.length; shard++) {
+            if (physical[shard] != null && isBroken(physical[shard])) {
+                lost.add(runtime.shardName(shard));
+                discard(shard);
+            }
+        }
+        if (lost.isEmpty()) {
+            return;
+        }
+        List<String> others = new ArrayList<>();
+        for (int shard = 0; shard < physical.length; shard++) {
+            if (physical[shard] != null) {
+                others.add(runtime.shardName(shard));
+            }
+        }
+        String message = "Commit refused: the connection to " + lost + " was lost during the transaction, and "
+                + "the work done there with it (a server rolls back what a lost connection had not committed). "
+                + "Nothing was committed";
+        try {
+            rollbackEveryShard();
+        } catch (SQLException e) {
+            throw new SQLTransactionRollbackException(message + ". Rolling back the other shards: " + e.getMessage(),
+                    "40000", e);
+        }
+        throw new SQLTransactionRollbackException(message + "; rolled back on " + others, "40000");
+    }
+
+    /** After a commit failed on one shard: discard it, roll back the shards not yet committed, report it all. */
+    private SQLException commitFailed(int failedShard, SQLException cause, List<String> committed) {
+        String failed = runtime.shardName(failedShard);
+        discard(failedShard);
+        List<String> rolledBack = new ArrayList<>();
+        List<String> rollbackFailed = new ArrayList<>();
+        for (int shard = failedShard + 1; shard < physical.length; shard++) {
+            if (physical[shard] != null) {
+                rolledBack.add(runtime.shardName(shard));
+                try {
+                    physical[shard].rollback();
+                } catch (SQLException e) {
+                    // Closing the connection ends its transaction without a commit: the server rolls it back.
+                    rollbackFailed.add(runtime.shardName(shard));
+                    cause.addSuppressed(e);
+                    discard(shard);
+                }
+            }
+        }
+        StringBuilder message = new StringBuilder("Cross-shard commit incomplete: committed on ").append(committed)
+                .append("; failed on ").append(failed).append(": ").append(cause.getMessage())
+                .append("; not committed (rolled back) on ").append(rolledBack).append('.');
+        if (!rollbackFailed.isEmpty()) {
+            message.append(" The rollback failed on ").append(rollbackFailed).append(" too; their connections were "
+                    + "closed, so their servers roll the work back.");
+        }
+        if (cause.getSQLState() != null && cause.getSQLState().startsWith("08")) {
+            message.append(" The connection to ").append(failed).append(" was lost during the commit, so whether ")
+                    .append(failed).append(" committed is not known.");
+        }
+        if (!committed.isEmpty()) {
+            message.append(" What committed stays committed: there is no two-phase commit across shards.");
+        }
+        return new SQLException(message.toString(), cause.getSQLState(), cause.getErrorCode(), cause);
     }
 
     @Override
@@ -278,7 +460,74 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
             throw new SQLException("rollback() called while auto-commit is on", "25000");
         }
         savepoints.clear();
-        forEachOpen("rollback", (shard, c) -> c.rollback());
+        rollbackEveryShard();
+    }
+
+    /**
+     * Rolls back every shard, whatever happens to the others. A shard whose rollback fails has its physical
+     * connection discarded: closing it is what makes its server roll back, and the next statement there borrows
+     * a new one. With a single shard in the transaction the driver's exception passes unchanged.
+     */
+    private void rollbackEveryShard() throws SQLException {
+        int single = singleOpenShard();
+        if (single >= 0) {
+            try {
+                physical[single].rollback();
+            } catch (SQLException e) {
+                discard(single);
+                throw e;
+            }
+            return;
+        }
+        SQLException first = null;
+        StringBuilder failures = new StringBuilder();
+        List<String> rolledBack = new ArrayList<>();
+        for (int shard = 0; shard < physical.length; shard++) {
+            if (physical[shard] != null) {
+                try {
+                    physical[shard].rollback();
+                    rolledBack.add(runtime.shardName(shard));
+                } catch (SQLException e) {
+                    failures.append(failures.isEmpty() ? "" : "; failed on ").append(runtime.shardName(shard))
+                            .append(": ").append(e.getMessage());
+                    first = chain(first, e);
+                    discard(shard);
+                }
+            }
+        }
+        if (first != null) {
+            throw new SQLException("Rollback failed on " + failures + "; rolled back on " + rolledBack
+                    + ". The failed shards' connections were closed, so their servers roll the work back.",
+                    first.getSQLState(), first.getErrorCode(), first);
+        }
+    }
+
+    /** The only shard this connection holds, or -1 if it holds none or several. */
+    private int singleOpenShard() {
+        int found = -1;
+        for (int shard = 0; shard < physical.length; shard++) {
+            if (physical[shard] != null) {
+                if (found >= 0) {
+                    return -1;
+                }
+                found = shard;
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Drops a shard's physical connection: after a failed commit or rollback, or once a failure broke it. It goes
+     * out of its pool rather than back into it, and statements forget what they had prepared on it; the next
+     * statement there borrows anew.
+     */
+    private void discard(int shard) {
+        Connection connection = physical[shard];
+        physical[shard] = null;
+        for (ShardStatement statement : statements) {
+            statement.connectionDiscarded(shard);
+        }
+        runtime.discard(shard, connection);
     }
 
     @Override

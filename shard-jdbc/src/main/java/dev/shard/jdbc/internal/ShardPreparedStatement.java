@@ -172,6 +172,13 @@ public final class ShardPreparedStatement extends ShardStatement implements Prep
     }
 
     @Override
+    void connectionDiscarded(int shard) {
+        super.connectionDiscarded(shard);
+        // Not closed here: it went with its connection. The next execution on that shard prepares anew.
+        physicalByShard[shard] = null;
+    }
+
+    @Override
     void closePhysical() throws SQLException {
         SQLException failure = null;
         for (int i = 0; i < physicalByShard.length; i++) {

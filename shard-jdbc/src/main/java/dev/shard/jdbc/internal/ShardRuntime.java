@@ -2,6 +2,7 @@ package dev.shard.jdbc.internal;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.ProxyConnection;
 import dev.shard.core.config.DataSourceConfig;
 import dev.shard.core.config.ShardConfig;
 import dev.shard.core.config.ShardConfigException;
@@ -291,6 +292,25 @@ public final class ShardRuntime implements AutoCloseable {
             // Same kind (HikariCP's pool timeout is an SQLTransientConnectionException, which callers may retry).
             throw SqlExceptions.withMessage(e, "Cannot get a connection to shard " + shardName(shard) + ": "
                     + e.getMessage());
+        }
+    }
+
+    /**
+     * Takes a physical connection out of its pool for good: it is broken, or a commit or rollback on it failed and
+     * its transaction state is unknown, so it must not be handed out again. Evicting closes the driver's
+     * connection, which makes the server roll back whatever it had not committed.
+     */
+    void discard(int shard, Connection connection) {
+        HikariDataSource pool = pools[shard];
+        if (connection instanceof ProxyConnection && !pool.isClosed()) {
+            // Not close(): that would roll back on a possibly dead link and return the connection to the pool.
+            pool.evictConnection(connection);
+            return;
+        }
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // Closing is all that is left to do with it; the failure that led here is what gets reported.
         }
     }
 

@@ -51,6 +51,8 @@ public class ShardStatement extends JdbcWrapper implements Statement {
 
     /** The physical statement that ran last (single-shard routes), or null. */
     private Statement current;
+    /** The shard {@link #current} ran on. */
+    private int currentShard = -1;
     private ResultSet currentResultSet;
     /** The statement running on several shards, while its result is open; cancel() reaches all of them. */
     private ScatterExecution currentScatter;
@@ -122,9 +124,20 @@ public class ShardStatement extends JdbcWrapper implements Statement {
             // Every route kind is handled above; a new one must not silently run on a single shard.
             throw new SQLException("Unhandled route " + route + " for: " + routed.sql(), "HY000");
         }
+        boolean borrowedForIt = !connection.holds(shard);
+        try {
+            return runOnShard(shard, routed, mode, keys);
+        } catch (SQLException e) {
+            throw connection.statementFailed(shard, borrowedForIt, e);
+        }
+    }
+
+    private boolean runOnShard(int shard, RoutedStatement routed, Mode mode, GeneratedKeys keys)
+            throws SQLException {
         Statement physical = physicalFor(shard, keys);
         applyOptions(physical);
         current = physical;
+        currentShard = shard;
         switch (mode) {
             case QUERY -> {
                 currentResultSet = new ShardResultSet(executeQueryOn(physical, routed), this);
@@ -411,6 +424,7 @@ public class ShardStatement extends JdbcWrapper implements Statement {
         long firstCount = -1;
         int shards = connection.runtime().shardCount();
         for (int shard = 0; shard < shards; shard++) {
+            boolean borrowedForIt = !connection.holds(shard);
             try {
                 Statement physical = physicalFor(shard, keys);
                 applyOptions(physical);
@@ -421,6 +435,7 @@ public class ShardStatement extends JdbcWrapper implements Statement {
                 }
                 applied.add(connection.runtime().shardName(shard));
             } catch (SQLException e) {
+                connection.dropIfBroken(shard, borrowedForIt);
                 List<String> notApplied = new ArrayList<>();
                 for (int rest = shard; rest < shards; rest++) {
                     notApplied.add(connection.runtime().shardName(rest));
@@ -973,6 +988,17 @@ public class ShardStatement extends JdbcWrapper implements Statement {
         } finally {
             closed = true;
             connection.forget(this);
+        }
+    }
+
+    /**
+     * The connection's physical connection to a shard was discarded (broken, or a commit or rollback failed on
+     * it), and its statements with it: forgetting the last one keeps later calls (the next execution closes it)
+     * off it.
+     */
+    void connectionDiscarded(int shard) {
+        if (currentShard == shard) {
+            current = null;
         }
     }
 

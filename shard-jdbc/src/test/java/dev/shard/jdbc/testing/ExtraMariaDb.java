@@ -1,0 +1,371 @@
+package dev.shard.jdbc.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A MariaDB server of the test's own, in a separate {@code mariadbd} process, that the test may kill: for
+ * failures no shared server can be asked to produce, such as a shard dying between a transaction's statements and
+ * its commit.
+ *
+ * <p>It listens on 127.0.0.1 on a free port, with a fresh data directory under {@code target/} made by
+ * {@code mariadb-install-db} (root with an empty password), and reads no option files, so nothing of the
+ * machine's own MariaDB configuration (port, socket, data directory) applies to it. {@link #stop()} kills it
+ * with SIGKILL, like a crash; {@link #restart()} brings it back on the same port and data (InnoDB's crash
+ * recovery runs, as after a real crash); {@link #close()} kills it and deletes its directory.
+ *
+ * <p>Without {@code mariadbd} and {@code mariadb-install-db} on this machine the test is skipped, except under
+ * {@code CI=true}, where it fails.
+ */
+public final class ExtraMariaDb implements AutoCloseable {
+
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+    private static final long INSTALL_TIMEOUT_SECONDS = 120;
+    private static final long READY_TIMEOUT_MILLIS = 60_000;
+    /** Unix socket paths are limited to 108 bytes. */
+    private static final int MAX_SOCKET_PATH = 100;
+
+    private final Path server;
+    private final Path directory;
+    private final Path dataDirectory;
+    private final Path socket;
+    private final Path errorLog;
+    private final Thread killOnExit;
+    private int port;
+    private Process process;
+    private long installMillis;
+    private long lastStartMillis;
+
+    private ExtraMariaDb(Path server, Path directory, Path socket) {
+        this.server = server;
+        this.directory = directory;
+        this.dataDirectory = directory.resolve("data");
+        this.socket = socket;
+        this.errorLog = directory.resolve("mariadbd.err");
+        // A test that dies without close() must not leave a server running after the build.
+        this.killOnExit = new Thread(this::kill, "extra-mariadb-kill");
+    }
+
+    /**
+     * Creates, initialises and starts a server; skips the test (fails it under CI=true) if MariaDB's server
+     * binaries are not on this machine.
+     */
+    public static ExtraMariaDb start() {
+        Path server = findExecutable("mariadbd", "mysqld");
+        Path installDb = findExecutable("mariadb-install-db", "mysql_install_db");
+        if (server == null || installDb == null) {
+            String message = "No MariaDB server binaries for the extra test server: mariadbd and mariadb-install-db "
+                    + "are not in PATH, /usr/sbin, /usr/local/sbin or /usr/libexec (install the mariadb-server "
+                    + "package)";
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                Assertions.fail(message + " (CI=true: integration tests may not skip)");
+            }
+            Assumptions.abort(message);
+        }
+        String name = "extra-mariadb-" + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet();
+        Path directory = Path.of("target", name).toAbsolutePath();
+        Path socket = directory.resolve("mariadbd.sock");
+        if (socket.toString().length() > MAX_SOCKET_PATH) {
+            socket = Path.of(System.getProperty("java.io.tmpdir"), name + ".sock").toAbsolutePath();
+        }
+        ExtraMariaDb extra = new ExtraMariaDb(server, directory, socket);
+        try {
+            deleteRecursively(directory); // left by an earlier build whose process had the same id
+            Files.createDirectories(directory);
+            long installStarted = System.nanoTime();
+            extra.install(installDb);
+            extra.installMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - installStarted);
+            extra.port = freePort();
+            Runtime.getRuntime().addShutdownHook(extra.killOnExit);
+            extra.launch();
+        } catch (IOException e) {
+            extra.kill();
+            throw new UncheckedIOException("Cannot start the extra MariaDB server in " + directory, e);
+        } catch (RuntimeException e) {
+            extra.kill();
+            throw e;
+        }
+        return extra;
+    }
+
+    private static Path findExecutable(String... names) {
+        List<Path> directories = new ArrayList<>();
+        String path = System.getenv("PATH");
+        if (path != null) {
+            for (String entry : path.split(java.io.File.pathSeparator)) {
+                if (!entry.isEmpty()) {
+                    directories.add(Path.of(entry));
+                }
+            }
+        }
+        // Debian and RPM systems keep mariadbd in sbin or libexec, which a non-root PATH often lacks.
+        directories.addAll(List.of(Path.of("/usr/sbin"), Path.of("/usr/local/sbin"), Path.of("/usr/libexec")));
+        for (String name : names) {
+            for (Path directory : directories) {
+                Path candidate = directory.resolve(name);
+                if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                    return candidate;
+                }
+            }
+        }
+        return null;
+    }
+
+    private void install(Path installDb) throws IOException {
+        Path log = directory.resolve("install.log");
+        List<String> command = new ArrayList<>(List.of(installDb.toString(),
+                "--no-defaults",
+                "--user=" + System.getProperty("user.name"),
+                "--datadir=" + dataDirectory,
+                // root@localhost, root@127.0.0.1 and root@::1 with an empty password, usable over TCP; without
+                // this, root may only log in through the unix socket as the operating system's root.
+                "--auth-root-authentication-method=normal",
+                "--skip-test-db",
+                "--skip-name-resolve"));
+        command.addAll(sizeOptions());
+        Process install = new ProcessBuilder(command)
+                .directory(directory.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        try {
+            if (!install.waitFor(INSTALL_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                install.destroyForcibly();
+                throw new IllegalStateException("mariadb-install-db did not finish within " + INSTALL_TIMEOUT_SECONDS
+                        + " s; its output:\n" + tail(log));
+            }
+        } catch (InterruptedException e) {
+            install.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for mariadb-install-db", e);
+        }
+        if (install.exitValue() != 0) {
+            throw new IllegalStateException("mariadb-install-db failed with exit code " + install.exitValue()
+                    + "; its output:\n" + tail(log));
+        }
+    }
+
+    /** Small, so that a server starts in well under a second and its data directory takes about 22 MB. */
+    private static List<String> sizeOptions() {
+        return List.of("--innodb-buffer-pool-size=16M", "--innodb-log-file-size=4M");
+    }
+
+    private void launch() throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            long started = System.nanoTime();
+            List<String> command = new ArrayList<>(List.of(server.toString(),
+                    "--no-defaults", // must come first; keeps the machine's option files (port 3306...) away
+                    "--user=" + System.getProperty("user.name"),
+                    "--datadir=" + dataDirectory,
+                    "--port=" + port,
+                    "--bind-address=127.0.0.1",
+                    "--socket=" + socket,
+                    "--pid-file=" + directory.resolve("mariadbd.pid"),
+                    "--log-error=" + errorLog,
+                    "--skip-name-resolve",
+                    "--performance-schema=OFF",
+                    "--innodb-use-native-aio=OFF", // io_setup fails in some containers
+                    "--character-set-server=utf8mb4",
+                    "--collation-server=utf8mb4_general_ci",
+                    "--max-connections=100"));
+            command.addAll(sizeOptions());
+            process = new ProcessBuilder(command)
+                    .directory(directory.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("mariadbd.out").toFile()))
+                    .start();
+            String problem = awaitReady();
+            if (problem == null) {
+                lastStartMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+                return;
+            }
+            kill();
+            String log = tail(errorLog);
+            // The free port was only free when it was chosen; another process may have taken it since.
+            if (attempt < 3 && log.contains("Address already in use")) {
+                port = freePort();
+                continue;
+            }
+            throw new IllegalStateException("The extra MariaDB server (" + server + ", port " + port + ") did not "
+                    + "start: " + problem + "; end of " + errorLog + ":\n" + log);
+        }
+    }
+
+    /** Polls until the server accepts a connection; null when it does, else why it did not. */
+    private String awaitReady() {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_TIMEOUT_MILLIS);
+        String lastError = "no attempt";
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                return "mariadbd exited with code " + process.exitValue();
+            }
+            try (Connection ignored = connectToServer(1000)) {
+                return null;
+            } catch (SQLException e) {
+                lastError = e.getMessage();
+            }
+            try {
+                // The poll interval; it also returns as soon as the process dies.
+                process.waitFor(50, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "interrupted";
+            }
+        }
+        return "not accepting connections after " + READY_TIMEOUT_MILLIS + " ms (last error: " + lastError + ")";
+    }
+
+    private Connection connectToServer(int connectTimeoutMillis) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", user());
+        properties.setProperty("password", password());
+        properties.setProperty("connectTimeout", String.valueOf(connectTimeoutMillis));
+        properties.setProperty("useSSL", "false");
+        return DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + port + "/", properties);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        }
+    }
+
+    /** URL of one database on this server, with the same options as {@link MySqlServer#jdbcUrl}. */
+    public String jdbcUrl(String database) {
+        return "jdbc:mysql://127.0.0.1:" + port + "/" + database
+                + "?useSSL=false&allowPublicKeyRetrieval=true&rewriteBatchedStatements=true";
+    }
+
+    public String user() {
+        return "root";
+    }
+
+    public String password() {
+        return "";
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** How long mariadb-install-db took to make the data directory. */
+    public long installMillis() {
+        return installMillis;
+    }
+
+    /** How long the last start took, from launching mariadbd to its first accepted connection. */
+    public long lastStartMillis() {
+        return lastStartMillis;
+    }
+
+    public boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    public void createDatabase(String name) throws SQLException {
+        try (Connection c = connectToServer(5000); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS `" + name + "`");
+            s.execute("CREATE DATABASE `" + name + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci");
+        }
+    }
+
+    public Connection connect(String database) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", user());
+        properties.setProperty("password", password());
+        return DriverManager.getConnection(jdbcUrl(database), properties);
+    }
+
+    /** Kills the server with SIGKILL, as a crash would, and waits for the process to be gone. */
+    public void stop() {
+        kill();
+    }
+
+    /** Starts the killed server again, on the same port and data directory. */
+    public void restart() {
+        if (isRunning()) {
+            throw new IllegalStateException("The extra MariaDB server is running");
+        }
+        try {
+            launch();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot restart the extra MariaDB server", e);
+        }
+    }
+
+    private void kill() {
+        Process running = process;
+        if (running == null || !running.isAlive()) {
+            return;
+        }
+        running.destroyForcibly();
+        try {
+            if (!running.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("mariadbd (pid " + running.pid() + ") did not exit after SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for mariadbd to exit", e);
+        }
+    }
+
+    /** Kills the server and deletes its data directory. */
+    @Override
+    public void close() {
+        kill();
+        try {
+            Runtime.getRuntime().removeShutdownHook(killOnExit);
+        } catch (IllegalStateException | IllegalArgumentException alreadyExitingOrNotAdded) {
+            // Nothing to remove.
+        }
+        try {
+            deleteRecursively(directory);
+            Files.deleteIfExists(socket);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot delete " + directory, e);
+        }
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    private static String tail(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        } catch (IOException e) {
+            return "(cannot read " + file + ": " + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ExtraMariaDb[127.0.0.1:" + port + ", " + directory + (isRunning() ? "" : ", stopped") + "]";
+    }
+}
