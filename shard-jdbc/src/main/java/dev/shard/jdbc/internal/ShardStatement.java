@@ -55,7 +55,7 @@ public class ShardStatement extends JdbcWrapper implements Statement {
     private int currentShard = -1;
     private ResultSet currentResultSet;
     /** The statement running on several shards, while its result is open; cancel() reaches all of them. */
-    private ScatterExecution currentScatter;
+    private volatile ScatterExecution currentScatter;
     private long updateCount = -1;
     private GeneratedKeys lastKeys = GeneratedKeys.NONE;
     /** Keys the key generator made for the last INSERT, one per row in row order; null if none. */
