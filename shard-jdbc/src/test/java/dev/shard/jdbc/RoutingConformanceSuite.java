@@ -318,8 +318,7 @@ abstract class RoutingConformanceSuite {
         long[] nextId = {1};
         try (Connection c = sharded.getConnection()) {
             for (int round = 0; round < 150; round++) {
-                int kind = random.nextInt(9);
-                boolean transaction = kind == 8;
+                int kind = random.nextInt(10);
                 List<Connection> targets = List.of(c, reference);
                 long seed = random.nextLong();
                 long idBase = nextId[0];
@@ -403,6 +402,13 @@ abstract class RoutingConformanceSuite {
             }
             case 7 -> {
                 update(target, "DELETE FROM t_ledger WHERE account_id = ? AND memo IS NULL", op.nextInt(accounts));
+                return 0;
+            }
+            case 9 -> {
+                // INSERT ... SELECT within one shard: the copies keep their account, so they stay with it.
+                update(target, "INSERT INTO t_ledger (entry_id, account_id, amount, memo)"
+                        + " SELECT entry_id + ?, account_id, amount, 'copy' FROM t_ledger WHERE account_id = ?",
+                        1_000_000L * (1 + idBase), op.nextInt(accounts));
                 return 0;
             }
             default -> {

@@ -88,6 +88,10 @@ public sealed interface StatementPlan {
                 }
                 return new Route.InsertSplit(rowShards);
             }
+            if (kind == StatementKind.INSERT && insertRows == null && scatterRefusal != null) {
+                throw new SQLFeatureNotSupportedException(scatterRefusal + ": " + PlanMessages.abbreviate(sql),
+                        "0A000");
+            }
             if (kind == StatementKind.INSERT) {
                 throw new SQLFeatureNotSupportedException("INSERT into " + targets.get(0).table()
                         + " has rows whose " + targets.get(0).column() + " values lie on shards " + shardNames(union)

@@ -114,8 +114,24 @@ final class StatementPlanner {
             }
             if (column != null) {
                 if (insert.fromSelect()) {
-                    return new StatementPlan.Rejected(kind, "INSERT ... SELECT into sharded table " + insert.table()
-                            + " is not supported yet", true);
+                    String problem = insertSelectProblem(shape, column);
+                    if (problem != null) {
+                        return new StatementPlan.Rejected(kind, "INSERT ... SELECT into sharded table "
+                                + insert.table() + " " + problem, true);
+                    }
+                    // Every inserted row takes its key from a source row: the statement goes where those are,
+                    // which the source's own key pins (checked when it routes).
+                    occurrences = occurrences.subList(1, occurrences.size());
+                    for (TableOccurrence occurrence : occurrences) {
+                        String sourceColumn = rules.shardingColumn(occurrence.table());
+                        if (sourceColumn != null) {
+                            targets.add(new KeyTarget(occurrence.table(), sourceColumn,
+                                    occurrence.constraintsOn(sourceColumn), 0, occurrence.equalityClass(sourceColumn)));
+                        }
+                    }
+                    return new StatementPlan.ByKey(kind, targets, assignments, rules, null,
+                            "INSERT ... SELECT into " + insert.table() + " must read from one shard: pin the"
+                                    + " source's shard key", null, null);
                 }
                 int position = insert.columns().indexOf(column);
                 if (position < 0 && generation != null && generation.column().equals(column)) {
@@ -207,6 +223,29 @@ final class StatementPlanner {
             }
         }
         return null;
+    }
+
+    /**
+     * Why an INSERT ... SELECT into a sharded table cannot stay on one shard, or null: the value it inserts into
+     * the sharding column must be the sharding column of a sharded table it reads, so that every inserted row
+     * belongs where its source row lives.
+     */
+    private String insertSelectProblem(StatementShape shape, String column) {
+        InsertShape insert = shape.insert();
+        int position = insert.columns().indexOf(column);
+        if (position < 0) {
+            return "must give sharding column " + column + " in its column list";
+        }
+        String source = position < insert.selectSources().size() ? insert.selectSources().get(position) : null;
+        if (source != null) {
+            int dot = source.indexOf('.');
+            TableOccurrence occurrence = shape.tables().get(Integer.parseInt(source.substring(0, dot)));
+            if (source.substring(dot + 1).equals(rules.shardingColumn(occurrence.table()))) {
+                return null;
+            }
+        }
+        return "must take " + column + " from the sharding column of the sharded table it selects from, so that"
+                + " both sides route to the same shard";
     }
 
     /** The sharded table whose sharding column this assignment sets, or null. */

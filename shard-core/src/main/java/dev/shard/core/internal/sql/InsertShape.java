@@ -11,13 +11,21 @@ import java.util.List;
  *                         gives an expression that is not a plain value
  * @param fromSelect       INSERT ... SELECT
  * @param upsertColumns    columns assigned by ON DUPLICATE KEY UPDATE, lower-case
+ * @param selectSources    INSERT ... SELECT: per select item, "i.column" when it is a plain column of the
+ *                         statement's i-th table occurrence, else null
  */
 public record InsertShape(String table, List<String> columns, List<List<ValueRef>> rows, boolean fromSelect,
-                          List<String> upsertColumns) {
+                          List<String> upsertColumns, List<String> selectSources) {
 
     public InsertShape {
         columns = List.copyOf(columns);
         rows = rows.stream().map(r -> java.util.Collections.unmodifiableList(new java.util.ArrayList<>(r))).toList();
         upsertColumns = List.copyOf(upsertColumns);
+        selectSources = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(selectSources));
+    }
+
+    public InsertShape(String table, List<String> columns, List<List<ValueRef>> rows, boolean fromSelect,
+                       List<String> upsertColumns) {
+        this(table, columns, rows, fromSelect, upsertColumns, List.of());
     }
 }

@@ -360,7 +360,38 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
 
         // ---------------------------------------------------------------- INSERT / UPDATE / DELETE
 
+        /**
+         * For INSERT ... SELECT: per select item, "occurrenceIndex.column" when the item is a plain column of one
+         * of the SELECT's own tables, else null.
+         */
+        private List<String> sourcesOf(Select select, int firstOccurrence) {
+            List<String> sources = new ArrayList<>();
+            if (!(select instanceof PlainSelect plain)) {
+                return sources;
+            }
+            for (SelectItem<?> item : plain.getSelectItems()) {
+                String source = null;
+                if (item.getExpression() instanceof Column column) {
+                    String qualifier = column.getTable() == null || column.getTable().getName() == null ? null
+                            : unquote(column.getTable().getName());
+                    List<Integer> candidates = new ArrayList<>();
+                    for (int i = firstOccurrence; i < occurrences.size(); i++) {
+                        Occurrence o = occurrences.get(i);
+                        if (o.depth == 1 && (qualifier == null || qualifier.equals(o.alias))) {
+                            candidates.add(i);
+                        }
+                    }
+                    if (candidates.size() == 1) {
+                        source = candidates.get(0) + "." + unquote(column.getColumnName());
+                    }
+                }
+                sources.add(source);
+            }
+            return sources;
+        }
+
         private void analyzeInsert(Insert ins) throws SQLException {
+            List<String> selectSources = List.of();
             String table = tableName(ins.getTable());
             Occurrence target = new Occurrence(table, 0);
             occurrences.add(target);
@@ -404,7 +435,9 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
                 }
             } else if (ins.getSelect() != null) {
                 fromSelect = true;
+                int before = occurrences.size();
                 analyzeSelect(ins.getSelect(), null, 1);
+                selectSources = sourcesOf(ins.getSelect(), before);
             }
             List<String> upsert = new ArrayList<>();
             if (ins.getDuplicateUpdateSets() != null) {
@@ -416,7 +449,7 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
                 }
             }
             scope.analyzeNested();
-            insert = new InsertShape(table, columns, rows, fromSelect, upsert);
+            insert = new InsertShape(table, columns, rows, fromSelect, upsert, selectSources);
         }
 
         private void analyzeUpdate(Update update) throws SQLException {
@@ -525,6 +558,8 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
         private final class Occurrence {
             final String table;
             final int depth;
+            /** The name the statement calls it by: its alias, or its own name. */
+            String alias;
             /** Prefix of this occurrence's column nodes in the statement-wide equality classes. */
             String nodePrefix;
             final Map<String, List<List<ValueRef>>> constraints = new LinkedHashMap<>();
@@ -589,6 +624,7 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
                     occurrence.nodePrefix = id + refs.size() + ".";
                     occurrences.add(occurrence);
                     String alias = table.getAlias() != null ? unquote(table.getAlias().getName()) : occurrence.table;
+                    occurrence.alias = alias;
                     refs.add(new Ref(occurrence, alias));
                 } else if (item instanceof ParenthesedFromItem parenthesed) {
                     addFromItem(parenthesed.getFromItem());
