@@ -1,5 +1,6 @@
 package dev.shard.core.internal.route;
 
+import dev.shard.core.internal.sql.SqlText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -208,40 +209,18 @@ public record InsertRows(String prefix, List<String> rows, String suffix, int[] 
         while (i < n) {
             char c = sql.charAt(i);
             if (c == '\'' || c == '"' || c == '`') {
-                i = skipQuoted(sql, i);
-            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-' || c == '#') {
-                while (i < n && sql.charAt(i) != '\n') {
-                    i++;
-                }
-            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-                int end = sql.indexOf("*/", i + 2);
-                i = end < 0 ? n : end + 2;
-            } else {
-                if (!visitor.visit(i, c)) {
-                    return;
-                }
-                i++;
+                i = SqlText.skipQuoted(sql, i);
+                continue;
             }
-        }
-    }
-
-    private static int skipQuoted(String sql, int start) {
-        char quote = sql.charAt(start);
-        int i = start + 1;
-        while (i < sql.length()) {
-            char c = sql.charAt(i);
-            if (c == '\\' && quote != '`') {
-                i += 2;
-            } else if (c == quote) {
-                if (i + 1 < sql.length() && sql.charAt(i + 1) == quote) {
-                    i += 2;
-                } else {
-                    return i + 1;
-                }
-            } else {
-                i++;
+            int afterComment = SqlText.skipComment(sql, i);
+            if (afterComment != i) {
+                i = afterComment;
+                continue;
             }
+            if (!visitor.visit(i, c)) {
+                return;
+            }
+            i++;
         }
-        return sql.length();
     }
 }

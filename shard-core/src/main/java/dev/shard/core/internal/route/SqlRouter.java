@@ -6,6 +6,7 @@ import dev.shard.core.internal.sql.NormalizedSql;
 import dev.shard.core.internal.sql.ParamSource;
 import dev.shard.core.internal.sql.SqlAnalyzer;
 import dev.shard.core.internal.sql.SqlNormalizer;
+import dev.shard.core.internal.sql.SqlText;
 import dev.shard.core.internal.sql.StatementKind;
 import java.sql.SQLException;
 import java.util.List;
@@ -110,19 +111,15 @@ public final class SqlRouter {
         int i = 0;
         int n = sql.length();
         while (i < n) {
-            char c = sql.charAt(i);
-            if (Character.isWhitespace(c)) {
+            if (Character.isWhitespace(sql.charAt(i))) {
                 i++;
-            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-' || c == '#') {
-                while (i < n && sql.charAt(i) != '\n') {
-                    i++;
-                }
-            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-                int end = sql.indexOf("*/", i + 2);
-                i = end < 0 ? n : end + 2;
-            } else {
+                continue;
+            }
+            int afterComment = SqlText.skipComment(sql, i);
+            if (afterComment == i) {
                 break;
             }
+            i = afterComment;
         }
         if (i < n && sql.charAt(i) == '(') {
             return "(";

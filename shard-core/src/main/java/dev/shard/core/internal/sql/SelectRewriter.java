@@ -539,7 +539,7 @@ final class SelectRewriter {
         while (i < text.length()) {
             char c = text.charAt(i);
             if (c == '\'' || c == '"' || c == '`') {
-                int end = skipQuoted(text, i);
+                int end = SqlText.skipQuoted(text, i);
                 sql.append(text, i, end);
                 i = end;
             } else if (c == '?') {
@@ -562,26 +562,6 @@ final class SelectRewriter {
             }
         }
         return new ScatterSelect(sql.toString(), params, spec);
-    }
-
-    private static int skipQuoted(String text, int start) {
-        char quote = text.charAt(start);
-        int i = start + 1;
-        while (i < text.length()) {
-            char c = text.charAt(i);
-            if (c == '\\' && quote != '`') {
-                i += 2;
-            } else if (c == quote) {
-                if (i + 1 < text.length() && text.charAt(i + 1) == quote) {
-                    i += 2;
-                } else {
-                    return i + 1;
-                }
-            } else {
-                i++;
-            }
-        }
-        return text.length();
     }
 
     // ------------------------------------------------------------------ helpers
