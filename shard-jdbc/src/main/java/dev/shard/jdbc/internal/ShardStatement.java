@@ -791,9 +791,14 @@ public class ShardStatement extends JdbcWrapper implements Statement {
         if (generated != null && lastKeys.wanted()) {
             return GeneratedKeysResultSet.of(this, generatedColumn, generated);
         }
-        if (current == null || !lastKeys.wanted()) {
+        if (!lastKeys.wanted()) {
             throw new SQLException("Generated keys were not requested for the last statement; pass "
                     + "Statement.RETURN_GENERATED_KEYS or key columns when executing it", "HY000");
+        }
+        if (current == null) {
+            // Each shard's AUTO_INCREMENT counts on its own, so their keys would not identify rows across shards.
+            throw new SQLException("The last statement ran on several shards, whose AUTO_INCREMENT keys are not"
+                    + " unique across them; configure a keyGenerator for the table to get keys back", "HY000");
         }
         return new ShardResultSet(current.getGeneratedKeys(), this);
     }
