@@ -70,6 +70,11 @@ public final class ShardingDataSource implements DataSource, AutoCloseable {
         return runtime.explain(sql, params);
     }
 
+    /** Receives routing events for metrics; one listener at a time, {@link StatementListener#NONE} to stop. */
+    public void setStatementListener(StatementListener listener) {
+        runtime.setListener(listener == null ? StatementListener.NONE : listener);
+    }
+
     public ShardConfig config() {
         return runtime.config();
     }

@@ -113,4 +113,42 @@ class MultiShardWriteTest {
                     .hasMessageContaining("not applied on [ds2, ds3]");
         }
     }
+
+    @Test
+    void theStatementListenerHearsRoutesMergedRowsAndRefusals() throws SQLException {
+        java.util.List<String> events = new java.util.ArrayList<>();
+        ds.setStatementListener(new StatementListener() {
+            @Override
+            public void routed(String routeKind, int shards) {
+                events.add(routeKind + "/" + shards);
+            }
+
+            @Override
+            public void merged(long rows) {
+                events.add("merged " + rows);
+            }
+
+            @Override
+            public void refused(String reason) {
+                events.add("refused " + reason);
+            }
+        });
+        long a = userOn(0);
+        long b = userOn(1);
+        try (Connection connection = ds.getConnection(); Statement s = connection.createStatement()) {
+            s.executeUpdate("INSERT INTO t_order (order_id, user_id) VALUES (1, " + a + "), (2, " + b + ")");
+            try (ResultSet rs = s.executeQuery("SELECT * FROM t_order ORDER BY order_id")) {
+                while (rs.next()) {
+                    assertThat(rs.getLong(1)).isPositive();
+                }
+            }
+            s.executeQuery("SELECT * FROM t_order WHERE user_id = " + a).close();
+            assertThatThrownBy(() -> s.executeQuery("SELECT * FROM t_order o JOIN t_order p ON p.order_id = o.order_id"))
+                    .isInstanceOf(SQLException.class);
+        } finally {
+            ds.setStatementListener(null);
+        }
+        assertThat(events).containsExactly("SPLIT_INSERT/2", "SCATTER/4", "merged 2", "SINGLE_SHARD/1",
+                "refused SQLFeatureNotSupportedException");
+    }
 }

@@ -127,6 +127,7 @@ final class MergedResultSet extends JdbcWrapper implements ResultSet {
         try {
             cursor.close();
         } finally {
+            statement.connection.runtime().notifyMerged(row);
             onClose.run();
         }
         return true;

@@ -20,6 +20,7 @@ import dev.shard.core.internal.route.RoutedStatement;
 import dev.shard.core.internal.route.SqlRouter;
 import dev.shard.core.internal.sql.ParamSource;
 import dev.shard.jdbc.RouteExplanation;
+import dev.shard.jdbc.StatementListener;
 import dev.shard.core.internal.sql.JSqlParserAnalyzer;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -41,6 +42,7 @@ public final class ShardRuntime implements AutoCloseable {
     private final ConfigRules rules;
     private final SqlRouter router;
     private final ExecutorService executor;
+    private volatile StatementListener listener = StatementListener.NONE;
     private final java.util.Map<String, KeyGenerator> keyGenerators = new java.util.HashMap<>();
 
     private ShardRuntime(ShardConfig config, ConfigRules rules, HikariDataSource[] pools) {
@@ -82,6 +84,49 @@ public final class ShardRuntime implements AutoCloseable {
                     return thread;
                 }, new ThreadPoolExecutor.CallerRunsPolicy());
         return pool;
+    }
+
+    public void setListener(StatementListener listener) {
+        this.listener = listener;
+    }
+
+    /** Tells the listener; a listener's failure must not fail the statement. */
+    void notifyRouted(Route route) {
+        StatementListener current = listener;
+        if (current == StatementListener.NONE) {
+            return;
+        }
+        int shards;
+        if (route instanceof Route.Scatter scatter) {
+            shards = scatter.shards().length;
+        } else if (route instanceof Route.InsertSplit split) {
+            shards = split.shards().length;
+        } else if (route instanceof Route.All) {
+            shards = shardNames.size();
+        } else {
+            shards = 1;
+        }
+        try {
+            current.routed(route.kind(), shards);
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(ShardRuntime.class).warn("StatementListener failed", e);
+        }
+    }
+
+    void notifyMerged(long rows) {
+        try {
+            listener.merged(rows);
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(ShardRuntime.class).warn("StatementListener failed", e);
+        }
+    }
+
+    void notifyRefused(SQLException e) {
+        try {
+            listener.refused(e.getClass().getSimpleName());
+        } catch (RuntimeException failure) {
+            org.slf4j.LoggerFactory.getLogger(ShardRuntime.class).warn("StatementListener failed", failure);
+        }
     }
 
     ExecutorService executor() {

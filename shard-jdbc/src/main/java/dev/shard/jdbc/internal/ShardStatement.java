@@ -93,7 +93,14 @@ public class ShardStatement extends JdbcWrapper implements Statement {
             int first = generation.firstParam();
             bindings = index -> index >= first ? values[index - first] : userBindings.value(index);
         }
-        Route route = routed.plan().route(bindings, routed.sql());
+        Route route;
+        try {
+            route = routed.plan().route(bindings, routed.sql());
+        } catch (SQLException e) {
+            connection.runtime().notifyRefused(e);
+            throw e;
+        }
+        connection.runtime().notifyRouted(route);
         if (generation != null && route instanceof Route.Single single) {
             updateCount = runGeneratedInsert(routed, generation, single.shard(), mode);
             return false;
