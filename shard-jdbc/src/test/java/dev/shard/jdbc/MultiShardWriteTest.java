@@ -151,4 +151,20 @@ class MultiShardWriteTest {
         assertThat(events).containsExactly("SPLIT_INSERT/2", "SCATTER/4", "merged 2", "SINGLE_SHARD/1",
                 "refused SQLFeatureNotSupportedException");
     }
+
+    @Test
+    void aStreamParameterIsRefusedWhereItWouldBeReadBySeveralShards() throws SQLException {
+        try (Connection connection = ds.getConnection();
+             java.sql.PreparedStatement ps = connection.prepareStatement("INSERT INTO t_region VALUES (?, ?)")) {
+            ps.setInt(1, 1);
+            ps.setCharacterStream(2, new java.io.StringReader("north"));
+            assertThatThrownBy(ps::executeUpdate).isInstanceOf(java.sql.SQLFeatureNotSupportedException.class)
+                    .hasMessageContaining("Parameter 2 is a stream");
+            ps.setString(2, "north");
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+        for (int shard = 0; shard < 4; shard++) {
+            assertThat(count(shard, "SELECT COUNT(*) FROM t_region")).isEqualTo(1);
+        }
+    }
 }

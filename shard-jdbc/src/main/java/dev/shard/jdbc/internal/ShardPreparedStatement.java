@@ -135,6 +135,17 @@ public final class ShardPreparedStatement extends ShardStatement implements Prep
     }
 
     @Override
+    void checkReplayable() throws SQLException {
+        for (int i = 0; i < parameterCount; i++) {
+            if (values[i] instanceof InputStream || values[i] instanceof Reader) {
+                throw new java.sql.SQLFeatureNotSupportedException("Parameter " + (i + 1) + " is a stream, which"
+                        + " can be read only once, but the statement runs on several shards; pass the bytes or the"
+                        + " String instead: " + routed.sql(), "0A000");
+            }
+        }
+    }
+
+    @Override
     void bindUserParameters(PreparedStatement statement, RoutedStatement ignored) throws SQLException {
         for (int i = 0; i < parameterCount; i++) {
             if (setters[i] == null) {
@@ -492,8 +503,8 @@ public final class ShardPreparedStatement extends ShardStatement implements Prep
         set(i, x, (ps, n) -> ps.setObject(n, x, targetSqlType, scaleOrLength));
     }
 
-    // Streams and LOBs can be read once: a statement that runs on every shard (a broadcast write) would give
-    // later shards an exhausted stream, so those are only safe on single-shard routes. They never route.
+    // Streams can be read once: a statement that runs on several shards would give later shards an exhausted
+    // stream, so checkReplayable refuses them there. As values they never route.
 
     @Override
     public void setAsciiStream(int i, InputStream x, int length) throws SQLException {

@@ -176,6 +176,7 @@ public class ShardStatement extends JdbcWrapper implements Statement {
      */
     private boolean runScatter(RoutedStatement routed, Route.Scatter scatter, Bindings bindings, Mode mode)
             throws SQLException {
+        checkReplayable();
         StatementPlan plan = routed.plan();
         if (plan.kind() == StatementKind.SELECT) {
             if (mode == Mode.UPDATE || mode == Mode.LARGE_UPDATE) {
@@ -243,6 +244,7 @@ public class ShardStatement extends JdbcWrapper implements Statement {
 
     /** A multi-row INSERT: each shard gets only its rows, all applied as one step (see MultiShardWrite). */
     private boolean runInsertSplit(RoutedStatement routed, Route.InsertSplit split, Mode mode) throws SQLException {
+        checkReplayable();
         if (mode == Mode.QUERY) {
             throw new SQLException("executeQuery was given a statement that writes: " + routed.sql(), "07000");
         }
@@ -407,6 +409,7 @@ public class ShardStatement extends JdbcWrapper implements Statement {
 
     /** A write to a broadcast table: every shard, as one step (see MultiShardWrite); the count of one copy. */
     private long writeEveryShard(RoutedStatement routed) throws SQLException {
+        checkReplayable();
         int[] all = new int[connection.runtime().shardCount()];
         for (int i = 0; i < all.length; i++) {
             all[i] = i;
@@ -416,6 +419,10 @@ public class ShardStatement extends JdbcWrapper implements Statement {
             bindUserParameters(statement, routed);
         }, routed.sql(), execution -> currentScatter = execution);
         return counts[0];
+    }
+
+    /** Refuses parameters that cannot be sent to several shards (streams); plain statements have none. */
+    void checkReplayable() throws SQLException {
     }
 
     /** The original SQL's '?' in order: none for plain statements; prepared ones replay their setters. */
