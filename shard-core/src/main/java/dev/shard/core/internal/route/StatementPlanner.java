@@ -2,6 +2,7 @@ package dev.shard.core.internal.route;
 
 import dev.shard.core.internal.sql.ColumnAssignment;
 import dev.shard.core.internal.sql.InsertShape;
+import dev.shard.core.internal.sql.OuterJoin;
 import dev.shard.core.internal.sql.StatementKind;
 import dev.shard.core.internal.sql.StatementShape;
 import dev.shard.core.internal.sql.TableOccurrence;
@@ -28,6 +29,14 @@ final class StatementPlanner {
     StatementPlan plan(StatementShape shape, String text) {
         StatementKind kind = shape.kind();
         if (kind == StatementKind.OTHER) {
+            for (TableOccurrence occurrence : shape.tables()) {
+                if (rules.shardingColumn(occurrence.table()) != null || rules.isBroadcast(occurrence.table())) {
+                    // The statement names a table that lives on several shards, in a form Shard does not
+                    // analyse: running it on the default data source alone could be wrong.
+                    return new StatementPlan.Rejected(kind, "Shard cannot route this kind of statement on "
+                            + occurrence.table() + ", which lives on several shards", true);
+                }
+            }
             return new StatementPlan.Fixed(kind, defaultRoute());
         }
         Set<String> sharded = new LinkedHashSet<>();
@@ -52,8 +61,17 @@ final class StatementPlanner {
                     + rules.shardName(rules.defaultShard()) + "; declare " + first(unruled)
                     + " as sharded or broadcast", true);
         }
-        String target = shape.tables().isEmpty() ? null : shape.tables().get(0).table();
-        boolean writesBroadcast = kind.isWrite() && target != null && rules.isBroadcast(target);
+        String target = null;
+        if (kind.isWrite()) {
+            List<String> written = shape.written().isEmpty() && !shape.tables().isEmpty()
+                    ? List.of(shape.tables().get(0).table()) : shape.written();
+            for (String table : written) {
+                if (rules.isBroadcast(table)) {
+                    target = table;
+                }
+            }
+        }
+        boolean writesBroadcast = target != null;
         if (!sharded.isEmpty()) {
             if (writesBroadcast) {
                 return new StatementPlan.Rejected(kind, "Statement writes broadcast table " + target
@@ -111,6 +129,11 @@ final class StatementPlanner {
                 }
                 generation = new KeyGeneration(insert.table(), generated, original.parameterCount(),
                         insert.rows().size(), extended);
+            }
+            if (column != null && insert.upsertColumns().contains(column)) {
+                return new StatementPlan.Rejected(kind, "INSERT ... ON DUPLICATE KEY UPDATE on "
+                        + insert.table() + " assigns sharding column " + column
+                        + ", which could move the row to another shard", true);
             }
             if (column != null) {
                 if (insert.fromSelect()) {
@@ -188,6 +211,9 @@ final class StatementPlanner {
         if (refusal == null && insert == null) {
             refusal = colocationProblem(targets);
         }
+        if (refusal == null) {
+            refusal = outerJoinProblem(shape);
+        }
         if (refusal == null && kind == StatementKind.SELECT && shape.scatter() == null) {
             refusal = "this form of SELECT is not supported across shards";
         }
@@ -196,6 +222,24 @@ final class StatementPlanner {
                 ? InsertRows.split(text, insert.rows().size()) : null;
         return new StatementPlan.ByKey(kind, targets, assignments, rules, shape.scatter(), refusal, rows,
                 generation);
+    }
+
+    /**
+     * An outer join that keeps every row of a table that is not sharded (a broadcast table) while padding a sharded
+     * one: each shard would return all of the kept table's rows, so the merged result would repeat them.
+     */
+    private String outerJoinProblem(StatementShape shape) {
+        for (OuterJoin join : shape.outerJoins()) {
+            String kept = join.preserved().stream().filter(t -> rules.shardingColumn(t) == null).findFirst()
+                    .orElse(null);
+            String padded = join.nullable().stream().filter(t -> rules.shardingColumn(t) != null).findFirst()
+                    .orElse(null);
+            if (kept != null && padded != null) {
+                return "the outer join keeps every row of " + kept + " (not sharded) against sharded " + padded
+                        + ", so every shard would return them; pin one shard key, or join the other way round";
+            }
+        }
+        return null;
     }
 
     /**

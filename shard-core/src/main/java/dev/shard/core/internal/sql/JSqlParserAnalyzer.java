@@ -34,6 +34,7 @@ import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
 import net.sf.jsqlparser.expression.operators.relational.InExpression;
 import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
 import net.sf.jsqlparser.parser.CCJSqlParser;
+import net.sf.jsqlparser.parser.CCJSqlParserConstants;
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.parser.ParseException;
 import net.sf.jsqlparser.parser.Token;
@@ -61,6 +62,7 @@ import net.sf.jsqlparser.statement.select.WithItem;
 import net.sf.jsqlparser.statement.truncate.Truncate;
 import net.sf.jsqlparser.statement.update.Update;
 import net.sf.jsqlparser.statement.update.UpdateSet;
+import net.sf.jsqlparser.statement.upsert.Upsert;
 import net.sf.jsqlparser.util.TablesNamesFinder;
 
 /**
@@ -118,8 +120,7 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
                 || delete.getOrderByElements() != null)) {
             refusal = "DELETE with ORDER BY or LIMIT cannot be split across shards";
         }
-        return new StatementShape(shape.kind(), shape.tables(), shape.insert(), shape.assignments(), scatter,
-                refusal);
+        return shape.withScatter(scatter, refusal);
     }
 
     /**
@@ -132,7 +133,17 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
             parser.interrupted = true;
         }, parseTimeoutMillis, TimeUnit.MILLISECONDS);
         try {
-            return parser.Statement();
+            Statement statement = parser.Statement();
+            // One statement per call: a second one after ';' would run wherever the first was routed.
+            Token next = parser.getToken(1);
+            if (next.kind == CCJSqlParserConstants.ST_SEMICOLON) {
+                next = parser.getToken(2);
+            }
+            if (next.kind != CCJSqlParserConstants.EOF) {
+                throw new SQLSyntaxErrorException("Only one statement per execution is supported; found more after"
+                        + " line " + next.beginLine + ", column " + next.beginColumn + ": " + abbreviate(sql), "42000");
+            }
+            return statement;
         } catch (ParseException | RuntimeException | StackOverflowError e) {
             if (parser.interrupted) {
                 throw new SQLTimeoutException("Parsing took longer than " + parseTimeoutMillis
@@ -195,6 +206,10 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
         private final List<Occurrence> occurrences = new ArrayList<>();
         private final Set<String> cteNames = new HashSet<>();
         private final List<ColumnAssignment> assignments = new ArrayList<>();
+        /** Tables the statement writes (INSERT target, UPDATE's assigned tables, DELETE's targets). */
+        private final Set<String> written = new java.util.LinkedHashSet<>();
+        /** Outer joins: the tables whose rows they keep, and the tables they may pad with NULLs. */
+        private final List<OuterJoin> outerJoins = new ArrayList<>();
         private InsertShape insert;
         private int scopeCount;
         /** Column equalities across every scope: which columns a statement ties together (co-location). */
@@ -212,6 +227,9 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
             } else if (statement instanceof Insert ins) {
                 kind = StatementKind.INSERT;
                 analyzeInsert(ins);
+            } else if (statement instanceof Upsert upsert) {
+                kind = StatementKind.INSERT;
+                analyzeUpsert(upsert);
             } else if (statement instanceof Update update) {
                 kind = StatementKind.UPDATE;
                 analyzeUpdate(update);
@@ -256,11 +274,13 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
             } else {
                 kind = StatementKind.OTHER;
             }
-            if (kind != StatementKind.DDL && kind != StatementKind.OTHER) {
+            if (kind != StatementKind.DDL) {
+                // For OTHER statements too: a session statement that names a sharded table must be refused.
                 addTablesTheScopesMissed();
             }
             List<TableOccurrence> tables = occurrences.stream().map(Occurrence::freeze).toList();
-            return new StatementShape(kind, tables, insert, assignments);
+            return new StatementShape(kind, tables, insert, assignments, null, null, List.copyOf(written),
+                    List.copyOf(outerJoins));
         }
 
         private static boolean isTableOrIndex(String type) {
@@ -391,23 +411,36 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
         }
 
         private void analyzeInsert(Insert ins) throws SQLException {
+            analyzeInsert(ins.getTable(), ins.getColumns(), ins.getSetUpdateSets(), ins.getSelect(),
+                    ins.getDuplicateUpdateSets());
+        }
+
+        /** REPLACE (and MySQL's other upsert forms) write rows exactly as INSERT does: routed by their key. */
+        private void analyzeUpsert(Upsert upsert) throws SQLException {
+            analyzeInsert(upsert.getTable(), upsert.getColumns(), upsert.getUpdateSets(), upsert.getSelect(),
+                    upsert.getDuplicateUpdateSets());
+        }
+
+        private void analyzeInsert(Table targetTable, ExpressionList<Column> targetColumns, List<UpdateSet> setSets,
+                                   Select select, List<UpdateSet> duplicateSets) throws SQLException {
             List<String> selectSources = List.of();
-            String table = tableName(ins.getTable());
+            String table = tableName(targetTable);
             Occurrence target = new Occurrence(table, 0);
             occurrences.add(target);
             List<String> columns = new ArrayList<>();
             List<List<ValueRef>> rows = new ArrayList<>();
             boolean fromSelect = false;
             Scope scope = new Scope(null);
-            if (ins.getColumns() != null) {
-                for (Column column : ins.getColumns()) {
+            written.add(table);
+            if (targetColumns != null) {
+                for (Column column : targetColumns) {
                     columns.add(unquote(column.getColumnName()));
                 }
             }
-            if (ins.getSetUpdateSets() != null && !ins.getSetUpdateSets().isEmpty()) {
+            if (setSets != null && !setSets.isEmpty()) {
                 // INSERT ... SET a = 1, b = 2 is one row.
                 List<ValueRef> row = new ArrayList<>();
-                for (UpdateSet set : ins.getSetUpdateSets()) {
+                for (UpdateSet set : setSets) {
                     for (int i = 0; i < set.getColumns().size(); i++) {
                         columns.add(unquote(set.getColumn(i).getColumnName()));
                         Expression value = i < set.getValues().size() ? set.getValue(i) : null;
@@ -416,7 +449,7 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
                     }
                 }
                 rows.add(row);
-            } else if (ins.getSelect() instanceof Values values) {
+            } else if (select instanceof Values values) {
                 // VALUES (1, 2), (3, 4) lists rows; VALUES (1, 2) is parsed as the one row's values themselves.
                 boolean multiRow = values.getExpressions().stream().allMatch(e -> e instanceof ExpressionList<?>);
                 List<Expression> rowExpressions = multiRow ? new ArrayList<>(values.getExpressions())
@@ -433,15 +466,15 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
                     scope.collectSubqueries(rowExpression);
                     rows.add(row);
                 }
-            } else if (ins.getSelect() != null) {
+            } else if (select != null) {
                 fromSelect = true;
                 int before = occurrences.size();
-                analyzeSelect(ins.getSelect(), null, 1);
-                selectSources = sourcesOf(ins.getSelect(), before);
+                analyzeSelect(select, null, 1);
+                selectSources = sourcesOf(select, before);
             }
             List<String> upsert = new ArrayList<>();
-            if (ins.getDuplicateUpdateSets() != null) {
-                for (UpdateSet set : ins.getDuplicateUpdateSets()) {
+            if (duplicateSets != null) {
+                for (UpdateSet set : duplicateSets) {
                     for (Column column : set.getColumns()) {
                         upsert.add(unquote(column.getColumnName()));
                     }
@@ -463,8 +496,15 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
             for (UpdateSet set : update.getUpdateSets()) {
                 for (int i = 0; i < set.getColumns().size(); i++) {
                     Expression value = i < set.getValues().size() ? set.getValue(i) : null;
-                    assignments.add(new ColumnAssignment(scope.tableOf(set.getColumn(i)),
+                    String assignedTable = scope.tableOf(set.getColumn(i));
+                    assignments.add(new ColumnAssignment(assignedTable,
                             unquote(set.getColumn(i).getColumnName()), valueOf(value)));
+                    if (assignedTable != null) {
+                        written.add(assignedTable);
+                    } else {
+                        // Unqualified: any of the statement's tables may be the one written.
+                        scope.refs.forEach(ref -> written.add(ref.occurrence.table));
+                    }
                 }
                 scope.collectSubqueries(set.getValues());
             }
@@ -482,13 +522,17 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
                 delete.getUsingList().forEach(scope::addFromItem);
             }
             scope.addJoins(delete.getJoins());
-            if (delete.getTables() != null) {
+            if (delete.getTables() != null && !delete.getTables().isEmpty()) {
                 // DELETE a, b FROM a JOIN b ...: the names before FROM are aliases of the joined tables.
                 for (Table t : delete.getTables()) {
                     if (!scope.hasAlias(t.getName())) {
                         scope.addFromItem(t);
                     }
+                    String named = scope.tableOfAlias(unquote(t.getName()));
+                    written.add(named != null ? named : tableName(t));
                 }
+            } else if (delete.getTable() != null) {
+                written.add(tableName(delete.getTable()));
             }
             scope.addConjuncts(delete.getWhere());
             scope.solve();
@@ -607,6 +651,15 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
                 this.depth = depth;
             }
 
+            String tableOfAlias(String alias) {
+                for (Ref ref : refs) {
+                    if (ref.alias.equals(alias)) {
+                        return ref.occurrence.table;
+                    }
+                }
+                return null;
+            }
+
             boolean hasAlias(String name) {
                 String n = unquote(name);
                 return refs.stream().anyMatch(r -> r.alias.equals(n));
@@ -640,17 +693,41 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
                     return;
                 }
                 for (Join join : joins) {
+                    int before = refs.size();
                     addFromItem(join.getRightItem());
                     boolean outerJoin = join.isLeft() || join.isRight() || join.isFull() || join.isOuter();
+                    if (outerJoin) {
+                        List<String> earlier = new ArrayList<>();
+                        refs.subList(0, before).forEach(r -> earlier.add(r.occurrence.table));
+                        List<String> joined = new ArrayList<>();
+                        refs.subList(before, refs.size()).forEach(r -> joined.add(r.occurrence.table));
+                        if (join.isFull()) {
+                            List<String> both = new ArrayList<>(earlier);
+                            both.addAll(joined);
+                            outerJoins.add(new OuterJoin(both, both));
+                        } else if (join.isRight()) {
+                            outerJoins.add(new OuterJoin(joined, earlier));
+                        } else {
+                            outerJoins.add(new OuterJoin(earlier, joined));
+                        }
+                    }
                     Collection<Expression> on = join.getOnExpressions();
                     if (on != null) {
                         for (Expression condition : on) {
-                            if (outerJoin) {
-                                // An outer join's ON does not filter the preserved side, so a value there must
-                                // not pin it; column-to-column equalities still tie the key classes together.
-                                addConjuncts(condition, true);
-                            } else {
-                                addConjuncts(condition, false);
+                            if (join.isFull()) {
+                                // Both sides are kept whatever the ON says: it ties nothing together.
+                                collectSubqueries(condition);
+                                continue;
+                            }
+                            int equalitiesBefore = equalities.size();
+                            // An outer join's ON does not filter the preserved side, so a value there must
+                            // not pin it; column-to-column equalities still tie the key classes together.
+                            addConjuncts(condition, outerJoin);
+                            if (outerJoin && !join.isRight()) {
+                                // A LEFT JOIN keeps every earlier row: only equalities that involve the joined
+                                // table hold in the result; one between two earlier tables holds for nothing.
+                                List<Expression[]> added = equalities.subList(equalitiesBefore, equalities.size());
+                                added.removeIf(pair -> !touches(pair, before));
                             }
                             collectSubqueries(condition);
                         }
@@ -667,6 +744,23 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
                         }
                     }
                 }
+            }
+
+            /** Whether an equality names a table added at or after ref index {@code from} (the joined one). */
+            private boolean touches(Expression[] pair, int from) {
+                for (Expression side : pair) {
+                    Column column = (Column) side;
+                    if (column.getTable() == null || column.getTable().getName() == null) {
+                        return true; // unqualified: may be the joined table's; nodesOf decides later
+                    }
+                    String qualifier = unquote(column.getTable().getName());
+                    for (int i = from; i < refs.size(); i++) {
+                        if (refs.get(i).alias.equals(qualifier)) {
+                            return true;
+                        }
+                    }
+                }
+                return false;
             }
 
             void addConjuncts(Expression where) {
@@ -832,7 +926,12 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
                     for (String a : nodesOf((Column) pair[0])) {
                         for (String b : nodesOf((Column) pair[1])) {
                             union(parent, a, b);
-                            globalUnion(a, b);
+                            // A subquery may tie its own tables to an enclosing one (correlation), but an
+                            // equality between two enclosing tables inside it (NOT EXISTS (... o.k = i.k)) does
+                            // not make the enclosing join co-located.
+                            if (refOfLocal(a) != null || refOfLocal(b) != null) {
+                                globalUnion(a, b);
+                            }
                         }
                     }
                 }

@@ -51,6 +51,10 @@ import net.sf.jsqlparser.util.deparser.SelectDeParser;
 final class SelectRewriter {
 
     private static final Set<String> AGGREGATES = Set.of("count", "sum", "min", "max", "avg");
+    /** MySQL aggregates the merge cannot combine from per-shard partials: refused rather than concatenated. */
+    private static final Set<String> UNMERGEABLE = Set.of("group_concat", "std", "stddev", "stddev_pop",
+            "stddev_samp", "variance", "var_pop", "var_samp", "bit_and", "bit_or", "bit_xor", "json_arrayagg",
+            "json_objectagg", "any_value");
     private static final String DERIVED_PREFIX = "__shard_";
     /** Fixed indexes at or above this mark parameters the rewrite adds (see {@link #render}). */
     private static final int LIMIT_MARKER = 1_000_000_000;
@@ -64,6 +68,8 @@ final class SelectRewriter {
 
     private final PlainSelect select;
     private final List<Expression> derived = new ArrayList<>();
+    /** The select items as written, before AVG became SUM: HAVING and ORDER BY refer to these. */
+    private List<Expression> originalItems;
     private int userColumns;
 
     SelectRewriter(PlainSelect select) {
@@ -79,6 +85,15 @@ final class SelectRewriter {
             throw new Refusal("GROUP BY ... WITH ROLLUP and grouping sets are not supported across shards");
         }
         List<SelectItem<?>> items = select.getSelectItems();
+        originalItems = new ArrayList<>();
+        for (SelectItem<?> item : items) {
+            originalItems.add(item.getExpression());
+        }
+        refuseUnmergeable(select.getSelectItems().stream().map(i -> (Expression) i.getExpression()).toList());
+        refuseUnmergeable(select.getHaving() == null ? List.of() : List.of(select.getHaving()));
+        if (select.getOrderByElements() != null) {
+            refuseUnmergeable(select.getOrderByElements().stream().map(OrderByElement::getExpression).toList());
+        }
         boolean star = false;
         for (int i = 0; i < items.size(); i++) {
             Expression expression = items.get(i).getExpression();
@@ -294,11 +309,11 @@ final class SelectRewriter {
             }
         }
         for (int i = 0; i < items.size(); i++) {
-            SelectItem<?> item = items.get(i);
-            if (!(item.getExpression() instanceof AllColumns) && same(item.getExpression(), expression)) {
+            Expression written = originalItems.get(i);
+            if (!(written instanceof AllColumns) && same(written, expression)) {
                 return Slot.user(i);
             }
-            if (expression instanceof Column column && item.getExpression() instanceof Column selected
+            if (expression instanceof Column column && written instanceof Column selected
                     && JSqlParserAnalyzer.unquote(selected.getColumnName())
                     .equals(JSqlParserAnalyzer.unquote(column.getColumnName()))
                     && (column.getTable() == null || selected.getTable() == null)) {
@@ -597,6 +612,41 @@ final class SelectRewriter {
 
     private static boolean same(Expression a, Expression b) {
         return a.toString().equalsIgnoreCase(b.toString());
+    }
+
+    private static void refuseUnmergeable(List<Expression> expressions) throws Refusal {
+        for (Expression expression : expressions) {
+            if (expression == null) {
+                continue;
+            }
+            String[] found = {null};
+            expression.accept(new ExpressionVisitorAdapter<Void>() {
+                @Override
+                public <S> Void visit(Function function, S context) {
+                    if (function.getName() != null
+                            && UNMERGEABLE.contains(function.getName().toLowerCase(Locale.ROOT))) {
+                        found[0] = function.getName();
+                        return null;
+                    }
+                    return super.visit(function, context);
+                }
+
+                @Override
+                public <S> Void visit(net.sf.jsqlparser.expression.MySQLGroupConcat concat, S context) {
+                    found[0] = "GROUP_CONCAT";
+                    return null;
+                }
+
+                @Override
+                public <S> Void visit(net.sf.jsqlparser.expression.JsonAggregateFunction json, S context) {
+                    found[0] = "JSON aggregate " + json;
+                    return null;
+                }
+            }, null);
+            if (found[0] != null) {
+                throw new Refusal(found[0] + " cannot be combined from several shards' partial results");
+            }
+        }
     }
 
     private static void refuseWindowFunctions(Expression expression) throws Refusal {

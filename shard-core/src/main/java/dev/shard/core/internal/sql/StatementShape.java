@@ -12,17 +12,26 @@ import java.util.List;
  * @param assignments     for UPDATE: the columns it assigns
  * @param scatter         for a SELECT: the rewrite that runs it on several shards, or null
  * @param scatterRefusal  why the statement cannot run on several shards, or null if it can
+ * @param written         the tables the statement writes
+ * @param outerJoins      its outer joins
  */
 public record StatementShape(StatementKind kind, List<TableOccurrence> tables, InsertShape insert,
-                             List<ColumnAssignment> assignments, ScatterSelect scatter, String scatterRefusal) {
+                             List<ColumnAssignment> assignments, ScatterSelect scatter, String scatterRefusal,
+                             List<String> written, List<OuterJoin> outerJoins) {
 
     public StatementShape {
         tables = List.copyOf(tables);
         assignments = List.copyOf(assignments);
+        written = List.copyOf(written);
+        outerJoins = List.copyOf(outerJoins);
     }
 
     public StatementShape(StatementKind kind, List<TableOccurrence> tables, InsertShape insert,
                           List<ColumnAssignment> assignments) {
-        this(kind, tables, insert, assignments, null, null);
+        this(kind, tables, insert, assignments, null, null, List.of(), List.of());
+    }
+
+    public StatementShape withScatter(ScatterSelect scatter, String scatterRefusal) {
+        return new StatementShape(kind, tables, insert, assignments, scatter, scatterRefusal, written, outerJoins);
     }
 }
