@@ -118,12 +118,10 @@ final class SelectRewriter {
         if (select.getDistinct() != null && select.getDistinct().getOnSelectItems() != null) {
             throw new Refusal("DISTINCT ON is not supported across shards");
         }
-        if (select.getFetch() != null) {
-            throw new Refusal("FETCH FIRST is not supported across shards; use LIMIT n OFFSET m");
-        }
         LimitSpec limit = limitSpec();
-        // The offset is applied by the merge, never by a shard.
+        // The offset is applied by the merge, never by a shard; a FETCH FIRST becomes the shards' LIMIT.
         select.setOffset(null);
+        select.setFetch(null);
 
         if (grouped || anyAggregate) {
             return rewriteAggregate(items, grouped, limit);
@@ -474,9 +472,22 @@ final class SelectRewriter {
 
     private LimitSpec limitSpec() throws Refusal {
         Limit limit = select.getLimit();
+        if (limit == null && select.getFetch() != null) {
+            // OFFSET m ROWS FETCH FIRST n ROWS ONLY (what Hibernate's H2 dialect writes): the same as LIMIT.
+            net.sf.jsqlparser.statement.select.Fetch fetch = select.getFetch();
+            Expression countExpression = fetch.getExpression() != null ? fetch.getExpression()
+                    : new LongValue(fetch.getRowCount());
+            ValueRef count = JSqlParserAnalyzer.constantOrParameter(countExpression);
+            Expression offsetExpression = select.getOffset() == null ? null : select.getOffset().getOffset();
+            ValueRef offset = offsetExpression == null ? null : JSqlParserAnalyzer.constantOrParameter(offsetExpression);
+            if (count == null || offsetExpression != null && offset == null) {
+                throw new Refusal("FETCH FIRST must be a number or a '?' parameter across shards");
+            }
+            return new LimitSpec(offset, count);
+        }
         if (limit == null) {
             if (select.getOffset() != null) {
-                throw new Refusal("OFFSET without LIMIT is not supported across shards");
+                throw new Refusal("OFFSET without LIMIT or FETCH is not supported across shards");
             }
             return null;
         }
