@@ -270,6 +270,7 @@ public final class ShardPreparedStatement extends ShardStatement implements Prep
         int size = batchValues.size();
         long[] counts = new long[size];
         Arrays.fill(counts, Statement.EXECUTE_FAILED);
+        List<Object> batchKeys = new ArrayList<>();
         int next = 0;
         try {
             while (next < size) {
@@ -292,6 +293,10 @@ public final class ShardPreparedStatement extends ShardStatement implements Prep
                     setters = batchSetters.get(next);
                     run(routed, bindings, Mode.LARGE_UPDATE, keys);
                     counts[next] = getLargeUpdateCount();
+                    Object[] keysOfEntry = generatedByLastExecution();
+                    if (keysOfEntry != null) {
+                        batchKeys.addAll(Arrays.asList(keysOfEntry));
+                    }
                     next++;
                     continue;
                 }
@@ -326,6 +331,8 @@ public final class ShardPreparedStatement extends ShardStatement implements Prep
             setters = savedSetters;
             batchValues.clear();
             batchSetters.clear();
+            // getGeneratedKeys now answers for the whole batch: the keys Shard generated, in entry order.
+            afterBatch(batchKeys.isEmpty() ? null : batchKeys.toArray());
             for (PreparedStatement physical : physicalByShard) {
                 if (physical != null) {
                     try {

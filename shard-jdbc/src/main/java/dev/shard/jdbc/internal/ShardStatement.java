@@ -50,7 +50,7 @@ public class ShardStatement extends JdbcWrapper implements Statement {
     private final List<String> batch = new ArrayList<>();
 
     /** The physical statement that ran last (single-shard routes), or null. */
-    private Statement current;
+    private volatile Statement current;
     /** The shard {@link #current} ran on. */
     private int currentShard = -1;
     private ResultSet currentResultSet;
@@ -238,7 +238,12 @@ public class ShardStatement extends JdbcWrapper implements Statement {
             for (int i = 0; i < params.length; i++) {
                 bindTemplateParameter(statement, i + 1, routed, null, shard, params[i]);
             }
-            return statement.executeLargeUpdate();
+            current = statement; // so that cancel() reaches it
+            try {
+                return statement.executeLargeUpdate();
+            } finally {
+                current = null;
+            }
         }
     }
 
@@ -421,6 +426,20 @@ public class ShardStatement extends JdbcWrapper implements Statement {
         return counts[0];
     }
 
+    /** The keys the last execution generated, or null. */
+    Object[] generatedByLastExecution() {
+        return generated;
+    }
+
+    /**
+     * After a batch: the keys generated across its entries (null if none), and no physical statement whose
+     * getGeneratedKeys could be mistaken for the batch's.
+     */
+    void afterBatch(Object[] keys) throws SQLException {
+        clearResults();
+        generated = keys;
+    }
+
     /** Refuses parameters that cannot be sent to several shards (streams); plain statements have none. */
     void checkReplayable() throws SQLException {
     }
@@ -442,7 +461,13 @@ public class ShardStatement extends JdbcWrapper implements Statement {
             try {
                 Statement physical = physicalFor(shard, keys);
                 applyOptions(physical);
-                long count = executeUpdateOn(physical, routed, keys, mode == Mode.LARGE_UPDATE);
+                current = physical; // so that cancel() reaches a long DDL
+                long count;
+                try {
+                    count = executeUpdateOn(physical, routed, keys, mode == Mode.LARGE_UPDATE);
+                } finally {
+                    current = null;
+                }
                 releaseAfterEveryShard(physical);
                 if (firstCount < 0) {
                     firstCount = count;
@@ -575,6 +600,10 @@ public class ShardStatement extends JdbcWrapper implements Statement {
     static Bindings literalBindings(RoutedStatement routed) {
         List<ParamSource> params = routed.normalized().params();
         return index -> {
+            if (index >= params.size()) {
+                throw new SQLException("Statement has no value for its parameter " + (index + 1) + ": "
+                        + routed.sql(), "07001");
+            }
             ParamSource source = params.get(index);
             if (source instanceof ParamSource.Literal literal) {
                 return literal.value();
@@ -708,7 +737,11 @@ public class ShardStatement extends JdbcWrapper implements Statement {
                 int end = next;
                 while (end < work.size()) {
                     RoutedStatement routed = connection.runtime().router().prepare(work.get(end));
-                    Integer shard = singleShardOf(routed.plan().route(literalBindings(routed), routed.sql()));
+                    // Entries whose keys Shard generates run alone: the keys are made per execution.
+                    boolean generates = routed.plan() instanceof StatementPlan.ByKey byKey
+                            && byKey.keyGeneration() != null;
+                    Integer shard = generates ? null
+                            : singleShardOf(routed.plan().route(literalBindings(routed), routed.sql()));
                     if (shard == null) {
                         break;
                     }
@@ -811,8 +844,9 @@ public class ShardStatement extends JdbcWrapper implements Statement {
         }
         if (current == null) {
             // Each shard's AUTO_INCREMENT counts on its own, so their keys would not identify rows across shards.
-            throw new SQLException("The last statement ran on several shards, whose AUTO_INCREMENT keys are not"
-                    + " unique across them; configure a keyGenerator for the table to get keys back", "HY000");
+            throw new SQLException("No generated keys from the last execution: it ran on several shards or as a"
+                    + " batch, and per-shard AUTO_INCREMENT keys are neither unique across shards nor returned;"
+                    + " configure a keyGenerator for the table to get keys back", "HY000");
         }
         return new ShardResultSet(current.getGeneratedKeys(), this);
     }
