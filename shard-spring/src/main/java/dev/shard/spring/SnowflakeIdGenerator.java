@@ -2,12 +2,13 @@ package dev.shard.spring;
 
 import dev.shard.core.config.Settings;
 import dev.shard.core.internal.keygen.SnowflakeGenerator;
-import java.lang.reflect.Member;
 import java.sql.SQLException;
 import java.util.Map;
+import java.util.Properties;
 import org.hibernate.engine.config.spi.ConfigurationService;
 import org.hibernate.engine.spi.SharedSessionContractImplementor;
-import org.hibernate.generator.GeneratorCreationContext;
+import org.hibernate.service.ServiceRegistry;
+import org.hibernate.type.Type;
 import org.hibernate.id.IdentifierGenerationException;
 import org.hibernate.id.IdentifierGenerator;
 
@@ -21,11 +22,19 @@ public final class SnowflakeIdGenerator implements IdentifierGenerator {
     public static final String WORKER_ID = "dev.shard.snowflake.worker-id";
     public static final String MAX_CLOCK_BACKWARD_MILLIS = "dev.shard.snowflake.max-clock-backward-millis";
 
-    private final SnowflakeGenerator generator;
+    private volatile SnowflakeGenerator generator;
 
-    public SnowflakeIdGenerator(ShardSnowflakeId annotation, Member member, GeneratorCreationContext context) {
-        Map<String, Object> settings = context.getServiceRegistry().requireService(ConfigurationService.class)
-                .getSettings();
+    /**
+     * No arguments: with Spring's bean container, Hibernate has Spring create the generator, and Spring cannot
+     * supply the annotation or the creation context. The settings arrive in {@link #configure}, which Hibernate
+     * calls either way.
+     */
+    public SnowflakeIdGenerator() {
+    }
+
+    @Override
+    public void configure(Type type, Properties parameters, ServiceRegistry serviceRegistry) {
+        Map<String, Object> settings = serviceRegistry.requireService(ConfigurationService.class).getSettings();
         int workerId = (int) number(settings.get(WORKER_ID), Settings.DEFAULT_WORKER_ID);
         long maxBack = number(settings.get(MAX_CLOCK_BACKWARD_MILLIS), Settings.DEFAULT_MAX_CLOCK_BACKWARD_MILLIS);
         // shared(): one sequence per worker id per JVM, the same one ShardingDataSource's key generators use.
@@ -41,8 +50,13 @@ public final class SnowflakeIdGenerator implements IdentifierGenerator {
 
     @Override
     public Object generate(SharedSessionContractImplementor session, Object object) {
+        SnowflakeGenerator snowflake = generator;
+        if (snowflake == null) {
+            // Silently falling back to worker id 0 could repeat another process's ids.
+            throw new IdentifierGenerationException("SnowflakeIdGenerator was not configured by Hibernate");
+        }
         try {
-            return generator.nextLong();
+            return snowflake.nextLong();
         } catch (SQLException e) {
             // The clock moved back further than allowed: the message says by how much and what to check.
             throw new IdentifierGenerationException(e.getMessage(), e);
