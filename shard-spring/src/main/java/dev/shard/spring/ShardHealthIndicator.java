@@ -89,8 +89,14 @@ class ShardHealthIndicator extends AbstractHealthIndicator {
     /** Null when the shard answers, else why not. */
     private CompletableFuture<String> check(String shard) {
         CompletableFuture<String> future = CompletableFuture.supplyAsync(() -> {
-            try (Connection connection = dataSource.runtime().pool(shard).getConnection()) {
-                return connection.isValid(VALID_TIMEOUT_SECONDS) ? null : "connection is not valid";
+            HikariDataSource pool = dataSource.runtime().pool(shard);
+            try (Connection connection = pool.getConnection()) {
+                if (connection.isValid(VALID_TIMEOUT_SECONDS)) {
+                    return null;
+                }
+                // Back in the pool, the broken connection would be handed to the application next.
+                pool.evictConnection(connection);
+                return "connection is not valid";
             } catch (Exception e) {
                 Throwable root = e;
                 while (root.getCause() != null && root.getCause() != root) {
