@@ -1,0 +1,145 @@
+package dev.shard.spring;
+
+import dev.shard.core.config.ShardConfig;
+import dev.shard.core.config.ShardConfigException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.core.env.Environment;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.ResourceLoader;
+
+/** Turns {@link ShardProperties} into a {@link ShardConfig}: through the builder, or from the YAML file named. */
+final class ShardConfigFactory {
+
+    private static final String BUILDER_SOURCE = "ShardConfig.builder()";
+    private static final String PROPERTIES_SOURCE = "spring.shard properties";
+
+    private ShardConfigFactory() {
+    }
+
+    static ShardConfig create(ShardProperties properties, ResourceLoader resources, Environment environment) {
+        String location = properties.getConfig();
+        if (location != null && !location.isBlank()) {
+            if (!properties.getDataSources().isEmpty()) {
+                // Two sources of truth would silently disagree; make the user pick one.
+                throw new ShardConfigException("spring.shard.config (" + location + ") and spring.shard.data-sources "
+                        + "are both set; configure Shard either in the YAML file or in spring.shard.* properties");
+            }
+            return fromYaml(location.trim(), resources, environment);
+        }
+        return fromProperties(properties);
+    }
+
+    private static ShardConfig fromYaml(String location, ResourceLoader resources, Environment environment) {
+        Resource resource = resources.getResource(location);
+        if (!resource.exists()) {
+            throw new ShardConfigException("spring.shard.config: configuration not found: " + location);
+        }
+        byte[] bytes;
+        try (InputStream in = resource.getInputStream()) {
+            bytes = in.readAllBytes();
+        } catch (IOException e) {
+            throw new ShardConfigException(location + ": cannot read configuration: " + e.getMessage(), e);
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new ShardConfigException(location + ": not valid UTF-8", e);
+        }
+        // ${VAR} resolves against the Spring environment, which includes the process environment and system
+        // properties, so the file behaves as it does outside Spring and can also use application properties.
+        return ShardConfig.fromYaml(text, location, environment::getProperty);
+    }
+
+    static ShardConfig fromProperties(ShardProperties properties) {
+        ShardConfig.Builder builder = ShardConfig.builder();
+        properties.getDataSources().forEach((name, pool) -> builder.dataSource(name, hikariNames(pool)));
+        if (properties.getDefaultDataSource() != null) {
+            builder.defaultDataSource(properties.getDefaultDataSource());
+        }
+        properties.getTables().forEach((table, rule) -> {
+            if (rule.getAlgorithm() == null) {
+                builder.shardedTable(table, rule.getShardingColumn());
+            } else {
+                builder.shardedTable(table, rule.getShardingColumn(), rule.getAlgorithm());
+            }
+            ShardProperties.KeyGenerator key = rule.getKeyGenerator();
+            if (key.getColumn() != null || key.getType() != null) {
+                builder.keyGenerator(table, key.getColumn(), key.getType());
+            }
+        });
+        if (!properties.getBroadcastTables().isEmpty()) {
+            builder.broadcastTables(properties.getBroadcastTables().toArray(String[]::new));
+        }
+        properties.getSlots().forEach((ds, ranges) -> builder.slots(ds, ranges.toArray(String[]::new)));
+        ShardProperties.Settings settings = properties.getSettings();
+        if (settings.getParseCacheSize() != null) {
+            builder.parseCacheSize(settings.getParseCacheSize());
+        }
+        if (settings.getParseTimeoutMillis() != null) {
+            builder.parseTimeoutMillis(settings.getParseTimeoutMillis());
+        }
+        if (settings.getWorkerId() != null) {
+            builder.workerId(settings.getWorkerId());
+        }
+        if (settings.getMaxClockBackwardMillis() != null) {
+            builder.maxClockBackwardMillis(settings.getMaxClockBackwardMillis());
+        }
+        try {
+            return builder.build();
+        } catch (ShardConfigException e) {
+            // The builder's messages use the YAML key names (dataSources, settings.workerId); say where the
+            // configuration came from so the user looks under spring.shard.* with those names in kebab case.
+            String message = e.getMessage() == null ? "invalid configuration" : e.getMessage();
+            message = message.startsWith(BUILDER_SOURCE)
+                    ? PROPERTIES_SOURCE + message.substring(BUILDER_SOURCE.length())
+                    : PROPERTIES_SOURCE + ": " + message;
+            throw new ShardConfigException(message + " (keys are named as in shard.yaml; under spring.shard.* "
+                    + "write them in kebab case)", e);
+        }
+    }
+
+    /**
+     * Spring's relaxed binding hands us the keys as written, usually kebab case; HikariCP and the drivers' own
+     * {@code dataSource.*} properties want camel case. Each dotted segment is converted on its own, so
+     * {@code data-source.cache-prep-stmts} becomes {@code dataSource.cachePrepStmts}; keys already in camel case
+     * pass through unchanged.
+     */
+    static Map<String, String> hikariNames(Map<String, String> pool) {
+        Map<String, String> converted = new LinkedHashMap<>();
+        if (pool == null) {
+            return converted;
+        }
+        pool.forEach((key, value) -> converted.put(camelCase(key), value == null ? "" : value));
+        return converted;
+    }
+
+    static String camelCase(String key) {
+        StringBuilder out = new StringBuilder(key.length());
+        for (String segment : List.of(key.split("\\.", -1))) {
+            if (out.length() > 0) {
+                out.append('.');
+            }
+            boolean upper = false;
+            for (int i = 0; i < segment.length(); i++) {
+                char c = segment.charAt(i);
+                if (c == '-') {
+                    upper = out.length() > 0 && out.charAt(out.length() - 1) != '.';
+                    continue;
+                }
+                out.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            }
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,183 @@
+package dev.shard.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.shard.core.config.ShardConfig;
+import dev.shard.core.config.ShardConfigException;
+import dev.shard.jdbc.ShardingDataSource;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+class ShardAutoConfigurationTest {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(ShardAutoConfiguration.class, DataSourceAutoConfiguration.class));
+
+    private static String[] twoShards() {
+        String prefix = "auto_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        List<String> properties = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            String ds = "spring.shard.data-sources.ds" + i;
+            properties.add(ds + ".jdbc-url=" + H2Shards.url(prefix, i));
+            properties.add(ds + ".username=sa");
+            properties.add(ds + ".password=" + H2Shards.PASSWORD);
+        }
+        properties.add("spring.shard.tables.t_order.sharding-column=user_id");
+        return properties.toArray(String[]::new);
+    }
+
+    @Test
+    void staysOutOfTheWayWithoutShardProperties() {
+        runner.run(context -> {
+            assertThat(context).doesNotHaveBean(ShardingDataSource.class);
+            assertThat(context).doesNotHaveBean(ShardConfig.class);
+        });
+    }
+
+    @Test
+    void propertiesBecomeAShardingDataSourceThatClosesWithTheContext() {
+        ShardingDataSource[] seen = new ShardingDataSource[1];
+        runner.withPropertyValues(twoShards())
+                .withPropertyValues("spring.shard.data-sources.ds0.maximum-pool-size=3",
+                        "spring.shard.data-sources.ds0.data-source.cache-prep-stmts=true",
+                        "spring.shard.data-sources.ds1.weight=2",
+                        "spring.shard.default-data-source=ds1",
+                        "spring.shard.tables.t_order.key-generator.column=order_id",
+                        "spring.shard.tables.t_order.key-generator.type=snowflake",
+                        "spring.shard.broadcast-tables=t_region,t_currency",
+                        "spring.shard.settings.parse-cache-size=123",
+                        "spring.shard.settings.parse-timeout-millis=456",
+                        "spring.shard.settings.worker-id=7",
+                        "spring.shard.settings.max-clock-backward-millis=10")
+                .run(context -> {
+                    assertThat(context).hasSingleBean(DataSource.class);
+                    ShardingDataSource dataSource = context.getBean(ShardingDataSource.class);
+                    seen[0] = dataSource;
+                    ShardConfig config = dataSource.config();
+                    assertThat(dataSource.shardNames()).containsExactly("ds0", "ds1");
+                    assertThat(config.defaultDataSource()).isEqualTo("ds1");
+                    assertThat(config.dataSource("ds1").weight()).isEqualTo(2.0);
+                    assertThat(config.tableRule("t_order").shardingColumn()).isEqualTo("user_id");
+                    assertThat(config.tableRule("t_order").keyGenerator().column()).isEqualTo("order_id");
+                    assertThat(config.broadcastTables()).containsExactlyInAnyOrder("t_region", "t_currency");
+                    assertThat(config.settings().parseCacheSize()).isEqualTo(123);
+                    assertThat(config.settings().parseTimeoutMillis()).isEqualTo(456);
+                    assertThat(config.settings().workerId()).isEqualTo(7);
+                    assertThat(config.settings().maxClockBackwardMillis()).isEqualTo(10);
+                    HikariDataSource pool = dataSource.runtime().pool("ds0");
+                    assertThat(pool.getMaximumPoolSize()).isEqualTo(3);
+                    assertThat(pool.getDataSourceProperties()).containsEntry("cachePrepStmts", "true");
+                    assertThat(pool.getJdbcUrl()).startsWith("jdbc:h2:mem:");
+                });
+        assertThat(seen[0].isClosed()).isTrue();
+    }
+
+    @Test
+    void backsOffWhenTheApplicationDefinesADataSource() {
+        runner.withPropertyValues(twoShards()).withUserConfiguration(OwnDataSource.class).run(context -> {
+            assertThat(context).hasSingleBean(DataSource.class);
+            assertThat(context).doesNotHaveBean(ShardingDataSource.class);
+            assertThat(context.getBean(DataSource.class)).isInstanceOf(JdbcDataSource.class);
+        });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnDataSource {
+        @Bean
+        DataSource ownDataSource() {
+            JdbcDataSource h2 = new JdbcDataSource();
+            h2.setURL("jdbc:h2:mem:own");
+            return h2;
+        }
+    }
+
+    @Test
+    void yamlFileInsteadOfProperties() {
+        System.setProperty("SHARD_TEST_YAML_PASSWORD", "yaml-Secret");
+        try {
+            runner.withPropertyValues("spring.shard.config=classpath:shard-test.yaml").run(context -> {
+                ShardingDataSource dataSource = context.getBean(ShardingDataSource.class);
+                assertThat(dataSource.shardNames()).containsExactly("ds0", "ds1");
+                assertThat(dataSource.config().settings().workerId()).isEqualTo(5);
+                assertThat(dataSource.runtime().pool("ds1").getPassword()).isEqualTo("yaml-Secret");
+            });
+        } finally {
+            System.clearProperty("SHARD_TEST_YAML_PASSWORD");
+        }
+    }
+
+    @Test
+    void yamlAndPropertiesTogetherIsAnError() {
+        runner.withPropertyValues(twoShards()).withPropertyValues("spring.shard.config=classpath:shard-test.yaml")
+                .run(context -> assertThat(context).getFailure().rootCause()
+                        .isInstanceOf(ShardConfigException.class)
+                        .hasMessageContaining("spring.shard.config").hasMessageContaining("both set"));
+    }
+
+    @Test
+    void missingYamlIsAClearError() {
+        runner.withPropertyValues("spring.shard.config=classpath:no-such-shard.yaml")
+                .run(context -> assertThat(context).getFailure().rootCause()
+                        .isInstanceOf(ShardConfigException.class).hasMessageContaining("no-such-shard.yaml"));
+    }
+
+    @Test
+    void invalidConfigurationFailsStartUpWithoutShowingThePassword() {
+        runner.withPropertyValues(twoShards())
+                .withPropertyValues("spring.shard.data-sources.ds1.jdbc-url=jdbc:h2 mem://u:" + H2Shards.PASSWORD + "@x",
+                        "spring.shard.default-data-source=ds9")
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    Throwable first = context.getStartupFailure();
+                    while (!(first instanceof ShardConfigException)) {
+                        first = first.getCause();
+                    }
+                    assertThat(first).hasMessageStartingWith("spring.shard properties: data source 'ds1' has a "
+                            + "malformed jdbcUrl");
+                    for (Throwable t = context.getStartupFailure(); t != null; t = t.getCause()) {
+                        assertThat(String.valueOf(t.getMessage())).doesNotContain(H2Shards.PASSWORD);
+                    }
+                });
+        runner.withPropertyValues(twoShards()).withPropertyValues("spring.shard.default-data-source=ds9")
+                .run(context -> assertThat(context).getFailure().rootCause()
+                        .hasMessageContaining("defaultDataSource 'ds9' is not a configured data source"));
+        runner.withPropertyValues(twoShards()).withPropertyValues("spring.shard.settings.worker-id=5000")
+                .run(context -> assertThat(context).getFailure().rootCause()
+                        .hasMessageContaining("settings.workerId must be between 0 and 1023"));
+    }
+
+    @Test
+    void kebabCaseBecomesHikariCamelCase() {
+        assertThat(ShardConfigFactory.camelCase("jdbc-url")).isEqualTo("jdbcUrl");
+        assertThat(ShardConfigFactory.camelCase("maximum-pool-size")).isEqualTo("maximumPoolSize");
+        assertThat(ShardConfigFactory.camelCase("data-source.cache-prep-stmts")).isEqualTo("dataSource.cachePrepStmts");
+        assertThat(ShardConfigFactory.camelCase("dataSource.prepStmtCacheSize")).isEqualTo("dataSource.prepStmtCacheSize");
+        assertThat(ShardConfigFactory.camelCase("weight")).isEqualTo("weight");
+    }
+
+    @Test
+    void configurationMetadataListsTheProperties() throws Exception {
+        try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+            assertThat(in).isNotNull();
+            JsonNode metadata = new ObjectMapper().readTree(in);
+            List<String> names = new ArrayList<>();
+            metadata.get("properties").forEach(p -> names.add(p.get("name").asText()));
+            assertThat(names).contains("spring.shard.data-sources", "spring.shard.tables", "spring.shard.config",
+                    "spring.shard.default-data-source", "spring.shard.broadcast-tables",
+                    "spring.shard.settings.worker-id", "spring.shard.settings.parse-cache-size");
+        }
+    }
+}
