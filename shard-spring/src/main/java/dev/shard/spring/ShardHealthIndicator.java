@@ -55,7 +55,17 @@ class ShardHealthIndicator extends AbstractHealthIndicator {
     protected void doHealthCheck(Health.Builder builder) {
         Map<String, CompletableFuture<String>> checks = new LinkedHashMap<>();
         for (String shard : dataSource.shardNames()) {
-            checks.put(shard, inFlight.computeIfAbsent(shard, this::check));
+            // A check still running (a hung shard) is shared rather than piled up; a finished one whose clean-up
+            // has not yet run must not answer for this call, so it is replaced.
+            // (Not inside a map compute: a check that finishes at once removes itself from the map.)
+            CompletableFuture<String> running = inFlight.get(shard);
+            if (running == null || running.isDone()) {
+                running = check(shard);
+                if (!running.isDone()) {
+                    inFlight.put(shard, running);
+                }
+            }
+            checks.put(shard, running);
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         boolean allUp = true;
