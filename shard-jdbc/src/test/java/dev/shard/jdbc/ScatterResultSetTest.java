@@ -579,6 +579,24 @@ class ScatterResultSetTest {
     }
 
     @Test
+    void isBeforeFirstIsFalseForAnEmptyResultAndDoesNotLoseTheFirstRow() throws SQLException {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT id FROM t_all WHERE id < 0")) {
+                assertThat(rs.isBeforeFirst()).isFalse();
+                assertThat(rs.next()).isFalse();
+            }
+            try (ResultSet rs = s.executeQuery("SELECT id FROM t_all ORDER BY id")) {
+                assertThat(rs.isBeforeFirst()).isTrue();
+                assertThat(rs.isBeforeFirst()).isTrue();
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(1)).isEqualTo(1);
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(1)).isEqualTo(2);
+            }
+        }
+    }
+
+    @Test
     void positionIsReportedAndNextAfterTheEndKeepsReturningFalse() throws SQLException {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT id FROM t_all ORDER BY id")) {

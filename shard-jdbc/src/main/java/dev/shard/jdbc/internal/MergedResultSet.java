@@ -45,6 +45,8 @@ final class MergedResultSet extends JdbcWrapper implements ResultSet {
     private boolean wasNull;
     private boolean onRow;
     private boolean exhausted;
+    /** The outcome of a cursor.next() that isBeforeFirst() made before the first next(); null if none. */
+    private Boolean peeked;
     private int row;
     private int fetchSize;
 
@@ -98,7 +100,15 @@ final class MergedResultSet extends JdbcWrapper implements ResultSet {
         if (exhausted) {
             return false;
         }
-        if (cursor.next()) {
+        boolean more;
+        if (peeked != null) {
+            // isBeforeFirst() already moved the cursor onto the first row (or found none).
+            more = peeked;
+            peeked = null;
+        } else {
+            more = cursor.next();
+        }
+        if (more) {
             onRow = true;
             row++;
             return true;
@@ -165,8 +175,15 @@ final class MergedResultSet extends JdbcWrapper implements ResultSet {
     @Override
     public boolean isBeforeFirst() throws SQLException {
         checkOpen();
-        // Without reading ahead, "before the first row" is only known for rows not yet read.
-        return row == 0 && !exhausted;
+        if (row > 0 || exhausted) {
+            return false;
+        }
+        // JDBC: false for a result with no rows. Finding out means reading the first row, which next() then
+        // hands out instead of reading another.
+        if (peeked == null) {
+            peeked = cursor.next();
+        }
+        return peeked;
     }
 
     @Override
