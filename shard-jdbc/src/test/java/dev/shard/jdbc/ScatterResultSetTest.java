@@ -579,6 +579,16 @@ class ScatterResultSetTest {
     }
 
     @Test
+    void replacedAggregatesKeepTheLabelAsWritten() throws SQLException {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT status, avg( c_int ), Count(Distinct user_id) FROM t_all"
+                     + " GROUP BY status")) {
+            assertThat(rs.getMetaData().getColumnLabel(2)).isEqualTo("avg( c_int )");
+            assertThat(rs.getMetaData().getColumnLabel(3)).isEqualTo("Count(Distinct user_id)");
+        }
+    }
+
+    @Test
     void isBeforeFirstIsFalseForAnEmptyResultAndDoesNotLoseTheFirstRow() throws SQLException {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("SELECT id FROM t_all WHERE id < 0")) {

@@ -105,7 +105,7 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
         String refusal = null;
         if (statement instanceof PlainSelect select) {
             try {
-                scatter = new SelectRewriter(select).rewrite();
+                scatter = new SelectRewriter(select, sql).rewrite();
             } catch (SelectRewriter.Refusal e) {
                 refusal = e.getMessage();
             } catch (RuntimeException e) {

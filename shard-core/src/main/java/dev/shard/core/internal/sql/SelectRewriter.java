@@ -72,8 +72,42 @@ final class SelectRewriter {
     private List<Expression> originalItems;
     private int userColumns;
 
-    SelectRewriter(PlainSelect select) {
+    private final String sql;
+
+    /** @param sql the text {@code select} was parsed from, for the labels of items the rewrite replaces */
+    SelectRewriter(PlainSelect select, String sql) {
         this.select = select;
+        this.sql = sql;
+    }
+
+    /**
+     * The expression as the statement spells it: MySQL labels an unaliased column with its text, so a replaced
+     * item must keep the user's spelling ({@code avg( amount )}), not the parser's reprint.
+     */
+    private String writtenText(Expression expression) {
+        net.sf.jsqlparser.parser.Node node = expression.getASTNode();
+        if (node == null || sql == null || node.jjtGetFirstToken() == null || node.jjtGetLastToken() == null) {
+            return expression.toString();
+        }
+        int start = offsetOf(node.jjtGetFirstToken().beginLine, node.jjtGetFirstToken().beginColumn);
+        int end = offsetOf(node.jjtGetLastToken().endLine, node.jjtGetLastToken().endColumn);
+        if (start < 0 || end < start || end >= sql.length()) {
+            return expression.toString();
+        }
+        return sql.substring(start, end + 1);
+    }
+
+    /** 0-based offset of a 1-based line and column, or -1. */
+    private int offsetOf(int line, int column) {
+        int offset = 0;
+        for (int l = 1; l < line; l++) {
+            offset = sql.indexOf('\n', offset);
+            if (offset < 0) {
+                return -1;
+            }
+            offset++;
+        }
+        return offset + column - 1;
     }
 
     ScatterSelect rewrite() throws Refusal {
@@ -165,7 +199,7 @@ final class SelectRewriter {
         // The rewrite replaces some items; without an alias, the database would label them with their text.
         List<String> labels = new ArrayList<>();
         for (SelectItem<?> item : items) {
-            labels.add(item.getAlias() == null ? item.getExpression().toString() : null);
+            labels.add(item.getAlias() == null ? writtenText(item.getExpression()) : null);
         }
         // Group keys first: an ORDER BY or HAVING may refer to them.
         List<Slot> groupKeys = new ArrayList<>();
