@@ -45,6 +45,8 @@ public final class Fixture implements AutoCloseable {
                 + " amount BIGINT NOT NULL, status VARCHAR(16) NOT NULL)",
     };
 
+    private static final java.util.concurrent.atomic.AtomicInteger TRIALS = new java.util.concurrent.atomic.AtomicInteger();
+
     public final String engine;
     public final String target;
     public final DataSource dataSource;
@@ -62,9 +64,10 @@ public final class Fixture implements AutoCloseable {
         this.engine = engine;
         this.target = target;
         long pid = ProcessHandle.current().pid();
-        // Unique per trial: H2 in-memory databases live as long as the JVM (DB_CLOSE_DELAY=-1), and -f 0 runs
-        // several trials in one JVM.
-        this.prefix = "bench_" + pid + "_" + Long.toString(System.nanoTime() % 1_000_000_000L, 36);
+        // bench_<pid>_0..3 (shard), bench_<pid>_ss0..3 (ShardingSphere), bench_<pid>_direct. A later trial in the
+        // same JVM (-f 0) adds its number, as H2 in-memory databases live as long as the JVM (DB_CLOSE_DELAY=-1).
+        int trial = TRIALS.getAndIncrement();
+        this.prefix = "bench_" + pid + (trial == 0 ? "" : "_t" + trial);
         List<String> names = new ArrayList<>();
         switch (target) {
             case "direct" -> names.add(prefix + "_direct");
