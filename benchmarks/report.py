@@ -13,7 +13,7 @@ import sys
 def key(r):
     p = r.get("params", {})
     name = r["benchmark"].rsplit(".", 2)
-    return f"{name[-2]}.{name[-1]}", p.get("engine", ""), p.get("target", p.get("shard", ""))
+    return f"{name[-2]}.{name[-1]}", p.get("engine", ""), p.get("target", "shard " + p.get("shard", ""))
 
 
 def main(files):
@@ -22,7 +22,9 @@ def main(files):
         for r in json.load(open(f)):
             m = r["primaryMetric"]
             alloc = r.get("secondaryMetrics", {}).get("gc.alloc.rate.norm", {}).get("score")
-            rows[key(r)] = (m["score"], m["scoreError"], m["scoreUnit"], alloc, r["threads"])
+            err = m["scoreError"]
+            err = float(err) if err not in (None, "NaN") else float("nan")
+            rows[key(r)] = (m["score"], err, m["scoreUnit"], alloc, r["threads"])
     print("| Benchmark | engine | target | threads | ops/s | ± error | B/op | shard / direct | shard / ShardingSphere |")
     print("|---|---|---|---|---:|---:|---:|---:|---:|")
     for (bench, engine, target), (score, err, unit, alloc, threads) in sorted(rows.items()):
@@ -33,7 +35,7 @@ def main(files):
             ratio_direct = f"**{score / d[0]:.2f}**" if d else ""
             ratio_ss = f"**{score / s[0]:.2f}x**" if s else ""
         alloc_s = f"{alloc:,.0f}" if alloc is not None else ""
-        print(f"| {bench} | {engine} | {target} | {threads} | {score:,.1f} | {err:,.1f} | {alloc_s} | {ratio_direct} | {ratio_ss} |")
+        print(f"| {bench} | {engine} | {target} | {threads} | {score:,.1f} | {'n/a' if err != err else f'{err:,.1f}'} | {alloc_s} | {ratio_direct} | {ratio_ss} |")
 
     def ratio(bench, engine, a, b):
         x, y = rows.get((bench, engine, a)), rows.get((bench, engine, b))
