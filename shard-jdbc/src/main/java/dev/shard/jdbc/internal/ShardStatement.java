@@ -44,6 +44,8 @@ public class ShardStatement extends JdbcWrapper implements Statement {
     private int maxFieldSize;
     private int queryTimeout;
     private boolean escapeProcessing = true;
+    /** Whether any of the options above was ever set: until then every physical statement keeps the defaults. */
+    private boolean optionsSet;
     private boolean poolable;
     private boolean closeOnCompletion;
     private boolean closed;
@@ -542,7 +544,9 @@ public class ShardStatement extends JdbcWrapper implements Statement {
         // A fresh physical statement has the driver's defaults, so only changed settings need a call. A kept one
         // (prepared statements reuse theirs) still holds what an earlier execution set, so a setting put back to
         // its default (setMaxRows(0) after setMaxRows(2)) must be applied too.
-        boolean reused = !closesPhysicalBetweenExecutions();
+        // Until an option is set on this statement, a kept physical statement has only ever had defaults (setting
+        // them anyway costs a round of driver calls per execution; H2 even runs a SET QUERY_TIMEOUT command).
+        boolean reused = !closesPhysicalBetweenExecutions() && optionsSet;
         if (fetchSize != 0 || reused) {
             physical.setFetchSize(fetchSize);
         }
@@ -866,6 +870,7 @@ public class ShardStatement extends JdbcWrapper implements Statement {
             throw new SQLException("maxFieldSize must not be negative: " + max, "HY024");
         }
         maxFieldSize = max;
+        optionsSet = true;
     }
 
     @Override
@@ -892,12 +897,14 @@ public class ShardStatement extends JdbcWrapper implements Statement {
             throw new SQLException("maxRows must not be negative: " + max, "HY024");
         }
         maxRows = max;
+        optionsSet = true;
     }
 
     @Override
     public void setEscapeProcessing(boolean enable) throws SQLException {
         checkOpen();
         escapeProcessing = enable;
+        optionsSet = true;
     }
 
     @Override
@@ -913,6 +920,7 @@ public class ShardStatement extends JdbcWrapper implements Statement {
             throw new SQLException("queryTimeout must not be negative: " + seconds, "HY024");
         }
         queryTimeout = seconds;
+        optionsSet = true;
     }
 
     @Override
@@ -969,6 +977,7 @@ public class ShardStatement extends JdbcWrapper implements Statement {
         checkOpen();
         // MySQL Connector/J streams row by row when given Integer.MIN_VALUE, so negative values pass through.
         fetchSize = rows;
+        optionsSet = true;
     }
 
     @Override

@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Summarises JMH JSON results (-rf json) of the Shard benchmarks as a Markdown table with ratios.
+
+Usage: python3 benchmarks/report.py results.json [more.json ...]
+
+Ratios compare throughputs measured in the same JMH run (same JVM flags, same data): shard/direct and
+shard/shardingsphere. The goal lines at the end say met or missed.
+"""
+import json
+import sys
+
+
+def key(r):
+    p = r.get("params", {})
+    name = r["benchmark"].rsplit(".", 2)
+    return f"{name[-2]}.{name[-1]}", p.get("engine", ""), p.get("target", "shard " + p.get("shard", ""))
+
+
+def main(files):
+    rows = {}
+    for f in files:
+        for r in json.load(open(f)):
+            m = r["primaryMetric"]
+            alloc = r.get("secondaryMetrics", {}).get("gc.alloc.rate.norm", {}).get("score")
+            err = m["scoreError"]
+            err = float(err) if err not in (None, "NaN") else float("nan")
+            rows[key(r)] = (m["score"], err, m["scoreUnit"], alloc, r["threads"])
+    print("| Benchmark | engine | target | threads | ops/s | ± error | B/op | shard / direct | shard / ShardingSphere |")
+    print("|---|---|---|---|---:|---:|---:|---:|---:|")
+    for (bench, engine, target), (score, err, unit, alloc, threads) in sorted(rows.items()):
+        ratio_direct = ratio_ss = ""
+        if target == "shard":
+            d = rows.get((bench, engine, "direct"))
+            s = rows.get((bench, engine, "shardingsphere"))
+            ratio_direct = f"**{score / d[0]:.2f}**" if d else ""
+            ratio_ss = f"**{score / s[0]:.2f}x**" if s else ""
+        alloc_s = f"{alloc:,.0f}" if alloc is not None else ""
+        print(f"| {bench} | {engine} | {target} | {threads} | {score:,.1f} | {'n/a' if err != err else f'{err:,.1f}'} | {alloc_s} | {ratio_direct} | {ratio_ss} |")
+
+    def ratio(bench, engine, a, b):
+        x, y = rows.get((bench, engine, a)), rows.get((bench, engine, b))
+        return x[0] / y[0] if x and y else None
+
+    print()
+    goals = []
+    for engine, floor in (("h2", 0.80), ("mariadb", 0.95)):
+        goals.append((f"point select vs direct ({engine}) >= {floor}", ratio("Workloads.pointSelect", engine, "shard", "direct"), floor, True))
+    goals.append(("point select vs ShardingSphere (h2) >= 3x", ratio("Workloads.pointSelect", "h2", "shard", "shardingsphere"), 3.0, True))
+    for engine in ("h2", "mariadb"):
+        shard = rows.get(("Workloads.scatterOrderByLimit", engine, "shard"))
+        singles = [v[0] for (b, e, t), v in rows.items() if b == "SingleShardBaseline.orderByLimitOneShard" and e == engine]
+        if shard and singles:
+            # latency ratio = slowest single shard's throughput / scatter throughput (one thread)
+            goals.append((f"scatter ORDER BY LIMIT 10 latency vs slowest single shard ({engine}) <= 1.3x", min(singles) / shard[0], 1.3, False))
+    goals.append(("batch insert 1,000 vs direct (h2) >= 0.90", ratio("Workloads.batchInsert1000", "h2", "shard", "direct"), 0.90, True))
+    goals.append(("batch insert 1,000 vs direct (mariadb) >= 0.90", ratio("Workloads.batchInsert1000", "mariadb", "shard", "direct"), 0.90, True))
+    goals.append(("literal Statements, distinct texts vs direct (h2) >= 0.70", ratio("Workloads.literalStatement", "h2", "shard", "direct"), 0.70, True))
+    print("| Goal | measured | result |")
+    print("|---|---:|---|")
+    for name, value, bound, higher in goals:
+        if value is None:
+            print(f"| {name} | not measured | |")
+        else:
+            met = value >= bound if higher else value <= bound
+            print(f"| {name} | {value:.2f} | {'met' if met else '**missed**'} |")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,232 @@
+package dev.shard.bench;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.shard.core.config.ShardConfig;
+import dev.shard.jdbc.ShardingDataSource;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import javax.sql.DataSource;
+
+/**
+ * The databases, data and data sources of one benchmark trial.
+ *
+ * <p>Every target gets its own physical databases, loaded with the same rows: {@code direct} one database holding
+ * all of them, {@code shard} four databases behind a {@link ShardingDataSource}, {@code shardingsphere} four
+ * databases behind ShardingSphere-JDBC with HASH_MOD over the same four data sources. Tables are created on the
+ * physical databases first (ShardingSphere reads table metadata when it starts), then the rows are loaded through
+ * the target's own data source in JDBC batches.
+ */
+public final class Fixture implements AutoCloseable {
+
+    public static final int SHARDS = 4;
+    public static final int USERS = Integer.getInteger("bench.users", 10_000);
+    public static final int ORDERS = Integer.getInteger("bench.orders", 100_000);
+    public static final String[] STATUSES = {"NEW", "PAID", "SHIPPED", "DONE", "CANCELLED"};
+
+    static final String MARIADB_HOST = System.getProperty("bench.mariadb", "127.0.0.1:3306");
+    static final String MARIADB_USER = System.getProperty("bench.mariadb.user", "root");
+    static final String MARIADB_PASSWORD = System.getProperty("bench.mariadb.password", "");
+
+    static final String[] DDL = {
+        "CREATE TABLE t_order (order_id BIGINT NOT NULL PRIMARY KEY, user_id BIGINT NOT NULL,"
+                + " amount BIGINT NOT NULL, status VARCHAR(16) NOT NULL)",
+        "CREATE INDEX idx_order_user ON t_order (user_id)",
+        "CREATE INDEX idx_order_amount ON t_order (amount)",
+        "CREATE TABLE t_order_batch (order_id BIGINT NOT NULL PRIMARY KEY, user_id BIGINT NOT NULL,"
+                + " amount BIGINT NOT NULL, status VARCHAR(16) NOT NULL)",
+    };
+
+    private static final java.util.concurrent.atomic.AtomicInteger TRIALS = new java.util.concurrent.atomic.AtomicInteger();
+
+    public final String engine;
+    public final String target;
+    public final DataSource dataSource;
+    /** The physical databases' JDBC URLs, in data source order (one for direct). */
+    public final List<String> physicalUrls;
+
+    private final String prefix;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    public Fixture(String engine, String target) throws Exception {
+        this(engine, target, true);
+    }
+
+    public Fixture(String engine, String target, boolean load) throws Exception {
+        this.engine = engine;
+        this.target = target;
+        long pid = ProcessHandle.current().pid();
+        // bench_<pid>_0..3 (shard), bench_<pid>_ss0..3 (ShardingSphere), bench_<pid>_direct. A later trial in the
+        // same JVM (-f 0) adds its number, as H2 in-memory databases live as long as the JVM (DB_CLOSE_DELAY=-1).
+        int trial = TRIALS.getAndIncrement();
+        this.prefix = "bench_" + pid + (trial == 0 ? "" : "_t" + trial);
+        List<String> names = new ArrayList<>();
+        switch (target) {
+            case "direct" -> names.add(prefix + "_direct");
+            case "shard" -> { for (int i = 0; i < SHARDS; i++) names.add(prefix + "_" + i); }
+            case "shardingsphere" -> { for (int i = 0; i < SHARDS; i++) names.add(prefix + "_ss" + i); }
+            default -> throw new IllegalArgumentException("unknown target " + target);
+        }
+        physicalUrls = new ArrayList<>();
+        for (int n = 0; n < names.size(); n++) {
+            String name = names.get(n);
+            createDatabase(name);
+            String url = url(name);
+            physicalUrls.add(url);
+            try (Connection c = DriverManager.getConnection(url, user(), password());
+                 Statement s = c.createStatement()) {
+                for (String ddl : DDL) {
+                    // ShardingSphere's auto tables are named <table>_<shard index>.
+                    s.execute(target.equals("shardingsphere") ? ddl.replaceAll("(t_order(_batch)?)\\b", "$1_" + n) : ddl);
+                }
+            }
+        }
+        dataSource = switch (target) {
+            case "direct" -> hikari(physicalUrls.get(0));
+            case "shard" -> shard();
+            default -> ShardingSphereSupport.create(this);
+        };
+        if (dataSource instanceof AutoCloseable c) {
+            closeables.add(c);
+        }
+        if (load) {
+            load();
+        }
+    }
+
+    String user() {
+        return engine.equals("h2") ? "sa" : MARIADB_USER;
+    }
+
+    String password() {
+        return engine.equals("h2") ? "" : MARIADB_PASSWORD;
+    }
+
+    String url(String database) {
+        return switch (engine) {
+            // ShardingSphere's H2 metadata loader looks for tables in schema PUBLIC; DATABASE_TO_LOWER would make it
+            // "public" and ShardingSphere would find no tables. Identifier case is all this setting changes.
+            // OPTIMIZE_REUSE_RESULTS=FALSE: H2 otherwise hands back the previous result of an identical query on an
+            // unchanged table without running it, which made "direct" aggregates look free (and only for the
+            // targets whose statement options happen to allow the reuse).
+            case "h2" -> "jdbc:h2:mem:" + database + ";MODE=MySQL;DB_CLOSE_DELAY=-1;OPTIMIZE_REUSE_RESULTS=FALSE"
+                    + (target.equals("shardingsphere") ? "" : ";DATABASE_TO_LOWER=TRUE");
+            case "mariadb" -> "jdbc:mysql://" + MARIADB_HOST + "/" + database
+                    + "?useSSL=false&allowPublicKeyRetrieval=true";
+            default -> throw new IllegalArgumentException("unknown engine " + engine);
+        };
+    }
+
+    private void createDatabase(String name) throws SQLException {
+        if (engine.equals("mariadb")) {
+            try (Connection c = DriverManager.getConnection("jdbc:mysql://" + MARIADB_HOST
+                    + "/?useSSL=false&allowPublicKeyRetrieval=true", MARIADB_USER, MARIADB_PASSWORD);
+                 Statement s = c.createStatement()) {
+                s.execute("CREATE DATABASE " + name);
+            }
+        }
+    }
+
+    /** The same pool settings (and driver settings) for every pool of every target. */
+    Map<String, String> poolProperties(String url) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("jdbcUrl", url);
+        p.put("username", user());
+        p.put("password", password());
+        p.put("maximumPoolSize", "8");
+        p.put("minimumIdle", "8");
+        if (engine.equals("mariadb")) {
+            p.put("dataSource.cachePrepStmts", "true");
+            p.put("dataSource.prepStmtCacheSize", "250");
+            p.put("dataSource.prepStmtCacheSqlLimit", "2048");
+            p.put("dataSource.useServerPrepStmts", "false");
+            p.put("dataSource.rewriteBatchedStatements", "true");
+            p.put("dataSource.useLocalSessionState", "true");
+            p.put("dataSource.cacheServerConfiguration", "true");
+            p.put("dataSource.elideSetAutoCommits", "true");
+        }
+        return p;
+    }
+
+    HikariDataSource hikari(String url) {
+        Properties props = new Properties();
+        props.putAll(poolProperties(url));
+        return new HikariDataSource(new HikariConfig(props));
+    }
+
+    private ShardingDataSource shard() {
+        ShardConfig.Builder builder = ShardConfig.builder();
+        for (int i = 0; i < SHARDS; i++) {
+            builder.dataSource("ds" + i, poolProperties(physicalUrls.get(i)));
+        }
+        return new ShardingDataSource(builder.defaultDataSource("ds0")
+                .shardedTable("t_order", "user_id")
+                .shardedTable("t_order_batch", "user_id")
+                .build());
+    }
+
+    void closeLater(AutoCloseable c) {
+        closeables.add(c);
+    }
+
+    /** order_id i belongs to user i % USERS, so each user has ORDERS / USERS orders. */
+    private void load() throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "INSERT INTO t_order (order_id, user_id, amount, status) VALUES (?, ?, ?, ?)")) {
+            for (int i = 0; i < ORDERS; i++) {
+                ps.setLong(1, i);
+                ps.setLong(2, i % USERS);
+                ps.setLong(3, amount(i));
+                ps.setString(4, STATUSES[i % STATUSES.length]);
+                ps.addBatch();
+                if (i % 1000 == 999) {
+                    ps.executeBatch();
+                }
+            }
+            ps.executeBatch();
+        }
+    }
+
+    static long amount(long orderId) {
+        return (orderId * 7919L) % 100_000L;
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            try {
+                closeables.get(i).close();
+            } catch (Exception ignored) {
+                // best effort
+            }
+        }
+        for (String url : physicalUrls) {
+            String database = url.substring(url.lastIndexOf(engine.equals("h2") ? ':' : '/') + 1).split("[;?]")[0];
+            try {
+                if (engine.equals("h2")) {
+                    try (Connection c = DriverManager.getConnection(url, user(), password());
+                         Statement s = c.createStatement()) {
+                        s.execute("SHUTDOWN");
+                    }
+                } else {
+                    try (Connection c = DriverManager.getConnection("jdbc:mysql://" + MARIADB_HOST
+                            + "/?useSSL=false&allowPublicKeyRetrieval=true", MARIADB_USER, MARIADB_PASSWORD);
+                         Statement s = c.createStatement()) {
+                        s.execute("DROP DATABASE IF EXISTS " + database);
+                    }
+                }
+            } catch (SQLException e) {
+                System.err.println("could not drop " + database + ": " + e.getMessage());
+            }
+        }
+    }
+}
