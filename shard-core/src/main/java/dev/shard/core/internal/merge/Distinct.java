@@ -37,18 +37,14 @@ public record Distinct(List<SortKey> keys) implements MergeStep {
         return "Distinct(keys=" + SortKey.describe(keys) + ")";
     }
 
-    private static final class Cursor extends BaseCursor {
-        private final RowCursor input;
+    private static final class Cursor extends PassThroughCursor {
         private final RowKeys rowKeys;
-        private final int columnCount;
         private Object[] previousKeys;
-        private boolean onRow;
         private boolean done;
 
         Cursor(RowCursor input, RowKeys rowKeys) {
-            this.input = input;
+            super(input);
             this.rowKeys = rowKeys;
-            this.columnCount = input.columnCount();
         }
 
         @Override
@@ -79,25 +75,6 @@ public record Distinct(List<SortKey> keys) implements MergeStep {
             done = true;
             input.close();
             return false;
-        }
-
-        @Override
-        public Object get(int column) throws SQLException {
-            checkOpen();
-            if (!onRow) {
-                throw noCurrentRow();
-            }
-            return input.get(column);
-        }
-
-        @Override
-        public int columnCount() {
-            return columnCount;
-        }
-
-        @Override
-        protected void doClose() throws SQLException {
-            input.close();
         }
     }
 }

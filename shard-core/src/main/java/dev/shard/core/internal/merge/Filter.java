@@ -57,17 +57,13 @@ public record Filter(Expr predicate) implements MergeStep {
         }
     }
 
-    private static final class Cursor extends BaseCursor {
-        private final RowCursor input;
+    private static final class Cursor extends PassThroughCursor {
         private final Expr predicate;
-        private final int columnCount;
-        private boolean onRow;
         private boolean done;
 
         Cursor(RowCursor input, Expr predicate) {
-            this.input = input;
+            super(input);
             this.predicate = predicate;
-            this.columnCount = input.columnCount();
         }
 
         @Override
@@ -85,25 +81,6 @@ public record Filter(Expr predicate) implements MergeStep {
             done = true;
             input.close();
             return false;
-        }
-
-        @Override
-        public Object get(int column) throws SQLException {
-            checkOpen();
-            if (!onRow) {
-                throw noCurrentRow();
-            }
-            return input.get(column);
-        }
-
-        @Override
-        public int columnCount() {
-            return columnCount;
-        }
-
-        @Override
-        protected void doClose() throws SQLException {
-            input.close();
         }
     }
 }

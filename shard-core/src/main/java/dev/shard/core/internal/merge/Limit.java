@@ -52,16 +52,12 @@ public record Limit(long offset, long count) implements MergeStep {
         return "Limit(offset=" + offset + ", count=" + (bounded() ? String.valueOf(count) : "all") + ")";
     }
 
-    private static final class Cursor extends BaseCursor {
-        private final RowCursor input;
-        private final int columnCount;
+    private static final class Cursor extends PassThroughCursor {
         private long toSkip;
         private long remaining;
-        private boolean onRow;
 
         Cursor(RowCursor input, long offset, long count) {
-            this.input = input;
-            this.columnCount = input.columnCount();
+            super(input);
             this.toSkip = offset;
             this.remaining = count;
         }
@@ -93,25 +89,6 @@ public record Limit(long offset, long count) implements MergeStep {
             }
             onRow = true;
             return true;
-        }
-
-        @Override
-        public Object get(int column) throws SQLException {
-            checkOpen();
-            if (!onRow) {
-                throw noCurrentRow();
-            }
-            return input.get(column);
-        }
-
-        @Override
-        public int columnCount() {
-            return columnCount;
-        }
-
-        @Override
-        protected void doClose() throws SQLException {
-            input.close();
         }
     }
 }
