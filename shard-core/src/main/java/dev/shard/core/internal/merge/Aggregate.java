@@ -60,13 +60,7 @@ public record Aggregate(List<AggregateColumn> aggregates) implements MergeStep {
         @Override
         public Object get(int column) throws SQLException {
             checkOpen();
-            if (row == null) {
-                throw noCurrentRow();
-            }
-            if (column < 0 || column >= row.length) {
-                throw badColumn(column, row.length);
-            }
-            return row[column];
+            return valueOf(row, column);
         }
 
         @Override

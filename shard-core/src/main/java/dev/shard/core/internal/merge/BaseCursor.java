@@ -53,6 +53,17 @@ abstract class BaseCursor implements RowCursor {
     /** Closes the inputs; called once. */
     protected abstract void doClose() throws SQLException;
 
+    /** A column of a row the step built itself, or the error for no row / no such column. */
+    static Object valueOf(Object[] row, int column) throws SQLException {
+        if (row == null) {
+            throw noCurrentRow();
+        }
+        if (column < 0 || column >= row.length) {
+            throw badColumn(column, row.length);
+        }
+        return row[column];
+    }
+
     static SQLException noCurrentRow() {
         return new SQLException("merge cursor has no current row: call next() first", "HY000");
     }

@@ -114,13 +114,7 @@ public record GroupAggregate(List<SortKey> keys, List<AggregateColumn> aggregate
         @Override
         public Object get(int column) throws SQLException {
             checkOpen();
-            if (row == null) {
-                throw noCurrentRow();
-            }
-            if (column < 0 || column >= row.length) {
-                throw badColumn(column, row.length);
-            }
-            return row[column];
+            return valueOf(row, column);
         }
 
         @Override
