@@ -84,7 +84,22 @@ final class ScatterExecution implements AutoCloseable {
     }
 
     private Object[] runAll(boolean query) throws SQLException {
-        CompletionService<Object[]> completion = new ExecutorCompletionService<>(runtime.executor());
+        // The last shard runs on the caller's thread once the others are handed out: the caller would only wait
+        // otherwise, and one thread hand-off per execution is saved.
+        int total = statements.length;
+        java.util.concurrent.Executor callerRunsLast = new java.util.concurrent.Executor() {
+            private int submitted;
+
+            @Override
+            public void execute(Runnable task) {
+                if (++submitted == total) {
+                    task.run();
+                } else {
+                    runtime.executor().execute(task);
+                }
+            }
+        };
+        CompletionService<Object[]> completion = new ExecutorCompletionService<>(callerRunsLast);
         List<Future<Object[]>> futures = new ArrayList<>();
         for (int i = 0; i < statements.length; i++) {
             int index = i;
