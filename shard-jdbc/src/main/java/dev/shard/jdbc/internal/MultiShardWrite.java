@@ -1,5 +1,6 @@
 package dev.shard.jdbc.internal;
 
+import dev.shard.core.internal.sql.SqlText;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
@@ -51,7 +52,7 @@ final class MultiShardWrite {
                 throw new SQLException(e.getMessage() + (autoCommit
                         ? ". Rolled back on every shard: nothing was applied"
                         : ". Rolled back to before this statement on every shard; the transaction is still open")
-                        + ": " + abbreviate(sql), e.getSQLState(), e.getErrorCode(), e);
+                        + ": " + SqlText.abbreviate(sql), e.getSQLState(), e.getErrorCode(), e);
             } finally {
                 holder.set(null);
             }
@@ -96,7 +97,7 @@ final class MultiShardWrite {
                 throw new SQLException("Commit failed on shard " + runtime.shardName(shards[i]) + ": "
                         + e.getMessage() + ". Committed on " + committed + "; not committed on "
                         + runtime.shardName(shards[i]) + (rolledBack.isEmpty() ? "" : " and " + rolledBack)
-                        + ": " + abbreviate(sql), e.getSQLState(), e.getErrorCode(), e);
+                        + ": " + SqlText.abbreviate(sql), e.getSQLState(), e.getErrorCode(), e);
             }
         }
     }
@@ -120,10 +121,6 @@ final class MultiShardWrite {
         if (savepoint != null) {
             connection.releaseSavepoint(savepoint);
         }
-    }
-
-    private static String abbreviate(String sql) {
-        return sql.length() <= 500 ? sql : sql.substring(0, 500) + "...";
     }
 
     /** Where the running execution is published, so that Statement.cancel() can reach it. */

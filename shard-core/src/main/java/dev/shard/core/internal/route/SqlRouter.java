@@ -37,7 +37,7 @@ public final class SqlRouter {
         } catch (RuntimeException e) {
             // A parser or analyser defect must not reach the application as an unchecked exception.
             throw new SQLException("Shard could not analyse the statement (" + e.getClass().getSimpleName() + ": "
-                    + e.getMessage() + "); please report it: " + PlanMessages.abbreviate(sql),
+                    + e.getMessage() + "); please report it: " + SqlText.abbreviate(sql),
                     "HY000", e);
         }
     }

@@ -1,5 +1,6 @@
 package dev.shard.core.internal.route;
 
+import dev.shard.core.internal.sql.SqlText;
 import dev.shard.core.internal.sql.ScatterSelect;
 import dev.shard.core.internal.sql.StatementKind;
 import dev.shard.core.internal.sql.ValueRef;
@@ -89,13 +90,13 @@ public sealed interface StatementPlan {
                 return new Route.InsertSplit(rowShards);
             }
             if (kind == StatementKind.INSERT && insertRows == null && scatterRefusal != null) {
-                throw new SQLFeatureNotSupportedException(scatterRefusal + ": " + PlanMessages.abbreviate(sql),
+                throw new SQLFeatureNotSupportedException(scatterRefusal + ": " + SqlText.abbreviate(sql),
                         "0A000");
             }
             if (kind == StatementKind.INSERT) {
                 throw new SQLFeatureNotSupportedException("INSERT into " + targets.get(0).table()
                         + " has rows whose " + targets.get(0).column() + " values lie on shards " + shardNames(union)
-                        + ", and its rows could not be split by shard: " + PlanMessages.abbreviate(sql),
+                        + ", and its rows could not be split by shard: " + SqlText.abbreviate(sql),
                         "0A000");
             }
             if (scatterRefusal != null) {
@@ -103,7 +104,7 @@ public sealed interface StatementPlan {
                 throw new SQLFeatureNotSupportedException("Statement on " + table + " has no single shard key"
                         + (unboundTable != null ? " (no " + rules.shardingColumn(unboundTable) + " = value condition)"
                         : " (its " + targets.get(0).column() + " values lie on shards " + shardNames(union) + ")")
-                        + " and cannot run on several shards: " + scatterRefusal + ": " + PlanMessages.abbreviate(sql),
+                        + " and cannot run on several shards: " + scatterRefusal + ": " + SqlText.abbreviate(sql),
                         "0A000");
             }
             // Co-located: every appearance is tied to the others on the shard key, so rows that meet in the
@@ -115,7 +116,7 @@ public sealed interface StatementPlan {
             if (!assignments.isEmpty()) {
                 throw new SQLFeatureNotSupportedException("UPDATE on several shards assigns sharding column "
                         + assignments.get(0).column() + " of " + assignments.get(0).table()
-                        + "; rows cannot move between shards: " + PlanMessages.abbreviate(sql), "0A000");
+                        + "; rows cannot move between shards: " + SqlText.abbreviate(sql), "0A000");
             }
             return scatter(shards, bindings);
         }
@@ -128,7 +129,7 @@ public sealed interface StatementPlan {
                             + assignment.column() + " of " + assignment.table() + " to a value that belongs on "
                             + (value == null ? "no shard (NULL)" : "another shard")
                             + "; rows cannot move between shards: delete the row and insert it again: "
-                            + PlanMessages.abbreviate(sql), "0A000");
+                            + SqlText.abbreviate(sql), "0A000");
                 }
             }
             return new Route.Single(shard);
@@ -183,7 +184,7 @@ public sealed interface StatementPlan {
                             throw new java.sql.SQLIntegrityConstraintViolationException("INSERT into "
                                     + target.table() + " gives NULL for sharding column " + target.column()
                                     + ", which decides the shard and must have a value: "
-                                    + PlanMessages.abbreviate(sql), "23000");
+                                    + SqlText.abbreviate(sql), "23000");
                         }
                         continue; // col = NULL matches no row
                     }
@@ -203,7 +204,7 @@ public sealed interface StatementPlan {
                 return rules.shardOf(value);
             } catch (IllegalArgumentException e) {
                 throw new SQLException("Cannot route on sharding column " + column + " of " + table + ": "
-                        + e.getMessage() + ": " + PlanMessages.abbreviate(sql), "22023", e);
+                        + e.getMessage() + ": " + SqlText.abbreviate(sql), "22023", e);
             }
         }
 
@@ -225,7 +226,7 @@ public sealed interface StatementPlan {
     record Rejected(StatementKind kind, String problem, boolean unsupported) implements StatementPlan {
         @Override
         public Route route(Bindings bindings, String sql) throws SQLException {
-            String message = problem + ": " + PlanMessages.abbreviate(sql);
+            String message = problem + ": " + SqlText.abbreviate(sql);
             throw unsupported ? new SQLFeatureNotSupportedException(message, "0A000")
                     : new SQLException(message, "42000");
         }

@@ -141,16 +141,16 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
             }
             if (next.kind != CCJSqlParserConstants.EOF) {
                 throw new SQLSyntaxErrorException("Only one statement per execution is supported; found more after"
-                        + " line " + next.beginLine + ", column " + next.beginColumn + ": " + abbreviate(sql), "42000");
+                        + " line " + next.beginLine + ", column " + next.beginColumn + ": " + SqlText.abbreviate(sql), "42000");
             }
             return statement;
         } catch (ParseException | RuntimeException | StackOverflowError e) {
             if (parser.interrupted) {
                 throw new SQLTimeoutException("Parsing took longer than " + parseTimeoutMillis
-                        + " ms (settings.parseTimeoutMillis); simplify the statement: " + abbreviate(sql), "HY000");
+                        + " ms (settings.parseTimeoutMillis); simplify the statement: " + SqlText.abbreviate(sql), "HY000");
             }
             if (e instanceof StackOverflowError) {
-                throw new SQLSyntaxErrorException("Statement is nested too deeply to parse: " + abbreviate(sql),
+                throw new SQLSyntaxErrorException("Statement is nested too deeply to parse: " + SqlText.abbreviate(sql),
                         "42000");
             }
             throw syntaxError(sql, e);
@@ -167,14 +167,11 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
                     + (bad.image == null || bad.image.isEmpty() ? "" : " near '" + bad.image + "'");
         }
         SQLSyntaxErrorException error = new SQLSyntaxErrorException(
-                "Cannot parse SQL" + where + ": " + abbreviate(sql), "42000");
+                "Cannot parse SQL" + where + ": " + SqlText.abbreviate(sql), "42000");
         error.initCause(cause);
         return error;
     }
 
-    static String abbreviate(String sql) {
-        return sql.length() <= 500 ? sql : sql.substring(0, 500) + "...";
-    }
 
     static String unquote(String name) {
         if (name == null) {

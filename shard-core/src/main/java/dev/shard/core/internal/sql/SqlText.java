@@ -9,6 +9,11 @@ public final class SqlText {
     private SqlText() {
     }
 
+    /** A statement as it goes into an error message: whole, unless it is long (a 50 KB batch of VALUES). */
+    public static String abbreviate(String sql) {
+        return sql.length() <= 500 ? sql : sql.substring(0, 500) + "...";
+    }
+
     /**
      * The index just after a quoted string or identifier starting at {@code start} ('...', "..." or `...`), with
      * MySQL's escapes: a doubled quote, and a backslash except inside backticks.
