@@ -62,6 +62,18 @@ final class MergedMetaData extends JdbcWrapper implements ResultSetMetaData {
         }
     }
 
+    private MergedMetaData(Column[] columns) {
+        this.columns = columns;
+    }
+
+    /** The one column of generated keys: BIGINT for snowflake keys, CHAR(36) for UUIDs. */
+    static MergedMetaData generatedKey(String column, boolean numeric) {
+        return new MergedMetaData(new Column[] {new Column("", "", "", column, column,
+                numeric ? java.sql.Types.BIGINT : java.sql.Types.CHAR, numeric ? "BIGINT" : "CHAR",
+                numeric ? Long.class.getName() : String.class.getName(), numeric ? 19 : 36, 0, numeric ? 20 : 36,
+                columnNoNulls, numeric, false, !numeric, false, true, true, false, false)});
+    }
+
     @Override
     Object unwrapTarget() {
         return null;
