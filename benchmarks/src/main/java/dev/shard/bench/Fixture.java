@@ -187,6 +187,11 @@ public final class Fixture implements AutoCloseable {
         for (int i = 0; i < SHARDS; i++) {
             builder.dataSource("ds" + i, poolProperties(physicalUrls.get(i)));
         }
+        // For comparing Shard's ways of running a scatter: 0 always parallel, a large value always sequential.
+        String sequentialBelow = System.getProperty("bench.sequentialScatterBelowMicros");
+        if (sequentialBelow != null) {
+            builder.sequentialScatterBelowMicros(Long.parseLong(sequentialBelow));
+        }
         return new ShardingDataSource(builder.defaultDataSource("ds0")
                 .shardedTable("t_order", "user_id")
                 .shardedTable("t_order_batch", "user_id")

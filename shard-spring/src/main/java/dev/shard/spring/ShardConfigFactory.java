@@ -94,6 +94,9 @@ final class ShardConfigFactory {
         if (settings.getMaxClockBackwardMillis() != null) {
             builder.maxClockBackwardMillis(settings.getMaxClockBackwardMillis());
         }
+        if (settings.getSequentialScatterBelowMicros() != null) {
+            builder.sequentialScatterBelowMicros(settings.getSequentialScatterBelowMicros());
+        }
         try {
             return builder.build();
         } catch (ShardConfigException e) {

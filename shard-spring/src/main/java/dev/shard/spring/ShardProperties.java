@@ -169,6 +169,13 @@ public class ShardProperties {
         /** How long a Snowflake generator waits for a clock that moved back, in milliseconds. Default 1000. */
         private Long maxClockBackwardMillis;
 
+        /**
+         * A statement on several shards runs them one after another on the calling thread while they have recently
+         * taken less than this many microseconds together, in parallel otherwise; 0 means always parallel.
+         * Default 100.
+         */
+        private Long sequentialScatterBelowMicros;
+
         public Integer getParseCacheSize() {
             return parseCacheSize;
         }
@@ -199,6 +206,14 @@ public class ShardProperties {
 
         public void setMaxClockBackwardMillis(Long maxClockBackwardMillis) {
             this.maxClockBackwardMillis = maxClockBackwardMillis;
+        }
+
+        public Long getSequentialScatterBelowMicros() {
+            return sequentialScatterBelowMicros;
+        }
+
+        public void setSequentialScatterBelowMicros(Long sequentialScatterBelowMicros) {
+            this.sequentialScatterBelowMicros = sequentialScatterBelowMicros;
         }
     }
 }

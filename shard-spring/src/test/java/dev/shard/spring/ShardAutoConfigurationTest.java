@@ -61,7 +61,8 @@ class ShardAutoConfigurationTest {
                         "spring.shard.settings.parse-cache-size=123",
                         "spring.shard.settings.parse-timeout-millis=456",
                         "spring.shard.settings.worker-id=7",
-                        "spring.shard.settings.max-clock-backward-millis=10")
+                        "spring.shard.settings.max-clock-backward-millis=10",
+                        "spring.shard.settings.sequential-scatter-below-micros=0")
                 .run(context -> {
                     assertThat(context).hasSingleBean(DataSource.class);
                     ShardingDataSource dataSource = context.getBean(ShardingDataSource.class);
@@ -77,6 +78,7 @@ class ShardAutoConfigurationTest {
                     assertThat(config.settings().parseTimeoutMillis()).isEqualTo(456);
                     assertThat(config.settings().workerId()).isEqualTo(7);
                     assertThat(config.settings().maxClockBackwardMillis()).isEqualTo(10);
+                    assertThat(config.settings().sequentialScatterBelowMicros()).isZero();
                     HikariDataSource pool = dataSource.runtime().pool("ds0");
                     assertThat(pool.getMaximumPoolSize()).isEqualTo(3);
                     assertThat(pool.getDataSourceProperties()).containsEntry("cachePrepStmts", "true");

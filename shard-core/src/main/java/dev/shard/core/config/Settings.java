@@ -10,8 +10,13 @@ package dev.shard.core.config;
  *                               Every process writing the same tables needs its own, or generated keys collide.
  * @param maxClockBackwardMillis how long a Snowflake generator waits for a clock that moved back before it refuses
  *                               to generate; 0 or more
+ * @param sequentialScatterBelowMicros a statement that runs on several shards runs them one after another on the
+ *                               calling thread, instead of in parallel on Shard's threads, while its shard
+ *                               statements have recently taken less than this many microseconds together: handing
+ *                               work to another thread costs more than such statements. 0 means always parallel
  */
-public record Settings(int parseCacheSize, long parseTimeoutMillis, int workerId, long maxClockBackwardMillis) {
+public record Settings(int parseCacheSize, long parseTimeoutMillis, int workerId, long maxClockBackwardMillis,
+                       long sequentialScatterBelowMicros) {
 
     public static final int DEFAULT_PARSE_CACHE_SIZE = 10_000;
     public static final long DEFAULT_PARSE_TIMEOUT_MILLIS = 2_000;
@@ -24,13 +29,20 @@ public record Settings(int parseCacheSize, long parseTimeoutMillis, int workerId
      * that inserts stalled behind the wait fail visibly instead of piling up.
      */
     public static final long DEFAULT_MAX_CLOCK_BACKWARD_MILLIS = 1_000;
+    /**
+     * Waking a parked pool thread and being woken back costs some tens of microseconds (more on a loaded machine);
+     * shard statements that together take less than this (an in-memory database, an indexed top-N on a local
+     * server) answer sooner one after another than in parallel.
+     */
+    public static final long DEFAULT_SEQUENTIAL_SCATTER_BELOW_MICROS = 100;
 
     private static final Settings DEFAULTS = new Settings(DEFAULT_PARSE_CACHE_SIZE, DEFAULT_PARSE_TIMEOUT_MILLIS,
-            DEFAULT_WORKER_ID, DEFAULT_MAX_CLOCK_BACKWARD_MILLIS);
+            DEFAULT_WORKER_ID, DEFAULT_MAX_CLOCK_BACKWARD_MILLIS, DEFAULT_SEQUENTIAL_SCATTER_BELOW_MICROS);
 
-    /** Parse settings with the key-generation settings at their defaults. */
+    /** Parse settings with the other settings at their defaults. */
     public Settings(int parseCacheSize, long parseTimeoutMillis) {
-        this(parseCacheSize, parseTimeoutMillis, DEFAULT_WORKER_ID, DEFAULT_MAX_CLOCK_BACKWARD_MILLIS);
+        this(parseCacheSize, parseTimeoutMillis, DEFAULT_WORKER_ID, DEFAULT_MAX_CLOCK_BACKWARD_MILLIS,
+                DEFAULT_SEQUENTIAL_SCATTER_BELOW_MICROS);
     }
 
     public static Settings defaults() {

@@ -286,6 +286,7 @@ public final class ShardConfig {
         /** A long so that a YAML value beyond int range gets the same range message as any other bad worker id. */
         private long workerId = Settings.DEFAULT_WORKER_ID;
         private long maxClockBackwardMillis = Settings.DEFAULT_MAX_CLOCK_BACKWARD_MILLIS;
+        private long sequentialScatterBelowMicros = Settings.DEFAULT_SEQUENTIAL_SCATTER_BELOW_MICROS;
         private String source = BUILDER_SOURCE;
 
         private Builder() {
@@ -406,6 +407,16 @@ public final class ShardConfig {
             return this;
         }
 
+        /**
+         * Below how many microseconds (the shard statements' recent time, added up) a statement on several shards
+         * runs them one after another on the calling thread; 0 means always in parallel. See
+         * {@link Settings#sequentialScatterBelowMicros()}.
+         */
+        public Builder sequentialScatterBelowMicros(long micros) {
+            this.sequentialScatterBelowMicros = micros;
+            return this;
+        }
+
         /** @throws ShardConfigException naming the first problem found */
         public ShardConfig build() {
             List<DataSourceConfig> built = buildDataSources();
@@ -446,8 +457,13 @@ public final class ShardConfig {
                 throw fail("settings.maxClockBackwardMillis must be 0 (never wait) or more, got "
                         + maxClockBackwardMillis);
             }
+            if (sequentialScatterBelowMicros < 0) {
+                throw fail("settings.sequentialScatterBelowMicros must be 0 (always parallel) or more, got "
+                        + sequentialScatterBelowMicros);
+            }
             return new ShardConfig(built, defaultName, rules, broadcast, pinned, pinnedMap,
-                    new Settings(parseCacheSize, parseTimeoutMillis, (int) workerId, maxClockBackwardMillis), source);
+                    new Settings(parseCacheSize, parseTimeoutMillis, (int) workerId, maxClockBackwardMillis,
+                            sequentialScatterBelowMicros), source);
         }
 
         private List<DataSourceConfig> buildDataSources() {

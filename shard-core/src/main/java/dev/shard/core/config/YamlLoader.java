@@ -39,7 +39,8 @@ final class YamlLoader {
     static final List<String> TABLE_KEYS = List.of("shardingColumn", "algorithm", "keyGenerator");
     static final List<String> KEY_GENERATOR_KEYS = List.of("column", "type");
     static final List<String> SETTINGS_KEYS =
-            List.of("parseCacheSize", "parseTimeoutMillis", "workerId", "maxClockBackwardMillis");
+            List.of("parseCacheSize", "parseTimeoutMillis", "workerId", "maxClockBackwardMillis",
+                    "sequentialScatterBelowMicros");
 
     /** Scalar tags whose text is taken as written; anything else (binary, custom tags) is refused. */
     private static final Set<Tag> SCALAR_TAGS = Set.of(Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL, Tag.TIMESTAMP);
@@ -281,6 +282,8 @@ final class YamlLoader {
                 case "workerId" -> builder.workerIdValue(wholeNumber(value, "settings.workerId", Long.MAX_VALUE));
                 case "maxClockBackwardMillis" -> builder.maxClockBackwardMillis(
                         wholeNumber(value, "settings.maxClockBackwardMillis", Long.MAX_VALUE));
+                case "sequentialScatterBelowMicros" -> builder.sequentialScatterBelowMicros(
+                        wholeNumber(value, "settings.sequentialScatterBelowMicros", Long.MAX_VALUE));
                 default -> throw unknownKey(key, "in settings", SETTINGS_KEYS, entry.getKeyNode());
             }
         }

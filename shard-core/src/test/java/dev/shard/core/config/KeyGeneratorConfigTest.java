@@ -121,7 +121,7 @@ class KeyGeneratorConfigTest {
         assertThat(defaults).isEqualTo(Settings.defaults());
 
         Settings settings = load(DS + "settings:\n  workerId: 1023\n  maxClockBackwardMillis: 0\n").settings();
-        assertThat(settings).isEqualTo(new Settings(10_000, 2_000, 1023, 0));
+        assertThat(settings).isEqualTo(new Settings(10_000, 2_000, 1023, 0, 100));
         assertThat(load(DS + "settings:\n  workerId: 3\n")).isNotEqualTo(load(DS + "settings:\n  workerId: 4\n"));
     }
 

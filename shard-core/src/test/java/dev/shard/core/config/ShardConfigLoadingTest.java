@@ -36,6 +36,7 @@ class ShardConfigLoadingTest {
               parseTimeoutMillis: 750
               workerId: 7
               maxClockBackwardMillis: 1000
+              sequentialScatterBelowMicros: 250
             """;
 
     static ShardConfig load(String yaml, Map<String, String> env) {
@@ -72,7 +73,7 @@ class ShardConfigLoadingTest {
         assertThat(config.tableRule("t_order_item").keyGenerator()).isNull();
         assertThat(config.broadcastTables()).containsExactly("t_region");
         assertThat(config.slots()).isEmpty();
-        assertThat(config.settings()).isEqualTo(new Settings(500, 750, 7, 1000));
+        assertThat(config.settings()).isEqualTo(new Settings(500, 750, 7, 1000, 250));
     }
 
     @Test
@@ -85,7 +86,7 @@ class ShardConfigLoadingTest {
         assertThat(config.defaultDataSource()).isEqualTo("b");
         assertThat(config.settings()).isEqualTo(Settings.defaults());
         assertThat(Settings.defaults()).isEqualTo(new Settings(10_000, 2_000))
-                .isEqualTo(new Settings(10_000, 2_000, 0, 1_000));
+                .isEqualTo(new Settings(10_000, 2_000, 0, 1_000, 100));
         assertThat(config.tables()).isEmpty();
         assertThat(config.broadcastTables()).isEmpty();
     }
@@ -226,6 +227,7 @@ class ShardConfigLoadingTest {
                 .parseCacheSize(500)
                 .parseTimeoutMillis(750)
                 .workerId(7)
+                .sequentialScatterBelowMicros(250)
                 .build();
 
         assertThat(built).isEqualTo(fromYaml).hasSameHashCodeAs(fromYaml);
@@ -244,6 +246,7 @@ class ShardConfigLoadingTest {
                 .parseTimeoutMillis(750)
                 .workerId(7)
                 .maxClockBackwardMillis(1000)
+                .sequentialScatterBelowMicros(250)
                 .build();
         assertThat(weightAsProperty).isEqualTo(fromYaml);
 

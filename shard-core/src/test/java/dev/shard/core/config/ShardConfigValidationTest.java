@@ -72,7 +72,7 @@ class ShardConfigValidationTest {
     void unknownKeyInsideSettings() {
         assertThat(error(DS + "settings:\n  parseCacheSise: 10\n")).contains(
                 "unknown key 'parseCacheSise' in settings; expected one of parseCacheSize, parseTimeoutMillis,"
-                        + " workerId, maxClockBackwardMillis; did you mean 'parseCacheSize'?");
+                        + " workerId, maxClockBackwardMillis, sequentialScatterBelowMicros; did you mean 'parseCacheSize'?");
     }
 
     @Test
@@ -274,6 +274,12 @@ class ShardConfigValidationTest {
         assertThat(error(DS + "settings:\n  parseCacheSize:\n")).contains("'settings.parseCacheSize' has no value");
         assertThat(builderError(validBuilder().parseTimeoutMillis(-5)))
                 .contains("settings.parseTimeoutMillis must be positive, got -5");
+        assertThat(error(DS + "settings:\n  sequentialScatterBelowMicros: -1\n")).isEqualTo(
+                "shard.yaml: settings.sequentialScatterBelowMicros must be 0 (always parallel) or more, got -1");
+        assertThat(builderError(validBuilder().sequentialScatterBelowMicros(-2)))
+                .contains("settings.sequentialScatterBelowMicros must be 0 (always parallel) or more, got -2");
+        assertThat(ShardConfig.fromYaml(DS + "settings:\n  sequentialScatterBelowMicros: 0\n", "shard.yaml", k -> null)
+                .settings().sequentialScatterBelowMicros()).isZero();
         assertThat(ShardConfig.fromYaml(DS + "settings:\n  parseCacheSize: 0\n  parseTimeoutMillis: 1_000\n",
                 "shard.yaml", k -> null).settings()).isEqualTo(new Settings(0, 1000));
     }

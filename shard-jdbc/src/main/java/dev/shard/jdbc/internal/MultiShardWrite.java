@@ -25,7 +25,7 @@ final class MultiShardWrite {
     }
 
     /** @return the update count of each shard, in the order of {@code shards} */
-    static long[] run(LogicalConnection connection, int[] shards, IntFunction<String> sqlForShard,
+    static long[] run(LogicalConnection connection, int[] shards, IntFunction<String> sqlForShard, String paceKey,
                       ScatterExecution.Binder binder, String sql, ScatterExecutionHolder holder)
             throws SQLException {
         ShardRuntime runtime = connection.runtime();
@@ -44,7 +44,7 @@ final class MultiShardWrite {
                 }
             }
             long[] counts;
-            try (ScatterExecution execution = ScatterExecution.prepare(connection, shards, sqlForShard, binder)) {
+            try (ScatterExecution execution = ScatterExecution.prepare(connection, shards, sqlForShard, paceKey, binder)) {
                 holder.set(execution);
                 counts = execution.update();
             } catch (SQLException e) {

@@ -12,8 +12,9 @@ import java.util.concurrent.Future;
 
 /**
  * One statement running on several shards at once: a prepared statement per shard, executed in parallel on the
- * runtime's bounded executor. If one shard fails, the others are cancelled, every statement is closed, and the
- * error names the shard and carries the database's message.
+ * runtime's bounded executor, or one after another on the caller's thread when the statement has proved cheaper
+ * than the hand-offs (see {@link ScatterPacing}). If one shard fails, the others are cancelled (or not started),
+ * every statement is closed, and the error names the shard and carries the database's message.
  */
 final class ScatterExecution implements AutoCloseable {
 
@@ -26,25 +27,36 @@ final class ScatterExecution implements AutoCloseable {
     private final int[] shards;
     private final PreparedStatement[] statements;
     private final ShardRuntime runtime;
+    /** What this statement's execution times are kept under (its normalised text); null: always parallel. */
+    private final String paceKey;
     private volatile boolean closed;
 
-    private ScatterExecution(ShardRuntime runtime, int[] shards) {
+    private ScatterExecution(ShardRuntime runtime, int[] shards, String paceKey) {
         this.runtime = runtime;
         this.shards = shards;
         this.statements = new PreparedStatement[shards.length];
+        this.paceKey = paceKey;
     }
 
-    /** Prepares and binds on the caller's thread: the logical connection is not shared between threads. */
+    /**
+     * Prepares and binds on the caller's thread: the logical connection is not shared between threads.
+     *
+     * @param sql the same statement text for every shard, also the key its execution times are kept under
+     */
     static ScatterExecution prepare(LogicalConnection connection, int[] shards, String sql, Binder binder)
             throws SQLException {
-        return prepare(connection, shards, shard -> sql, binder);
+        return prepare(connection, shards, shard -> sql, sql, binder);
     }
 
-    /** As above, with a statement text per shard (a split INSERT gives each shard only its rows). */
+    /**
+     * As above, with a statement text per shard (a split INSERT gives each shard only its rows).
+     *
+     * @param paceKey the statement's normalised text, under which its execution times are kept
+     */
     static ScatterExecution prepare(LogicalConnection connection, int[] shards,
-                                    java.util.function.IntFunction<String> sqlForShard, Binder binder)
-            throws SQLException {
-        ScatterExecution execution = new ScatterExecution(connection.runtime(), shards);
+                                    java.util.function.IntFunction<String> sqlForShard, String paceKey,
+                                    Binder binder) throws SQLException {
+        ScatterExecution execution = new ScatterExecution(connection.runtime(), shards, paceKey);
         try {
             for (int i = 0; i < shards.length; i++) {
                 PreparedStatement statement;
@@ -84,6 +96,45 @@ final class ScatterExecution implements AutoCloseable {
     }
 
     private Object[] runAll(boolean query) throws SQLException {
+        ScatterPacing pacing = runtime.scatterPacing();
+        long[] nanos = new long[statements.length];
+        Object[] results = pacing.sequential(paceKey) ? runOneAfterAnother(query, nanos) : runInParallel(query, nanos);
+        long total = 0;
+        for (long n : nanos) {
+            total += n;
+        }
+        pacing.record(paceKey, total);
+        return results;
+    }
+
+    /** On the caller's thread, shard by shard; the first failure stops the rest from starting. */
+    private Object[] runOneAfterAnother(boolean query, long[] nanos) throws SQLException {
+        Object[] results = new Object[statements.length];
+        for (int i = 0; i < statements.length; i++) {
+            try {
+                results[i] = execute(i, query, nanos);
+            } catch (SQLException e) {
+                closeResults(results, e);
+                closeQuietly(e);
+                throw e;
+            }
+        }
+        return results;
+    }
+
+    /** Executes shard {@code index}'s statement, timing it into {@code nanos[index]}. */
+    private Object execute(int index, boolean query, long[] nanos) throws SQLException {
+        long start = System.nanoTime();
+        try {
+            return query ? statements[index].executeQuery() : (Object) statements[index].executeLargeUpdate();
+        } catch (SQLException e) {
+            throw onShard(shardName(index), e);
+        } finally {
+            nanos[index] = System.nanoTime() - start;
+        }
+    }
+
+    private Object[] runInParallel(boolean query, long[] nanos) throws SQLException {
         // The last shard runs on the caller's thread once the others are handed out: the caller would only wait
         // otherwise, and one thread hand-off per execution is saved.
         int total = statements.length;
@@ -103,16 +154,7 @@ final class ScatterExecution implements AutoCloseable {
         List<Future<Object[]>> futures = new ArrayList<>();
         for (int i = 0; i < statements.length; i++) {
             int index = i;
-            String shard = runtime.shardName(shards[i]);
-            futures.add(completion.submit(() -> {
-                PreparedStatement statement = statements[index];
-                try {
-                    Object result = query ? statement.executeQuery() : (Object) statement.executeLargeUpdate();
-                    return new Object[] {index, result};
-                } catch (SQLException e) {
-                    throw onShard(shard, e);
-                }
-            }));
+            futures.add(completion.submit(() -> new Object[] {index, execute(index, query, nanos)}));
         }
         Object[] results = new Object[statements.length];
         SQLException failure = null;
@@ -137,19 +179,23 @@ final class ScatterExecution implements AutoCloseable {
             }
         }
         if (failure != null) {
-            for (Object result : results) {
-                if (result instanceof ResultSet resultSet) {
-                    try {
-                        resultSet.close();
-                    } catch (SQLException e) {
-                        failure.addSuppressed(e);
-                    }
-                }
-            }
+            closeResults(results, failure);
             closeQuietly(failure);
             throw failure;
         }
         return results;
+    }
+
+    private static void closeResults(Object[] results, SQLException failure) {
+        for (Object result : results) {
+            if (result instanceof ResultSet resultSet) {
+                try {
+                    resultSet.close();
+                } catch (SQLException e) {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
     }
 
     private static SQLException failureOf(ExecutionException e) {

@@ -42,6 +42,7 @@ public final class ShardRuntime implements AutoCloseable {
     private final ConfigRules rules;
     private final SqlRouter router;
     private final ExecutorService executor;
+    private final ScatterPacing scatterPacing;
     private volatile StatementListener listener = StatementListener.NONE;
     private final java.util.Map<String, KeyGenerator> keyGenerators = new java.util.HashMap<>();
 
@@ -53,6 +54,8 @@ public final class ShardRuntime implements AutoCloseable {
         this.router = new SqlRouter(rules, new JSqlParserAnalyzer(config.settings().parseTimeoutMillis()),
                 config.settings().parseCacheSize());
         this.executor = newExecutor(pools.length);
+        this.scatterPacing = new ScatterPacing(config.settings().sequentialScatterBelowMicros(),
+                config.settings().parseCacheSize());
         config.tables().forEach((table, rule) -> {
             if (rule.keyGenerator() != null) {
                 keyGenerators.put(table, KeyGenerator.of(rule.keyGenerator(), config.settings()));
@@ -131,6 +134,10 @@ public final class ShardRuntime implements AutoCloseable {
 
     ExecutorService executor() {
         return executor;
+    }
+
+    ScatterPacing scatterPacing() {
+        return scatterPacing;
     }
 
     /**

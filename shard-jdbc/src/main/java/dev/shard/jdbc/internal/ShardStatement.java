@@ -216,6 +216,7 @@ public class ShardStatement extends JdbcWrapper implements Statement {
         }
         List<ParamSource> params = routed.normalized().params();
         long[] counts = MultiShardWrite.run(connection, scatter.shards(), shard -> routed.normalized().template(),
+                routed.normalized().template(),
                 (statement, shard) -> {
                     applyOptions(statement);
                     for (int i = 0; i < params.size(); i++) {
@@ -259,6 +260,7 @@ public class ShardStatement extends JdbcWrapper implements Statement {
         InsertRows rows = plan.insertRows();
         generatedColumn = plan.keyGeneration() == null ? null : plan.keyGeneration().column();
         long[] counts = MultiShardWrite.run(connection, split.shards(), shard -> rows.sqlFor(split.rowsOf(shard)),
+                routed.normalized().template(),
                 (statement, shard) -> {
                     applyOptions(statement);
                     int[] params = rows.paramsFor(split.rowsOf(shard));
@@ -421,7 +423,8 @@ public class ShardStatement extends JdbcWrapper implements Statement {
         for (int i = 0; i < all.length; i++) {
             all[i] = i;
         }
-        long[] counts = MultiShardWrite.run(connection, all, shard -> routed.sql(), (statement, shard) -> {
+        long[] counts = MultiShardWrite.run(connection, all, shard -> routed.sql(), routed.normalized().template(),
+                (statement, shard) -> {
             applyOptions(statement);
             bindUserParameters(statement, routed);
         }, routed.sql(), execution -> currentScatter = execution);

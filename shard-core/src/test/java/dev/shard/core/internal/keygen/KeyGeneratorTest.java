@@ -33,7 +33,7 @@ class KeyGeneratorTest {
 
     @Test
     void snowflakeGeneratorsForDifferentTablesShareOneSequence() throws SQLException {
-        Settings settings = new Settings(10, 10, 43, 1000);
+        Settings settings = new Settings(10, 10, 43, 1000, 100);
         KeyGenerator orders = KeyGenerator.of(new KeyGeneratorRule("order_id", KeyGeneratorRule.Type.SNOWFLAKE),
                 settings);
         KeyGenerator items = KeyGenerator.of(new KeyGeneratorRule("item_id", KeyGeneratorRule.Type.SNOWFLAKE),
