@@ -308,15 +308,20 @@ public final class ShardPreparedStatement extends ShardStatement implements Prep
                         physicalByShard[group.getKey()] = physical;
                     }
                     applyOptions(physical);
-                    for (int entry : group.getValue()) {
-                        Setter[] entrySetters = batchSetters.get(entry);
-                        for (int p = 0; p < parameterCount; p++) {
-                            entrySetters[p].apply(physical, p + 1);
-                        }
-                        physical.addBatch();
-                    }
                     PreparedStatement batch = physical;
-                    batches.put(group.getKey(), batch::executeLargeBatch);
+                    List<Integer> entries = group.getValue();
+                    // Binding is part of the shard's task, so the shards bind in parallel as they execute. Only
+                    // that task touches this physical statement; batchSetters is only read until all are done.
+                    batches.put(group.getKey(), () -> {
+                        for (int entry : entries) {
+                            Setter[] entrySetters = batchSetters.get(entry);
+                            for (int p = 0; p < parameterCount; p++) {
+                                entrySetters[p].apply(batch, p + 1);
+                            }
+                            batch.addBatch();
+                        }
+                        return batch.executeLargeBatch();
+                    });
                 }
                 ShardBatches.run(connection.runtime(), byShard, batches, counts);
                 next = end;
