@@ -33,6 +33,11 @@ public final class Fixture implements AutoCloseable {
     public static final String[] STATUSES = {"NEW", "PAID", "SHIPPED", "DONE", "CANCELLED"};
 
     static final String MARIADB_HOST = System.getProperty("bench.mariadb", "127.0.0.1:3306");
+    /**
+     * Engine {@code mariadb-remote}: the same server reached through a {@link LatencyProxy} that delays each
+     * direction by this much, as if every database were a network hop away (default 250 us: 0.5 ms round trip).
+     */
+    static final long REMOTE_DELAY_MICROS = Long.getLong("bench.remoteDelayMicros", 250);
     static final String MARIADB_USER = System.getProperty("bench.mariadb.user", "root");
     static final String MARIADB_PASSWORD = System.getProperty("bench.mariadb.password", "");
 
@@ -54,6 +59,8 @@ public final class Fixture implements AutoCloseable {
     public final List<String> physicalUrls;
 
     private final String prefix;
+    /** The server address the JDBC URLs use: the server itself, or the latency proxy in front of it. */
+    private final String jdbcHost;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     public Fixture(String engine, String target) throws Exception {
@@ -63,6 +70,13 @@ public final class Fixture implements AutoCloseable {
     public Fixture(String engine, String target, boolean load) throws Exception {
         this.engine = engine;
         this.target = target;
+        if (engine.equals("mariadb-remote")) {
+            LatencyProxy proxy = new LatencyProxy(MARIADB_HOST, REMOTE_DELAY_MICROS);
+            closeables.add(proxy);
+            jdbcHost = proxy.address();
+        } else {
+            jdbcHost = MARIADB_HOST;
+        }
         long pid = ProcessHandle.current().pid();
         // bench_<pid>_0..3 (shard), bench_<pid>_ss0..3 (ShardingSphere), bench_<pid>_direct. A later trial in the
         // same JVM (-f 0) adds its number, as H2 in-memory databases live as long as the JVM (DB_CLOSE_DELAY=-1).
@@ -139,14 +153,14 @@ public final class Fixture implements AutoCloseable {
             // targets whose statement options happen to allow the reuse).
             case "h2" -> "jdbc:h2:mem:" + database + ";MODE=MySQL;DB_CLOSE_DELAY=-1;OPTIMIZE_REUSE_RESULTS=FALSE"
                     + (target.equals("shardingsphere") ? "" : ";DATABASE_TO_LOWER=TRUE");
-            case "mariadb" -> "jdbc:mysql://" + MARIADB_HOST + "/" + database
+            case "mariadb", "mariadb-remote" -> "jdbc:mysql://" + jdbcHost + "/" + database
                     + "?useSSL=false&allowPublicKeyRetrieval=true";
             default -> throw new IllegalArgumentException("unknown engine " + engine);
         };
     }
 
     private void createDatabase(String name) throws SQLException {
-        if (engine.equals("mariadb")) {
+        if (!engine.equals("h2")) {
             try (Connection c = DriverManager.getConnection("jdbc:mysql://" + MARIADB_HOST
                     + "/?useSSL=false&allowPublicKeyRetrieval=true", MARIADB_USER, MARIADB_PASSWORD);
                  Statement s = c.createStatement()) {
@@ -163,7 +177,7 @@ public final class Fixture implements AutoCloseable {
         p.put("password", password());
         p.put("maximumPoolSize", "8");
         p.put("minimumIdle", "8");
-        if (engine.equals("mariadb")) {
+        if (!engine.equals("h2")) {
             p.put("dataSource.cachePrepStmts", "true");
             p.put("dataSource.prepStmtCacheSize", "250");
             p.put("dataSource.prepStmtCacheSqlLimit", "2048");
