@@ -48,7 +48,8 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
     private int holdability = -1;
     private int networkTimeoutMillis = -1;
     private Executor networkTimeoutExecutor;
-    private final Properties clientInfo = new Properties();
+    /** Made on first use: a Properties is a ConcurrentHashMap, and a pooled point query never needs one. */
+    private Properties clientInfo;
     private boolean closed;
     private int savepointCounter;
 
@@ -876,19 +877,28 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
     public void setClientInfo(String name, String value) throws SQLClientInfoException {
         checkOpenForClientInfo();
         if (value == null) {
-            clientInfo.remove(name);
+            if (clientInfo != null) {
+                clientInfo.remove(name);
+            }
         } else {
-            clientInfo.setProperty(name, value);
+            clientInfo().setProperty(name, value);
         }
     }
 
     @Override
     public void setClientInfo(Properties properties) throws SQLClientInfoException {
         checkOpenForClientInfo();
-        clientInfo.clear();
+        clientInfo = null;
         if (properties != null) {
-            clientInfo.putAll(properties);
+            clientInfo().putAll(properties);
         }
+    }
+
+    private Properties clientInfo() {
+        if (clientInfo == null) {
+            clientInfo = new Properties();
+        }
+        return clientInfo;
     }
 
     /** setClientInfo may only throw SQLClientInfoException, so the closed check needs its own exception type. */
@@ -901,14 +911,16 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
     @Override
     public String getClientInfo(String name) throws SQLException {
         checkOpen();
-        return clientInfo.getProperty(name);
+        return clientInfo == null ? null : clientInfo.getProperty(name);
     }
 
     @Override
     public Properties getClientInfo() throws SQLException {
         checkOpen();
         Properties copy = new Properties();
-        copy.putAll(clientInfo);
+        if (clientInfo != null) {
+            copy.putAll(clientInfo);
+        }
         return copy;
     }
 

@@ -61,8 +61,13 @@ public final class ShardPreparedStatement extends ShardStatement implements Prep
         super(connection, options);
         this.routed = connection.runtime().router().prepare(sql);
         this.keys = keys;
-        this.parameterCount = (int) routed.normalized().params().stream()
-                .filter(p -> p instanceof ParamSource.UserParameter).count();
+        int userParameters = 0;
+        for (ParamSource param : routed.normalized().params()) {
+            if (param instanceof ParamSource.UserParameter) {
+                userParameters++;
+            }
+        }
+        this.parameterCount = userParameters;
         this.physicalByShard = new PreparedStatement[connection.runtime().shardCount()];
         this.values = new Object[parameterCount];
         this.setters = new Setter[parameterCount];
