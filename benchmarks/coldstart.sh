@@ -11,14 +11,14 @@
 #                direct = HikariCP; shard = shard-jdbc's runtime classpath; shardingsphere = the benchmarks
 #                module's classpath without Shard, MySQL Connector/J and JMH (so with the same versions as the
 #                shaded jar)
-#   -c both      both, fat first (default: fat)
+#   -c both      both, interleaved run by run (default: fat)
 #   --no-build   use the jar and classes already in benchmarks/target
 #   --wait-idle[=PCT]  before each run wait (up to 120 s) until the machine was at most PCT percent busy (default
 #                10) over one second; without it the script still samples one second between runs
 #   target       shard, shardingsphere, direct (default: all three)
 #
 # JAVA_OPTS is passed to every JVM (default: none, i.e. the JVM's defaults). Runs are interleaved round-robin over
-# the targets so that a change in machine load affects them alike. Times are milliseconds; see ColdStart's javadoc
+# the class path modes and targets so that a change in machine speed or load affects them alike. Times are milliseconds; see ColdStart's javadoc
 # for what each one covers.
 set -euo pipefail
 
@@ -114,15 +114,17 @@ START=$(date +%s)
 TIMEFORMAT='%3R %3U %3S'
 for mode in "${MODES[@]}"; do
     for target in "${TARGETS[@]}"; do
-        if [ "$mode" = fat ]; then echo "$JAR" > "$TMP/cp-$target"; else thin_classpath "$target" > "$TMP/cp-$target"; fi
-        echo "$mode $target: $(tr ':' '\n' < "$TMP/cp-$target" | wc -l) class path entries" >&2
+        if [ "$mode" = fat ]; then echo "$JAR" > "$TMP/cp-$mode-$target"; else thin_classpath "$target" > "$TMP/cp-$mode-$target"; fi
+        echo "$mode $target: $(tr ':' '\n' < "$TMP/cp-$mode-$target" | wc -l) class path entries" >&2
     done
-    for ((i = 1; i <= RUNS; i++)); do
+done
+for ((i = 1; i <= RUNS; i++)); do
+    for mode in "${MODES[@]}"; do
         for target in "${TARGETS[@]}"; do
             busy=$(before_run)
             read -r i0 t0 < <(cpu_sample)
             # shellcheck disable=SC2086
-            { time java ${JAVA_OPTS:-} -cp "$(cat "$TMP/cp-$target")" dev.shard.bench.ColdStart "$target" \
+            { time java ${JAVA_OPTS:-} -cp "$(cat "$TMP/cp-$mode-$target")" dev.shard.bench.ColdStart "$target" \
                 > "$TMP/out" 2> "$TMP/err"; } 2> "$TMP/time" || {
                 echo "run $i of $target ($mode) failed:" >&2; tail -20 "$TMP/err" >&2; exit 1; }
             read -r i1 t1 < <(cpu_sample)
@@ -134,10 +136,10 @@ for mode in "${MODES[@]}"; do
                 "process_cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.0f", (u + s) * 1000 }')" \
                 "busy_before=$busy others=$others" >> "$TMP/results"
         done
-        printf '.' >&2
     done
-    echo >&2
+    printf '.' >&2
 done
+echo >&2
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg); $(( $(date +%s) - START )) s for the runs" >&2
 
 # values of key $3 for mode $1 and target $2, sorted
@@ -171,6 +173,8 @@ echo
 echo "JVM start->result: everything (JVM boot, H2, schema, data source, first query); build->result: what the user"
 echo "waits for (data source from config, connection, prepare, execute, read). CPU: process CPU time (all threads)"
 echo "when the result was read. process: fork to exit, as 'time java' sees it. main: JVM start to main()."
+echo "schema: H2's start and the DDL before the clock, the same work in every target and mode: a gauge of how fast"
+echo "the machine was during those runs."
 echo "others%: CPU used by other processes during the run, as a share of the machine (high = contended run)."
 echo "Classes loaded by exit, median (including the 50-200 that reading JMX loads after the clock stops):"
 for mode in "${MODES[@]}"; do
