@@ -57,6 +57,8 @@ public final class Fixture implements AutoCloseable {
     public final DataSource dataSource;
     /** The physical databases' JDBC URLs, in data source order (one for direct). */
     public final List<String> physicalUrls;
+    /** {@link System#nanoTime()} once the physical tables exist, just before the target's data source is built. */
+    public final long dataSourceBuildStart;
 
     private final String prefix;
     /** The server address the JDBC URLs use: the server itself, or the latency proxy in front of it. */
@@ -68,6 +70,14 @@ public final class Fixture implements AutoCloseable {
     }
 
     public Fixture(String engine, String target, boolean load) throws Exception {
+        this(engine, target, load, List.of());
+    }
+
+    /**
+     * @param seed statements run on every physical database right after its tables are created, before the
+     *             target's data source is built (table names rewritten for ShardingSphere as the DDL is)
+     */
+    Fixture(String engine, String target, boolean load, List<String> seed) throws Exception {
         this.engine = engine;
         this.target = target;
         if (engine.equals("mariadb-remote")) {
@@ -95,14 +105,17 @@ public final class Fixture implements AutoCloseable {
             createDatabase(name);
             String url = url(name);
             physicalUrls.add(url);
-            try (Connection c = DriverManager.getConnection(url, user(), password());
+            try (Connection c = physicalConnection(url);
                  Statement s = c.createStatement()) {
-                for (String ddl : DDL) {
+                List<String> statements = new ArrayList<>(List.of(DDL));
+                statements.addAll(seed);
+                for (String sql : statements) {
                     // ShardingSphere's auto tables are named <table>_<shard index>.
-                    s.execute(target.equals("shardingsphere") ? ddl.replaceAll("(t_order(_batch)?)\\b", "$1_" + n) : ddl);
+                    s.execute(target.equals("shardingsphere") ? sql.replaceAll("(t_order(_batch)?)\\b", "$1_" + n) : sql);
                 }
             }
         }
+        dataSourceBuildStart = System.nanoTime();
         dataSource = switch (target) {
             case "direct" -> hikari(physicalUrls.get(0));
             case "shard" -> shard();
@@ -134,6 +147,21 @@ public final class Fixture implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * A connection to a physical database for creating its tables. H2's driver is called directly rather than
+     * through DriverManager: DriverManager's first use loads every java.sql.Driver on the class path (in the
+     * shaded jar that includes Shard's and ShardingSphere's), which {@link ColdStart} must leave to the target.
+     */
+    private Connection physicalConnection(String url) throws SQLException {
+        if (!engine.equals("h2")) {
+            return DriverManager.getConnection(url, user(), password());
+        }
+        Properties info = new Properties();
+        info.setProperty("user", user());
+        info.setProperty("password", password());
+        return new org.h2.Driver().connect(url, info);
     }
 
     String user() {
