@@ -146,6 +146,7 @@ public final class ShardRuntime implements AutoCloseable {
      */
     public static ShardRuntime start(ShardConfig config) {
         ConfigRules rules = new ConfigRules(config);
+        warmUpRouting(config, rules);
         List<String> names = config.slotMap().shards();
         HikariDataSource[] pools = new HikariDataSource[names.size()];
         try {
@@ -161,6 +162,35 @@ public final class ShardRuntime implements AutoCloseable {
             throw e;
         }
         return new ShardRuntime(config, rules, pools);
+    }
+
+    /**
+     * The first statement JSqlParser parses, and the first our analysis and rewrite see, cost about 150 ms of class
+     * loading and interpretation. Routing two statements of the configuration's own tables on a throwaway router
+     * (no cache: nothing it does is kept) moves that cost beside the pools' start, which mostly waits on the
+     * network, instead of into the application's first request.
+     */
+    private static void warmUpRouting(ShardConfig config, ConfigRules rules) {
+        Thread warmUp = new Thread(() -> {
+            SqlRouter router = new SqlRouter(rules, new JSqlParserAnalyzer(config.settings().parseTimeoutMillis()), 0);
+            List<String> statements = new ArrayList<>();
+            config.tables().entrySet().stream().findFirst().ifPresentOrElse(table -> {
+                String name = table.getKey();
+                String column = table.getValue().shardingColumn();
+                statements.add("SELECT " + column + " FROM " + name + " WHERE " + column + " = ?");
+                statements.add("SELECT " + column + ", COUNT(*) FROM " + name + " GROUP BY " + column
+                        + " ORDER BY " + column + " LIMIT 10");
+            }, () -> statements.add("SELECT 1"));
+            for (String sql : statements) {
+                try {
+                    router.prepare(sql);
+                } catch (SQLException | RuntimeException ignored) {
+                    // Only a warm-up: the application's own statements report their own problems.
+                }
+            }
+        }, "shard-routing-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
     }
 
     private static HikariDataSource startPool(DataSourceConfig source) {
