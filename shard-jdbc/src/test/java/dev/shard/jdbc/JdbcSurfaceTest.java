@@ -744,6 +744,26 @@ class JdbcSurfaceTest {
             assertThat(orderIdsOnShard(1)).containsExactly(1L);
             assertThat(orderIdsOnShard(2)).containsExactly(2L);
         }
+
+        @Test
+        void aStatementThatCannotBeRoutedIsNamedByItsPlaceAndTheBatchAroundItDoesNotRun() throws SQLException {
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                s.addBatch("INSERT INTO t_order (order_id, user_id, status) VALUES (1, " + user("ds1", 0) + ", 'a')");
+                s.addBatch("INSERT INTO t_order (order_id, status) VALUES (2, 'no shard key')");
+                s.addBatch("INSERT INTO t_order (order_id, user_id, status) VALUES (3, " + user("ds2", 0) + ", 'c')");
+                BatchUpdateException e = catchThrowableOfType(BatchUpdateException.class, s::executeBatch);
+                assertThat((Object) e).as("BatchUpdateException").isNotNull();
+                assertThat(e.getMessage()).startsWith("Batch statement 2 of 3 failed: ")
+                        .contains("sharding column user_id");
+                assertThat(e.getUpdateCounts()).containsOnly(Statement.EXECUTE_FAILED);
+                // The connection stays usable, and nothing of the batch was applied.
+                assertThat(s.executeUpdate("INSERT INTO t_order (order_id, user_id, status) VALUES (4, "
+                        + user("ds3", 0) + ", 'd')")).isEqualTo(1);
+            }
+            assertThat(orderIdsOnShard(1)).isEmpty();
+            assertThat(orderIdsOnShard(2)).isEmpty();
+            assertThat(orderIdsOnShard(3)).containsExactly(4L);
+        }
     }
 
     // ------------------------------------------------------------------ errors

@@ -24,7 +24,80 @@ final class ShardBatches {
         long[] run() throws SQLException;
     }
 
+    /** Where one entry goes: its shard, or null if it must run on its own (several shards, generated keys). */
+    @FunctionalInterface
+    interface EntryRouter {
+        Integer shardOf(int entry) throws SQLException;
+    }
+
+    /** Runs one entry on its own and returns its update count. */
+    @FunctionalInterface
+    interface SoloEntry {
+        long run(int entry) throws SQLException;
+    }
+
+    /** Makes one shard's batch of entries; a statement it opens for the purpose goes to {@code opened}. */
+    @FunctionalInterface
+    interface GroupBuilder {
+        ShardBatch build(int shard, List<Integer> entries, List<Statement> opened) throws SQLException;
+    }
+
     private ShardBatches() {
+    }
+
+    /**
+     * Runs a batch in entry order: each longest run of consecutive entries that go to one shard each becomes one
+     * JDBC batch per shard, the shards in parallel; an entry that cannot join one runs alone, in its place.
+     *
+     * @param what     what an entry is called in the error message ("entry", "statement")
+     * @return each entry's update count; on failure a BatchUpdateException carries them
+     */
+    static long[] runInOrder(ShardRuntime runtime, int size, String what, EntryRouter router, SoloEntry solo,
+                             GroupBuilder builder) throws BatchUpdateException {
+        long[] counts = new long[size];
+        Arrays.fill(counts, Statement.EXECUTE_FAILED);
+        int current = 0; // the entry being routed or run, for the error message
+        try {
+            int next = 0;
+            while (next < size) {
+                Map<Integer, List<Integer>> byShard = new java.util.TreeMap<>();
+                int end = next;
+                while (end < size) {
+                    current = end;
+                    Integer shard = router.shardOf(end);
+                    if (shard == null) {
+                        break;
+                    }
+                    byShard.computeIfAbsent(shard, k -> new ArrayList<>()).add(end);
+                    end++;
+                }
+                current = next;
+                if (end == next) {
+                    counts[next] = solo.run(next);
+                    next++;
+                    continue;
+                }
+                Map<Integer, ShardBatch> batches = new java.util.TreeMap<>();
+                List<Statement> opened = new ArrayList<>();
+                try {
+                    for (Map.Entry<Integer, List<Integer>> group : byShard.entrySet()) {
+                        batches.put(group.getKey(), builder.build(group.getKey(), group.getValue(), opened));
+                    }
+                    run(runtime, byShard, batches, counts);
+                } finally {
+                    for (Statement statement : opened) {
+                        statement.close();
+                    }
+                }
+                next = end;
+            }
+        } catch (BatchUpdateException e) {
+            throw e;
+        } catch (SQLException e) {
+            throw new BatchUpdateException("Batch " + what + " " + (current + 1) + " of " + size + " failed: "
+                    + e.getMessage(), e.getSQLState(), e.getErrorCode(), counts.clone(), e);
+        }
+        return counts;
     }
 
     /**
@@ -32,7 +105,7 @@ final class ShardBatches {
      * @param batches        the prepared batch of each shard
      * @param counts         filled with each entry's count
      */
-    static void run(ShardRuntime runtime, Map<Integer, List<Integer>> entriesByShard, Map<Integer, ShardBatch> batches,
+    private static void run(ShardRuntime runtime, Map<Integer, List<Integer>> entriesByShard, Map<Integer, ShardBatch> batches,
                     long[] counts) throws BatchUpdateException {
         List<Integer> shards = new ArrayList<>(entriesByShard.keySet());
         List<Future<long[]>> futures = new ArrayList<>();

@@ -8,7 +8,6 @@ import java.io.Reader;
 import java.math.BigDecimal;
 import java.net.URL;
 import java.sql.Array;
-import java.sql.BatchUpdateException;
 import java.sql.Blob;
 import java.sql.Clob;
 import java.sql.Connection;
@@ -30,8 +29,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Calendar;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * A logical PreparedStatement. The statement is analysed once, here; each execution routes on the bound
@@ -272,70 +269,48 @@ public final class ShardPreparedStatement extends ShardStatement implements Prep
         checkOpen();
         Object[] savedValues = values;
         Setter[] savedSetters = setters;
-        int size = batchValues.size();
-        long[] counts = new long[size];
-        Arrays.fill(counts, Statement.EXECUTE_FAILED);
         List<Object> batchKeys = new ArrayList<>();
-        int next = 0;
+        long[] counts;
         try {
-            while (next < size) {
-                Map<Integer, List<Integer>> byShard = new TreeMap<>();
-                int end = next;
-                while (end < size) {
-                    values = batchValues.get(end);
-                    setters = batchSetters.get(end);
-                    // Generated keys are made per execution, so such entries run one by one.
-                    Integer shard = hasKeyGeneration() ? null
-                            : singleShardOf(routed.plan().route(bindings, routed.sql()));
-                    if (shard == null) {
-                        break;
-                    }
-                    byShard.computeIfAbsent(shard, k -> new ArrayList<>()).add(end);
-                    end++;
-                }
-                if (end == next) {
-                    values = batchValues.get(next);
-                    setters = batchSetters.get(next);
-                    run(routed, bindings, Mode.LARGE_UPDATE, keys);
-                    counts[next] = getLargeUpdateCount();
-                    Object[] keysOfEntry = generatedByLastExecution();
-                    if (keysOfEntry != null) {
-                        batchKeys.addAll(Arrays.asList(keysOfEntry));
-                    }
-                    next++;
-                    continue;
-                }
-                Map<Integer, ShardBatches.ShardBatch> batches = new TreeMap<>();
-                for (Map.Entry<Integer, List<Integer>> group : byShard.entrySet()) {
-                    PreparedStatement physical = physicalByShard[group.getKey()];
-                    if (physical == null) {
-                        physical = prepareOn(connection.physical(group.getKey()));
-                        physicalByShard[group.getKey()] = physical;
-                    }
-                    applyOptions(physical);
-                    PreparedStatement batch = physical;
-                    List<Integer> entries = group.getValue();
-                    // Binding is part of the shard's task, so the shards bind in parallel as they execute. Only
-                    // that task touches this physical statement; batchSetters is only read until all are done.
-                    batches.put(group.getKey(), () -> {
-                        for (int entry : entries) {
-                            Setter[] entrySetters = batchSetters.get(entry);
-                            for (int p = 0; p < parameterCount; p++) {
-                                entrySetters[p].apply(batch, p + 1);
-                            }
-                            batch.addBatch();
+            counts = ShardBatches.runInOrder(connection.runtime(), batchValues.size(), "entry",
+                    entry -> {
+                        values = batchValues.get(entry);
+                        setters = batchSetters.get(entry);
+                        // Generated keys are made per execution, so such entries run one by one.
+                        return hasKeyGeneration() ? null : singleShardOf(routed.plan().route(bindings, routed.sql()));
+                    },
+                    entry -> {
+                        values = batchValues.get(entry);
+                        setters = batchSetters.get(entry);
+                        run(routed, bindings, Mode.LARGE_UPDATE, keys);
+                        Object[] keysOfEntry = generatedByLastExecution();
+                        if (keysOfEntry != null) {
+                            batchKeys.addAll(Arrays.asList(keysOfEntry));
                         }
-                        return batch.executeLargeBatch();
+                        return getLargeUpdateCount();
+                    },
+                    (shard, entries, opened) -> {
+                        PreparedStatement physical = physicalByShard[shard];
+                        if (physical == null) {
+                            physical = prepareOn(connection.physical(shard));
+                            physicalByShard[shard] = physical;
+                        }
+                        applyOptions(physical);
+                        PreparedStatement batch = physical;
+                        // Binding is part of the shard's task, so the shards bind in parallel as they execute.
+                        // Only that task touches this physical statement; batchSetters is only read until all
+                        // are done.
+                        return () -> {
+                            for (int entry : entries) {
+                                Setter[] entrySetters = batchSetters.get(entry);
+                                for (int p = 0; p < parameterCount; p++) {
+                                    entrySetters[p].apply(batch, p + 1);
+                                }
+                                batch.addBatch();
+                            }
+                            return batch.executeLargeBatch();
+                        };
                     });
-                }
-                ShardBatches.run(connection.runtime(), byShard, batches, counts);
-                next = end;
-            }
-        } catch (BatchUpdateException e) {
-            throw e;
-        } catch (SQLException e) {
-            throw new BatchUpdateException("Batch entry " + (next + 1) + " of " + size + " failed: "
-                    + e.getMessage(), e.getSQLState(), e.getErrorCode(), counts.clone(), e);
         } finally {
             values = savedValues;
             setters = savedSetters;

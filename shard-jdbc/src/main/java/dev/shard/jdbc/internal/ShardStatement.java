@@ -17,7 +17,6 @@ import java.sql.ResultSetMetaData;
 import dev.shard.core.internal.route.Route;
 import dev.shard.core.internal.route.RoutedStatement;
 import dev.shard.core.internal.sql.ParamSource;
-import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -735,58 +734,28 @@ public class ShardStatement extends JdbcWrapper implements Statement {
         checkOpen();
         List<String> work = new ArrayList<>(batch);
         batch.clear();
-        long[] counts = new long[work.size()];
-        java.util.Arrays.fill(counts, Statement.EXECUTE_FAILED);
-        int next = 0;
-        try {
-            while (next < work.size()) {
-                java.util.Map<Integer, List<Integer>> byShard = new java.util.TreeMap<>();
-                int end = next;
-                while (end < work.size()) {
-                    RoutedStatement routed = connection.runtime().router().prepare(work.get(end));
+        long[] counts = ShardBatches.runInOrder(connection.runtime(), work.size(), "statement",
+                entry -> {
+                    RoutedStatement routed = connection.runtime().router().prepare(work.get(entry));
                     // Entries whose keys Shard generates run alone: the keys are made per execution.
                     boolean generates = routed.plan() instanceof StatementPlan.ByKey byKey
                             && byKey.keyGeneration() != null;
-                    Integer shard = generates ? null
+                    return generates ? null
                             : singleShardOf(routed.plan().route(literalBindings(routed), routed.sql()));
-                    if (shard == null) {
-                        break;
+                },
+                entry -> {
+                    runText(work.get(entry), Mode.LARGE_UPDATE, GeneratedKeys.NONE);
+                    return updateCount;
+                },
+                (shard, entries, opened) -> {
+                    Statement physical = connection.physical(shard).createStatement();
+                    opened.add(physical);
+                    applyOptions(physical);
+                    for (int entry : entries) {
+                        physical.addBatch(work.get(entry));
                     }
-                    byShard.computeIfAbsent(shard, k -> new ArrayList<>()).add(end);
-                    end++;
-                }
-                if (end == next) {
-                    runText(work.get(next), Mode.LARGE_UPDATE, GeneratedKeys.NONE);
-                    counts[next] = updateCount;
-                    next++;
-                    continue;
-                }
-                java.util.Map<Integer, ShardBatches.ShardBatch> batches = new java.util.TreeMap<>();
-                List<Statement> opened = new ArrayList<>();
-                try {
-                    for (java.util.Map.Entry<Integer, List<Integer>> group : byShard.entrySet()) {
-                        Statement physical = connection.physical(group.getKey()).createStatement();
-                        opened.add(physical);
-                        applyOptions(physical);
-                        for (int entry : group.getValue()) {
-                            physical.addBatch(work.get(entry));
-                        }
-                        batches.put(group.getKey(), physical::executeLargeBatch);
-                    }
-                    ShardBatches.run(connection.runtime(), byShard, batches, counts);
-                } finally {
-                    for (Statement physical : opened) {
-                        physical.close();
-                    }
-                }
-                next = end;
-            }
-        } catch (BatchUpdateException e) {
-            throw e;
-        } catch (SQLException e) {
-            throw new BatchUpdateException("Batch statement " + (next + 1) + " of " + work.size() + " failed: "
-                    + e.getMessage(), e.getSQLState(), e.getErrorCode(), counts.clone(), e);
-        }
+                    return physical::executeLargeBatch;
+                });
         clearResults();
         return counts;
     }
