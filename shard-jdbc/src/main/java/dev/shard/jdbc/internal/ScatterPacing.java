@@ -58,10 +58,4 @@ final class ScatterPacing {
             known.smoothedNanos = previous - (previous >> 2) + (totalNanos >> 2);
         }
     }
-
-    /** For tests and explain: the smoothed time of a statement in nanoseconds, or -1 if none is known. */
-    long smoothedNanos(String statement) {
-        Recent known = recent.getIfPresent(statement);
-        return known == null ? -1 : known.smoothedNanos;
-    }
 }
