@@ -526,7 +526,7 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
         Connection connection = physical[shard];
         physical[shard] = null;
         for (ShardStatement statement : statements) {
-            statement.connectionDiscarded(shard);
+            statement.connectionDiscarded(shard, connection);
         }
         runtime.discard(shard, connection);
     }

@@ -1,12 +1,12 @@
 package dev.shard.jdbc.internal;
 
+import dev.shard.core.internal.route.ShardCall;
 import dev.shard.core.internal.sql.SqlText;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntFunction;
 
 /**
  * One write that runs on several shards (a split INSERT, an UPDATE or DELETE without a key, a write to a broadcast
@@ -25,10 +25,11 @@ final class MultiShardWrite {
     }
 
     /** @return the update count of each shard, in the order of {@code shards} */
-    static long[] run(LogicalConnection connection, int[] shards, IntFunction<String> sqlForShard, String paceKey,
+    static long[] run(LogicalConnection connection, List<ShardCall> calls, String paceKey,
                       ScatterExecution.Binder binder, String sql, ScatterExecutionHolder holder)
             throws SQLException {
         ShardRuntime runtime = connection.runtime();
+        int[] shards = calls.stream().mapToInt(ShardCall::shard).toArray();
         boolean autoCommit = connection.getAutoCommit();
         Connection[] physical = new Connection[shards.length];
         Savepoint[] savepoints = new Savepoint[shards.length];
@@ -44,7 +45,7 @@ final class MultiShardWrite {
                 }
             }
             long[] counts;
-            try (ScatterExecution execution = ScatterExecution.prepare(connection, shards, sqlForShard, paceKey, binder)) {
+            try (ScatterExecution execution = ScatterExecution.prepare(connection, calls, paceKey, binder)) {
                 holder.set(execution);
                 counts = execution.update();
             } catch (SQLException e) {

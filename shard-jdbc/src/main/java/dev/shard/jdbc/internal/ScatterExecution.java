@@ -1,5 +1,6 @@
 package dev.shard.jdbc.internal;
 
+import dev.shard.core.internal.route.ShardCall;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -21,7 +22,7 @@ final class ScatterExecution implements AutoCloseable {
     /** Binds the parameters of one shard's statement. */
     @FunctionalInterface
     interface Binder {
-        void bind(PreparedStatement statement, int shard) throws SQLException;
+        void bind(PreparedStatement statement, ShardCall call) throws SQLException;
     }
 
     private final int[] shards;
@@ -39,33 +40,26 @@ final class ScatterExecution implements AutoCloseable {
     }
 
     /**
-     * Prepares and binds on the caller's thread: the logical connection is not shared between threads.
-     *
-     * @param sql the same statement text for every shard, also the key its execution times are kept under
-     */
-    static ScatterExecution prepare(LogicalConnection connection, int[] shards, String sql, Binder binder)
-            throws SQLException {
-        return prepare(connection, shards, shard -> sql, sql, binder);
-    }
-
-    /**
-     * As above, with a statement text per shard (a split INSERT gives each shard only its rows).
+     * Prepares and binds every call on the caller's thread: the logical connection is not shared between threads.
      *
      * @param paceKey the statement's normalised text, under which its execution times are kept
      */
-    static ScatterExecution prepare(LogicalConnection connection, int[] shards,
-                                    java.util.function.IntFunction<String> sqlForShard, String paceKey,
+    static ScatterExecution prepare(LogicalConnection connection, List<ShardCall> calls, String paceKey,
                                     Binder binder) throws SQLException {
+        int[] shards = new int[calls.size()];
+        for (int i = 0; i < shards.length; i++) {
+            shards[i] = calls.get(i).shard();
+        }
         ScatterExecution execution = new ScatterExecution(connection.runtime(), shards, paceKey);
         try {
             for (int i = 0; i < shards.length; i++) {
-                PreparedStatement statement;
+                ShardCall call = calls.get(i);
                 try {
-                    statement = connection.physical(shards[i]).prepareStatement(sqlForShard.apply(shards[i]));
+                    PreparedStatement statement = connection.physical(call.shard()).prepareStatement(call.sql());
                     execution.statements[i] = statement;
-                    binder.bind(statement, shards[i]);
+                    binder.bind(statement, call);
                 } catch (SQLException e) {
-                    throw onShard(connection.runtime().shardName(shards[i]), e);
+                    throw onShard(connection.runtime().shardName(call.shard()), e);
                 }
             }
         } catch (SQLException | RuntimeException e) {
@@ -234,23 +228,7 @@ final class ScatterExecution implements AutoCloseable {
             return;
         }
         closed = true;
-        SQLException failure = null;
-        for (PreparedStatement statement : statements) {
-            if (statement != null) {
-                try {
-                    statement.close();
-                } catch (SQLException e) {
-                    if (failure == null) {
-                        failure = e;
-                    } else {
-                        failure.addSuppressed(e);
-                    }
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        SqlExceptions.closeAll(java.util.Arrays.asList(statements));
     }
 
     void closeQuietly(Exception cause) {

@@ -1,5 +1,7 @@
 package dev.shard.jdbc.internal;
 
+import dev.shard.core.RouteKind;
+import dev.shard.core.internal.route.Execution;
 import java.sql.BatchUpdateException;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -156,6 +158,17 @@ final class ShardBatches {
                     + " (the other shards' entries ran; see the update counts)", failure.getSQLState(),
                     failure.getErrorCode(), counts.clone(), failure);
         }
+    }
+
+    /**
+     * The shard an entry's batch runs on, or null if the entry must run on its own: only the user's own statement
+     * on one shard can join that shard's JDBC batch (null also stands for an entry that needs generated keys).
+     */
+    static Integer batchableShard(Execution execution) {
+        if (execution instanceof Execution.OneShard one && one.routeKind() != RouteKind.ANY_SHARD) {
+            return one.call().shard();
+        }
+        return null;
     }
 
     /** Counts as ints for executeBatch. */

@@ -1,8 +1,8 @@
 package dev.shard.jdbc.internal;
 
-import dev.shard.core.internal.route.Bindings;
+import dev.shard.core.internal.route.Execution;
 import dev.shard.core.internal.route.RoutedStatement;
-import dev.shard.core.internal.sql.ParamSource;
+import dev.shard.jdbc.internal.ExecutionRunner.Mode;
 import java.io.InputStream;
 import java.io.Reader;
 import java.math.BigDecimal;
@@ -31,228 +31,80 @@ import java.util.Calendar;
 import java.util.List;
 
 /**
- * A logical PreparedStatement. The statement is analysed once, here; each execution routes on the bound
- * values, then replays the recorded parameter calls onto the shard's physical PreparedStatement, which is
- * prepared the first time the statement runs on that shard and kept until close.
+ * A logical PreparedStatement. The statement is analysed once, here; each execution routes on the bound values.
+ * The setXxx calls are recorded ({@link RecordedParameters}) and replayed onto whichever shard's statement runs:
+ * the kept per-shard physical statement for the user's own text ({@link PreparedPerShard}), or the statements
+ * Shard prepares for a query on several shards.
  */
 public final class ShardPreparedStatement extends ShardStatement implements PreparedStatement {
 
-    /** One recorded setXxx call, replayed onto whichever shard's statement runs. */
-    @FunctionalInterface
-    private interface Setter {
-        void apply(PreparedStatement target, int index) throws SQLException;
-    }
-
     private final RoutedStatement routed;
     private final GeneratedKeys keys;
-    private final int parameterCount;
-    private final PreparedStatement[] physicalByShard;
-    private Object[] values;
-    private Setter[] setters;
-    private final List<Object[]> batchValues = new ArrayList<>();
-    private final List<Setter[]> batchSetters = new ArrayList<>();
-    private final Bindings bindings;
+    private final RecordedParameters parameters;
+    private final PreparedPerShard own;
+    private final List<RecordedParameters> batchEntries = new ArrayList<>();
 
     ShardPreparedStatement(LogicalConnection connection, StatementOptions options, String sql, GeneratedKeys keys)
             throws SQLException {
         super(connection, options);
         this.routed = connection.runtime().router().prepare(sql);
         this.keys = keys;
-        int userParameters = 0;
-        for (ParamSource param : routed.normalized().params()) {
-            if (param instanceof ParamSource.UserParameter) {
-                userParameters++;
-            }
-        }
-        this.parameterCount = userParameters;
-        this.physicalByShard = new PreparedStatement[connection.runtime().shardCount()];
-        this.values = new Object[parameterCount];
-        this.setters = new Setter[parameterCount];
-        List<ParamSource> params = routed.normalized().params();
-        this.bindings = index -> {
-            ParamSource source = params.get(index);
-            if (source instanceof ParamSource.UserParameter user) {
-                int i = user.userIndex() - 1;
-                if (setters[i] == null) {
-                    throw notSet(user.userIndex());
-                }
-                return values[i];
-            }
-            return ((ParamSource.Literal) source).value();
-        };
-    }
-
-    private boolean hasKeyGeneration() {
-        return routed.plan() instanceof dev.shard.core.internal.route.StatementPlan.ByKey byKey
-                && byKey.keyGeneration() != null;
-    }
-
-    private SQLException notSet(int index) {
-        return new SQLException("Parameter " + index + " is not set: " + routed.sql(), "07001");
+        this.parameters = new RecordedParameters(sql, routed.userParameterCount());
+        this.own = new PreparedPerShard(connection, sql, options, keys, parameters);
     }
 
     // ------------------------------------------------------------------ execution
 
     @Override
-    Statement physicalFor(int shard, GeneratedKeys ignored) throws SQLException {
-        PreparedStatement physical = physicalByShard[shard];
-        if (physical == null) {
-            physical = prepareOn(connection.physical(shard));
-            physicalByShard[shard] = physical;
-        }
-        for (int i = 0; i < parameterCount; i++) {
-            if (setters[i] == null) {
-                throw notSet(i + 1);
-            }
-            setters[i].apply(physical, i + 1);
-        }
-        return physical;
-    }
-
-    private PreparedStatement prepareOn(Connection physical) throws SQLException {
-        String sql = routed.sql();
-        if (keys.columnIndexes() != null) {
-            return physical.prepareStatement(sql, keys.columnIndexes());
-        }
-        if (keys.columnNames() != null) {
-            return physical.prepareStatement(sql, keys.columnNames());
-        }
-        if (keys.wanted()) {
-            return physical.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS);
-        }
-        return options.resultSetHoldability() >= 0
-                ? physical.prepareStatement(sql, options.resultSetType(), options.resultSetConcurrency(),
-                options.resultSetHoldability())
-                : physical.prepareStatement(sql, options.resultSetType(), options.resultSetConcurrency());
+    boolean keepsPhysicalStatements() {
+        return true;
     }
 
     @Override
-    void bindUserParameter(PreparedStatement statement, int position, int userIndex, RoutedStatement ignored)
-            throws SQLException {
-        Setter setter = setters[userIndex - 1];
-        if (setter == null) {
-            throw notSet(userIndex);
-        }
-        setter.apply(statement, position);
-    }
-
-    @Override
-    void checkReplayable() throws SQLException {
-        for (int i = 0; i < parameterCount; i++) {
-            if (values[i] instanceof InputStream || values[i] instanceof Reader) {
-                throw new java.sql.SQLFeatureNotSupportedException("Parameter " + (i + 1) + " is a stream, which"
-                        + " can be read only once, but the statement runs on several shards; pass the bytes or the"
-                        + " String instead: " + routed.sql(), "0A000");
-            }
-        }
-    }
-
-    @Override
-    void bindUserParameters(PreparedStatement statement, RoutedStatement ignored) throws SQLException {
-        for (int i = 0; i < parameterCount; i++) {
-            if (setters[i] == null) {
-                throw notSet(i + 1);
-            }
-            setters[i].apply(statement, i + 1);
-        }
-    }
-
-    @Override
-    void releaseAfterEveryShard(Statement physical) {
-        // Kept for the next execution; closed with this statement.
-    }
-
-    @Override
-    boolean closesPhysicalBetweenExecutions() {
-        return false;
-    }
-
-    @Override
-    ResultSet executeQueryOn(Statement physical, RoutedStatement ignored) throws SQLException {
-        return ((PreparedStatement) physical).executeQuery();
-    }
-
-    @Override
-    long executeUpdateOn(Statement physical, RoutedStatement ignored, GeneratedKeys ignoredKeys, boolean large)
-            throws SQLException {
-        PreparedStatement prepared = (PreparedStatement) physical;
-        return large ? prepared.executeLargeUpdate() : prepared.executeUpdate();
-    }
-
-    @Override
-    boolean executeOn(Statement physical, RoutedStatement ignored, GeneratedKeys ignoredKeys) throws SQLException {
-        return ((PreparedStatement) physical).execute();
-    }
-
-    @Override
-    void connectionDiscarded(int shard) {
-        super.connectionDiscarded(shard);
+    void connectionDiscarded(int shard, Connection discarded) {
+        super.connectionDiscarded(shard, discarded);
         // Not closed here: it went with its connection. The next execution on that shard prepares anew.
-        physicalByShard[shard] = null;
+        own.forget(discarded);
     }
 
     @Override
     void closePhysical() throws SQLException {
-        SQLException failure = null;
-        for (int i = 0; i < physicalByShard.length; i++) {
-            if (physicalByShard[i] != null) {
-                try {
-                    physicalByShard[i].close();
-                } catch (SQLException e) {
-                    if (failure == null) {
-                        failure = e;
-                    } else {
-                        failure.addSuppressed(e);
-                    }
-                }
-                physicalByShard[i] = null;
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        own.closeAll();
     }
 
     @Override
     public ResultSet executeQuery() throws SQLException {
-        run(routed, bindings, Mode.QUERY, keys);
+        run(routed, parameters, own, Mode.QUERY, keys);
         return getResultSet();
     }
 
     @Override
     public int executeUpdate() throws SQLException {
-        run(routed, bindings, Mode.UPDATE, keys);
+        run(routed, parameters, own, Mode.UPDATE, keys);
         return getUpdateCount();
     }
 
     @Override
     public long executeLargeUpdate() throws SQLException {
-        run(routed, bindings, Mode.LARGE_UPDATE, keys);
+        run(routed, parameters, own, Mode.LARGE_UPDATE, keys);
         return getLargeUpdateCount();
     }
 
     @Override
     public boolean execute() throws SQLException {
-        return run(routed, bindings, Mode.ANY, keys);
+        return run(routed, parameters, own, Mode.ANY, keys);
     }
 
     @Override
     public void addBatch() throws SQLException {
         checkOpen();
-        for (int i = 0; i < parameterCount; i++) {
-            if (setters[i] == null) {
-                throw notSet(i + 1);
-            }
-        }
-        batchValues.add(values.clone());
-        batchSetters.add(setters.clone());
+        batchEntries.add(parameters.snapshot());
     }
 
     @Override
     public void clearBatch() throws SQLException {
         checkOpen();
-        batchValues.clear();
-        batchSetters.clear();
+        batchEntries.clear();
     }
 
     @Override
@@ -262,71 +114,51 @@ public final class ShardPreparedStatement extends ShardStatement implements Prep
 
     /**
      * Consecutive entries that each route to one shard run as one JDBC batch per shard, the shards in parallel;
-     * an entry that needs several shards (a broadcast write, an UPDATE without a key) runs on its own, in order.
+     * an entry that needs several shards (a broadcast write, an UPDATE without a key) or generated keys runs on
+     * its own, in order.
      */
     @Override
     public long[] executeLargeBatch() throws SQLException {
         checkOpen();
-        Object[] savedValues = values;
-        Setter[] savedSetters = setters;
         List<Object> batchKeys = new ArrayList<>();
+        String keyColumn = null;
         long[] counts;
         try {
-            counts = ShardBatches.runInOrder(connection.runtime(), batchValues.size(), "entry",
+            counts = ShardBatches.runInOrder(connection.runtime(), batchEntries.size(), "entry",
+                    entry -> ShardBatches.batchableShard(route(routed, batchEntries.get(entry), false)),
                     entry -> {
-                        values = batchValues.get(entry);
-                        setters = batchSetters.get(entry);
-                        // Generated keys are made per execution, so such entries run one by one.
-                        return hasKeyGeneration() ? null : singleShardOf(routed.plan().route(bindings, routed.sql()));
-                    },
-                    entry -> {
-                        values = batchValues.get(entry);
-                        setters = batchSetters.get(entry);
-                        run(routed, bindings, Mode.LARGE_UPDATE, keys);
-                        Object[] keysOfEntry = generatedByLastExecution();
-                        if (keysOfEntry != null) {
-                            batchKeys.addAll(Arrays.asList(keysOfEntry));
+                        RecordedParameters entryParameters = batchEntries.get(entry);
+                        own.bindFrom(entryParameters);
+                        try {
+                            run(routed, entryParameters, own, Mode.LARGE_UPDATE, keys);
+                        } finally {
+                            own.bindFrom(parameters);
                         }
+                        batchKeys.addAll(generatedByLastExecution().keys());
                         return getLargeUpdateCount();
                     },
                     (shard, entries, opened) -> {
-                        PreparedStatement physical = physicalByShard[shard];
-                        if (physical == null) {
-                            physical = prepareOn(connection.physical(shard));
-                            physicalByShard[shard] = physical;
-                        }
-                        applyOptions(physical);
-                        PreparedStatement batch = physical;
+                        PreparedStatement batch = own.prepared(shard);
+                        settings.applyTo(batch, true, true);
                         // Binding is part of the shard's task, so the shards bind in parallel as they execute.
-                        // Only that task touches this physical statement; batchSetters is only read until all
+                        // Only that task touches this physical statement; the entries are only read until all
                         // are done.
                         return () -> {
                             for (int entry : entries) {
-                                Setter[] entrySetters = batchSetters.get(entry);
-                                for (int p = 0; p < parameterCount; p++) {
-                                    entrySetters[p].apply(batch, p + 1);
-                                }
+                                batchEntries.get(entry).bindAll(batch);
                                 batch.addBatch();
                             }
                             return batch.executeLargeBatch();
                         };
                     });
         } finally {
-            values = savedValues;
-            setters = savedSetters;
-            batchValues.clear();
-            batchSetters.clear();
+            batchEntries.clear();
             // getGeneratedKeys now answers for the whole batch: the keys Shard generated, in entry order.
-            afterBatch(batchKeys.isEmpty() ? null : batchKeys.toArray());
-            for (PreparedStatement physical : physicalByShard) {
-                if (physical != null) {
-                    try {
-                        physical.clearBatch();
-                    } catch (SQLException ignored) {
-                        // The statement is unusable anyway; its next use will say so.
-                    }
-                }
-            }
+            keyColumn = routed.plan() instanceof dev.shard.core.internal.route.StatementPlan.ByKey byKey
+                    && byKey.keyGeneration() != null ? byKey.keyGeneration().column() : null;
+            afterBatch(batchKeys.isEmpty() ? Execution.GeneratedValues.NONE
+                    : new Execution.GeneratedValues(keyColumn, batchKeys));
+            own.clearBatches();
         }
         return counts;
     }
@@ -335,44 +167,26 @@ public final class ShardPreparedStatement extends ShardStatement implements Prep
     @Override
     public ResultSetMetaData getMetaData() throws SQLException {
         checkOpen();
-        int shard = connection.runtime().defaultShard();
-        PreparedStatement physical = physicalByShard[shard];
-        if (physical == null) {
-            physical = prepareOn(connection.physical(shard));
-            physicalByShard[shard] = physical;
-        }
-        return physical.getMetaData();
+        return own.prepared(connection.runtime().defaultShard()).getMetaData();
     }
 
     @Override
     public ParameterMetaData getParameterMetaData() throws SQLException {
         checkOpen();
-        int shard = connection.runtime().defaultShard();
-        PreparedStatement physical = physicalByShard[shard];
-        if (physical == null) {
-            physical = prepareOn(connection.physical(shard));
-            physicalByShard[shard] = physical;
-        }
-        return physical.getParameterMetaData();
+        return own.prepared(connection.runtime().defaultShard()).getParameterMetaData();
     }
 
     // ------------------------------------------------------------------ parameters
 
-    private void set(int index, Object value, Setter setter) throws SQLException {
+    private void set(int index, Object value, RecordedParameters.Setter setter) throws SQLException {
         checkOpen();
-        if (index < 1 || index > parameterCount) {
-            throw new SQLException("Parameter index " + index + " is out of range 1.." + parameterCount + ": "
-                    + routed.sql(), "07009");
-        }
-        values[index - 1] = value;
-        setters[index - 1] = setter;
+        parameters.set(index, value, setter);
     }
 
     @Override
     public void clearParameters() throws SQLException {
         checkOpen();
-        Arrays.fill(values, null);
-        Arrays.fill(setters, null);
+        parameters.clear();
     }
 
     @Override

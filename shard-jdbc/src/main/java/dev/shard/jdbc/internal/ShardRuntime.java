@@ -8,17 +8,18 @@ import dev.shard.core.config.ShardConfig;
 import dev.shard.core.config.ShardConfigException;
 import dev.shard.core.internal.keygen.KeyGenerator;
 import dev.shard.core.internal.merge.ColumnInfo;
+import dev.shard.core.internal.route.Bind;
 import dev.shard.core.internal.route.Bindings;
-import dev.shard.core.internal.route.InsertRows;
+import dev.shard.core.internal.route.Execution;
+import dev.shard.core.internal.route.ExecutionBuilder;
+import dev.shard.core.internal.route.KeyGeneration;
+import dev.shard.core.internal.route.ShardCall;
 import dev.shard.core.internal.route.MergePlanner;
 import dev.shard.core.internal.route.Route;
 import dev.shard.core.internal.route.StatementPlan;
 import dev.shard.core.internal.sql.MergeSpec;
-import dev.shard.core.internal.sql.ScatterSelect;
-import dev.shard.core.internal.sql.StatementKind;
 import dev.shard.core.internal.route.RoutedStatement;
 import dev.shard.core.internal.route.SqlRouter;
-import dev.shard.core.internal.sql.ParamSource;
 import dev.shard.jdbc.RouteExplanation;
 import dev.shard.jdbc.StatementListener;
 import dev.shard.core.internal.sql.JSqlParserAnalyzer;
@@ -94,23 +95,13 @@ public final class ShardRuntime implements AutoCloseable {
     }
 
     /** Tells the listener; a listener's failure must not fail the statement. */
-    void notifyRouted(Route route) {
+    void notifyRouted(Execution execution) {
         StatementListener current = listener;
         if (current == StatementListener.NONE) {
             return;
         }
-        int shards;
-        if (route instanceof Route.Scatter scatter) {
-            shards = scatter.shards().length;
-        } else if (route instanceof Route.InsertSplit split) {
-            shards = split.shards().length;
-        } else if (route instanceof Route.All) {
-            shards = shardNames.size();
-        } else {
-            shards = 1;
-        }
         try {
-            current.routed(route.kind(), shards);
+            current.routed(execution.routeKind().name(), execution.calls().size());
         } catch (RuntimeException e) {
             org.slf4j.LoggerFactory.getLogger(ShardRuntime.class).warn("StatementListener failed", e);
         }
@@ -242,92 +233,81 @@ public final class ShardRuntime implements AutoCloseable {
         return t.getMessage();
     }
 
+    /**
+     * The execution for one set of values: the route against the shards, then the calls each shard receives.
+     * Keys a key generator fills are made first (the generated key may be the shard key), and only when
+     * {@code generateKeys}; without it a statement that needs keys routes to null (a batch asks whether an entry
+     * can join a shard's batch, and entries with generated keys run on their own).
+     *
+     * @param anyShard the shard a read of broadcast tables runs on
+     */
+    Execution route(RoutedStatement routed, StatementParameters parameters, boolean generateKeys, int anyShard)
+            throws SQLException {
+        Bindings bindings = Bindings.of(routed, parameters);
+        KeyGeneration generation = routed.plan() instanceof StatementPlan.ByKey byKey ? byKey.keyGeneration() : null;
+        Execution.GeneratedValues keys = Execution.GeneratedValues.NONE;
+        if (generation != null) {
+            if (!generateKeys) {
+                return null;
+            }
+            KeyGenerator generator = keyGenerator(generation.table());
+            Object[] values = new Object[generation.rowCount()];
+            for (int row = 0; row < values.length; row++) {
+                values[row] = generator.next();
+            }
+            keys = new Execution.GeneratedValues(generation.column(), java.util.Arrays.asList(values));
+            Bindings userBindings = bindings;
+            int first = generation.firstParam();
+            bindings = index -> index >= first ? values[index - first] : userBindings.value(index);
+        }
+        Route route = routed.plan().route(bindings, routed.sql());
+        return ExecutionBuilder.build(routed, route, bindings, keys, parameters.count(), anyShard, shardCount());
+    }
+
+    /**
+     * What a statement would do with these parameter values, rendered from the same {@link Execution} the
+     * executor runs. A key generator makes keys for an INSERT that leaves its key out, as an execution would:
+     * the statement shown is the one with the key column added.
+     */
     public RouteExplanation explain(String sql, Object... params) throws SQLException {
         RoutedStatement routed = router.prepare(sql);
-        List<ParamSource> sources = routed.normalized().params();
-        Bindings bindings = index -> {
-            ParamSource source = sources.get(index);
-            if (source instanceof ParamSource.UserParameter user) {
-                if (user.userIndex() > params.length) {
-                    throw new SQLException("Parameter " + user.userIndex() + " is not given: " + sql, "07001");
-                }
-                return params[user.userIndex() - 1];
-            }
-            return ((ParamSource.Literal) source).value();
-        };
-        Route route = routed.plan().route(bindings, sql);
-        List<Integer> targets = new ArrayList<>();
-        if (route instanceof Route.Single single) {
-            targets.add(single.shard());
-        } else if (route instanceof Route.Default byDefault) {
-            targets.add(byDefault.shard());
-        } else if (route instanceof Route.Scatter scatter) {
-            for (int shard : scatter.shards()) {
-                targets.add(shard);
-            }
-        } else if (route instanceof Route.InsertSplit split) {
-            for (int shard : split.shards()) {
-                targets.add(shard);
-            }
-        } else {
-            for (int i = 0; i < shardNames.size(); i++) {
-                targets.add(i);
-            }
-        }
+        ExplainParameters parameters = new ExplainParameters(sql, params, routed.userParameterCount());
+        Execution execution = route(routed, parameters, true, defaultShard());
         List<RouteExplanation.ShardQuery> queries = new ArrayList<>();
-        String merge = "";
-        if (route instanceof Route.InsertSplit split) {
-            InsertRows rows = ((StatementPlan.ByKey) routed.plan()).insertRows();
-            for (int shard : targets) {
-                List<Object> values = new ArrayList<>();
-                for (int param : rows.paramsFor(split.rowsOf(shard))) {
-                    values.add(bindings.value(param));
-                }
-                queries.add(new RouteExplanation.ShardQuery(shardName(shard), rows.sqlFor(split.rowsOf(shard)),
-                        values));
-            }
-        } else if (route instanceof Route.Scatter scatter) {
-            ScatterSelect select = routed.plan() instanceof StatementPlan.ByKey byKey ? byKey.scatter() : null;
-            for (int shard : targets) {
-                List<Object> values = new ArrayList<>();
-                if (select != null && routed.plan().kind() == StatementKind.SELECT) {
-                    for (ScatterSelect.ShardParam param : select.shardParams()) {
-                        if (param instanceof ScatterSelect.ShardParam.FromTemplate template) {
-                            values.add(scatter.prunes(shard, template.index()) ? null
-                                    : bindings.value(template.index()));
-                        } else {
-                            ScatterSelect.ShardParam.LimitSum sum = (ScatterSelect.ShardParam.LimitSum) param;
-                            values.add((sum.offset() == null ? 0 : MergePlanner.number(sum.offset(), bindings, "offset"))
-                                    + MergePlanner.number(sum.count(), bindings, "row count"));
-                        }
-                    }
-                    queries.add(new RouteExplanation.ShardQuery(shardName(shard), select.shardSql(), values));
-                } else {
-                    for (int i = 0; i < sources.size(); i++) {
-                        values.add(scatter.prunes(shard, i) ? null : bindings.value(i));
-                    }
-                    queries.add(new RouteExplanation.ShardQuery(shardName(shard), routed.normalized().template(),
-                            values));
-                }
-            }
-            if (select != null && routed.plan().kind() == StatementKind.SELECT) {
-                merge = describeMerge(select.merge(), bindings, targets.size());
-            }
-        } else {
+        List<String> names = new ArrayList<>();
+        for (ShardCall call : execution.calls()) {
             List<Object> values = new ArrayList<>();
-            for (int i = 0; i < sources.size(); i++) {
-                if (sources.get(i) instanceof ParamSource.UserParameter) {
-                    // Through the bindings, which check the index: a value not given (routing may not have needed
-                    // it) is an SQLException naming it, not an ArrayIndexOutOfBoundsException.
-                    values.add(bindings.value(i));
-                }
+            for (Bind bind : call.binds()) {
+                values.add(bind.valueOf(parameters));
             }
-            for (int shard : targets) {
-                queries.add(new RouteExplanation.ShardQuery(shardName(shard), sql, values));
-            }
+            names.add(shardName(call.shard()));
+            queries.add(new RouteExplanation.ShardQuery(shardName(call.shard()), call.sql(), values));
         }
-        List<String> names = targets.stream().map(this::shardName).toList();
-        return new RouteExplanation(route.kind(), names, routed.normalized().template(), queries, merge);
+        String merge = execution instanceof Execution.ScatterQuery query
+                ? describeMerge(query.merge(), query.bindings(), query.calls().size()) : "";
+        return new RouteExplanation(execution.routeKind().name(), names, routed.normalized().template(), queries,
+                merge);
+    }
+
+    /** explain's parameter values, given as an array in '?' order. */
+    private record ExplainParameters(String sql, Object[] given, int count) implements StatementParameters {
+
+        @Override
+        public Object value(int index) throws SQLException {
+            if (index > given.length) {
+                throw new SQLException("Parameter " + index + " is not given: " + sql, "07001");
+            }
+            return given[index - 1];
+        }
+
+        @Override
+        public void bind(java.sql.PreparedStatement target, int position, int index) throws SQLException {
+            target.setObject(position, value(index));
+        }
+
+        @Override
+        public void checkReplayable(String ignored) {
+        }
     }
 
     /**

@@ -1,56 +1,34 @@
 package dev.shard.jdbc.internal;
 
-import dev.shard.core.internal.merge.ColumnInfo;
-import dev.shard.core.internal.merge.MergePlan;
-import dev.shard.core.internal.merge.RowCursor;
-import dev.shard.core.internal.route.Bindings;
-import dev.shard.core.internal.keygen.KeyGenerator;
-import dev.shard.core.internal.route.InsertRows;
-import dev.shard.core.internal.route.KeyGeneration;
-import dev.shard.core.internal.route.MergePlanner;
-import dev.shard.core.internal.route.StatementPlan;
-import dev.shard.core.internal.sql.MergeSpec;
-import dev.shard.core.internal.sql.ScatterSelect;
-import dev.shard.core.internal.sql.StatementKind;
-import java.sql.PreparedStatement;
-import java.sql.ResultSetMetaData;
-import dev.shard.core.internal.route.Route;
+import dev.shard.core.internal.route.Execution;
 import dev.shard.core.internal.route.RoutedStatement;
-import dev.shard.core.internal.sql.ParamSource;
+import dev.shard.jdbc.internal.ExecutionRunner.Mode;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
- * A logical Statement: each execution is routed, then run on the physical statement of the shard it routes to.
- * The physical statement stays current until the next execution or close, so that result sets, update counts
- * and generated keys come from it.
+ * A logical Statement. Each execution is routed into an {@link Execution} (the shard calls, and the merge for a
+ * query on several shards), which an {@link ExecutionRunner} runs; this class keeps what the JDBC interface
+ * exposes afterwards: the result set, the update count, generated keys, warnings. The physical statement of a
+ * one-shard execution stays current until the next execution or close, so that those come from it.
  */
 public class ShardStatement extends JdbcWrapper implements Statement {
 
-    enum Mode { QUERY, UPDATE, LARGE_UPDATE, ANY }
-
     final LogicalConnection connection;
     final StatementOptions options;
-    private int fetchSize;
+    final StatementSettings settings = new StatementSettings();
     private int fetchDirection = ResultSet.FETCH_FORWARD;
-    private long maxRows;
-    private int maxFieldSize;
-    private int queryTimeout;
-    private boolean escapeProcessing = true;
-    /** Whether any of the options above was ever set: until then every physical statement keeps the defaults. */
-    private boolean optionsSet;
     private boolean poolable;
     private boolean closeOnCompletion;
     private boolean closed;
     private final List<String> batch = new ArrayList<>();
 
-    /** The physical statement that ran last (single-shard routes), or null. */
+    /** The physical statement that ran last (one-shard executions), or null. */
     private volatile Statement current;
     /** The shard {@link #current} ran on. */
     private int currentShard = -1;
@@ -59,517 +37,94 @@ public class ShardStatement extends JdbcWrapper implements Statement {
     private volatile ScatterExecution currentScatter;
     private long updateCount = -1;
     private GeneratedKeys lastKeys = GeneratedKeys.NONE;
-    /** Keys the key generator made for the last INSERT, one per row in row order; null if none. */
-    private Object[] generated;
-    private String generatedColumn;
+    /** Keys Shard generated for the last INSERT, one per row in row order. */
+    private Execution.GeneratedValues generated = Execution.GeneratedValues.NONE;
 
     ShardStatement(LogicalConnection connection, StatementOptions options) {
         this.connection = connection;
         this.options = options;
     }
 
-    // ------------------------------------------------------------------ execution core
+    // ------------------------------------------------------------------ execution
 
     /**
      * Routes and runs one execution.
      *
      * @return true if the result is a result set
      */
-    final boolean run(RoutedStatement routed, Bindings bindings, Mode mode, GeneratedKeys keys)
-            throws SQLException {
+    final boolean run(RoutedStatement routed, StatementParameters parameters, OwnStatements own, Mode mode,
+                      GeneratedKeys keys) throws SQLException {
         checkOpen();
         clearResults();
         lastKeys = keys;
-        generated = null;
-        KeyGeneration generation = routed.plan() instanceof StatementPlan.ByKey byKey ? byKey.keyGeneration() : null;
-        if (generation != null) {
-            // Keys are made before routing: the generated key may be the shard key.
-            Object[] values = new Object[generation.rowCount()];
-            KeyGenerator generator = connection.runtime().keyGenerator(generation.table());
-            for (int row = 0; row < values.length; row++) {
-                values[row] = generator.next();
-            }
-            generated = values;
-            Bindings userBindings = bindings;
-            int first = generation.firstParam();
-            bindings = index -> index >= first ? values[index - first] : userBindings.value(index);
-        }
-        Route route;
+        generated = Execution.GeneratedValues.NONE;
+        Execution execution = route(routed, parameters, true);
+        generated = execution.generated();
+        connection.runtime().notifyRouted(execution);
+        return new ExecutionRunner(this, own, parameters, mode, routed.sql()).run(execution);
+    }
+
+    /** The execution for the parameters' values (see {@link ShardRuntime#route}). */
+    final Execution route(RoutedStatement routed, StatementParameters parameters, boolean generateKeys)
+            throws SQLException {
         try {
-            route = routed.plan().route(bindings, routed.sql());
+            return connection.runtime().route(routed, parameters, generateKeys, connection.preferredShardForAnyOne());
         } catch (SQLException e) {
             connection.runtime().notifyRefused(e);
             throw e;
         }
-        connection.runtime().notifyRouted(route);
-        if (generation != null && route instanceof Route.Single single) {
-            updateCount = runGeneratedInsert(routed, generation, single.shard(), mode);
-            return false;
-        }
-        if (route instanceof Route.Scatter scatter) {
-            return runScatter(routed, scatter, bindings, mode);
-        }
-        if (route instanceof Route.InsertSplit split) {
-            return runInsertSplit(routed, split, mode);
-        }
-        if (route instanceof Route.All) {
-            if (mode == Mode.QUERY) {
-                throw new SQLException("executeQuery was given a statement that writes to every shard: "
-                        + routed.sql(), "07000");
-            }
-            updateCount = routed.plan().kind() == StatementKind.DDL ? runOnEveryShard(routed, mode, keys)
-                    : writeEveryShard(routed);
-            return false;
-        }
-        int shard;
-        if (route instanceof Route.Single single) {
-            shard = single.shard();
-        } else if (route instanceof Route.Default byDefault) {
-            shard = byDefault.shard();
-        } else if (route instanceof Route.AnyOne) {
-            shard = connection.preferredShardForAnyOne();
-        } else {
-            // Every route kind is handled above; a new one must not silently run on a single shard.
-            throw new SQLException("Unhandled route " + route + " for: " + routed.sql(), "HY000");
-        }
-        boolean borrowedForIt = !connection.holds(shard);
-        try {
-            return runOnShard(shard, routed, mode, keys);
-        } catch (SQLException e) {
-            throw connection.statementFailed(shard, borrowedForIt, e);
-        }
     }
 
-    private boolean runOnShard(int shard, RoutedStatement routed, Mode mode, GeneratedKeys keys)
-            throws SQLException {
-        Statement physical = physicalFor(shard, keys);
-        applyOptions(physical);
+    // ------------------------------------------------------------------ what an execution leaves behind
+
+    /** A one-shard execution ran on this physical statement. */
+    final void ranOn(Statement physical, int shard) {
         current = physical;
         currentShard = shard;
-        switch (mode) {
-            case QUERY -> {
-                currentResultSet = new ShardResultSet(executeQueryOn(physical, routed), this);
-                return true;
-            }
-            case UPDATE -> {
-                updateCount = executeUpdateOn(physical, routed, keys, false);
-                return false;
-            }
-            case LARGE_UPDATE -> {
-                updateCount = executeUpdateOn(physical, routed, keys, true);
-                return false;
-            }
-            default -> {
-                boolean hasResultSet = executeOn(physical, routed, keys);
-                if (hasResultSet) {
-                    currentResultSet = new ShardResultSet(physical.getResultSet(), this);
-                } else {
-                    updateCount = physical.getUpdateCount();
-                }
-                return hasResultSet;
-            }
+    }
+
+    final void resultIs(ResultSet resultSet) {
+        currentResultSet = resultSet;
+    }
+
+    final void updateCountIs(long count) {
+        updateCount = count;
+    }
+
+    /** A statement that is running and that cancel() should reach, or null once it is done. */
+    final void cancelReaches(Statement running) {
+        current = running;
+    }
+
+    /** A statement is running on several shards (null: no longer); cancel() reaches all of them. */
+    final void scatterRunning(ScatterExecution execution) {
+        currentScatter = execution;
+    }
+
+    final void scatterFinished(ScatterExecution execution) {
+        if (currentScatter == execution) {
+            currentScatter = null;
         }
     }
 
     /**
-     * A statement on several shards: a SELECT runs its rewritten form everywhere at once and the rows are merged
-     * into one streaming result; an UPDATE or DELETE runs everywhere at once and the counts are summed.
+     * After a batch: the keys generated across its entries, and no physical statement whose getGeneratedKeys
+     * could be mistaken for the batch's.
      */
-    private boolean runScatter(RoutedStatement routed, Route.Scatter scatter, Bindings bindings, Mode mode)
-            throws SQLException {
-        checkReplayable();
-        StatementPlan plan = routed.plan();
-        if (plan.kind() == StatementKind.SELECT) {
-            if (mode == Mode.UPDATE || mode == Mode.LARGE_UPDATE) {
-                throw new SQLException("executeUpdate was given a query: " + routed.sql(), "07000");
-            }
-            ScatterSelect select = ((StatementPlan.ByKey) plan).scatter();
-            ScatterExecution execution = ScatterExecution.prepare(connection, scatter.shards(), select.shardSql(),
-                    (statement, shard) -> {
-                        applyOptions(statement, false);
-                        List<ScatterSelect.ShardParam> params = select.shardParams();
-                        for (int i = 0; i < params.size(); i++) {
-                            ScatterSelect.ShardParam param = params.get(i);
-                            if (param instanceof ScatterSelect.ShardParam.FromTemplate template) {
-                                bindTemplateParameter(statement, i + 1, routed, scatter, shard, template.index());
-                            } else {
-                                ScatterSelect.ShardParam.LimitSum sum = (ScatterSelect.ShardParam.LimitSum) param;
-                                long offset = sum.offset() == null ? 0
-                                        : MergePlanner.number(sum.offset(), bindings, "offset");
-                                statement.setLong(i + 1, offset + MergePlanner.number(sum.count(), bindings, "row count"));
-                            }
-                        }
-                    });
-            currentScatter = execution;
-            try {
-                currentResultSet = merge(execution, select.merge(), bindings);
-            } catch (SQLException | RuntimeException e) {
-                currentScatter = null;
-                execution.closeQuietly(e);
-                throw e;
-            }
-            return true;
-        }
-        if (mode == Mode.QUERY) {
-            throw new SQLException("executeQuery was given a statement that writes: " + routed.sql(), "07000");
-        }
-        List<ParamSource> params = routed.normalized().params();
-        long[] counts = MultiShardWrite.run(connection, scatter.shards(), shard -> routed.normalized().template(),
-                routed.normalized().template(),
-                (statement, shard) -> {
-                    applyOptions(statement);
-                    for (int i = 0; i < params.size(); i++) {
-                        bindTemplateParameter(statement, i + 1, routed, scatter, shard, i);
-                    }
-                }, routed.sql(), execution -> currentScatter = execution);
-        updateCount = sum(counts);
-        return false;
-    }
-
-    /** An INSERT with generated keys on one shard: the statement with the key column added, every value bound. */
-    private long runGeneratedInsert(RoutedStatement routed, KeyGeneration generation, int shard, Mode mode)
-            throws SQLException {
-        if (mode == Mode.QUERY) {
-            throw new SQLException("executeQuery was given a statement that writes: " + routed.sql(), "07000");
-        }
-        generatedColumn = generation.column();
-        int[] all = java.util.stream.IntStream.range(0, generation.rowCount()).toArray();
-        int[] params = generation.rows().paramsFor(all);
-        try (PreparedStatement statement = connection.physical(shard).prepareStatement(generation.rows().sqlFor(all))) {
-            applyOptions(statement);
-            for (int i = 0; i < params.length; i++) {
-                bindTemplateParameter(statement, i + 1, routed, null, shard, params[i]);
-            }
-            current = statement; // so that cancel() reaches it
-            try {
-                return statement.executeLargeUpdate();
-            } finally {
-                current = null;
-            }
-        }
-    }
-
-    /** A multi-row INSERT: each shard gets only its rows, all applied as one step (see MultiShardWrite). */
-    private boolean runInsertSplit(RoutedStatement routed, Route.InsertSplit split, Mode mode) throws SQLException {
-        checkReplayable();
-        if (mode == Mode.QUERY) {
-            throw new SQLException("executeQuery was given a statement that writes: " + routed.sql(), "07000");
-        }
-        StatementPlan.ByKey plan = (StatementPlan.ByKey) routed.plan();
-        InsertRows rows = plan.insertRows();
-        generatedColumn = plan.keyGeneration() == null ? null : plan.keyGeneration().column();
-        long[] counts = MultiShardWrite.run(connection, split.shards(), shard -> rows.sqlFor(split.rowsOf(shard)),
-                routed.normalized().template(),
-                (statement, shard) -> {
-                    applyOptions(statement);
-                    int[] params = rows.paramsFor(split.rowsOf(shard));
-                    for (int i = 0; i < params.length; i++) {
-                        bindTemplateParameter(statement, i + 1, routed, null, shard, params[i]);
-                    }
-                }, routed.sql(), execution -> currentScatter = execution);
-        updateCount = sum(counts);
-        return false;
-    }
-
-    private static long sum(long[] counts) {
-        long total = 0;
-        for (long count : counts) {
-            total += count;
-        }
-        return total;
-    }
-
-    private ResultSet merge(ScatterExecution execution, MergeSpec spec, Bindings bindings) throws SQLException {
-        List<ResultSet> results = execution.query();
-        List<RowCursor> cursors = new ArrayList<>(results.size());
-        try {
-            for (int i = 0; i < results.size(); i++) {
-                cursors.add(new ResultSetCursor(results.get(i), execution.shardName(i)));
-            }
-        } catch (SQLException e) {
-            for (ResultSet result : results) {
-                try {
-                    result.close();
-                } catch (SQLException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
-            throw e;
-        }
-        ResultSetMetaData shardMeta = results.get(0).getMetaData();
-        List<ColumnInfo> columns = new ArrayList<>();
-        for (int i = 1; i <= shardMeta.getColumnCount(); i++) {
-            columns.add(new ColumnInfo(shardMeta.getColumnLabel(i),
-                    isString(shardMeta.getColumnType(i)) && !shardMeta.isCaseSensitive(i)));
-        }
-        MergePlan mergePlan;
-        try {
-            mergePlan = MergePlanner.plan(spec, columns, bindings, maxRows);
-        } catch (SQLException | RuntimeException e) {
-            for (RowCursor cursor : cursors) {
-                try {
-                    cursor.close();
-                } catch (SQLException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
-            throw e;
-        }
-        RowCursor merged = mergePlan.open(cursors);
-        int userColumns = columns.size() - spec.derivedColumns();
-        List<String> labels = new ArrayList<>();
-        List<MergedMetaData.TypeOverride> types = new ArrayList<>();
-        for (int i = 0; i < userColumns; i++) {
-            labels.add(null);
-            types.add(null);
-        }
-        for (MergeSpec.AggregateItem item : spec.aggregates()) {
-            if (item.slot().derived()) {
-                continue;
-            }
-            int column = item.slot().index();
-            boolean rewritten = item.kind() == MergeSpec.AggregateKind.AVG
-                    || item.kind() == MergeSpec.AggregateKind.COUNT_DISTINCT
-                    || item.kind() == MergeSpec.AggregateKind.SUM_DISTINCT;
-            if (rewritten && column < spec.labels().size()) {
-                labels.set(column, spec.labels().get(column));
-            }
-            if (item.kind() == MergeSpec.AggregateKind.COUNT_DISTINCT) {
-                types.set(column, MergedMetaData.TypeOverride.BIGINT);
-            } else if (item.kind() == MergeSpec.AggregateKind.SUM_DISTINCT) {
-                types.set(column, isExactInteger(shardMeta.getColumnType(column + 1))
-                        ? MergedMetaData.TypeOverride.decimal(0) : MergedMetaData.TypeOverride.DECIMAL);
-            } else if (item.kind() == MergeSpec.AggregateKind.SUM || item.kind() == MergeSpec.AggregateKind.AVG) {
-                types.set(column, sumOrAverageType(item.kind(), shardMeta, column + 1));
-            }
-        }
-        ResultSetMetaData metaData = new MergedMetaData(shardMeta, userColumns, labels, types);
-        return new MergedResultSet(merged, metaData, this, () -> {
-            execution.closeQuietly(new SQLException("closing"));
-            if (currentScatter == execution) {
-                currentScatter = null;
-            }
-        });
-    }
-
-    /**
-     * The merge computes SUM and AVG of exact values as BigDecimal (MySQL's DECIMAL), whatever the shard's partial
-     * was: a shard that types SUM(int) as BIGINT (H2) would otherwise have its metadata promise a Long that
-     * getObject does not return. AVG also gains MySQL's 4 decimal places (div_precision_increment) over its
-     * argument. Floating-point and non-numeric columns keep the shard's type.
-     */
-    private static MergedMetaData.TypeOverride sumOrAverageType(MergeSpec.AggregateKind kind,
-                                                                ResultSetMetaData shardMeta, int column)
-            throws SQLException {
-        int type = shardMeta.getColumnType(column);
-        boolean decimal = type == java.sql.Types.DECIMAL || type == java.sql.Types.NUMERIC;
-        if (kind == MergeSpec.AggregateKind.SUM) {
-            return isExactInteger(type) ? MergedMetaData.TypeOverride.decimal(0) : null;
-        }
-        if (isExactInteger(type) || decimal) {
-            int scale = decimal ? Math.max(shardMeta.getScale(column), 0) : 0;
-            return MergedMetaData.TypeOverride.decimal(Math.min(scale + 4, 30));
-        }
-        return null;
-    }
-
-    private static boolean isExactInteger(int sqlType) {
-        return switch (sqlType) {
-            case java.sql.Types.TINYINT, java.sql.Types.SMALLINT, java.sql.Types.INTEGER, java.sql.Types.BIGINT -> true;
-            default -> false;
-        };
-    }
-
-    private static boolean isString(int sqlType) {
-        return switch (sqlType) {
-            case java.sql.Types.CHAR, java.sql.Types.VARCHAR, java.sql.Types.LONGVARCHAR, java.sql.Types.NCHAR,
-                    java.sql.Types.NVARCHAR, java.sql.Types.LONGNVARCHAR, java.sql.Types.CLOB -> true;
-            default -> false;
-        };
-    }
-
-    /** One '?' of the normalised template on one shard: NULL where pruned, else the literal or user value. */
-    private void bindTemplateParameter(PreparedStatement statement, int position, RoutedStatement routed,
-                                       Route.Scatter scatter, int shard, int templateIndex) throws SQLException {
-        KeyGeneration generation = routed.plan() instanceof StatementPlan.ByKey byKey ? byKey.keyGeneration() : null;
-        if (generation != null && templateIndex >= generation.firstParam()) {
-            statement.setObject(position, generated[templateIndex - generation.firstParam()]);
-            return;
-        }
-        if (scatter != null && scatter.prunes(shard, templateIndex)) {
-            // This IN-list or OR value lives on another shard: NULL never matches, so this shard skips it.
-            statement.setNull(position, java.sql.Types.NULL);
-            return;
-        }
-        ParamSource source = routed.normalized().params().get(templateIndex);
-        if (source instanceof ParamSource.Literal literal) {
-            statement.setObject(position, literal.value());
-        } else {
-            bindUserParameter(statement, position, ((ParamSource.UserParameter) source).userIndex(), routed);
-        }
-    }
-
-    /** Plain statements have no user parameters; prepared statements replay the recorded setXxx call. */
-    void bindUserParameter(PreparedStatement statement, int position, int userIndex, RoutedStatement routed)
-            throws SQLException {
-        throw new SQLException("Statement has '?' parameters; use a PreparedStatement: " + routed.sql(), "07001");
-    }
-
-    /** A write to a broadcast table: every shard, as one step (see MultiShardWrite); the count of one copy. */
-    private long writeEveryShard(RoutedStatement routed) throws SQLException {
-        checkReplayable();
-        int[] all = new int[connection.runtime().shardCount()];
-        for (int i = 0; i < all.length; i++) {
-            all[i] = i;
-        }
-        long[] counts = MultiShardWrite.run(connection, all, shard -> routed.sql(), routed.normalized().template(),
-                (statement, shard) -> {
-            applyOptions(statement);
-            bindUserParameters(statement, routed);
-        }, routed.sql(), execution -> currentScatter = execution);
-        return counts[0];
-    }
-
-    /** The keys the last execution generated, or null. */
-    Object[] generatedByLastExecution() {
-        return generated;
-    }
-
-    /**
-     * After a batch: the keys generated across its entries (null if none), and no physical statement whose
-     * getGeneratedKeys could be mistaken for the batch's.
-     */
-    void afterBatch(Object[] keys) throws SQLException {
+    final void afterBatch(Execution.GeneratedValues keys) throws SQLException {
         clearResults();
         generated = keys;
     }
 
-    /** Refuses parameters that cannot be sent to several shards (streams); plain statements have none. */
-    void checkReplayable() throws SQLException {
+    /** The keys the last execution generated. */
+    final Execution.GeneratedValues generatedByLastExecution() {
+        return generated;
     }
 
-    /** The original SQL's '?' in order: none for plain statements; prepared ones replay their setters. */
-    void bindUserParameters(PreparedStatement statement, RoutedStatement routed) throws SQLException {
-    }
-
-    /**
-     * DDL: every shard, in order. A failure names the shards that already applied the
-     * statement and those that did not, so that nothing is half-applied in silence.
-     */
-    private long runOnEveryShard(RoutedStatement routed, Mode mode, GeneratedKeys keys) throws SQLException {
-        List<String> applied = new ArrayList<>();
-        long firstCount = -1;
-        int shards = connection.runtime().shardCount();
-        for (int shard = 0; shard < shards; shard++) {
-            boolean borrowedForIt = !connection.holds(shard);
-            try {
-                Statement physical = physicalFor(shard, keys);
-                applyOptions(physical);
-                current = physical; // so that cancel() reaches a long DDL
-                long count;
-                try {
-                    count = executeUpdateOn(physical, routed, keys, mode == Mode.LARGE_UPDATE);
-                } finally {
-                    current = null;
-                }
-                releaseAfterEveryShard(physical);
-                if (firstCount < 0) {
-                    firstCount = count;
-                }
-                applied.add(connection.runtime().shardName(shard));
-            } catch (SQLException e) {
-                connection.dropIfBroken(shard, borrowedForIt);
-                List<String> notApplied = new ArrayList<>();
-                for (int rest = shard; rest < shards; rest++) {
-                    notApplied.add(connection.runtime().shardName(rest));
-                }
-                throw new SQLException("Statement failed on shard " + connection.runtime().shardName(shard)
-                        + ": " + e.getMessage() + ". Applied on " + applied + "; not applied on " + notApplied
-                        + ": " + routed.sql(), e.getSQLState(), e.getErrorCode(), e);
-            }
-        }
-        return Math.max(firstCount, 0);
-    }
-
-    /** The physical statement for a shard. Plain statements make a fresh one per execution. */
-    Statement physicalFor(int shard, GeneratedKeys keys) throws SQLException {
-        Connection physical = connection.physical(shard);
-        return options.resultSetHoldability() >= 0
-                ? physical.createStatement(options.resultSetType(), options.resultSetConcurrency(),
-                options.resultSetHoldability())
-                : physical.createStatement(options.resultSetType(), options.resultSetConcurrency());
-    }
-
-    /** Plain statements close each shard's statement once it has run; prepared ones keep theirs. */
-    void releaseAfterEveryShard(Statement physical) throws SQLException {
-        physical.close();
-    }
-
-    ResultSet executeQueryOn(Statement physical, RoutedStatement routed) throws SQLException {
-        return physical.executeQuery(routed.sql());
-    }
-
-    long executeUpdateOn(Statement physical, RoutedStatement routed, GeneratedKeys keys, boolean large)
-            throws SQLException {
-        String sql = routed.sql();
-        if (keys.columnIndexes() != null) {
-            return large ? physical.executeLargeUpdate(sql, keys.columnIndexes())
-                    : physical.executeUpdate(sql, keys.columnIndexes());
-        }
-        if (keys.columnNames() != null) {
-            return large ? physical.executeLargeUpdate(sql, keys.columnNames())
-                    : physical.executeUpdate(sql, keys.columnNames());
-        }
-        return large ? physical.executeLargeUpdate(sql, keys.flag()) : physical.executeUpdate(sql, keys.flag());
-    }
-
-    boolean executeOn(Statement physical, RoutedStatement routed, GeneratedKeys keys) throws SQLException {
-        String sql = routed.sql();
-        if (keys.columnIndexes() != null) {
-            return physical.execute(sql, keys.columnIndexes());
-        }
-        if (keys.columnNames() != null) {
-            return physical.execute(sql, keys.columnNames());
-        }
-        return physical.execute(sql, keys.flag());
-    }
-
-    void applyOptions(Statement physical) throws SQLException {
-        applyOptions(physical, true);
-    }
-
-    /**
-     * @param withMaxRows false for the shards of a merged query: a shard cut to maxRows could drop rows (or
-     *                    partial groups) the merged result needs; the merge applies maxRows itself
-     */
-    void applyOptions(Statement physical, boolean withMaxRows) throws SQLException {
-        // A fresh physical statement has the driver's defaults, so only changed settings need a call. A kept one
-        // (prepared statements reuse theirs) still holds what an earlier execution set, so a setting put back to
-        // its default (setMaxRows(0) after setMaxRows(2)) must be applied too.
-        // Until an option is set on this statement, a kept physical statement has only ever had defaults (setting
-        // them anyway costs a round of driver calls per execution; H2 even runs a SET QUERY_TIMEOUT command).
-        boolean reused = !closesPhysicalBetweenExecutions() && optionsSet;
-        if (fetchSize != 0 || reused) {
-            physical.setFetchSize(fetchSize);
-        }
-        if (withMaxRows && (maxRows != 0 || reused)) {
-            physical.setLargeMaxRows(maxRows);
-        }
-        if (queryTimeout != 0 || reused) {
-            physical.setQueryTimeout(queryTimeout);
-        }
-        if (maxFieldSize != 0 || reused) {
-            physical.setMaxFieldSize(maxFieldSize);
-        }
-        if (!escapeProcessing || reused) {
-            physical.setEscapeProcessing(escapeProcessing);
-        }
-    }
-
-    /** Closes the previous execution's result set, and its physical statement for plain statements. */
+    /** Closes the previous execution's result set, and its physical statement unless the statement keeps it. */
     void clearResults() throws SQLException {
         closeCurrentResultSet();
-        if (current != null && closesPhysicalBetweenExecutions()) {
+        if (current != null && !keepsPhysicalStatements()) {
             current.close();
         }
         current = null;
@@ -585,8 +140,9 @@ public class ShardStatement extends JdbcWrapper implements Statement {
         currentResultSet = null;
     }
 
-    boolean closesPhysicalBetweenExecutions() {
-        return true;
+    /** A plain statement's physical statements are its executions'; a prepared one keeps its own. */
+    boolean keepsPhysicalStatements() {
+        return false;
     }
 
     void resultSetClosed() throws SQLException {
@@ -602,27 +158,10 @@ public class ShardStatement extends JdbcWrapper implements Statement {
         connection.checkOpen();
     }
 
-    /** Bindings for SQL text without user parameters: every bind value was lifted from a literal. */
-    static Bindings literalBindings(RoutedStatement routed) {
-        List<ParamSource> params = routed.normalized().params();
-        return index -> {
-            if (index >= params.size()) {
-                throw new SQLException("Statement has no value for its parameter " + (index + 1) + ": "
-                        + routed.sql(), "07001");
-            }
-            ParamSource source = params.get(index);
-            if (source instanceof ParamSource.Literal literal) {
-                return literal.value();
-            }
-            throw new SQLException("Statement has '?' parameters; use a PreparedStatement: " + routed.sql(),
-                    "07001");
-        };
-    }
-
     private boolean runText(String sql, Mode mode, GeneratedKeys keys) throws SQLException {
         checkOpen();
         RoutedStatement routed = connection.runtime().router().prepare(sql);
-        return run(routed, literalBindings(routed), mode, keys);
+        return run(routed, StatementParameters.none(sql), new TextStatements(connection, options, keys), mode, keys);
     }
 
     @Override
@@ -736,21 +275,18 @@ public class ShardStatement extends JdbcWrapper implements Statement {
         batch.clear();
         long[] counts = ShardBatches.runInOrder(connection.runtime(), work.size(), "statement",
                 entry -> {
-                    RoutedStatement routed = connection.runtime().router().prepare(work.get(entry));
-                    // Entries whose keys Shard generates run alone: the keys are made per execution.
-                    boolean generates = routed.plan() instanceof StatementPlan.ByKey byKey
-                            && byKey.keyGeneration() != null;
-                    return generates ? null
-                            : singleShardOf(routed.plan().route(literalBindings(routed), routed.sql()));
+                    String sql = work.get(entry);
+                    return ShardBatches.batchableShard(route(connection.runtime().router().prepare(sql),
+                            StatementParameters.none(sql), false));
                 },
                 entry -> {
                     runText(work.get(entry), Mode.LARGE_UPDATE, GeneratedKeys.NONE);
                     return updateCount;
                 },
                 (shard, entries, opened) -> {
-                    Statement physical = connection.physical(shard).createStatement();
+                    Statement physical = new TextStatements(connection, options, GeneratedKeys.NONE).open(shard);
                     opened.add(physical);
-                    applyOptions(physical);
+                    settings.applyTo(physical, true, false);
                     for (int entry : entries) {
                         physical.addBatch(work.get(entry));
                     }
@@ -758,17 +294,6 @@ public class ShardStatement extends JdbcWrapper implements Statement {
                 });
         clearResults();
         return counts;
-    }
-
-    /** The one shard a route runs on, or null if it needs several (those run alone, in order). */
-    static Integer singleShardOf(Route route) {
-        if (route instanceof Route.Single single) {
-            return single.shard();
-        }
-        if (route instanceof Route.Default byDefault) {
-            return byDefault.shard();
-        }
-        return null;
     }
 
     // ------------------------------------------------------------------ Statement: results
@@ -811,8 +336,8 @@ public class ShardStatement extends JdbcWrapper implements Statement {
     @Override
     public ResultSet getGeneratedKeys() throws SQLException {
         checkOpen();
-        if (generated != null && lastKeys.wanted()) {
-            return GeneratedKeysResultSet.of(this, generatedColumn, generated);
+        if (generated.any() && lastKeys.wanted()) {
+            return GeneratedKeysResultSet.of(this, generated.column(), generated.keys().toArray());
         }
         if (!lastKeys.wanted()) {
             throw new SQLException("Generated keys were not requested for the last statement; pass "
@@ -832,23 +357,19 @@ public class ShardStatement extends JdbcWrapper implements Statement {
     @Override
     public int getMaxFieldSize() throws SQLException {
         checkOpen();
-        return maxFieldSize;
+        return settings.maxFieldSize();
     }
 
     @Override
     public void setMaxFieldSize(int max) throws SQLException {
         checkOpen();
-        if (max < 0) {
-            throw new SQLException("maxFieldSize must not be negative: " + max, "HY024");
-        }
-        maxFieldSize = max;
-        optionsSet = true;
+        settings.maxFieldSize(max);
     }
 
     @Override
     public int getMaxRows() throws SQLException {
         checkOpen();
-        return (int) Math.min(maxRows, Integer.MAX_VALUE);
+        return (int) Math.min(settings.maxRows(), Integer.MAX_VALUE);
     }
 
     @Override
@@ -859,40 +380,31 @@ public class ShardStatement extends JdbcWrapper implements Statement {
     @Override
     public long getLargeMaxRows() throws SQLException {
         checkOpen();
-        return maxRows;
+        return settings.maxRows();
     }
 
     @Override
     public void setLargeMaxRows(long max) throws SQLException {
         checkOpen();
-        if (max < 0) {
-            throw new SQLException("maxRows must not be negative: " + max, "HY024");
-        }
-        maxRows = max;
-        optionsSet = true;
+        settings.maxRows(max);
     }
 
     @Override
     public void setEscapeProcessing(boolean enable) throws SQLException {
         checkOpen();
-        escapeProcessing = enable;
-        optionsSet = true;
+        settings.escapeProcessing(enable);
     }
 
     @Override
     public int getQueryTimeout() throws SQLException {
         checkOpen();
-        return queryTimeout;
+        return settings.queryTimeout();
     }
 
     @Override
     public void setQueryTimeout(int seconds) throws SQLException {
         checkOpen();
-        if (seconds < 0) {
-            throw new SQLException("queryTimeout must not be negative: " + seconds, "HY024");
-        }
-        queryTimeout = seconds;
-        optionsSet = true;
+        settings.queryTimeout(seconds);
     }
 
     @Override
@@ -947,15 +459,13 @@ public class ShardStatement extends JdbcWrapper implements Statement {
     @Override
     public void setFetchSize(int rows) throws SQLException {
         checkOpen();
-        // MySQL Connector/J streams row by row when given Integer.MIN_VALUE, so negative values pass through.
-        fetchSize = rows;
-        optionsSet = true;
+        settings.fetchSize(rows);
     }
 
     @Override
     public int getFetchSize() throws SQLException {
         checkOpen();
-        return fetchSize;
+        return settings.fetchSize();
     }
 
     @Override
@@ -1030,13 +540,13 @@ public class ShardStatement extends JdbcWrapper implements Statement {
      * it), and its statements with it: forgetting the last one keeps later calls (the next execution closes it)
      * off it.
      */
-    void connectionDiscarded(int shard) {
+    void connectionDiscarded(int shard, Connection discarded) {
         if (currentShard == shard) {
             current = null;
         }
     }
 
-    /** Prepared statements close their cached per-shard statements here. */
+    /** Prepared statements close their kept per-shard statements here. */
     void closePhysical() throws SQLException {
     }
 }

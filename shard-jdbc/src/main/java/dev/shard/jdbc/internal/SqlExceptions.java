@@ -68,4 +68,27 @@ final class SqlExceptions {
         }
         return new SQLException(message, state, code, e);
     }
+
+    /** Closes each one, all of them even if some fail; the first failure is thrown with the others suppressed. */
+    static void closeAll(Iterable<? extends AutoCloseable> resources) throws SQLException {
+        SQLException failure = null;
+        for (AutoCloseable resource : resources) {
+            if (resource == null) {
+                continue;
+            }
+            try {
+                resource.close();
+            } catch (Exception e) {
+                SQLException error = e instanceof SQLException sql ? sql : new SQLException(e.getMessage(), "HY000", e);
+                if (failure == null) {
+                    failure = error;
+                } else {
+                    failure.addSuppressed(error);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
 }
