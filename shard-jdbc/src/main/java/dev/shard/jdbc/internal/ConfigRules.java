@@ -6,19 +6,13 @@ import dev.shard.core.internal.hash.SlotMap;
 import dev.shard.core.internal.route.ShardingRules;
 import java.util.List;
 
-/** The planner's view of a {@link ShardConfig}. Shard indexes follow the order of the data sources. */
+/** The planner's view of a {@link ShardConfig}: which tables are sharded on which column, and which broadcast. */
 final class ConfigRules implements ShardingRules {
 
     private final ShardConfig config;
-    private final SlotMap slotMap;
-    private final List<String> names;
-    private final int defaultShard;
 
     ConfigRules(ShardConfig config) {
         this.config = config;
-        this.slotMap = config.slotMap();
-        this.names = slotMap.shards();
-        this.defaultShard = names.indexOf(config.defaultDataSource());
     }
 
     @Override
@@ -39,22 +33,7 @@ final class ConfigRules implements ShardingRules {
     }
 
     @Override
-    public int shardCount() {
-        return names.size();
-    }
-
-    @Override
-    public int defaultShard() {
-        return defaultShard;
-    }
-
-    @Override
-    public int shardOf(Object value) {
-        return slotMap.shardIndexOf(value);
-    }
-
-    @Override
-    public String shardName(int shard) {
-        return names.get(shard);
+    public String defaultDataSource() {
+        return config.defaultDataSource();
     }
 }

@@ -17,10 +17,11 @@ import java.util.List;
  * @param own        how the statement runs its own text on a shard
  * @param parameters the user's values
  * @param mode       which execute method the application called
+ * @param intent     whether the statement reads or writes, for the choice of physical connection
  * @param sql        the user's statement, for error messages
  */
 record ExecutionRunner(ShardStatement statement, OwnStatements own, StatementParameters parameters, Mode mode,
-                       String sql) implements Execution.Visitor<Boolean> {
+                       Topology.Intent intent, String sql) implements Execution.Visitor<Boolean> {
 
     /** Which execute method the application called: it decides which results are allowed. */
     enum Mode { QUERY, UPDATE, LARGE_UPDATE, ANY }
@@ -36,9 +37,9 @@ record ExecutionRunner(ShardStatement statement, OwnStatements own, StatementPar
         LogicalConnection connection = statement.connection;
         boolean borrowedForIt = !connection.holds(shard);
         try {
-            Statement physical = own.open(shard);
+            Statement physical = own.open(shard, intent);
             statement.settings.applyTo(physical, true, own.kept());
-            statement.ranOn(physical, shard);
+            statement.ranOn(physical, connection.physical(shard, intent));
             switch (mode) {
                 case QUERY -> {
                     statement.resultIs(new ShardResultSet(own.executeQuery(physical, sql), statement));
@@ -68,7 +69,8 @@ record ExecutionRunner(ShardStatement statement, OwnStatements own, StatementPar
     public Boolean keyedInsert(Execution.KeyedInsert execution) throws SQLException {
         refuseQuery("writes");
         ShardCall call = execution.call();
-        try (PreparedStatement physical = statement.connection.physical(call.shard()).prepareStatement(call.sql())) {
+        try (PreparedStatement physical = statement.connection.physical(call.shard(), Topology.Intent.WRITE)
+                .prepareStatement(call.sql())) {
             statement.settings.applyTo(physical, true, false);
             bind(physical, call);
             statement.cancelReaches(physical);
@@ -123,7 +125,7 @@ record ExecutionRunner(ShardStatement statement, OwnStatements own, StatementPar
             int shard = calls.get(i).shard();
             boolean borrowedForIt = !connection.holds(shard);
             try {
-                Statement physical = own.open(shard);
+                Statement physical = own.open(shard, Topology.Intent.WRITE);
                 statement.settings.applyTo(physical, true, own.kept());
                 statement.cancelReaches(physical); // a long DDL can be cancelled
                 long count;
@@ -136,14 +138,14 @@ record ExecutionRunner(ShardStatement statement, OwnStatements own, StatementPar
                 if (firstCount < 0) {
                     firstCount = count;
                 }
-                applied.add(connection.runtime().shardName(shard));
+                applied.add(connection.topology().shardName(shard));
             } catch (SQLException e) {
                 connection.dropIfBroken(shard, borrowedForIt);
                 List<String> notApplied = new ArrayList<>();
                 for (int rest = i; rest < calls.size(); rest++) {
-                    notApplied.add(connection.runtime().shardName(calls.get(rest).shard()));
+                    notApplied.add(connection.topology().shardName(calls.get(rest).shard()));
                 }
-                throw new SQLException("Statement failed on shard " + connection.runtime().shardName(shard)
+                throw new SQLException("Statement failed on shard " + connection.topology().shardName(shard)
                         + ": " + e.getMessage() + ". Applied on " + applied + "; not applied on " + notApplied
                         + ": " + sql, e.getSQLState(), e.getErrorCode(), e);
             }

@@ -37,10 +37,8 @@ import java.util.concurrent.Executor;
 public final class LogicalConnection extends JdbcWrapper implements Connection {
 
     private final ShardRuntime runtime;
-    private final Connection[] physical;
-    /** For each shard, how many savepoints existed when its physical connection was opened. */
-    private final int[] openedAtSavepointDepth;
-    private final List<LogicalSavepoint> savepoints = new ArrayList<>();
+    private final HeldConnections held;
+    private final ShardTransaction transaction;
     private final List<ShardStatement> statements = new ArrayList<>();
     private boolean autoCommit = true;
     private boolean readOnly;
@@ -51,12 +49,33 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
     /** Made on first use: a Properties is a ConcurrentHashMap, and a pooled point query never needs one. */
     private Properties clientInfo;
     private boolean closed;
-    private int savepointCounter;
 
     public LogicalConnection(ShardRuntime runtime) {
         this.runtime = runtime;
-        this.physical = new Connection[runtime.shardCount()];
-        this.openedAtSavepointDepth = new int[runtime.shardCount()];
+        this.held = new HeldConnections(runtime.topology());
+        this.transaction = new ShardTransaction(held, this::discard);
+    }
+
+    /** The topology this connection routes against now: the one its statement or transaction started with. */
+    Topology topology() {
+        return held.topology();
+    }
+
+    /**
+     * Called as a statement starts: outside a transaction, and at the start of one (before it touches a shard),
+     * the connection moves to the runtime's current topology; inside a transaction it keeps the one it started
+     * with, so that a transaction never spans two versions of the shard set.
+     */
+    Topology topologyForStatement() throws SQLException {
+        Topology current = runtime.topology();
+        if (current != held.topology() && (autoCommit || !held.any())) {
+            for (Connection returned : held.repin(current)) {
+                for (ShardStatement statement : statements) {
+                    statement.connectionDiscarded(returned);
+                }
+            }
+        }
+        return held.topology();
     }
 
     /** The runtime (pools and router) this connection borrows from; internal API for the driver, tests and tools. */
@@ -64,32 +83,43 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
         return runtime;
     }
 
-    /** The physical connection to a shard, borrowed and configured on first use. */
-    Connection physical(int shard) throws SQLException {
+    /**
+     * The physical connection for a statement on a shard, borrowed and configured on first use. Every physical
+     * connection a statement uses comes from here: this is where a read may one day go to a replica (the intent
+     * says whether it may), while writes and reads inside a transaction stay on the connection that holds the
+     * transaction.
+     */
+    Connection physical(int shard, Topology.Intent intent) throws SQLException {
         checkOpen();
-        Connection connection = physical[shard];
+        Topology.Intent effective = intent == Topology.Intent.READ && !autoCommit
+                ? Topology.Intent.READ_IN_TRANSACTION : intent;
+        Connection connection = held.get(shard);
         if (connection != null && autoCommit && isBroken(connection)) {
             // An earlier failure broke it. With auto-commit on, no transaction went with it: replace it.
             discard(shard);
             connection = null;
         }
         if (connection == null) {
-            connection = runtime.borrow(shard);
+            connection = held.topology().borrow(shard, effective);
             try {
                 applySettings(connection);
             } catch (SQLException e) {
                 // Often the first use of a pooled connection that died with its server: say which server.
                 connection.close();
-                throw onShard(runtime.shardName(shard), e);
+                throw onShard(held.topology().shardName(shard), e);
             }
-            physical[shard] = connection;
-            openedAtSavepointDepth[shard] = savepoints.size();
+            held.hold(shard, connection, transaction.savepointDepth());
         }
         return connection;
     }
 
     boolean holds(int shard) {
-        return physical[shard] != null;
+        return held.holds(shard);
+    }
+
+    /** The connection for metadata and other calls that any shard can answer: the default data source's. */
+    private Connection defaultPhysical() throws SQLException {
+        return physical(held.topology().defaultShard(), Topology.Intent.READ);
     }
 
     /**
@@ -102,16 +132,16 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
      *         not say which server it was; any other failure is the driver's, unchanged
      */
     SQLException statementFailed(int shard, boolean borrowedForIt, SQLException failure) {
-        if (physical[shard] == null) {
+        if (!held.holds(shard)) {
             return failure; // borrowing it failed, and that error names the shard already
         }
         dropIfBroken(shard, borrowedForIt);
-        return isConnectionFailure(failure) ? onShard(runtime.shardName(shard), failure) : failure;
+        return isConnectionFailure(failure) ? onShard(held.topology().shardName(shard), failure) : failure;
     }
 
     /** The part of {@link #statementFailed} that drops a broken connection, for callers that name shards. */
     void dropIfBroken(int shard, boolean borrowedForIt) {
-        Connection connection = physical[shard];
+        Connection connection = held.get(shard);
         if (connection != null && isBroken(connection) && (autoCommit || borrowedForIt)) {
             discard(shard);
         }
@@ -137,7 +167,7 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
     }
 
     /** Closed without our closing it: the pool (or driver) saw a connection-level failure on it. */
-    private static boolean isBroken(Connection connection) {
+    static boolean isBroken(Connection connection) {
         try {
             return connection.isClosed();
         } catch (SQLException e) {
@@ -147,12 +177,12 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
 
     /** A shard this connection already holds, else the default one: any shard serves broadcast reads. */
     int preferredShardForAnyOne() {
-        int preferred = runtime.defaultShard();
-        if (physical[preferred] != null) {
+        int preferred = held.topology().defaultShard();
+        if (held.holds(preferred)) {
             return preferred;
         }
-        for (int i = 0; i < physical.length; i++) {
-            if (physical[i] != null) {
+        for (int i = 0; i < held.size(); i++) {
+            if (held.holds(i)) {
                 return i;
             }
         }
@@ -177,35 +207,6 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
         }
     }
 
-    /** Runs an action on every open physical connection; all are attempted, the first error carries the rest. */
-    private void forEachOpen(String what, PhysicalAction action) throws SQLException {
-        SQLException failure = null;
-        List<String> failed = new ArrayList<>();
-        for (int i = 0; i < physical.length; i++) {
-            if (physical[i] != null) {
-                try {
-                    action.apply(i, physical[i]);
-                } catch (SQLException e) {
-                    failed.add(runtime.shardName(i));
-                    if (failure == null) {
-                        failure = e;
-                    } else {
-                        failure.addSuppressed(e);
-                    }
-                }
-            }
-        }
-        if (failure != null) {
-            throw new SQLException(what + " failed on shard(s) " + failed + ": " + failure.getMessage(),
-                    failure.getSQLState(), failure.getErrorCode(), failure);
-        }
-    }
-
-    @FunctionalInterface
-    private interface PhysicalAction {
-        void apply(int shard, Connection connection) throws SQLException;
-    }
-
     void checkOpen() throws SQLException {
         if (closed) {
             throw new SQLException("Connection is closed", "08003");
@@ -218,7 +219,7 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
 
     @Override
     Object unwrapTarget() throws SQLException {
-        return physical(runtime.defaultShard());
+        return defaultPhysical();
     }
 
     // ------------------------------------------------------------------ statements
@@ -319,13 +320,13 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
             // Switching auto-commit on commits the open transaction (JDBC 4.3 §10.1.1). Committing explicitly
             // first gives it commit()'s order and report; otherwise each driver would commit on its own, and a
             // failure part way would not say which shards had committed.
-            savepoints.clear();
-            commitEveryShard();
+            transaction.clearSavepoints();
+            transaction.commitEveryShard();
         }
-        forEachOpen("setAutoCommit", (shard, c) -> c.setAutoCommit(autoCommit));
+        held.forEach("setAutoCommit", (shard, c) -> c.setAutoCommit(autoCommit));
         this.autoCommit = autoCommit;
         if (autoCommit) {
-            savepoints.clear();
+            transaction.clearSavepoints();
         }
     }
 
@@ -341,117 +342,8 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
         if (autoCommit) {
             throw new SQLException("commit() called while auto-commit is on", "25000");
         }
-        savepoints.clear();
-        commitEveryShard();
-    }
-
-    /**
-     * Commits each shard's local transaction, one shard after another in shard order (the order the data sources
-     * are declared in). There is no two-phase commit, so once one shard has committed nothing can undo it; what
-     * this does guarantee is that a failure is never a silent partial commit:
-     * <ul>
-     *   <li>at the first failure it stops: the shards after the failed one are rolled back, not committed, so
-     *       that the report below is the whole truth;</li>
-     *   <li>the SQLException names the shards that committed, the one that failed (with the driver's exception
-     *       as its cause) and the ones rolled back;</li>
-     *   <li>the failed shard's physical connection is discarded: its transaction state is unknown and it is
-     *       usually broken. The next statement there borrows a new one.</li>
-     * </ul>
-     * With a single shard in the transaction this is a plain commit: the driver's exception passes unchanged.
-     */
-    private void commitEveryShard() throws SQLException {
-        int single = singleOpenShard();
-        if (single >= 0) {
-            try {
-                physical[single].commit();
-            } catch (SQLException e) {
-                discard(single);
-                throw e;
-            }
-            return;
-        }
-        refuseIfWorkWasLost();
-        List<String> committed = new ArrayList<>();
-        for (int shard = 0; shard < physical.length; shard++) {
-            if (physical[shard] != null) {
-                try {
-                    physical[shard].commit();
-                } catch (SQLException e) {
-                    throw commitFailed(shard, e, committed);
-                }
-                committed.add(runtime.shardName(shard));
-            }
-        }
-    }
-
-    /**
-     * A connection that broke during the transaction took its shard's uncommitted work with it: its server rolled
-     * it back. Committing the other shards would be a partial commit known in advance, so everything is rolled
-     * back instead.
-     */
-    private void refuseIfWorkWasLost() throws SQLException {
-        List<String> lost = new ArrayList<>();
-        for (int shard = 0; shard < physical.length; shard++) {
-            if (physical[shard] != null && isBroken(physical[shard])) {
-                lost.add(runtime.shardName(shard));
-                discard(shard);
-            }
-        }
-        if (lost.isEmpty()) {
-            return;
-        }
-        List<String> others = new ArrayList<>();
-        for (int shard = 0; shard < physical.length; shard++) {
-            if (physical[shard] != null) {
-                others.add(runtime.shardName(shard));
-            }
-        }
-        String message = "Commit refused: the connection to " + lost + " was lost during the transaction, and "
-                + "the work done there with it (a server rolls back what a lost connection had not committed). "
-                + "Nothing was committed";
-        try {
-            rollbackEveryShard();
-        } catch (SQLException e) {
-            throw new SQLTransactionRollbackException(message + ". Rolling back the other shards: " + e.getMessage(),
-                    "40000", e);
-        }
-        throw new SQLTransactionRollbackException(message + "; rolled back on " + others, "40000");
-    }
-
-    /** After a commit failed on one shard: discard it, roll back the shards not yet committed, report it all. */
-    private SQLException commitFailed(int failedShard, SQLException cause, List<String> committed) {
-        String failed = runtime.shardName(failedShard);
-        discard(failedShard);
-        List<String> rolledBack = new ArrayList<>();
-        List<String> rollbackFailed = new ArrayList<>();
-        for (int shard = failedShard + 1; shard < physical.length; shard++) {
-            if (physical[shard] != null) {
-                rolledBack.add(runtime.shardName(shard));
-                try {
-                    physical[shard].rollback();
-                } catch (SQLException e) {
-                    // Closing the connection ends its transaction without a commit: the server rolls it back.
-                    rollbackFailed.add(runtime.shardName(shard));
-                    cause.addSuppressed(e);
-                    discard(shard);
-                }
-            }
-        }
-        StringBuilder message = new StringBuilder("Cross-shard commit incomplete: committed on ").append(committed)
-                .append("; failed on ").append(failed).append(": ").append(cause.getMessage())
-                .append("; not committed (rolled back) on ").append(rolledBack).append('.');
-        if (!rollbackFailed.isEmpty()) {
-            message.append(" The rollback failed on ").append(rollbackFailed).append(" too; their connections were "
-                    + "closed, so their servers roll the work back.");
-        }
-        if (cause.getSQLState() != null && cause.getSQLState().startsWith("08")) {
-            message.append(" The connection to ").append(failed).append(" was lost during the commit, so whether ")
-                    .append(failed).append(" committed is not known.");
-        }
-        if (!committed.isEmpty()) {
-            message.append(" What committed stays committed: there is no two-phase commit across shards.");
-        }
-        return new SQLException(message.toString(), cause.getSQLState(), cause.getErrorCode(), cause);
+        transaction.clearSavepoints();
+        transaction.commitEveryShard();
     }
 
     @Override
@@ -460,61 +352,8 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
         if (autoCommit) {
             throw new SQLException("rollback() called while auto-commit is on", "25000");
         }
-        savepoints.clear();
-        rollbackEveryShard();
-    }
-
-    /**
-     * Rolls back every shard, whatever happens to the others. A shard whose rollback fails has its physical
-     * connection discarded: closing it is what makes its server roll back, and the next statement there borrows
-     * a new one. With a single shard in the transaction the driver's exception passes unchanged.
-     */
-    private void rollbackEveryShard() throws SQLException {
-        int single = singleOpenShard();
-        if (single >= 0) {
-            try {
-                physical[single].rollback();
-            } catch (SQLException e) {
-                discard(single);
-                throw e;
-            }
-            return;
-        }
-        SQLException first = null;
-        StringBuilder failures = new StringBuilder();
-        List<String> rolledBack = new ArrayList<>();
-        for (int shard = 0; shard < physical.length; shard++) {
-            if (physical[shard] != null) {
-                try {
-                    physical[shard].rollback();
-                    rolledBack.add(runtime.shardName(shard));
-                } catch (SQLException e) {
-                    failures.append(failures.isEmpty() ? "" : "; failed on ").append(runtime.shardName(shard))
-                            .append(": ").append(e.getMessage());
-                    first = chain(first, e);
-                    discard(shard);
-                }
-            }
-        }
-        if (first != null) {
-            throw new SQLException("Rollback failed on " + failures + "; rolled back on " + rolledBack
-                    + ". The failed shards' connections were closed, so their servers roll the work back.",
-                    first.getSQLState(), first.getErrorCode(), first);
-        }
-    }
-
-    /** The only shard this connection holds, or -1 if it holds none or several. */
-    private int singleOpenShard() {
-        int found = -1;
-        for (int shard = 0; shard < physical.length; shard++) {
-            if (physical[shard] != null) {
-                if (found >= 0) {
-                    return -1;
-                }
-                found = shard;
-            }
-        }
-        return found;
+        transaction.clearSavepoints();
+        transaction.rollbackEveryShard();
     }
 
     /**
@@ -523,12 +362,11 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
      * statement there borrows anew.
      */
     private void discard(int shard) {
-        Connection connection = physical[shard];
-        physical[shard] = null;
+        Connection connection = held.release(shard);
         for (ShardStatement statement : statements) {
-            statement.connectionDiscarded(shard, connection);
+            statement.connectionDiscarded(connection);
         }
-        runtime.discard(shard, connection);
+        held.topology().discard(shard, connection);
     }
 
     @Override
@@ -542,85 +380,19 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
         if (autoCommit) {
             throw new SQLException("Cannot set a savepoint while auto-commit is on", "25000");
         }
-        int id = ++savepointCounter;
-        Savepoint[] perShard = new Savepoint[physical.length];
-        for (int i = 0; i < physical.length; i++) {
-            if (physical[i] != null) {
-                perShard[i] = name == null ? physical[i].setSavepoint() : physical[i].setSavepoint(name);
-            }
-        }
-        LogicalSavepoint savepoint = new LogicalSavepoint(id, name, perShard, savepoints.size());
-        savepoints.add(savepoint);
-        return savepoint;
+        return transaction.setSavepoint(name);
     }
 
     @Override
     public void rollback(Savepoint savepoint) throws SQLException {
         checkOpen();
-        LogicalSavepoint target = own(savepoint);
-        // Connections opened after the savepoint hold only work done after it: roll all of it back.
-        forEachOpen("rollback to savepoint", (shard, c) -> {
-            if (target.perShard[shard] != null) {
-                c.rollback(target.perShard[shard]);
-            } else if (openedAtSavepointDepth[shard] > target.depth) {
-                c.rollback();
-            }
-        });
-        savepoints.subList(target.depth + 1, savepoints.size()).clear();
+        transaction.rollback(savepoint);
     }
 
     @Override
     public void releaseSavepoint(Savepoint savepoint) throws SQLException {
         checkOpen();
-        LogicalSavepoint target = own(savepoint);
-        forEachOpen("release savepoint", (shard, c) -> {
-            if (target.perShard[shard] != null) {
-                c.releaseSavepoint(target.perShard[shard]);
-            }
-        });
-        savepoints.subList(target.depth, savepoints.size()).clear();
-    }
-
-    private LogicalSavepoint own(Savepoint savepoint) throws SQLException {
-        if (savepoint instanceof LogicalSavepoint logical && savepoints.contains(logical)) {
-            return logical;
-        }
-        throw new SQLException("Savepoint " + savepoint + " does not belong to this transaction", "3B001");
-    }
-
-    private static final class LogicalSavepoint implements Savepoint {
-        private final int id;
-        private final String name;
-        private final Savepoint[] perShard;
-        private final int depth;
-
-        LogicalSavepoint(int id, String name, Savepoint[] perShard, int depth) {
-            this.id = id;
-            this.name = name;
-            this.perShard = perShard;
-            this.depth = depth;
-        }
-
-        @Override
-        public int getSavepointId() throws SQLException {
-            if (name != null) {
-                throw new SQLException("Savepoint is named; use getSavepointName()", "HY000");
-            }
-            return id;
-        }
-
-        @Override
-        public String getSavepointName() throws SQLException {
-            if (name == null) {
-                throw new SQLException("Savepoint is not named; use getSavepointId()", "HY000");
-            }
-            return name;
-        }
-
-        @Override
-        public String toString() {
-            return name == null ? "savepoint " + id : "savepoint " + name;
-        }
+        transaction.releaseSavepoint(savepoint);
     }
 
     @Override
@@ -633,20 +405,20 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
             throw new SQLException("Invalid transaction isolation level " + level + "; use one of the "
                     + "Connection.TRANSACTION_* constants other than TRANSACTION_NONE", "HY024");
         }
-        forEachOpen("setTransactionIsolation", (shard, c) -> c.setTransactionIsolation(level));
+        held.forEach("setTransactionIsolation", (shard, c) -> c.setTransactionIsolation(level));
         isolation = level;
     }
 
     @Override
     public int getTransactionIsolation() throws SQLException {
         checkOpen();
-        return isolation >= 0 ? isolation : physical(runtime.defaultShard()).getTransactionIsolation();
+        return isolation >= 0 ? isolation : defaultPhysical().getTransactionIsolation();
     }
 
     @Override
     public void setReadOnly(boolean readOnly) throws SQLException {
         checkOpen();
-        forEachOpen("setReadOnly", (shard, c) -> c.setReadOnly(readOnly));
+        held.forEach("setReadOnly", (shard, c) -> c.setReadOnly(readOnly));
         this.readOnly = readOnly;
     }
 
@@ -664,14 +436,14 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
             throw new SQLException("Invalid result set holdability " + holdability + "; use "
                     + "ResultSet.HOLD_CURSORS_OVER_COMMIT or ResultSet.CLOSE_CURSORS_AT_COMMIT", "HY024");
         }
-        forEachOpen("setHoldability", (shard, c) -> c.setHoldability(holdability));
+        held.forEach("setHoldability", (shard, c) -> c.setHoldability(holdability));
         this.holdability = holdability;
     }
 
     @Override
     public int getHoldability() throws SQLException {
         checkOpen();
-        return holdability >= 0 ? holdability : physical(runtime.defaultShard()).getHoldability();
+        return holdability >= 0 ? holdability : defaultPhysical().getHoldability();
     }
 
     // ------------------------------------------------------------------ lifecycle
@@ -687,34 +459,25 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
             try {
                 statement.close();
             } catch (SQLException e) {
-                failure = chain(failure, e);
+                failure = SqlExceptions.chain(failure, e);
             }
         }
         statements.clear();
         // Every physical connection goes back to its pool, whatever happens to the others; HikariCP rolls back
         // uncommitted work and resets the settings we changed.
-        for (int i = 0; i < physical.length; i++) {
-            if (physical[i] != null) {
+        for (int i = 0; i < held.size(); i++) {
+            Connection connection = held.release(i);
+            if (connection != null) {
                 try {
-                    physical[i].close();
+                    connection.close();
                 } catch (SQLException e) {
-                    failure = chain(failure, e);
-                } finally {
-                    physical[i] = null;
+                    failure = SqlExceptions.chain(failure, e);
                 }
             }
         }
         if (failure != null) {
             throw failure;
         }
-    }
-
-    private static SQLException chain(SQLException first, SQLException next) {
-        if (first == null) {
-            return next;
-        }
-        first.addSuppressed(next);
-        return first;
     }
 
     @Override
@@ -731,7 +494,8 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
             return false;
         }
         boolean any = false;
-        for (Connection c : physical) {
+        for (int i = 0; i < held.size(); i++) {
+            Connection c = held.get(i);
             if (c != null) {
                 any = true;
                 if (!c.isValid(timeout)) {
@@ -739,7 +503,7 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
                 }
             }
         }
-        return any || physical(runtime.defaultShard()).isValid(timeout);
+        return any || defaultPhysical().isValid(timeout);
     }
 
     @Override
@@ -748,10 +512,10 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
             return;
         }
         closed = true;
-        for (int i = 0; i < physical.length; i++) {
-            if (physical[i] != null) {
-                physical[i].abort(executor);
-                physical[i] = null;
+        for (int i = 0; i < held.size(); i++) {
+            Connection connection = held.release(i);
+            if (connection != null) {
+                connection.abort(executor);
             }
         }
     }
@@ -766,7 +530,7 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
         if (milliseconds < 0) {
             throw new SQLException("Network timeout must not be negative: " + milliseconds, "HY024");
         }
-        forEachOpen("setNetworkTimeout", (shard, c) -> c.setNetworkTimeout(executor, milliseconds));
+        held.forEach("setNetworkTimeout", (shard, c) -> c.setNetworkTimeout(executor, milliseconds));
         networkTimeoutExecutor = executor;
         networkTimeoutMillis = milliseconds;
     }
@@ -782,14 +546,15 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
     /** Answered by the default data source: ORMs read it at start-up, and every shard runs the same server. */
     @Override
     public DatabaseMetaData getMetaData() throws SQLException {
-        return physical(runtime.defaultShard()).getMetaData();
+        return defaultPhysical().getMetaData();
     }
 
     @Override
     public SQLWarning getWarnings() throws SQLException {
         checkOpen();
         SQLWarning head = null;
-        for (Connection c : physical) {
+        for (int i = 0; i < held.size(); i++) {
+            Connection c = held.get(i);
             if (c != null) {
                 SQLWarning warning = c.getWarnings();
                 if (warning != null) {
@@ -807,7 +572,7 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
     @Override
     public void clearWarnings() throws SQLException {
         checkOpen();
-        forEachOpen("clearWarnings", (shard, c) -> c.clearWarnings());
+        held.forEach("clearWarnings", (shard, c) -> c.clearWarnings());
     }
 
     @Override
@@ -818,7 +583,7 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
 
     @Override
     public String getCatalog() throws SQLException {
-        return physical(runtime.defaultShard()).getCatalog();
+        return defaultPhysical().getCatalog();
     }
 
     @Override
@@ -829,12 +594,12 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
 
     @Override
     public String getSchema() throws SQLException {
-        return physical(runtime.defaultShard()).getSchema();
+        return defaultPhysical().getSchema();
     }
 
     @Override
     public Map<String, Class<?>> getTypeMap() throws SQLException {
-        return physical(runtime.defaultShard()).getTypeMap();
+        return defaultPhysical().getTypeMap();
     }
 
     @Override
@@ -845,32 +610,32 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
 
     @Override
     public Clob createClob() throws SQLException {
-        return physical(runtime.defaultShard()).createClob();
+        return defaultPhysical().createClob();
     }
 
     @Override
     public Blob createBlob() throws SQLException {
-        return physical(runtime.defaultShard()).createBlob();
+        return defaultPhysical().createBlob();
     }
 
     @Override
     public NClob createNClob() throws SQLException {
-        return physical(runtime.defaultShard()).createNClob();
+        return defaultPhysical().createNClob();
     }
 
     @Override
     public SQLXML createSQLXML() throws SQLException {
-        return physical(runtime.defaultShard()).createSQLXML();
+        return defaultPhysical().createSQLXML();
     }
 
     @Override
     public Array createArrayOf(String typeName, Object[] elements) throws SQLException {
-        return physical(runtime.defaultShard()).createArrayOf(typeName, elements);
+        return defaultPhysical().createArrayOf(typeName, elements);
     }
 
     @Override
     public Struct createStruct(String typeName, Object[] attributes) throws SQLException {
-        return physical(runtime.defaultShard()).createStruct(typeName, attributes);
+        return defaultPhysical().createStruct(typeName, attributes);
     }
 
     @Override
@@ -926,6 +691,6 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
 
     @Override
     public String toString() {
-        return "LogicalConnection[shards=" + runtime.shardNames() + ", closed=" + closed + "]";
+        return "LogicalConnection[shards=" + held.topology().names() + ", closed=" + closed + "]";
     }
 }

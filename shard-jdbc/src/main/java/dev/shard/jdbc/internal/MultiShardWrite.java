@@ -34,7 +34,7 @@ final class MultiShardWrite {
         Connection[] physical = new Connection[shards.length];
         Savepoint[] savepoints = new Savepoint[shards.length];
         for (int i = 0; i < shards.length; i++) {
-            physical[i] = connection.physical(shards[i]);
+            physical[i] = connection.physical(shards[i], Topology.Intent.WRITE);
         }
         try {
             for (int i = 0; i < shards.length; i++) {
@@ -45,7 +45,8 @@ final class MultiShardWrite {
                 }
             }
             long[] counts;
-            try (ScatterExecution execution = ScatterExecution.prepare(connection, calls, paceKey, binder)) {
+            try (ScatterExecution execution = ScatterExecution.prepare(connection, calls, paceKey,
+                    Topology.Intent.WRITE, binder)) {
                 holder.set(execution);
                 counts = execution.update();
             } catch (SQLException e) {
@@ -58,7 +59,7 @@ final class MultiShardWrite {
                 holder.set(null);
             }
             if (autoCommit) {
-                commitInOrder(runtime, shards, physical, sql);
+                commitInOrder(connection.topology(), shards, physical, sql);
             } else {
                 for (int i = 0; i < shards.length; i++) {
                     release(physical[i], savepoints[i]);
@@ -78,7 +79,7 @@ final class MultiShardWrite {
         }
     }
 
-    private static void commitInOrder(ShardRuntime runtime, int[] shards, Connection[] physical, String sql)
+    private static void commitInOrder(Topology runtime, int[] shards, Connection[] physical, String sql)
             throws SQLException {
         List<String> committed = new ArrayList<>();
         for (int i = 0; i < shards.length; i++) {

@@ -12,7 +12,7 @@ import java.sql.Statement;
 interface OwnStatements {
 
     /** The physical statement for a shard, with the user's parameters bound. */
-    Statement open(int shard) throws SQLException;
+    Statement open(int shard, Topology.Intent intent) throws SQLException;
 
     ResultSet executeQuery(Statement physical, String sql) throws SQLException;
 

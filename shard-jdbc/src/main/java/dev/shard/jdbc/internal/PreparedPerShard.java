@@ -35,8 +35,8 @@ final class PreparedPerShard implements OwnStatements {
     }
 
     /** The kept physical statement for a shard, prepared on first use, without binding anything. */
-    PreparedStatement prepared(int shard) throws SQLException {
-        Connection physical = connection.physical(shard);
+    PreparedStatement prepared(int shard, Topology.Intent intent) throws SQLException {
+        Connection physical = connection.physical(shard, intent);
         PreparedStatement statement = byConnection.get(physical);
         if (statement == null) {
             statement = prepareOn(physical);
@@ -46,8 +46,8 @@ final class PreparedPerShard implements OwnStatements {
     }
 
     @Override
-    public Statement open(int shard) throws SQLException {
-        PreparedStatement statement = prepared(shard);
+    public Statement open(int shard, Topology.Intent intent) throws SQLException {
+        PreparedStatement statement = prepared(shard, intent);
         parameters.bindAll(statement);
         return statement;
     }

@@ -28,12 +28,14 @@ final class ScatterExecution implements AutoCloseable {
     private final int[] shards;
     private final PreparedStatement[] statements;
     private final ShardRuntime runtime;
+    private final Topology topology;
     /** What this statement's execution times are kept under (its normalised text); null: always parallel. */
     private final String paceKey;
     private volatile boolean closed;
 
-    private ScatterExecution(ShardRuntime runtime, int[] shards, String paceKey) {
+    private ScatterExecution(ShardRuntime runtime, Topology topology, int[] shards, String paceKey) {
         this.runtime = runtime;
+        this.topology = topology;
         this.shards = shards;
         this.statements = new PreparedStatement[shards.length];
         this.paceKey = paceKey;
@@ -45,21 +47,23 @@ final class ScatterExecution implements AutoCloseable {
      * @param paceKey the statement's normalised text, under which its execution times are kept
      */
     static ScatterExecution prepare(LogicalConnection connection, List<ShardCall> calls, String paceKey,
-                                    Binder binder) throws SQLException {
+                                    Topology.Intent intent, Binder binder) throws SQLException {
         int[] shards = new int[calls.size()];
         for (int i = 0; i < shards.length; i++) {
             shards[i] = calls.get(i).shard();
         }
-        ScatterExecution execution = new ScatterExecution(connection.runtime(), shards, paceKey);
+        ScatterExecution execution = new ScatterExecution(connection.runtime(), connection.topology(), shards,
+                paceKey);
         try {
             for (int i = 0; i < shards.length; i++) {
                 ShardCall call = calls.get(i);
                 try {
-                    PreparedStatement statement = connection.physical(call.shard()).prepareStatement(call.sql());
+                    PreparedStatement statement = connection.physical(call.shard(), intent)
+                            .prepareStatement(call.sql());
                     execution.statements[i] = statement;
                     binder.bind(statement, call);
                 } catch (SQLException e) {
-                    throw onShard(connection.runtime().shardName(call.shard()), e);
+                    throw onShard(connection.topology().shardName(call.shard()), e);
                 }
             }
         } catch (SQLException | RuntimeException e) {
@@ -219,7 +223,7 @@ final class ScatterExecution implements AutoCloseable {
     }
 
     String shardName(int index) {
-        return runtime.shardName(shards[index]);
+        return topology.shardName(shards[index]);
     }
 
     @Override

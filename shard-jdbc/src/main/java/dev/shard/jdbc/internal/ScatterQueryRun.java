@@ -26,7 +26,7 @@ final class ScatterQueryRun {
     static ResultSet open(ShardStatement statement, Execution.ScatterQuery query, ScatterExecution.Binder binder)
             throws SQLException {
         ScatterExecution execution = ScatterExecution.prepare(statement.connection, query.calls(), query.paceKey(),
-                binder);
+                Topology.Intent.READ, binder);
         statement.scatterRunning(execution);
         try {
             return merge(statement, execution, query.merge(), query.bindings());

@@ -54,8 +54,8 @@ final class ShardBatches {
      * @param what     what an entry is called in the error message ("entry", "statement")
      * @return each entry's update count; on failure a BatchUpdateException carries them
      */
-    static long[] runInOrder(ShardRuntime runtime, int size, String what, EntryRouter router, SoloEntry solo,
-                             GroupBuilder builder) throws BatchUpdateException {
+    static long[] runInOrder(LogicalConnection connection, int size, String what, EntryRouter router,
+                             SoloEntry solo, GroupBuilder builder) throws BatchUpdateException {
         long[] counts = new long[size];
         Arrays.fill(counts, Statement.EXECUTE_FAILED);
         int current = 0; // the entry being routed or run, for the error message
@@ -85,7 +85,7 @@ final class ShardBatches {
                     for (Map.Entry<Integer, List<Integer>> group : byShard.entrySet()) {
                         batches.put(group.getKey(), builder.build(group.getKey(), group.getValue(), opened));
                     }
-                    run(runtime, byShard, batches, counts);
+                    run(connection, byShard, batches, counts);
                 } finally {
                     for (Statement statement : opened) {
                         statement.close();
@@ -107,8 +107,9 @@ final class ShardBatches {
      * @param batches        the prepared batch of each shard
      * @param counts         filled with each entry's count
      */
-    private static void run(ShardRuntime runtime, Map<Integer, List<Integer>> entriesByShard, Map<Integer, ShardBatch> batches,
-                    long[] counts) throws BatchUpdateException {
+    private static void run(LogicalConnection connection, Map<Integer, List<Integer>> entriesByShard,
+                            Map<Integer, ShardBatch> batches, long[] counts) throws BatchUpdateException {
+        ShardRuntime runtime = connection.runtime();
         List<Integer> shards = new ArrayList<>(entriesByShard.keySet());
         List<Future<long[]>> futures = new ArrayList<>();
         for (int s = 0; s < shards.size(); s++) {
@@ -136,7 +137,7 @@ final class ShardBatches {
                         ? batchError.getLargeUpdateCounts() : new long[0];
                 if (failure == null) {
                     failure = error;
-                    failedShard = runtime.shardName(shards.get(s));
+                    failedShard = connection.topology().shardName(shards.get(s));
                 } else {
                     failure.addSuppressed(error);
                 }
@@ -145,7 +146,7 @@ final class ShardBatches {
                 shardCounts = new long[0];
                 if (failure == null) {
                     failure = new SQLException("Interrupted while waiting for shard batches", "HY008", e);
-                    failedShard = runtime.shardName(shards.get(s));
+                    failedShard = connection.topology().shardName(shards.get(s));
                 }
             }
             for (int k = 0; k < entries.size(); k++) {

@@ -61,8 +61,8 @@ public final class ShardPreparedStatement extends ShardStatement implements Prep
     }
 
     @Override
-    void connectionDiscarded(int shard, Connection discarded) {
-        super.connectionDiscarded(shard, discarded);
+    void connectionDiscarded(Connection discarded) {
+        super.connectionDiscarded(discarded);
         // Not closed here: it went with its connection. The next execution on that shard prepares anew.
         own.forget(discarded);
     }
@@ -123,8 +123,9 @@ public final class ShardPreparedStatement extends ShardStatement implements Prep
         List<Object> batchKeys = new ArrayList<>();
         String keyColumn = null;
         long[] counts;
+        connection.topologyForStatement();
         try {
-            counts = ShardBatches.runInOrder(connection.runtime(), batchEntries.size(), "entry",
+            counts = ShardBatches.runInOrder(connection, batchEntries.size(), "entry",
                     entry -> ShardBatches.batchableShard(route(routed, batchEntries.get(entry), false)),
                     entry -> {
                         RecordedParameters entryParameters = batchEntries.get(entry);
@@ -138,7 +139,7 @@ public final class ShardPreparedStatement extends ShardStatement implements Prep
                         return getLargeUpdateCount();
                     },
                     (shard, entries, opened) -> {
-                        PreparedStatement batch = own.prepared(shard);
+                        PreparedStatement batch = own.prepared(shard, Topology.Intent.WRITE);
                         settings.applyTo(batch, true, true);
                         // Binding is part of the shard's task, so the shards bind in parallel as they execute.
                         // Only that task touches this physical statement; the entries are only read until all
@@ -167,13 +168,13 @@ public final class ShardPreparedStatement extends ShardStatement implements Prep
     @Override
     public ResultSetMetaData getMetaData() throws SQLException {
         checkOpen();
-        return own.prepared(connection.runtime().defaultShard()).getMetaData();
+        return own.prepared(connection.topology().defaultShard(), Topology.Intent.READ).getMetaData();
     }
 
     @Override
     public ParameterMetaData getParameterMetaData() throws SQLException {
         checkOpen();
-        return own.prepared(connection.runtime().defaultShard()).getParameterMetaData();
+        return own.prepared(connection.topology().defaultShard(), Topology.Intent.READ).getParameterMetaData();
     }
 
     // ------------------------------------------------------------------ parameters

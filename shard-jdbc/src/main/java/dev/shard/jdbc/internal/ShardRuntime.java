@@ -6,6 +6,7 @@ import com.zaxxer.hikari.pool.ProxyConnection;
 import dev.shard.core.config.DataSourceConfig;
 import dev.shard.core.config.ShardConfig;
 import dev.shard.core.config.ShardConfigException;
+import dev.shard.core.internal.hash.SlotMap;
 import dev.shard.core.internal.keygen.KeyGenerator;
 import dev.shard.core.internal.merge.ColumnInfo;
 import dev.shard.core.internal.route.Bind;
@@ -38,8 +39,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ShardRuntime implements AutoCloseable {
 
     private final ShardConfig config;
-    private final List<String> shardNames;
-    private final HikariDataSource[] pools;
+    /** Every pool this runtime started, by data source name; a topology uses some of them. */
+    private final java.util.Map<String, HikariDataSource> pools;
+    /** The current shard set. Read once per statement (once per transaction inside one); swapped whole. */
+    private final java.util.concurrent.atomic.AtomicReference<Topology> topology;
     private final ConfigRules rules;
     private final SqlRouter router;
     private final ExecutorService executor;
@@ -47,14 +50,16 @@ public final class ShardRuntime implements AutoCloseable {
     private volatile StatementListener listener = StatementListener.NONE;
     private final java.util.Map<String, KeyGenerator> keyGenerators = new java.util.HashMap<>();
 
-    private ShardRuntime(ShardConfig config, ConfigRules rules, HikariDataSource[] pools) {
+    private ShardRuntime(ShardConfig config, ConfigRules rules, java.util.Map<String, HikariDataSource> pools) {
         this.config = config;
         this.rules = rules;
-        this.shardNames = config.slotMap().shards();
-        this.pools = pools;
+        this.pools = new java.util.concurrent.ConcurrentHashMap<>(pools);
+        List<HikariDataSource> inOrder = config.slotMap().shards().stream().map(pools::get).toList();
+        this.topology = new java.util.concurrent.atomic.AtomicReference<>(
+                new Topology(1, config.slotMap(), inOrder, config.defaultDataSource()));
         this.router = new SqlRouter(rules, new JSqlParserAnalyzer(config.settings().parseTimeoutMillis()),
                 config.settings().parseCacheSize());
-        this.executor = newExecutor(pools.length);
+        this.executor = newExecutor();
         this.scatterPacing = new ScatterPacing(config.settings().sequentialScatterBelowMicros(),
                 config.settings().parseCacheSize());
         config.tables().forEach((table, rule) -> {
@@ -78,8 +83,9 @@ public final class ShardRuntime implements AutoCloseable {
      * busy the caller runs the shard's statement itself, so a burst of scatter queries slows down rather than
      * queueing without limit or deadlocking on a full pool.
      */
-    private static ExecutorService newExecutor(int shards) {
-        int threads = Math.max(2, Math.min(64, 4 * shards));
+    private static ExecutorService newExecutor() {
+        // Not sized by the shard count, which can change: threads are made on demand, up to this bound.
+        int threads = 64;
         AtomicInteger counter = new AtomicInteger();
         ThreadPoolExecutor pool = new ThreadPoolExecutor(0, threads, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 runnable -> {
@@ -138,18 +144,13 @@ public final class ShardRuntime implements AutoCloseable {
     public static ShardRuntime start(ShardConfig config) {
         ConfigRules rules = new ConfigRules(config);
         warmUpRouting(config, rules);
-        List<String> names = config.slotMap().shards();
-        HikariDataSource[] pools = new HikariDataSource[names.size()];
+        java.util.Map<String, HikariDataSource> pools = new java.util.LinkedHashMap<>();
         try {
-            for (int i = 0; i < names.size(); i++) {
-                pools[i] = startPool(config.dataSource(names.get(i)));
+            for (String name : config.slotMap().shards()) {
+                pools.put(name, startPool(config.dataSource(name)));
             }
         } catch (RuntimeException e) {
-            for (HikariDataSource pool : pools) {
-                if (pool != null) {
-                    pool.close();
-                }
-            }
+            pools.values().forEach(HikariDataSource::close);
             throw e;
         }
         return new ShardRuntime(config, rules, pools);
@@ -241,8 +242,8 @@ public final class ShardRuntime implements AutoCloseable {
      *
      * @param anyShard the shard a read of broadcast tables runs on
      */
-    Execution route(RoutedStatement routed, StatementParameters parameters, boolean generateKeys, int anyShard)
-            throws SQLException {
+    Execution route(RoutedStatement routed, StatementParameters parameters, boolean generateKeys, Topology shards,
+                    int anyShard) throws SQLException {
         Bindings bindings = Bindings.of(routed, parameters);
         KeyGeneration generation = routed.plan() instanceof StatementPlan.ByKey byKey ? byKey.keyGeneration() : null;
         Execution.GeneratedValues keys = Execution.GeneratedValues.NONE;
@@ -260,8 +261,9 @@ public final class ShardRuntime implements AutoCloseable {
             int first = generation.firstParam();
             bindings = index -> index >= first ? values[index - first] : userBindings.value(index);
         }
-        Route route = routed.plan().route(bindings, routed.sql());
-        return ExecutionBuilder.build(routed, route, bindings, keys, parameters.count(), anyShard, shardCount());
+        Route route = routed.plan().route(bindings, shards, routed.sql());
+        return ExecutionBuilder.build(routed, route, bindings, keys, parameters.count(), anyShard,
+                shards.shardCount());
     }
 
     /**
@@ -272,7 +274,8 @@ public final class ShardRuntime implements AutoCloseable {
     public RouteExplanation explain(String sql, Object... params) throws SQLException {
         RoutedStatement routed = router.prepare(sql);
         ExplainParameters parameters = new ExplainParameters(sql, params, routed.userParameterCount());
-        Execution execution = route(routed, parameters, true, defaultShard());
+        Topology shards = topology();
+        Execution execution = route(routed, parameters, true, shards, shards.defaultShard());
         List<RouteExplanation.ShardQuery> queries = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (ShardCall call : execution.calls()) {
@@ -280,8 +283,8 @@ public final class ShardRuntime implements AutoCloseable {
             for (Bind bind : call.binds()) {
                 values.add(bind.valueOf(parameters));
             }
-            names.add(shardName(call.shard()));
-            queries.add(new RouteExplanation.ShardQuery(shardName(call.shard()), call.sql(), values));
+            names.add(shards.shardName(call.shard()));
+            queries.add(new RouteExplanation.ShardQuery(shards.shardName(call.shard()), call.sql(), values));
         }
         String merge = execution instanceof Execution.ScatterQuery query
                 ? describeMerge(query.merge(), query.bindings(), query.calls().size()) : "";
@@ -335,69 +338,68 @@ public final class ShardRuntime implements AutoCloseable {
         return rules;
     }
 
-    int shardCount() {
-        return pools.length;
-    }
-
-    String shardName(int shard) {
-        return shardNames.get(shard);
-    }
-
-    int defaultShard() {
-        return rules.defaultShard();
-    }
-
-    Connection borrow(int shard) throws SQLException {
-        try {
-            return pools[shard].getConnection();
-        } catch (SQLException e) {
-            // Same kind (HikariCP's pool timeout is an SQLTransientConnectionException, which callers may retry).
-            throw SqlExceptions.withMessage(e, "Cannot get a connection to shard " + shardName(shard) + ": "
-                    + e.getMessage());
-        }
+    /** The current topology: a statement reads it once and uses that one throughout. */
+    Topology topology() {
+        return topology.get();
     }
 
     /**
-     * Takes a physical connection out of its pool for good: it is broken, or a commit or rollback on it failed and
-     * its transaction state is unknown, so it must not be handed out again. Evicting closes the driver's
-     * connection, which makes the server roll back whatever it had not committed.
+     * Makes a new shard set current: pools are started for data sources not seen before, and statements (and
+     * transactions) that start from now on route by the new slot map. Work already running keeps the topology it
+     * started with. Pools of data sources the new slot map no longer names stay open until the runtime closes,
+     * since connections of running transactions may still use them.
+     *
+     * @param added configurations of data sources the slot map names that this runtime has no pool for yet
      */
-    void discard(int shard, Connection connection) {
-        HikariDataSource pool = pools[shard];
-        if (connection instanceof ProxyConnection && !pool.isClosed()) {
-            // Not close(): that would roll back on a possibly dead link and return the connection to the pool.
-            pool.evictConnection(connection);
-            return;
-        }
+    synchronized Topology install(SlotMap slotMap, List<DataSourceConfig> added) {
+        java.util.Map<String, HikariDataSource> started = new java.util.LinkedHashMap<>();
         try {
-            connection.close();
-        } catch (SQLException ignored) {
-            // Closing is all that is left to do with it; the failure that led here is what gets reported.
+            for (DataSourceConfig source : added) {
+                if (pools.containsKey(source.name()) || started.containsKey(source.name())) {
+                    throw new ShardConfigException("Data source " + source.name() + " already has a pool");
+                }
+                started.put(source.name(), startPool(source));
+            }
+            List<HikariDataSource> inOrder = new ArrayList<>();
+            for (String name : slotMap.shards()) {
+                HikariDataSource pool = started.containsKey(name) ? started.get(name) : pools.get(name);
+                if (pool == null) {
+                    throw new ShardConfigException("The new slot map names data source " + name
+                            + ", which has no configuration; pass it among the added data sources");
+                }
+                inOrder.add(pool);
+            }
+            Topology next = new Topology(topology.get().version() + 1, slotMap, inOrder, config.defaultDataSource());
+            pools.putAll(started);
+            topology.set(next);
+            return next;
+        } catch (RuntimeException e) {
+            started.values().forEach(HikariDataSource::close);
+            throw e;
         }
     }
 
     /** The pool of a shard, for tests and health checks. */
     public HikariDataSource pool(String name) {
-        int index = shardNames.indexOf(name);
-        if (index < 0) {
-            throw new IllegalArgumentException("No data source named " + name + "; known: " + shardNames);
+        HikariDataSource pool = pools.get(name);
+        if (pool == null) {
+            throw new IllegalArgumentException("No data source named " + name + "; known: " + shardNames());
         }
-        return pools[index];
+        return pool;
     }
 
+    /** The data sources of the current topology, in slot-map order. */
     public List<String> shardNames() {
-        return shardNames;
+        return topology().names();
     }
 
     @Override
     public void close() {
         executor.shutdownNow();
-        for (HikariDataSource pool : pools) {
-            pool.close();
-        }
+        pools.values().forEach(HikariDataSource::close);
     }
 
     public boolean isClosed() {
-        return pools.length > 0 && pools[0].isClosed();
+        return pools.values().stream().anyMatch(HikariDataSource::isClosed);
     }
 }

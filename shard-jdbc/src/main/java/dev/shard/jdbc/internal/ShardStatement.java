@@ -2,6 +2,7 @@ package dev.shard.jdbc.internal;
 
 import dev.shard.core.internal.route.Execution;
 import dev.shard.core.internal.route.RoutedStatement;
+import dev.shard.core.internal.sql.StatementKind;
 import dev.shard.jdbc.internal.ExecutionRunner.Mode;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -30,8 +31,8 @@ public class ShardStatement extends JdbcWrapper implements Statement {
 
     /** The physical statement that ran last (one-shard executions), or null. */
     private volatile Statement current;
-    /** The shard {@link #current} ran on. */
-    private int currentShard = -1;
+    /** The physical connection {@link #current} ran on. */
+    private Connection currentConnection;
     private ResultSet currentResultSet;
     /** The statement running on several shards, while its result is open; cancel() reaches all of them. */
     private volatile ScatterExecution currentScatter;
@@ -58,17 +59,21 @@ public class ShardStatement extends JdbcWrapper implements Statement {
         clearResults();
         lastKeys = keys;
         generated = Execution.GeneratedValues.NONE;
+        connection.topologyForStatement();
         Execution execution = route(routed, parameters, true);
         generated = execution.generated();
         connection.runtime().notifyRouted(execution);
-        return new ExecutionRunner(this, own, parameters, mode, routed.sql()).run(execution);
+        Topology.Intent intent = routed.plan().kind() == StatementKind.SELECT ? Topology.Intent.READ
+                : Topology.Intent.WRITE;
+        return new ExecutionRunner(this, own, parameters, mode, intent, routed.sql()).run(execution);
     }
 
     /** The execution for the parameters' values (see {@link ShardRuntime#route}). */
     final Execution route(RoutedStatement routed, StatementParameters parameters, boolean generateKeys)
             throws SQLException {
         try {
-            return connection.runtime().route(routed, parameters, generateKeys, connection.preferredShardForAnyOne());
+            return connection.runtime().route(routed, parameters, generateKeys, connection.topology(),
+                    connection.preferredShardForAnyOne());
         } catch (SQLException e) {
             connection.runtime().notifyRefused(e);
             throw e;
@@ -78,9 +83,9 @@ public class ShardStatement extends JdbcWrapper implements Statement {
     // ------------------------------------------------------------------ what an execution leaves behind
 
     /** A one-shard execution ran on this physical statement. */
-    final void ranOn(Statement physical, int shard) {
+    final void ranOn(Statement physical, Connection on) {
         current = physical;
-        currentShard = shard;
+        currentConnection = on;
     }
 
     final void resultIs(ResultSet resultSet) {
@@ -273,7 +278,8 @@ public class ShardStatement extends JdbcWrapper implements Statement {
         checkOpen();
         List<String> work = new ArrayList<>(batch);
         batch.clear();
-        long[] counts = ShardBatches.runInOrder(connection.runtime(), work.size(), "statement",
+        connection.topologyForStatement();
+        long[] counts = ShardBatches.runInOrder(connection, work.size(), "statement",
                 entry -> {
                     String sql = work.get(entry);
                     return ShardBatches.batchableShard(route(connection.runtime().router().prepare(sql),
@@ -284,7 +290,8 @@ public class ShardStatement extends JdbcWrapper implements Statement {
                     return updateCount;
                 },
                 (shard, entries, opened) -> {
-                    Statement physical = new TextStatements(connection, options, GeneratedKeys.NONE).open(shard);
+                    Statement physical = new TextStatements(connection, options, GeneratedKeys.NONE)
+                            .open(shard, Topology.Intent.WRITE);
                     opened.add(physical);
                     settings.applyTo(physical, true, false);
                     for (int entry : entries) {
@@ -540,9 +547,10 @@ public class ShardStatement extends JdbcWrapper implements Statement {
      * it), and its statements with it: forgetting the last one keeps later calls (the next execution closes it)
      * off it.
      */
-    void connectionDiscarded(int shard, Connection discarded) {
-        if (currentShard == shard) {
+    void connectionDiscarded(Connection discarded) {
+        if (currentConnection == discarded) {
             current = null;
+            currentConnection = null;
         }
     }
 

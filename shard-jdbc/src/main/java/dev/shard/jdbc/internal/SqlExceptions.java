@@ -91,4 +91,13 @@ final class SqlExceptions {
             throw failure;
         }
     }
+
+    /** The first failure, with {@code next} added to it as suppressed. */
+    static SQLException chain(SQLException first, SQLException next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
+    }
 }

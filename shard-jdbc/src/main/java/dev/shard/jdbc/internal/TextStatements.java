@@ -10,8 +10,8 @@ record TextStatements(LogicalConnection connection, StatementOptions options, Ge
         implements OwnStatements {
 
     @Override
-    public Statement open(int shard) throws SQLException {
-        Connection physical = connection.physical(shard);
+    public Statement open(int shard, Topology.Intent intent) throws SQLException {
+        Connection physical = connection.physical(shard, intent);
         return options.resultSetHoldability() >= 0
                 ? physical.createStatement(options.resultSetType(), options.resultSetConcurrency(),
                 options.resultSetHoldability())

@@ -13,13 +13,6 @@ public interface ShardingRules {
         return null;
     }
 
-    int shardCount();
-
-    /** Index of the default data source, where tables with no rule live. */
-    int defaultShard();
-
-    /** Index of the shard that holds rows whose shard key is {@code value}. */
-    int shardOf(Object value);
-
-    String shardName(int shard);
+    /** The data source where tables with no rule live, for messages that name it. */
+    String defaultDataSource();
 }

@@ -1,5 +1,6 @@
 package dev.shard.core.internal.route;
 
+import dev.shard.core.RouteKind;
 import dev.shard.core.internal.sql.SqlText;
 import dev.shard.core.internal.sql.ScatterSelect;
 import dev.shard.core.internal.sql.StatementKind;
@@ -21,15 +22,26 @@ public sealed interface StatementPlan {
 
     /**
      * @param bindings the execution's values
+     * @param shards   the topology the execution runs on
      * @param sql      the statement as the user wrote it, for error messages
      */
-    Route route(Bindings bindings, String sql) throws SQLException;
+    Route route(Bindings bindings, ShardMap shards, String sql) throws SQLException;
 
-    /** A route that does not depend on values. */
-    record Fixed(StatementKind kind, Route fixedRoute) implements StatementPlan {
+    /** A route that does not depend on values: the default data source, every shard, or any one. */
+    record Fixed(StatementKind kind, RouteKind routeKind) implements StatementPlan {
+
+        private static final Route ALL = new Route.All();
+        private static final Route ANY = new Route.AnyOne();
+
         @Override
-        public Route route(Bindings bindings, String sql) {
-            return fixedRoute;
+        public Route route(Bindings bindings, ShardMap shards, String sql) {
+            return switch (routeKind) {
+                case DEFAULT -> new Route.Default(shards.defaultShard());
+                case ALL_SHARDS -> ALL;
+                case ANY_SHARD -> ANY;
+                case SINGLE_SHARD, SCATTER, SPLIT_INSERT ->
+                        throw new IllegalStateException(routeKind + " depends on the statement's values");
+            };
         }
     }
 
@@ -50,14 +62,14 @@ public sealed interface StatementPlan {
         }
 
         @Override
-        public Route route(Bindings bindings, String sql) throws SQLException {
-            int shardCount = rules.shardCount();
+        public Route route(Bindings bindings, ShardMap map, String sql) throws SQLException {
+            int shardCount = map.shardCount();
             BitSet union = new BitSet(shardCount);
             BitSet intersection = null;
             String unboundTable = null;
             boolean topLevelUnbound = false;
             for (KeyTarget target : targets) {
-                BitSet shards = shardsOf(target, bindings, sql);
+                BitSet shards = shardsOf(target, bindings, map, sql);
                 if (shards == null) {
                     unboundTable = unboundTable == null ? target.table() : unboundTable;
                     topLevelUnbound |= target.depth() == 0;
@@ -77,14 +89,14 @@ public sealed interface StatementPlan {
             // Every appearance pinned, all to one shard: the simple case, whether or not the tables are joined
             // on their shard columns.
             if (unboundTable == null && union.cardinality() <= 1) {
-                return single(union.isEmpty() ? rules.defaultShard() : union.nextSetBit(0), bindings, sql);
+                return single(union.isEmpty() ? map.defaultShard() : union.nextSetBit(0), bindings, map, sql);
             }
             if (kind == StatementKind.INSERT && insertRows != null && unboundTable == null
                     && targets.size() == insertRows.rows().size()) {
                 // One target per row, in row order (see StatementPlanner): each row goes to its own shard.
                 int[] rowShards = new int[targets.size()];
                 for (int row = 0; row < rowShards.length; row++) {
-                    BitSet shards = shardsOf(targets.get(row), bindings, sql);
+                    BitSet shards = shardsOf(targets.get(row), bindings, map, sql);
                     rowShards[row] = shards.nextSetBit(0);
                 }
                 return new Route.InsertSplit(rowShards);
@@ -95,7 +107,7 @@ public sealed interface StatementPlan {
             }
             if (kind == StatementKind.INSERT) {
                 throw new SQLFeatureNotSupportedException("INSERT into " + targets.get(0).table()
-                        + " has rows whose " + targets.get(0).column() + " values lie on shards " + shardNames(union)
+                        + " has rows whose " + targets.get(0).column() + " values lie on shards " + shardNames(union, map)
                         + ", and its rows could not be split by shard: " + SqlText.abbreviate(sql),
                         "0A000");
             }
@@ -103,7 +115,7 @@ public sealed interface StatementPlan {
                 String table = unboundTable != null ? unboundTable : targets.get(0).table();
                 throw new SQLFeatureNotSupportedException("Statement on " + table + " has no single shard key"
                         + (unboundTable != null ? " (no " + rules.shardingColumn(unboundTable) + " = value condition)"
-                        : " (its " + targets.get(0).column() + " values lie on shards " + shardNames(union) + ")")
+                        : " (its " + targets.get(0).column() + " values lie on shards " + shardNames(union, map) + ")")
                         + " and cannot run on several shards: " + scatterRefusal + ": " + SqlText.abbreviate(sql),
                         "0A000");
             }
@@ -111,20 +123,20 @@ public sealed interface StatementPlan {
             // statement live on the same shard, and each shard's subset of the key values is all it needs.
             BitSet shards = intersection != null && !topLevelUnbound ? intersection : allShards(shardCount);
             if (shards.cardinality() <= 1) {
-                return single(shards.isEmpty() ? rules.defaultShard() : shards.nextSetBit(0), bindings, sql);
+                return single(shards.isEmpty() ? map.defaultShard() : shards.nextSetBit(0), bindings, map, sql);
             }
             if (!assignments.isEmpty()) {
                 throw new SQLFeatureNotSupportedException("UPDATE on several shards assigns sharding column "
                         + assignments.get(0).column() + " of " + assignments.get(0).table()
                         + "; rows cannot move between shards: " + SqlText.abbreviate(sql), "0A000");
             }
-            return scatter(shards, bindings);
+            return scatter(shards, bindings, map);
         }
 
-        private Route single(int shard, Bindings bindings, String sql) throws SQLException {
+        private Route single(int shard, Bindings bindings, ShardMap map, String sql) throws SQLException {
             for (KeyAssignment assignment : assignments) {
                 Object value = valueOf(assignment.value(), bindings);
-                if (value == null || shardOf(value, assignment.table(), assignment.column(), sql) != shard) {
+                if (value == null || shardOf(value, assignment.table(), assignment.column(), map, sql) != shard) {
                     throw new SQLFeatureNotSupportedException("Statement changes sharding column "
                             + assignment.column() + " of " + assignment.table() + " to a value that belongs on "
                             + (value == null ? "no shard (NULL)" : "another shard")
@@ -136,7 +148,7 @@ public sealed interface StatementPlan {
         }
 
         /** Each key parameter goes to the shard its value lives on; the others bind NULL there. */
-        private Route scatter(BitSet shards, Bindings bindings) throws SQLException {
+        private Route scatter(BitSet shards, Bindings bindings, ShardMap map) throws SQLException {
             List<int[]> pruned = new ArrayList<>();
             for (KeyTarget target : targets) {
                 for (List<ValueRef> alternatives : target.constraints()) {
@@ -145,7 +157,7 @@ public sealed interface StatementPlan {
                             Object value = bindings.value(param.index());
                             if (value != null && pruned.stream().noneMatch(p -> p[0] == param.index())) {
                                 try {
-                                    pruned.add(new int[] {param.index(), rules.shardOf(value)});
+                                    pruned.add(new int[] {param.index(), map.shardOf(value)});
                                 } catch (IllegalArgumentException e) {
                                     // Not a routable value (the shard set ignored it too): leave it unpruned.
                                 }
@@ -170,13 +182,13 @@ public sealed interface StatementPlan {
         }
 
         /** The shards the target's rows may lie on, or null if nothing pins them. */
-        private BitSet shardsOf(KeyTarget target, Bindings bindings, String sql) throws SQLException {
+        private BitSet shardsOf(KeyTarget target, Bindings bindings, ShardMap map, String sql) throws SQLException {
             if (target.constraints().isEmpty()) {
                 return null;
             }
             BitSet result = null;
             for (List<ValueRef> alternatives : target.constraints()) {
-                BitSet shards = new BitSet(rules.shardCount());
+                BitSet shards = new BitSet(map.shardCount());
                 for (ValueRef ref : alternatives) {
                     Object value = valueOf(ref, bindings);
                     if (value == null) {
@@ -188,7 +200,7 @@ public sealed interface StatementPlan {
                         }
                         continue; // col = NULL matches no row
                     }
-                    shards.set(shardOf(value, target.table(), target.column(), sql));
+                    shards.set(shardOf(value, target.table(), target.column(), map, sql));
                 }
                 if (result == null) {
                     result = shards;
@@ -199,9 +211,9 @@ public sealed interface StatementPlan {
             return result;
         }
 
-        private int shardOf(Object value, String table, String column, String sql) throws SQLException {
+        private int shardOf(Object value, String table, String column, ShardMap map, String sql) throws SQLException {
             try {
-                return rules.shardOf(value);
+                return map.shardOf(value);
             } catch (IllegalArgumentException e) {
                 throw new SQLException("Cannot route on sharding column " + column + " of " + table + ": "
                         + e.getMessage() + ": " + SqlText.abbreviate(sql), "22023", e);
@@ -215,9 +227,9 @@ public sealed interface StatementPlan {
             return ((ValueRef.Constant) ref).value();
         }
 
-        private String shardNames(BitSet shards) {
+        private static String shardNames(BitSet shards, ShardMap map) {
             StringJoiner joiner = new StringJoiner(", ");
-            shards.stream().forEach(i -> joiner.add(rules.shardName(i)));
+            shards.stream().forEach(i -> joiner.add(map.shardName(i)));
             return joiner.toString();
         }
     }
@@ -225,7 +237,7 @@ public sealed interface StatementPlan {
     /** A statement Shard cannot run correctly; every execution fails with the same explanation. */
     record Rejected(StatementKind kind, String problem, boolean unsupported) implements StatementPlan {
         @Override
-        public Route route(Bindings bindings, String sql) throws SQLException {
+        public Route route(Bindings bindings, ShardMap shards, String sql) throws SQLException {
             String message = problem + ": " + SqlText.abbreviate(sql);
             throw unsupported ? new SQLFeatureNotSupportedException(message, "0A000")
                     : new SQLException(message, "42000");

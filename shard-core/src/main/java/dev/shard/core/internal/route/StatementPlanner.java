@@ -1,5 +1,7 @@
 package dev.shard.core.internal.route;
 
+import dev.shard.core.RouteKind;
+
 import dev.shard.core.internal.sql.ColumnAssignment;
 import dev.shard.core.internal.sql.InsertShape;
 import dev.shard.core.internal.sql.OuterJoin;
@@ -37,7 +39,7 @@ final class StatementPlanner {
                             + occurrence.table() + ", which lives on several shards", true);
                 }
             }
-            return new StatementPlan.Fixed(kind, defaultRoute());
+            return defaultRoute(kind);
         }
         Set<String> sharded = new LinkedHashSet<>();
         Set<String> broadcast = new LinkedHashSet<>();
@@ -58,7 +60,7 @@ final class StatementPlanner {
         if (!sharded.isEmpty() && !unruled.isEmpty()) {
             return new StatementPlan.Rejected(kind, "Statement combines sharded table " + first(sharded)
                     + " with " + first(unruled) + ", which has no rule and lives only on the default data source "
-                    + rules.shardName(rules.defaultShard()) + "; declare " + first(unruled)
+                    + rules.defaultDataSource() + "; declare " + first(unruled)
                     + " as sharded or broadcast", true);
         }
         String target = null;
@@ -86,18 +88,18 @@ final class StatementPlanner {
                     return new StatementPlan.Rejected(kind, "Statement writes broadcast table " + target
                             + " from " + first(unruled) + ", which lives only on the default data source", true);
                 }
-                return new StatementPlan.Fixed(kind, new Route.All());
+                return new StatementPlan.Fixed(kind, RouteKind.ALL_SHARDS);
             }
             if (unruled.isEmpty() && !kind.isWrite()) {
-                return new StatementPlan.Fixed(kind, new Route.AnyOne());
+                return new StatementPlan.Fixed(kind, RouteKind.ANY_SHARD);
             }
         }
-        return new StatementPlan.Fixed(kind, defaultRoute());
+        return defaultRoute(kind);
     }
 
     private StatementPlan planDdl(Set<String> sharded, Set<String> broadcast, Set<String> unruled) {
         if (sharded.isEmpty() && broadcast.isEmpty()) {
-            return new StatementPlan.Fixed(StatementKind.DDL, defaultRoute());
+            return defaultRoute(StatementKind.DDL);
         }
         if (!unruled.isEmpty()) {
             String ruled = sharded.isEmpty() ? first(broadcast) : first(sharded);
@@ -105,7 +107,7 @@ final class StatementPlanner {
                     + ", which exists on every shard, together with " + first(unruled)
                     + ", which lives only on the default data source; run them as separate statements", true);
         }
-        return new StatementPlan.Fixed(StatementKind.DDL, new Route.All());
+        return new StatementPlan.Fixed(StatementKind.DDL, RouteKind.ALL_SHARDS);
     }
 
     private StatementPlan planByKey(StatementShape shape, String text) {
@@ -303,8 +305,8 @@ final class StatementPlanner {
         return null;
     }
 
-    private Route defaultRoute() {
-        return new Route.Default(rules.defaultShard());
+    private static StatementPlan.Fixed defaultRoute(StatementKind kind) {
+        return new StatementPlan.Fixed(kind, RouteKind.DEFAULT);
     }
 
     private static String first(Set<String> names) {

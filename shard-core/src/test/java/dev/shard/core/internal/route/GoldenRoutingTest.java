@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Runs routing/golden.txt: each line a statement, its parameters and the route (or error) it must get. */
 class GoldenRoutingTest {
 
-    /** Readable rules: integer key k lives on shard k mod 4. */
+    /** Which tables are sharded, on which column, and which are broadcast. */
     static final ShardingRules RULES = new ShardingRules() {
         private final Map<String, String> sharded = Map.of("t_order", "user_id", "t_order_item", "user_id",
                 "t_user", "id");
@@ -34,6 +34,15 @@ class GoldenRoutingTest {
         public boolean isBroadcast(String table) {
             return table.equals("t_region");
         }
+
+        @Override
+        public String defaultDataSource() {
+            return "ds0";
+        }
+    };
+
+    /** Integer key k lives on shard k mod 4. */
+    static final ShardMap SHARDS = new ShardMap() {
 
         @Override
         public int shardCount() {
@@ -98,7 +107,7 @@ class GoldenRoutingTest {
                     return text.matches("-?\\d+") ? (Object) Long.parseLong(text) : text;
                 }
                 return ((ParamSource.Literal) source).value();
-            }, c.sql());
+            }, SHARDS, c.sql());
             if (route instanceof Route.Single s) {
                 actual = "SINGLE_SHARD " + s.shard();
             } else if (route instanceof Route.Scatter scatter) {

@@ -44,7 +44,7 @@ class RouterRobustnessTest {
                         return literal.value();
                     }
                     return values.get(random.nextInt(values.size()));
-                }, sql.toString());
+                }, GoldenRoutingTest.SHARDS, sql.toString());
                 routed++;
             } catch (SQLException expected) {
                 assertThat(expected.getMessage()).isNotBlank();

@@ -30,7 +30,7 @@ class SqlRouterTest {
         for (int user = 0; user < 500; user++) {
             RoutedStatement routed = router.prepare("SELECT * FROM t_order WHERE user_id = " + user
                     + " AND status = 'paid'");
-            Route route = routed.plan().route(SqlRouterTestSupport.literals(routed), routed.sql());
+            Route route = routed.plan().route(SqlRouterTestSupport.literals(routed), GoldenRoutingTest.SHARDS, routed.sql());
             assertThat(route).isEqualTo(new Route.Single(user % 4));
         }
         assertThat(analyzer.parses).hasValue(1);

@@ -1,0 +1,130 @@
+package dev.shard.jdbc.internal;
+
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.ProxyConnection;
+import dev.shard.core.internal.hash.SlotMap;
+import dev.shard.core.internal.route.ShardMap;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * One version of the shard set: the data sources (by index, in the slot map's order), their pools, the slot map
+ * that places keys on them, and a version number. Immutable; the runtime holds the current one in an atomic
+ * reference and swaps in a new one when shards are added or keys move. A statement outside a transaction reads
+ * it once and routes, runs and reports against that one; a transaction keeps the one it started with, so a
+ * change never splits one transaction across two versions.
+ */
+final class Topology implements ShardMap {
+
+    private final long version;
+    private final SlotMap slotMap;
+    private final List<String> names;
+    private final List<HikariDataSource> pools;
+    private final int defaultShard;
+
+    /**
+     * @param pools          one per name of the slot map, in its order
+     * @param defaultSource  the data source where tables with no rule live
+     */
+    Topology(long version, SlotMap slotMap, List<HikariDataSource> pools, String defaultSource) {
+        this.version = version;
+        this.slotMap = slotMap;
+        this.names = slotMap.shards();
+        this.pools = List.copyOf(pools);
+        this.defaultShard = names.indexOf(defaultSource);
+        if (this.pools.size() != names.size() || defaultShard < 0) {
+            throw new IllegalArgumentException("topology " + version + ": " + names.size() + " shards, "
+                    + this.pools.size() + " pools, default " + defaultSource);
+        }
+    }
+
+    long version() {
+        return version;
+    }
+
+    SlotMap slotMap() {
+        return slotMap;
+    }
+
+    List<String> names() {
+        return names;
+    }
+
+    @Override
+    public int shardCount() {
+        return names.size();
+    }
+
+    @Override
+    public int defaultShard() {
+        return defaultShard;
+    }
+
+    @Override
+    public int shardOf(Object value) {
+        return slotMap.shardIndexOf(value);
+    }
+
+    @Override
+    public String shardName(int shard) {
+        return names.get(shard);
+    }
+
+    /** The index of a data source in this version, or -1 if it has none. */
+    int indexOf(String name) {
+        return names.indexOf(name);
+    }
+
+    HikariDataSource pool(int shard) {
+        return pools.get(shard);
+    }
+
+    /**
+     * A physical connection to a shard's primary. Read replicas will be chosen here too (by intent), which is
+     * why every physical connection comes through this one method.
+     */
+    Connection borrow(int shard, Intent intent) throws SQLException {
+        try {
+            return pools.get(shard).getConnection();
+        } catch (SQLException e) {
+            // Same kind (HikariCP's pool timeout is an SQLTransientConnectionException, which callers may retry).
+            throw SqlExceptions.withMessage(e, "Cannot get a connection to shard " + shardName(shard) + ": "
+                    + e.getMessage());
+        }
+    }
+
+    /**
+     * Takes a physical connection out of its pool for good: it is broken, or a commit or rollback on it failed and
+     * its transaction state is unknown, so it must not be handed out again. Evicting closes the driver's
+     * connection, which makes the server roll back whatever it had not committed.
+     */
+    void discard(int shard, Connection connection) {
+        HikariDataSource pool = pools.get(shard);
+        if (connection instanceof ProxyConnection && !pool.isClosed()) {
+            // Not close(): that would roll back on a possibly dead link and return the connection to the pool.
+            pool.evictConnection(connection);
+            return;
+        }
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // Closing is all that is left to do with it; the failure that led here is what gets reported.
+        }
+    }
+
+    /** Why a physical connection is wanted: where a read may go depends on it once shards have replicas. */
+    enum Intent {
+        /** A statement that writes, or any statement while the data source has no replicas. */
+        WRITE,
+        /** A read outside a transaction: may be served by a replica. */
+        READ,
+        /** A read inside a transaction: must see the transaction's own writes, so it stays on the primary. */
+        READ_IN_TRANSACTION
+    }
+
+    @Override
+    public String toString() {
+        return "Topology[version=" + version + ", shards=" + names + "]";
+    }
+}
