@@ -49,6 +49,8 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
     /** Made on first use: a Properties is a ConcurrentHashMap, and a pooled point query never needs one. */
     private Properties clientInfo;
     private boolean closed;
+    /** Whether a statement ran since the last commit or rollback with auto-commit off. */
+    private boolean transactionOpen;
 
     public LogicalConnection(ShardRuntime runtime) {
         this.runtime = runtime;
@@ -68,7 +70,9 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
      */
     Topology topologyForStatement() throws SQLException {
         Topology current = runtime.topology();
-        if (current != held.topology() && (autoCommit || !held.any())) {
+        boolean startsTransaction = !autoCommit && !transactionOpen;
+        transactionOpen = !autoCommit;
+        if (current != held.topology() && (autoCommit || startsTransaction)) {
             for (Connection returned : held.repin(current)) {
                 for (ShardStatement statement : statements) {
                     statement.connectionDiscarded(returned);
@@ -321,6 +325,7 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
             // first gives it commit()'s order and report; otherwise each driver would commit on its own, and a
             // failure part way would not say which shards had committed.
             transaction.clearSavepoints();
+            transactionOpen = false;
             transaction.commitEveryShard();
         }
         held.forEach("setAutoCommit", (shard, c) -> c.setAutoCommit(autoCommit));
@@ -343,6 +348,7 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
             throw new SQLException("commit() called while auto-commit is on", "25000");
         }
         transaction.clearSavepoints();
+        transactionOpen = false;
         transaction.commitEveryShard();
     }
 
@@ -353,6 +359,7 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
             throw new SQLException("rollback() called while auto-commit is on", "25000");
         }
         transaction.clearSavepoints();
+        transactionOpen = false;
         transaction.rollbackEveryShard();
     }
 
