@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.shard.core.config.ShardConfig;
 import dev.shard.jdbc.testing.ExtraMariaDb;
 import dev.shard.jdbc.testing.MySqlServer;
+import dev.shard.jdbc.testing.Readiness;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -375,6 +377,7 @@ class CrossShardCommitIT {
         Map<String, String> ds1 = new HashMap<>(pool(extra.jdbcUrl(mixedExtraDatabase()), extra.user(),
                 extra.password()));
         // While ds1's server is down, a statement there fails after this wait for a connection, not HikariCP's 30 s.
+        // Too short for anything that must succeed after a restart: restartExtra() waits for the pool instead.
         ds1.put("connectionTimeout", "1000");
         mixed = new ShardingDataSource(ShardConfig.builder()
                 .dataSource("ds0", pool(server.jdbcUrl(mixedMainDatabase(0)), server.user(), server.password()))
@@ -387,12 +390,17 @@ class CrossShardCommitIT {
         mixedIds = idsPerShard(mixed);
     }
 
+    /** Restarts ds1's server and returns once ds1's pool hands out a connection to it that answers a query. */
     private void restartExtra() {
-        extra.restart();
+        extra.restart(); // returns once the server answers a query
         System.out.printf("Extra MariaDB server restarted in %d ms%n", extra.lastStartMillis());
+        HikariDataSource ds1 = mixed.runtime().pool("ds1");
         // Its pool's idle connections died with the old process. HikariCP would find that out when they are
         // next borrowed, but only for connections idle over 500 ms; dropping them makes the test deterministic.
-        mixed.runtime().pool("ds1").getHikariPoolMXBean().softEvictConnections();
+        ds1.getHikariPoolMXBean().softEvictConnections();
+        // While the server was down, the pool retried it with a backoff that grows to 5 s, well past the pool's
+        // 1 s connectionTimeout: the next statement on ds1 would fail if its new connection were still to come.
+        Readiness.awaitConnection(ds1, "Shard ds1's pool after its server restarted");
     }
 
     private static Map<String, String> pool(String jdbcUrl, String user, String password) {

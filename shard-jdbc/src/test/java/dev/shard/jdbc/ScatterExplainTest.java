@@ -45,8 +45,9 @@ class ScatterExplainTest {
     void setUp() throws Exception {
         ShardConfig.Builder builder = ShardConfig.builder();
         for (int i = 0; i < SHARDS; i++) {
+            // A leaked physical connection fails in seconds, not a hang; 10 s is ample on a busy machine.
             builder.dataSource(NAMES.get(i), Map.of("jdbcUrl", url(i), "username", "sa", "password", "",
-                    "maximumPoolSize", "4", "minimumIdle", "0", "connectionTimeout", "2000"));
+                    "maximumPoolSize", "4", "minimumIdle", "0", "connectionTimeout", "10000"));
         }
         ds = new ShardingDataSource(builder.defaultDataSource("ds0").shardedTable("t_order", "user_id").build());
         NAMES.forEach(name -> usersByShard.put(name, new ArrayList<>()));

@@ -66,7 +66,7 @@ class ScatterFailureIT {
             server.recreateDatabase(database(i));
             builder.dataSource(NAMES.get(i), Map.of("jdbcUrl", server.jdbcUrl(database(i)),
                     "username", server.user(), "password", server.password(), "maximumPoolSize", "4",
-                    "minimumIdle", "0", "connectionTimeout", "5000"));
+                    "minimumIdle", "0", "connectionTimeout", "10000"));
         }
         server.recreateDatabase(referenceDatabase());
         ds = new ShardingDataSource(builder.defaultDataSource("ds0").shardedTable("t", "user_id").build());
@@ -196,15 +196,22 @@ class ScatterFailureIT {
 
     // ------------------------------------------------------------------ (b) query timeout and cancel
 
-    /** One row per shard (ids 1..4), so that every shard sleeps once. */
-    static final String SLEEP_ON_EVERY_SHARD = "SELECT id, SLEEP(3) FROM t WHERE id IN (1, 2, 3, 4) ORDER BY id";
+    /**
+     * One row per shard (ids 1..4), so that every shard sleeps once, for 60 s: far longer than a timeout or a cancel
+     * takes to stop it however busy the machine, so that a shard left to run cannot go unnoticed.
+     */
+    static final String SLEEP = "SLEEP(60)";
+    static final String SLEEP_ON_EVERY_SHARD = "SELECT id, " + SLEEP + " FROM t WHERE id IN (1, 2, 3, 4) ORDER BY id";
+    /**
+     * A correctness bound, not a performance test: a statement stopped on every shard ends in a second or two (a
+     * few more on a busy machine), one that waits for a shard left running takes the 60 s of that shard's sleep.
+     */
+    static final Duration STOPPED_WELL_BEFORE_THE_SLEEPS_END = Duration.ofSeconds(45);
 
     @Test
     void aQueryTimeoutStopsEveryShardWellBeforeTheyWouldFinish() throws SQLException {
         assertThat(ds.explain(SLEEP_ON_EVERY_SHARD).shards()).containsExactlyElementsOf(NAMES);
-        // A correctness bound, not a performance test: each shard sleeps 3 s; all four one after another would
-        // take 12 s, all four without the timeout at least 3 s.
-        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+        assertTimeoutPreemptively(STOPPED_WELL_BEFORE_THE_SLEEPS_END, () -> {
             try (Connection c = ds.getConnection()) {
                 try (Statement s = c.createStatement()) {
                     s.setQueryTimeout(1);
@@ -236,10 +243,11 @@ class ScatterFailureIT {
     void cancelFromAnotherThreadStopsARunningScatterQuery() throws Exception {
         ExecutorService canceller = Executors.newSingleThreadExecutor();
         try {
-            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            assertTimeoutPreemptively(STOPPED_WELL_BEFORE_THE_SLEEPS_END, () -> {
                 try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
                     Future<?> cancel = canceller.submit(() -> {
-                        Thread.sleep(700);
+                        // A cancel that comes before a shard's statement has reached its server misses it.
+                        awaitSleepingOnEveryShard();
                         s.cancel();
                         return null;
                     });
@@ -255,6 +263,30 @@ class ScatterFailureIT {
             canceller.shutdownNow();
         }
         assertNoActiveConnections();
+    }
+
+    /** Returns once every shard's server is running the statement with {@link #SLEEP}, as its process list shows. */
+    void awaitSleepingOnEveryShard() throws SQLException, InterruptedException {
+        // This query names the SLEEP too, but runs in the reference database, not a shard's.
+        String running = "SELECT COUNT(DISTINCT DB) FROM information_schema.PROCESSLIST"
+                + " WHERE COMMAND = 'Query' AND INFO LIKE ? AND DB IN (?, ?, ?, ?)";
+        try (Connection direct = server.connect(referenceDatabase());
+             PreparedStatement count = direct.prepareStatement(running)) {
+            count.setString(1, "%" + SLEEP + "%");
+            for (int i = 0; i < SHARDS; i++) {
+                count.setString(2 + i, database(i));
+            }
+            // Bounded by the assertTimeoutPreemptively around the statement being watched.
+            while (true) {
+                try (ResultSet rs = count.executeQuery()) {
+                    rs.next();
+                    if (rs.getInt(1) == SHARDS) {
+                        return;
+                    }
+                }
+                Thread.sleep(20); // the poll interval, not a synchronisation
+            }
+        }
     }
 
     // ------------------------------------------------------------------ (c) scatter writes

@@ -115,8 +115,9 @@ public class ScatterPacingTest {
 
     @Test
     void aCheapStatementMovesToTheCallersThreadAndASlowOneBackToParallel() throws SQLException {
-        // 50 ms: far above what four one-row H2 queries cost, far below four 30 ms pauses.
-        start(50_000);
+        // 500 ms: far above what four one-row H2 queries cost even on a busy machine, where a thread may wait tens
+        // of milliseconds for a core; far below four 300 ms pauses, which no machine makes shorter.
+        start(500_000);
         String caller = Thread.currentThread().getName();
         try (Connection c = ds.getConnection()) {
             // Nothing known yet: parallel, the last shard on the caller's thread, the others on Shard's threads.
@@ -124,10 +125,10 @@ public class ScatterPacingTest {
             // Proved cheap: every shard now runs on the caller's thread.
             assertThat(threadsOfOneExecution(c, 0)).allSatisfy((order, thread) -> assertThat(thread).isEqualTo(caller));
 
-            // The same statement turns slow (4 x 30 ms a run): within a few runs it is parallel again.
+            // The same statement turns slow (4 x 300 ms a run): within a few runs it is parallel again.
             List<Long> pooled = new ArrayList<>();
             for (int run = 0; run < 5 && (pooled.isEmpty() || pooled.get(pooled.size() - 1) == 0); run++) {
-                pooled.add(onPoolThreads(threadsOfOneExecution(c, 30)));
+                pooled.add(onPoolThreads(threadsOfOneExecution(c, 300)));
             }
             assertThat(pooled).as("shards on Shard's threads, run by run").endsWith((long) (SHARDS - 1));
             assertThat(pooled.size()).as("runs until parallel again").isBetween(2, 5);

@@ -2,8 +2,10 @@ package dev.shard.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shard.jdbc.ShardingDataSource;
 import dev.shard.jdbc.testing.ExtraMariaDb;
 import dev.shard.jdbc.testing.MySqlServer;
+import dev.shard.jdbc.testing.Readiness;
 import java.sql.SQLException;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -62,6 +64,12 @@ class ShardHealthIT {
                 "spring.shard.tables.t_order.sharding-column=user_id",
                 "management.endpoint.health.show-details=always").run();
 
+        // Up means each pool hands out a connection that answers; wait for that rather than race the pools' start
+        // against ds1's 1 s connectionTimeout (kept short for the check while its server is down).
+        ShardingDataSource shards = context.getBean(ShardingDataSource.class);
+        for (String shard : shards.shardNames()) {
+            Readiness.awaitConnection(shards.runtime().pool(shard), "Shard " + shard + "'s pool");
+        }
         HealthIndicator indicator = context.getBean("shardHealthIndicator", HealthIndicator.class);
         Health up = indicator.health();
         assertThat(up.getStatus()).isEqualTo(Status.UP);

@@ -30,7 +30,9 @@ import org.junit.jupiter.api.Assumptions;
  * {@code mariadb-install-db} (root with an empty password), and reads no option files, so nothing of the
  * machine's own MariaDB configuration (port, socket, data directory) applies to it. {@link #stop()} kills it
  * with SIGKILL, like a crash; {@link #restart()} brings it back on the same port and data (InnoDB's crash
- * recovery runs, as after a real crash); {@link #close()} kills it and deletes its directory.
+ * recovery runs, as after a real crash); {@link #close()} kills it and deletes its directory. {@link #start()} and
+ * {@link #restart()} return only once the server answers a query; a pool that was connected to it before a
+ * restart reconnects on its own schedule, which {@link Readiness#awaitConnection} waits for.
  *
  * <p>Without {@code mariadbd} and {@code mariadb-install-db} on this machine the test is skipped, except under
  * {@code CI=true}, where it fails.
@@ -39,7 +41,9 @@ public final class ExtraMariaDb implements AutoCloseable {
 
     private static final AtomicInteger INSTANCES = new AtomicInteger();
     private static final long INSTALL_TIMEOUT_SECONDS = 120;
-    private static final long READY_TIMEOUT_MILLIS = 60_000;
+    private static final long READY_TIMEOUT_MILLIS = Readiness.BOUND.toMillis();
+    /** For each connection attempt: a server that is up answers in milliseconds, one that is down refuses at once. */
+    private static final int CONNECT_TIMEOUT_MILLIS = 5000;
     /** Unix socket paths are limited to 108 bytes. */
     private static final int MAX_SOCKET_PATH = 100;
 
@@ -95,7 +99,7 @@ public final class ExtraMariaDb implements AutoCloseable {
             extra.installMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - installStarted);
             extra.port = freePort();
             Runtime.getRuntime().addShutdownHook(extra.killOnExit);
-            extra.launch();
+            extra.launch(true);
         } catch (IOException e) {
             extra.kill();
             throw new UncheckedIOException("Cannot start the extra MariaDB server in " + directory, e);
@@ -168,7 +172,13 @@ public final class ExtraMariaDb implements AutoCloseable {
         return List.of("--innodb-buffer-pool-size=16M", "--innodb-log-file-size=4M");
     }
 
-    private void launch() throws IOException {
+    /**
+     * Starts mariadbd and returns once it answers a query.
+     *
+     * @param mayChangePort whether to move to another free port if this one was taken; not on a restart, where
+     *                      the pools that tests made for this server hold the port in their URLs
+     */
+    private void launch(boolean mayChangePort) throws IOException {
         for (int attempt = 1; ; attempt++) {
             long started = System.nanoTime();
             List<String> command = new ArrayList<>(List.of(server.toString(),
@@ -200,16 +210,23 @@ public final class ExtraMariaDb implements AutoCloseable {
             kill();
             String log = tail(errorLog);
             // The free port was only free when it was chosen; another process may have taken it since.
-            if (attempt < 3 && log.contains("Address already in use")) {
+            boolean portTaken = log.contains("Address already in use");
+            if (portTaken && mayChangePort && attempt < 3) {
                 port = freePort();
                 continue;
+            }
+            if (portTaken && !mayChangePort) {
+                problem += "; another process took port " + port + " while the server was down";
             }
             throw new IllegalStateException("The extra MariaDB server (" + server + ", port " + port + ") did not "
                     + "start: " + problem + "; end of " + errorLog + ":\n" + log);
         }
     }
 
-    /** Polls until the server accepts a connection; null when it does, else why it did not. */
+    /**
+     * Polls until the server accepts a connection and answers a query on it; null when it does, else why it did not.
+     * (mariadbd listens only once InnoDB's crash recovery is done, so the query is a check, not a second wait.)
+     */
     private String awaitReady() {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_TIMEOUT_MILLIS);
         String lastError = "no attempt";
@@ -217,11 +234,11 @@ public final class ExtraMariaDb implements AutoCloseable {
             if (!process.isAlive()) {
                 return "mariadbd exited with code " + process.exitValue();
             }
-            try (Connection ignored = connectToServer(1000)) {
+            String problem = Readiness.problemOf(this::connectToServer);
+            if (problem == null) {
                 return null;
-            } catch (SQLException e) {
-                lastError = e.getMessage();
             }
+            lastError = problem;
             try {
                 // The poll interval; it also returns as soon as the process dies.
                 process.waitFor(50, TimeUnit.MILLISECONDS);
@@ -230,14 +247,14 @@ public final class ExtraMariaDb implements AutoCloseable {
                 return "interrupted";
             }
         }
-        return "not accepting connections after " + READY_TIMEOUT_MILLIS + " ms (last error: " + lastError + ")";
+        return "not answering a query after " + READY_TIMEOUT_MILLIS + " ms (last error: " + lastError + ")";
     }
 
-    private Connection connectToServer(int connectTimeoutMillis) throws SQLException {
+    private Connection connectToServer() throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("user", user());
         properties.setProperty("password", password());
-        properties.setProperty("connectTimeout", String.valueOf(connectTimeoutMillis));
+        properties.setProperty("connectTimeout", String.valueOf(CONNECT_TIMEOUT_MILLIS));
         properties.setProperty("useSSL", "false");
         return DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + port + "/", properties);
     }
@@ -271,7 +288,7 @@ public final class ExtraMariaDb implements AutoCloseable {
         return installMillis;
     }
 
-    /** How long the last start took, from launching mariadbd to its first accepted connection. */
+    /** How long the last start took, from launching mariadbd to its first answered query. */
     public long lastStartMillis() {
         return lastStartMillis;
     }
@@ -281,7 +298,7 @@ public final class ExtraMariaDb implements AutoCloseable {
     }
 
     public void createDatabase(String name) throws SQLException {
-        try (Connection c = connectToServer(5000); Statement s = c.createStatement()) {
+        try (Connection c = connectToServer(); Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS `" + name + "`");
             s.execute("CREATE DATABASE `" + name + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci");
         }
@@ -299,13 +316,16 @@ public final class ExtraMariaDb implements AutoCloseable {
         kill();
     }
 
-    /** Starts the killed server again, on the same port and data directory. */
+    /**
+     * Starts the killed server again, on the same port and data directory, and returns once it answers a query. Pools
+     * connected to it before may still need time to reconnect: see {@link Readiness#awaitConnection}.
+     */
     public void restart() {
         if (isRunning()) {
             throw new IllegalStateException("The extra MariaDB server is running");
         }
         try {
-            launch();
+            launch(false);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot restart the extra MariaDB server", e);
         }
