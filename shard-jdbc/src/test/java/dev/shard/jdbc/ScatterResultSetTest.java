@@ -20,14 +20,18 @@ import java.sql.Statement;
 import java.sql.Time;
 import java.sql.Timestamp;
 import java.sql.Types;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Calendar;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TimeZone;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -315,6 +319,55 @@ class ScatterResultSetTest {
             assertThatThrownBy(() -> rs.getString("no_such_column")).isInstanceOf(SQLException.class)
                     .hasMessageContaining("no_such_column");
         }
+    }
+
+    /**
+     * getDate/getTime/getTimestamp with a Calendar read the stored wall-clock value in the calendar's zone, by index
+     * and by label, exactly as the shard's own (H2) result set does for a single-shard route.
+     */
+    @Test
+    void calendarGettersAnswerAsASingleShardResultDoes() throws SQLException {
+        // A zone whose offset differs from the JVM's in January 2024, so that ignoring the calendar would show.
+        Instant january = Instant.parse("2024-01-05T00:00:00Z");
+        ZoneId zone = ZoneId.of("Asia/Kathmandu");
+        if (zone.getRules().getOffset(january).equals(ZoneId.systemDefault().getRules().getOffset(january))) {
+            zone = ZoneId.of("America/St_Johns");
+        }
+        Calendar calendar = Calendar.getInstance(TimeZone.getTimeZone(zone));
+        Map<Long, List<Object>> merged = new LinkedHashMap<>();
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(scatterAll())) {
+            assertThat(rs.isWrapperFor(org.h2.jdbc.JdbcResultSet.class)).as("a merged result").isFalse();
+            while (rs.next()) {
+                merged.put(rs.getLong(ID), calendarGetters(rs, calendar));
+            }
+        }
+        assertThat(merged).hasSize(ROWS);
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT " + ALL_COLUMNS + " FROM t_all WHERE user_id = ?"
+                     + " AND id = ?")) {
+            for (int id = 1; id <= ROWS; id++) {
+                ps.setLong(1, userOfRow[id - 1]);
+                ps.setLong(2, id);
+                try (ResultSet single = ps.executeQuery()) {
+                    assertThat(single.isWrapperFor(org.h2.jdbc.JdbcResultSet.class)).as("the shard's own result")
+                            .isTrue();
+                    assertThat(single.next()).isTrue();
+                    assertThat(merged.get((long) id)).as("row %d: merged, then single-shard", id)
+                            .isEqualTo(calendarGetters(single, calendar));
+                }
+            }
+        }
+        assertThat(merged.get(3L).get(0)).as("row 3's c_ts read in " + zone)
+                .isEqualTo(Timestamp.from(timestamp(3).atZone(zone).toInstant()))
+                .isNotEqualTo(Timestamp.valueOf(timestamp(3)));
+    }
+
+    static List<Object> calendarGetters(ResultSet rs, Calendar calendar) throws SQLException {
+        // Arrays.asList: row 5 is NULL throughout.
+        return Arrays.asList(rs.getTimestamp(TS, calendar), rs.getDate(TS, calendar), rs.getTime(TS, calendar),
+                rs.getDate(DATE, calendar), rs.getTimestamp(DATE, calendar), rs.getTimestamp("c_ts", calendar),
+                rs.getDate("C_DATE", calendar), rs.getTime("c_ts", calendar), rs.getTimestamp(TS, null));
     }
 
     @Test

@@ -1,8 +1,16 @@
 package dev.shard.jdbc.internal;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.Reader;
+import java.io.StringReader;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.net.MalformedURLException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.sql.Blob;
+import java.sql.Clob;
 import java.sql.Date;
 import java.sql.SQLDataException;
 import java.sql.SQLException;
@@ -18,11 +26,13 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.temporal.ChronoField;
+import javax.sql.rowset.serial.SerialBlob;
+import javax.sql.rowset.serial.SerialClob;
 
 /**
  * JDBC getter conversions for merged rows, whose values are whatever the shards' drivers returned from
  * getObject. They follow what MySQL Connector/J does for the same column, so that code written against one
- * database reads a merged result the same way.
+ * database reads a merged result the same way. Dates and times are in {@link JdbcDateTimes}.
  */
 final class JdbcValues {
 
@@ -176,97 +186,40 @@ final class JdbcValues {
         return toString(value).getBytes(StandardCharsets.UTF_8);
     }
 
-    static LocalDateTime toLocalDateTime(Object value, int column) throws SQLException {
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof LocalDateTime t) {
-            return t;
-        }
-        if (value instanceof Timestamp t) {
-            return t.toLocalDateTime();
-        }
-        if (value instanceof LocalDate d) {
-            return d.atStartOfDay();
-        }
-        if (value instanceof Date d) {
-            return d.toLocalDate().atStartOfDay();
-        }
-        if (value instanceof OffsetDateTime t) {
-            return t.atZoneSameInstant(ZoneId.systemDefault()).toLocalDateTime();
-        }
-        if (value instanceof ZonedDateTime t) {
-            return t.withZoneSameInstant(ZoneId.systemDefault()).toLocalDateTime();
-        }
-        if (value instanceof Instant i) {
-            return LocalDateTime.ofInstant(i, ZoneId.systemDefault());
-        }
-        if (value instanceof java.util.Date d) {
-            return new Timestamp(d.getTime()).toLocalDateTime();
-        }
-        if (value instanceof String s) {
-            try {
-                String t = s.trim();
-                return t.length() <= 10 ? LocalDate.parse(t).atStartOfDay()
-                        : LocalDateTime.parse(t.replace(' ', 'T'));
-            } catch (RuntimeException e) {
-                throw conversion(value, "a date-time", column);
-            }
-        }
-        throw conversion(value, "a date-time", column);
+    static InputStream toAsciiStream(Object value) {
+        return value == null ? null
+                : new ByteArrayInputStream(toString(value).getBytes(StandardCharsets.US_ASCII));
     }
 
-    static LocalTime toLocalTime(Object value, int column) throws SQLException {
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof LocalTime t) {
-            return t;
-        }
-        if (value instanceof Time t) {
-            return t.toLocalTime();
-        }
-        if (value instanceof String s) {
-            try {
-                return LocalTime.parse(s.trim());
-            } catch (RuntimeException e) {
-                throw conversion(value, "a time", column);
-            }
-        }
-        return toLocalDateTime(value, column).toLocalTime();
+    static InputStream toBinaryStream(Object value) {
+        return value == null ? null : new ByteArrayInputStream(toBytes(value));
     }
 
-    static Date toDate(Object value, int column) throws SQLException {
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof Date d) {
-            return d;
-        }
-        if (value instanceof LocalDate d) {
-            return Date.valueOf(d);
-        }
-        return Date.valueOf(toLocalDateTime(value, column).toLocalDate());
+    static Reader toCharacterStream(Object value) {
+        return value == null ? null : new StringReader(toString(value));
     }
 
-    static Time toTime(Object value, int column) throws SQLException {
-        if (value == null) {
-            return null;
+    static Blob toBlob(Object value) throws SQLException {
+        if (value == null || value instanceof Blob) {
+            return (Blob) value;
         }
-        if (value instanceof Time t) {
-            return t;
-        }
-        return Time.valueOf(toLocalTime(value, column));
+        return new SerialBlob(toBytes(value));
     }
 
-    static Timestamp toTimestamp(Object value, int column) throws SQLException {
-        if (value == null) {
-            return null;
+    static Clob toClob(Object value) throws SQLException {
+        if (value == null || value instanceof Clob) {
+            return (Clob) value;
         }
-        if (value instanceof Timestamp t) {
-            return t;
+        return new SerialClob(toString(value).toCharArray());
+    }
+
+    static URL toUrl(Object value, int column) throws SQLException {
+        String text = toString(value);
+        try {
+            return text == null ? null : new URL(text);
+        } catch (MalformedURLException e) {
+            throw new SQLException("Column " + column + " is not a URL: " + text, "22018", e);
         }
-        return Timestamp.valueOf(toLocalDateTime(value, column));
     }
 
     /** getObject(column, type): the JDBC 4.1 conversions, plus the java.time types MyBatis and Hibernate ask for. */
@@ -304,26 +257,28 @@ final class JdbcValues {
         } else if (type == byte[].class) {
             result = toBytes(value);
         } else if (type == LocalDateTime.class) {
-            result = toLocalDateTime(value, column);
+            result = JdbcDateTimes.toLocalDateTime(value, column);
         } else if (type == LocalDate.class) {
-            result = value instanceof Date d ? d.toLocalDate() : toLocalDateTime(value, column).toLocalDate();
+            result = value instanceof Date d ? d.toLocalDate()
+                    : JdbcDateTimes.toLocalDateTime(value, column).toLocalDate();
         } else if (type == LocalTime.class) {
-            result = toLocalTime(value, column);
+            result = JdbcDateTimes.toLocalTime(value, column);
         } else if (type == OffsetDateTime.class) {
             result = value instanceof Instant i ? i.atZone(ZoneId.systemDefault()).toOffsetDateTime()
-                    : toLocalDateTime(value, column).atZone(ZoneId.systemDefault()).toOffsetDateTime();
+                    : JdbcDateTimes.toLocalDateTime(value, column).atZone(ZoneId.systemDefault())
+                            .toOffsetDateTime();
         } else if (type == ZonedDateTime.class) {
-            result = toLocalDateTime(value, column).atZone(ZoneId.systemDefault());
+            result = JdbcDateTimes.toLocalDateTime(value, column).atZone(ZoneId.systemDefault());
         } else if (type == Instant.class) {
-            result = toLocalDateTime(value, column).atZone(ZoneId.systemDefault()).toInstant();
+            result = JdbcDateTimes.toLocalDateTime(value, column).atZone(ZoneId.systemDefault()).toInstant();
         } else if (type == Timestamp.class) {
-            result = toTimestamp(value, column);
+            result = JdbcDateTimes.toTimestamp(value, column);
         } else if (type == Date.class) {
-            result = toDate(value, column);
+            result = JdbcDateTimes.toDate(value, column);
         } else if (type == Time.class) {
-            result = toTime(value, column);
+            result = JdbcDateTimes.toTime(value, column);
         } else if (type == java.util.Date.class) {
-            result = toTimestamp(value, column);
+            result = JdbcDateTimes.toTimestamp(value, column);
         } else {
             throw conversion(value, type.getName(), column);
         }
@@ -332,7 +287,7 @@ final class JdbcValues {
         return cast;
     }
 
-    private static SQLException conversion(Object value, String target, int column) {
+    static SQLException conversion(Object value, String target, int column) {
         return new SQLDataException("Cannot convert " + value.getClass().getSimpleName() + " value of column "
                 + column + " to " + target, "22018");
     }
