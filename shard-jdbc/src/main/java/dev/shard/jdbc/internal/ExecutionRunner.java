@@ -39,22 +39,22 @@ record ExecutionRunner(ShardStatement statement, OwnStatements own, StatementPar
         try {
             Statement physical = own.open(shard, intent);
             statement.settings.applyTo(physical, true, own.kept());
-            statement.ranOn(physical, connection.physical(shard, intent));
+            statement.outcome.ranOn(physical, connection.physical(shard, intent));
             switch (mode) {
                 case QUERY -> {
-                    statement.resultIs(new ShardResultSet(own.executeQuery(physical, sql), statement));
+                    statement.outcome.resultIs(new ShardResultSet(own.executeQuery(physical, sql), statement));
                     return true;
                 }
                 case UPDATE, LARGE_UPDATE -> {
-                    statement.updateCountIs(own.executeUpdate(physical, sql, mode == Mode.LARGE_UPDATE));
+                    statement.outcome.updateCountIs(own.executeUpdate(physical, sql, mode == Mode.LARGE_UPDATE));
                     return false;
                 }
                 case ANY -> {
                     boolean hasResultSet = own.execute(physical, sql);
                     if (hasResultSet) {
-                        statement.resultIs(new ShardResultSet(physical.getResultSet(), statement));
+                        statement.outcome.resultIs(new ShardResultSet(physical.getResultSet(), statement));
                     } else {
-                        statement.updateCountIs(physical.getUpdateCount());
+                        statement.outcome.updateCountIs(physical.getUpdateCount());
                     }
                     return hasResultSet;
                 }
@@ -73,11 +73,11 @@ record ExecutionRunner(ShardStatement statement, OwnStatements own, StatementPar
                 .prepareStatement(call.sql())) {
             statement.settings.applyTo(physical, true, false);
             bind(physical, call);
-            statement.cancelReaches(physical);
+            statement.outcome.cancelReaches(physical);
             try {
-                statement.updateCountIs(physical.executeLargeUpdate());
+                statement.outcome.updateCountIs(physical.executeLargeUpdate());
             } finally {
-                statement.cancelReaches(null);
+                statement.outcome.cancelReaches(null);
             }
         }
         return false;
@@ -89,7 +89,7 @@ record ExecutionRunner(ShardStatement statement, OwnStatements own, StatementPar
             throw new SQLException("executeUpdate was given a query: " + sql, "07000");
         }
         parameters.checkReplayable(sql);
-        statement.resultIs(ScatterQueryRun.open(statement, execution, this::bindForScatter));
+        statement.outcome.resultIs(ScatterQueryRun.open(statement, execution, this::bindForScatter));
         return true;
     }
 
@@ -101,12 +101,12 @@ record ExecutionRunner(ShardStatement statement, OwnStatements own, StatementPar
                 (physical, call) -> {
                     statement.settings.applyTo(physical, true, false);
                     bind(physical, call);
-                }, sql, statement::scatterRunning);
+                }, sql, statement.outcome::scatterRunning);
         long total = 0;
         for (long count : counts) {
             total += count;
         }
-        statement.updateCountIs(execution.countOneCopy() ? counts[0] : total);
+        statement.outcome.updateCountIs(execution.countOneCopy() ? counts[0] : total);
         return false;
     }
 
@@ -127,12 +127,12 @@ record ExecutionRunner(ShardStatement statement, OwnStatements own, StatementPar
             try {
                 Statement physical = own.open(shard, Topology.Intent.WRITE);
                 statement.settings.applyTo(physical, true, own.kept());
-                statement.cancelReaches(physical); // a long DDL can be cancelled
+                statement.outcome.cancelReaches(physical); // a long DDL can be cancelled
                 long count;
                 try {
                     count = own.executeUpdate(physical, sql, mode == Mode.LARGE_UPDATE);
                 } finally {
-                    statement.cancelReaches(null);
+                    statement.outcome.cancelReaches(null);
                 }
                 own.release(physical);
                 if (firstCount < 0) {
@@ -150,7 +150,7 @@ record ExecutionRunner(ShardStatement statement, OwnStatements own, StatementPar
                         + ": " + sql, e.getSQLState(), e.getErrorCode(), e);
             }
         }
-        statement.updateCountIs(Math.max(firstCount, 0));
+        statement.outcome.updateCountIs(Math.max(firstCount, 0));
         return false;
     }
 

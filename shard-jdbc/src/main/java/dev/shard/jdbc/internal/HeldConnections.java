@@ -157,4 +157,69 @@ final class HeldConnections {
     interface PhysicalAction {
         void apply(int shard, Connection connection) throws SQLException;
     }
+
+    /** Every held connection goes back to its pool (HikariCP rolls back uncommitted work), whatever the others do. */
+    SQLException returnAll(SQLException failure) {
+        for (int i = 0; i < physical.length; i++) {
+            Connection connection = release(i);
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (SQLException e) {
+                    failure = SqlExceptions.chain(failure, e);
+                }
+            }
+        }
+        return failure;
+    }
+
+    void abortAll(java.util.concurrent.Executor executor) throws SQLException {
+        for (int i = 0; i < physical.length; i++) {
+            Connection connection = release(i);
+            if (connection != null) {
+                connection.abort(executor);
+            }
+        }
+    }
+
+    /** Whether every held connection is valid; null when none is held. */
+    Boolean allValid(int timeout) throws SQLException {
+        Boolean valid = null;
+        for (Connection connection : physical) {
+            if (connection != null) {
+                if (!connection.isValid(timeout)) {
+                    return false;
+                }
+                valid = true;
+            }
+        }
+        return valid;
+    }
+
+    /** The warnings of every held connection, chained in shard order. */
+    java.sql.SQLWarning warnings() throws SQLException {
+        java.sql.SQLWarning head = null;
+        for (Connection connection : physical) {
+            if (connection != null) {
+                java.sql.SQLWarning warning = connection.getWarnings();
+                if (warning != null) {
+                    if (head == null) {
+                        head = warning;
+                    } else {
+                        head.setNextWarning(warning);
+                    }
+                }
+            }
+        }
+        return head;
+    }
+
+    /** Closed without our closing it: the pool (or driver) saw a connection-level failure on it. */
+    static boolean isBroken(Connection connection) {
+        try {
+            return connection.isClosed();
+        } catch (SQLException e) {
+            return true;
+        }
+    }
 }

@@ -46,8 +46,7 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
     private int holdability = -1;
     private int networkTimeoutMillis = -1;
     private Executor networkTimeoutExecutor;
-    /** Made on first use: a Properties is a ConcurrentHashMap, and a pooled point query never needs one. */
-    private Properties clientInfo;
+    private final ClientInfo clientInfo = new ClientInfo();
     private boolean closed;
     /** Whether a statement ran since the last commit or rollback with auto-commit off. */
     private boolean transactionOpen;
@@ -98,7 +97,7 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
         Topology.Intent effective = intent == Topology.Intent.READ && !autoCommit
                 ? Topology.Intent.READ_IN_TRANSACTION : intent;
         Connection connection = held.get(shard);
-        if (connection != null && autoCommit && isBroken(connection)) {
+        if (connection != null && autoCommit && HeldConnections.isBroken(connection)) {
             // An earlier failure broke it. With auto-commit on, no transaction went with it: replace it.
             discard(shard);
             connection = null;
@@ -110,7 +109,7 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
             } catch (SQLException e) {
                 // Often the first use of a pooled connection that died with its server: say which server.
                 connection.close();
-                throw onShard(held.topology().shardName(shard), e);
+                throw SqlExceptions.onShard(held.topology().shardName(shard), e);
             }
             held.hold(shard, connection, transaction.savepointDepth());
         }
@@ -140,42 +139,14 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
             return failure; // borrowing it failed, and that error names the shard already
         }
         dropIfBroken(shard, borrowedForIt);
-        return isConnectionFailure(failure) ? onShard(held.topology().shardName(shard), failure) : failure;
+        return SqlExceptions.isConnectionFailure(failure) ? SqlExceptions.onShard(held.topology().shardName(shard), failure) : failure;
     }
 
     /** The part of {@link #statementFailed} that drops a broken connection, for callers that name shards. */
     void dropIfBroken(int shard, boolean borrowedForIt) {
         Connection connection = held.get(shard);
-        if (connection != null && isBroken(connection) && (autoCommit || borrowedForIt)) {
+        if (connection != null && HeldConnections.isBroken(connection) && (autoCommit || borrowedForIt)) {
             discard(shard);
-        }
-    }
-
-    private static boolean isConnectionFailure(SQLException e) {
-        return e.getSQLState() != null && e.getSQLState().startsWith("08");
-    }
-
-    /** The same failure with the shard's name, keeping the JDBC class that callers may decide retries by. */
-    private static SQLException onShard(String shard, SQLException e) {
-        String message = "Shard " + shard + ": " + e.getMessage();
-        if (e instanceof SQLRecoverableException) {
-            return new SQLRecoverableException(message, e.getSQLState(), e.getErrorCode(), e);
-        }
-        if (e instanceof SQLTransientConnectionException) {
-            return new SQLTransientConnectionException(message, e.getSQLState(), e.getErrorCode(), e);
-        }
-        if (e instanceof SQLNonTransientConnectionException) {
-            return new SQLNonTransientConnectionException(message, e.getSQLState(), e.getErrorCode(), e);
-        }
-        return new SQLException(message, e.getSQLState(), e.getErrorCode(), e);
-    }
-
-    /** Closed without our closing it: the pool (or driver) saw a connection-level failure on it. */
-    static boolean isBroken(Connection connection) {
-        try {
-            return connection.isClosed();
-        } catch (SQLException e) {
-            return true;
         }
     }
 
@@ -470,18 +441,7 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
             }
         }
         statements.clear();
-        // Every physical connection goes back to its pool, whatever happens to the others; HikariCP rolls back
-        // uncommitted work and resets the settings we changed.
-        for (int i = 0; i < held.size(); i++) {
-            Connection connection = held.release(i);
-            if (connection != null) {
-                try {
-                    connection.close();
-                } catch (SQLException e) {
-                    failure = SqlExceptions.chain(failure, e);
-                }
-            }
-        }
+        failure = held.returnAll(failure);
         if (failure != null) {
             throw failure;
         }
@@ -500,17 +460,8 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
         if (closed) {
             return false;
         }
-        boolean any = false;
-        for (int i = 0; i < held.size(); i++) {
-            Connection c = held.get(i);
-            if (c != null) {
-                any = true;
-                if (!c.isValid(timeout)) {
-                    return false;
-                }
-            }
-        }
-        return any || defaultPhysical().isValid(timeout);
+        Boolean heldValid = held.allValid(timeout);
+        return heldValid != null ? heldValid : defaultPhysical().isValid(timeout);
     }
 
     @Override
@@ -519,12 +470,7 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
             return;
         }
         closed = true;
-        for (int i = 0; i < held.size(); i++) {
-            Connection connection = held.release(i);
-            if (connection != null) {
-                connection.abort(executor);
-            }
-        }
+        held.abortAll(executor);
     }
 
     @Override
@@ -559,21 +505,7 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
     @Override
     public SQLWarning getWarnings() throws SQLException {
         checkOpen();
-        SQLWarning head = null;
-        for (int i = 0; i < held.size(); i++) {
-            Connection c = held.get(i);
-            if (c != null) {
-                SQLWarning warning = c.getWarnings();
-                if (warning != null) {
-                    if (head == null) {
-                        head = warning;
-                    } else {
-                        head.setNextWarning(warning);
-                    }
-                }
-            }
-        }
-        return head;
+        return held.warnings();
     }
 
     @Override
@@ -648,29 +580,13 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
     @Override
     public void setClientInfo(String name, String value) throws SQLClientInfoException {
         checkOpenForClientInfo();
-        if (value == null) {
-            if (clientInfo != null) {
-                clientInfo.remove(name);
-            }
-        } else {
-            clientInfo().setProperty(name, value);
-        }
+        clientInfo.set(name, value);
     }
 
     @Override
     public void setClientInfo(Properties properties) throws SQLClientInfoException {
         checkOpenForClientInfo();
-        clientInfo = null;
-        if (properties != null) {
-            clientInfo().putAll(properties);
-        }
-    }
-
-    private Properties clientInfo() {
-        if (clientInfo == null) {
-            clientInfo = new Properties();
-        }
-        return clientInfo;
+        clientInfo.setAll(properties);
     }
 
     /** setClientInfo may only throw SQLClientInfoException, so the closed check needs its own exception type. */
@@ -683,17 +599,13 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
     @Override
     public String getClientInfo(String name) throws SQLException {
         checkOpen();
-        return clientInfo == null ? null : clientInfo.getProperty(name);
+        return clientInfo.get(name);
     }
 
     @Override
     public Properties getClientInfo() throws SQLException {
         checkOpen();
-        Properties copy = new Properties();
-        if (clientInfo != null) {
-            copy.putAll(clientInfo);
-        }
-        return copy;
+        return clientInfo.copy();
     }
 
     @Override

@@ -27,11 +27,11 @@ final class ScatterQueryRun {
             throws SQLException {
         ScatterExecution execution = ScatterExecution.prepare(statement.connection, query.calls(), query.paceKey(),
                 Topology.Intent.READ, binder);
-        statement.scatterRunning(execution);
+        statement.outcome.scatterRunning(execution);
         try {
             return merge(statement, execution, query.merge(), query.bindings());
         } catch (SQLException | RuntimeException e) {
-            statement.scatterFinished(execution);
+            statement.outcome.scatterFinished(execution);
             execution.closeQuietly(e);
             throw e;
         }
@@ -105,7 +105,7 @@ final class ScatterQueryRun {
         ResultSetMetaData metaData = new MergedMetaData(shardMeta, userColumns, labels, types);
         return new MergedResultSet(merged, metaData, statement, () -> {
             execution.closeQuietly(new SQLException("closing"));
-            statement.scatterFinished(execution);
+            statement.outcome.scatterFinished(execution);
         });
     }
 

@@ -135,7 +135,7 @@ public final class ShardPreparedStatement extends ShardStatement implements Prep
                         } finally {
                             own.bindFrom(parameters);
                         }
-                        batchKeys.addAll(generatedByLastExecution().keys());
+                        batchKeys.addAll(outcome.generated().keys());
                         return getLargeUpdateCount();
                     },
                     (shard, entries, opened) -> {

@@ -29,17 +29,7 @@ public class ShardStatement extends JdbcWrapper implements Statement {
     private boolean closed;
     private final List<String> batch = new ArrayList<>();
 
-    /** The physical statement that ran last (one-shard executions), or null. */
-    private volatile Statement current;
-    /** The physical connection {@link #current} ran on. */
-    private Connection currentConnection;
-    private ResultSet currentResultSet;
-    /** The statement running on several shards, while its result is open; cancel() reaches all of them. */
-    private volatile ScatterExecution currentScatter;
-    private long updateCount = -1;
-    private GeneratedKeys lastKeys = GeneratedKeys.NONE;
-    /** Keys Shard generated for the last INSERT, one per row in row order. */
-    private Execution.GeneratedValues generated = Execution.GeneratedValues.NONE;
+    final StatementOutcome outcome = new StatementOutcome();
 
     ShardStatement(LogicalConnection connection, StatementOptions options) {
         this.connection = connection;
@@ -57,11 +47,10 @@ public class ShardStatement extends JdbcWrapper implements Statement {
                       GeneratedKeys keys) throws SQLException {
         checkOpen();
         clearResults();
-        lastKeys = keys;
-        generated = Execution.GeneratedValues.NONE;
+        outcome.starting(keys);
         connection.topologyForStatement();
         Execution execution = route(routed, parameters, true);
-        generated = execution.generated();
+        outcome.generated(execution.generated());
         connection.runtime().notifyRouted(execution);
         Topology.Intent intent = routed.plan().kind() == StatementKind.SELECT ? Topology.Intent.READ
                 : Topology.Intent.WRITE;
@@ -80,69 +69,18 @@ public class ShardStatement extends JdbcWrapper implements Statement {
         }
     }
 
-    // ------------------------------------------------------------------ what an execution leaves behind
-
-    /** A one-shard execution ran on this physical statement. */
-    final void ranOn(Statement physical, Connection on) {
-        current = physical;
-        currentConnection = on;
-    }
-
-    final void resultIs(ResultSet resultSet) {
-        currentResultSet = resultSet;
-    }
-
-    final void updateCountIs(long count) {
-        updateCount = count;
-    }
-
-    /** A statement that is running and that cancel() should reach, or null once it is done. */
-    final void cancelReaches(Statement running) {
-        current = running;
-    }
-
-    /** A statement is running on several shards (null: no longer); cancel() reaches all of them. */
-    final void scatterRunning(ScatterExecution execution) {
-        currentScatter = execution;
-    }
-
-    final void scatterFinished(ScatterExecution execution) {
-        if (currentScatter == execution) {
-            currentScatter = null;
-        }
-    }
-
     /**
      * After a batch: the keys generated across its entries, and no physical statement whose getGeneratedKeys
      * could be mistaken for the batch's.
      */
     final void afterBatch(Execution.GeneratedValues keys) throws SQLException {
         clearResults();
-        generated = keys;
-    }
-
-    /** The keys the last execution generated. */
-    final Execution.GeneratedValues generatedByLastExecution() {
-        return generated;
+        outcome.generated(keys);
     }
 
     /** Closes the previous execution's result set, and its physical statement unless the statement keeps it. */
     void clearResults() throws SQLException {
-        closeCurrentResultSet();
-        if (current != null && !keepsPhysicalStatements()) {
-            current.close();
-        }
-        current = null;
-        updateCount = -1;
-    }
-
-    private void closeCurrentResultSet() {
-        if (currentResultSet instanceof ShardResultSet single) {
-            single.closeQuietly();
-        } else if (currentResultSet instanceof MergedResultSet merged) {
-            merged.closeQuietly();
-        }
-        currentResultSet = null;
+        outcome.clear(!keepsPhysicalStatements());
     }
 
     /** A plain statement's physical statements are its executions'; a prepared one keeps its own. */
@@ -171,7 +109,7 @@ public class ShardStatement extends JdbcWrapper implements Statement {
 
     @Override
     Object unwrapTarget() {
-        return current;
+        return outcome.current();
     }
 
     // ------------------------------------------------------------------ Statement: execute
@@ -179,55 +117,55 @@ public class ShardStatement extends JdbcWrapper implements Statement {
     @Override
     public ResultSet executeQuery(String sql) throws SQLException {
         runText(sql, Mode.QUERY, GeneratedKeys.NONE);
-        return currentResultSet;
+        return outcome.resultSet();
     }
 
     @Override
     public int executeUpdate(String sql) throws SQLException {
         runText(sql, Mode.UPDATE, GeneratedKeys.NONE);
-        return (int) updateCount;
+        return (int) outcome.updateCount();
     }
 
     @Override
     public int executeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
         runText(sql, Mode.UPDATE, GeneratedKeys.of(autoGeneratedKeys));
-        return (int) updateCount;
+        return (int) outcome.updateCount();
     }
 
     @Override
     public int executeUpdate(String sql, int[] columnIndexes) throws SQLException {
         runText(sql, Mode.UPDATE, GeneratedKeys.of(columnIndexes));
-        return (int) updateCount;
+        return (int) outcome.updateCount();
     }
 
     @Override
     public int executeUpdate(String sql, String[] columnNames) throws SQLException {
         runText(sql, Mode.UPDATE, GeneratedKeys.of(columnNames));
-        return (int) updateCount;
+        return (int) outcome.updateCount();
     }
 
     @Override
     public long executeLargeUpdate(String sql) throws SQLException {
         runText(sql, Mode.LARGE_UPDATE, GeneratedKeys.NONE);
-        return updateCount;
+        return outcome.updateCount();
     }
 
     @Override
     public long executeLargeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
         runText(sql, Mode.LARGE_UPDATE, GeneratedKeys.of(autoGeneratedKeys));
-        return updateCount;
+        return outcome.updateCount();
     }
 
     @Override
     public long executeLargeUpdate(String sql, int[] columnIndexes) throws SQLException {
         runText(sql, Mode.LARGE_UPDATE, GeneratedKeys.of(columnIndexes));
-        return updateCount;
+        return outcome.updateCount();
     }
 
     @Override
     public long executeLargeUpdate(String sql, String[] columnNames) throws SQLException {
         runText(sql, Mode.LARGE_UPDATE, GeneratedKeys.of(columnNames));
-        return updateCount;
+        return outcome.updateCount();
     }
 
     @Override
@@ -287,7 +225,7 @@ public class ShardStatement extends JdbcWrapper implements Statement {
                 },
                 entry -> {
                     runText(work.get(entry), Mode.LARGE_UPDATE, GeneratedKeys.NONE);
-                    return updateCount;
+                    return outcome.updateCount();
                 },
                 (shard, entries, opened) -> {
                     Statement physical = new TextStatements(connection, options, GeneratedKeys.NONE)
@@ -308,19 +246,19 @@ public class ShardStatement extends JdbcWrapper implements Statement {
     @Override
     public ResultSet getResultSet() throws SQLException {
         checkOpen();
-        return currentResultSet;
+        return outcome.resultSet();
     }
 
     @Override
     public int getUpdateCount() throws SQLException {
         checkOpen();
-        return (int) updateCount;
+        return (int) outcome.updateCount();
     }
 
     @Override
     public long getLargeUpdateCount() throws SQLException {
         checkOpen();
-        return updateCount;
+        return outcome.updateCount();
     }
 
     @Override
@@ -331,32 +269,13 @@ public class ShardStatement extends JdbcWrapper implements Statement {
     @Override
     public boolean getMoreResults(int how) throws SQLException {
         checkOpen();
-        closeCurrentResultSet();
-        if (current != null && current.getMoreResults(how)) {
-            currentResultSet = new ShardResultSet(current.getResultSet(), this);
-            return true;
-        }
-        updateCount = current == null ? -1 : current.getUpdateCount();
-        return false;
+        return outcome.moreResults(how, this);
     }
 
     @Override
     public ResultSet getGeneratedKeys() throws SQLException {
         checkOpen();
-        if (generated.any() && lastKeys.wanted()) {
-            return GeneratedKeysResultSet.of(this, generated.column(), generated.keys().toArray());
-        }
-        if (!lastKeys.wanted()) {
-            throw new SQLException("Generated keys were not requested for the last statement; pass "
-                    + "Statement.RETURN_GENERATED_KEYS or key columns when executing it", "HY000");
-        }
-        if (current == null) {
-            // Each shard's AUTO_INCREMENT counts on its own, so their keys would not identify rows across shards.
-            throw new SQLException("No generated keys from the last execution: it ran on several shards or as a"
-                    + " batch, and per-shard AUTO_INCREMENT keys are neither unique across shards nor returned;"
-                    + " configure a keyGenerator for the table to get keys back", "HY000");
-        }
-        return new ShardResultSet(current.getGeneratedKeys(), this);
+        return outcome.generatedKeys(this);
     }
 
     // ------------------------------------------------------------------ Statement: settings
@@ -417,28 +336,19 @@ public class ShardStatement extends JdbcWrapper implements Statement {
     @Override
     public void cancel() throws SQLException {
         checkOpen();
-        Statement running = current;
-        if (running != null) {
-            running.cancel();
-        }
-        ScatterExecution scatter = currentScatter;
-        if (scatter != null) {
-            scatter.cancelAll();
-        }
+        outcome.cancel();
     }
 
     @Override
     public SQLWarning getWarnings() throws SQLException {
         checkOpen();
-        return current == null ? null : current.getWarnings();
+        return outcome.warnings();
     }
 
     @Override
     public void clearWarnings() throws SQLException {
         checkOpen();
-        if (current != null) {
-            current.clearWarnings();
-        }
+        outcome.clearWarnings();
     }
 
     @Override
@@ -548,10 +458,7 @@ public class ShardStatement extends JdbcWrapper implements Statement {
      * off it.
      */
     void connectionDiscarded(Connection discarded) {
-        if (currentConnection == discarded) {
-            current = null;
-            currentConnection = null;
-        }
+        outcome.connectionDiscarded(discarded);
     }
 
     /** Prepared statements close their kept per-shard statements here. */

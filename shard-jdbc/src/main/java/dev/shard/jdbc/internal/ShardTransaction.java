@@ -85,7 +85,7 @@ final class ShardTransaction {
     private void refuseIfWorkWasLost() throws SQLException {
         List<String> lost = new ArrayList<>();
         for (int shard = 0; shard < held.size(); shard++) {
-            if (held.get(shard) != null && LogicalConnection.isBroken(held.get(shard))) {
+            if (held.get(shard) != null && HeldConnections.isBroken(held.get(shard))) {
                 lost.add(held.topology().shardName(shard));
                 discarder.discard(shard);
             }

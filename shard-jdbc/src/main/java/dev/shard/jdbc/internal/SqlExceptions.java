@@ -100,4 +100,23 @@ final class SqlExceptions {
         first.addSuppressed(next);
         return first;
     }
+
+    static boolean isConnectionFailure(SQLException e) {
+        return e.getSQLState() != null && e.getSQLState().startsWith("08");
+    }
+
+    /** The same failure with the shard's name, keeping the JDBC class that callers may decide retries by. */
+    static SQLException onShard(String shard, SQLException e) {
+        String message = "Shard " + shard + ": " + e.getMessage();
+        if (e instanceof SQLRecoverableException) {
+            return new SQLRecoverableException(message, e.getSQLState(), e.getErrorCode(), e);
+        }
+        if (e instanceof SQLTransientConnectionException) {
+            return new SQLTransientConnectionException(message, e.getSQLState(), e.getErrorCode(), e);
+        }
+        if (e instanceof SQLNonTransientConnectionException) {
+            return new SQLNonTransientConnectionException(message, e.getSQLState(), e.getErrorCode(), e);
+        }
+        return new SQLException(message, e.getSQLState(), e.getErrorCode(), e);
+    }
 }
