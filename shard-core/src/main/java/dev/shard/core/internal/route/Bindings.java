@@ -1,11 +1,11 @@
 package dev.shard.core.internal.route;
 
-import java.sql.SQLException;
+import dev.shard.core.internal.sql.ValueRef;
 
-/** The values of one execution, by position in the normalised template. */
+/**
+ * The values of one execution, by position in the normalised template: what routing, the shard queries and the
+ * merge read parameters from. The analysis's {@link ValueRef}s take their values from it.
+ */
 @FunctionalInterface
-public interface Bindings {
-
-    /** The value of the {@code index}-th (0-based) '?' of the normalised template; null for SQL NULL. */
-    Object value(int index) throws SQLException;
+public interface Bindings extends ValueRef.Parameters {
 }

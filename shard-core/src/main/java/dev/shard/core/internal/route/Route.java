@@ -1,10 +1,19 @@
 package dev.shard.core.internal.route;
 
+import dev.shard.core.RouteKind;
+
 /** Where one execution of a statement goes. */
 public sealed interface Route {
 
+    /** The route kind as users see it in logs, metrics and explain output. */
+    RouteKind kind();
+
     /** The one shard that holds the statement's shard-key value. */
     record Single(int shard) implements Route {
+        @Override
+        public RouteKind kind() {
+            return RouteKind.SINGLE_SHARD;
+        }
     }
 
     /**
@@ -16,6 +25,11 @@ public sealed interface Route {
      *                     there, so that each shard receives only its own IN-list and OR values
      */
     record Scatter(int[] shards, int[] prunedParams, int[] prunedShards) implements Route {
+
+        @Override
+        public RouteKind kind() {
+            return RouteKind.SCATTER;
+        }
 
         /** Whether a shard binds NULL instead of the value of a template parameter. */
         public boolean prunes(int shard, int templateParam) {
@@ -52,6 +66,11 @@ public sealed interface Route {
      */
     record InsertSplit(int[] rowShards) implements Route {
 
+        @Override
+        public RouteKind kind() {
+            return RouteKind.SPLIT_INSERT;
+        }
+
         /** The shards that receive rows, ascending. */
         public int[] shards() {
             return java.util.Arrays.stream(rowShards).distinct().sorted().toArray();
@@ -80,33 +99,25 @@ public sealed interface Route {
 
     /** Every shard: DDL of sharded or broadcast tables, and writes to broadcast tables. */
     record All() implements Route {
+        @Override
+        public RouteKind kind() {
+            return RouteKind.ALL_SHARDS;
+        }
     }
 
     /** Any one shard will do: reads of broadcast tables, which hold the same rows everywhere. */
     record AnyOne() implements Route {
+        @Override
+        public RouteKind kind() {
+            return RouteKind.ANY_SHARD;
+        }
     }
 
     /** The default data source: tables with no rule, and statements that touch no table. */
     record Default(int shard) implements Route {
-    }
-
-    /** The route kind as users see it in logs and explain output. */
-    default String kind() {
-        if (this instanceof Single) {
-            return "SINGLE_SHARD";
+        @Override
+        public RouteKind kind() {
+            return RouteKind.DEFAULT;
         }
-        if (this instanceof All) {
-            return "ALL_SHARDS";
-        }
-        if (this instanceof Scatter) {
-            return "SCATTER";
-        }
-        if (this instanceof InsertSplit) {
-            return "SPLIT_INSERT";
-        }
-        if (this instanceof AnyOne) {
-            return "ANY_SHARD";
-        }
-        return "DEFAULT";
     }
 }

@@ -123,7 +123,7 @@ public sealed interface StatementPlan {
 
         private Route single(int shard, Bindings bindings, String sql) throws SQLException {
             for (KeyAssignment assignment : assignments) {
-                Object value = valueOf(assignment.value(), bindings);
+                Object value = assignment.value().value(bindings);
                 if (value == null || shardOf(value, assignment.table(), assignment.column(), sql) != shard) {
                     throw new SQLFeatureNotSupportedException("Statement changes sharding column "
                             + assignment.column() + " of " + assignment.table() + " to a value that belongs on "
@@ -178,7 +178,7 @@ public sealed interface StatementPlan {
             for (List<ValueRef> alternatives : target.constraints()) {
                 BitSet shards = new BitSet(rules.shardCount());
                 for (ValueRef ref : alternatives) {
-                    Object value = valueOf(ref, bindings);
+                    Object value = ref.value(bindings);
                     if (value == null) {
                         if (kind == StatementKind.INSERT) {
                             throw new java.sql.SQLIntegrityConstraintViolationException("INSERT into "
@@ -208,12 +208,6 @@ public sealed interface StatementPlan {
             }
         }
 
-        private static Object valueOf(ValueRef ref, Bindings bindings) throws SQLException {
-            if (ref instanceof ValueRef.Param param) {
-                return bindings.value(param.index());
-            }
-            return ((ValueRef.Constant) ref).value();
-        }
 
         private String shardNames(BitSet shards) {
             StringJoiner joiner = new StringJoiner(", ");

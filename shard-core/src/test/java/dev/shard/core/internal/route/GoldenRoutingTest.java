@@ -110,7 +110,7 @@ class GoldenRoutingTest {
             } else if (route instanceof Route.Default d) {
                 actual = "DEFAULT " + d.shard();
             } else {
-                actual = route.kind();
+                actual = route.kind().name();
             }
         } catch (SQLException e) {
             if (!c.expected().startsWith("ERROR ")) {
