@@ -1,5 +1,6 @@
 package dev.shard.core.internal.merge;
 
+import java.sql.SQLException;
 import java.util.Objects;
 
 /**
@@ -41,12 +42,12 @@ public record ColumnRef(int index, ColumnInfo info) implements Column, Expr {
     }
 
     @Override
-    public Object eval(RowView row) throws java.sql.SQLException {
+    public Object eval(RowView row) throws SQLException {
         return row.get(index);
     }
 
     @Override
-    public void checkColumns(String step, int columnCount) throws java.sql.SQLException {
+    public void checkColumns(String step, int columnCount) throws SQLException {
         BaseCursor.checkColumn(step, index, columnCount);
     }
 
