@@ -4,6 +4,7 @@ import dev.shard.core.RouteKind;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Where a statement would go and how its results would be combined, without running it.
@@ -20,7 +21,7 @@ public record RouteExplanation(RouteKind routeKind, List<String> shards, String 
                                List<ShardQuery> shardQueries, String mergePlan) {
 
     public RouteExplanation {
-        java.util.Objects.requireNonNull(routeKind, "routeKind");
+        Objects.requireNonNull(routeKind, "routeKind");
         shards = List.copyOf(shards);
         shardQueries = List.copyOf(shardQueries);
     }
