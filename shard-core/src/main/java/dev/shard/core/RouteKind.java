@@ -1,12 +1,15 @@
 package dev.shard.core;
 
-/** How a statement fans out over the shards, as explain output and metrics name it. */
+/**
+ * How a statement fans out over the shards, as logs, metrics and {@code explain} report it. The names are
+ * stable: metrics tag by {@link #name()}.
+ */
 public enum RouteKind {
     /** The one shard that holds the statement's shard-key value. */
     SINGLE_SHARD,
-    /** Several shards, each running the statement over its own rows; results merged or counts summed. */
+    /** Several shards, each running the statement over its own rows; a query's results are merged. */
     SCATTER,
-    /** A multi-row INSERT whose rows go to several shards, each shard receiving only its rows. */
+    /** A multi-row INSERT whose rows belong on several shards: each shard receives only its own rows. */
     SPLIT_INSERT,
     /** Every shard: DDL of sharded or broadcast tables, and writes to broadcast tables. */
     ALL_SHARDS,

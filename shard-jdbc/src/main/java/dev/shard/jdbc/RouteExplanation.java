@@ -1,24 +1,27 @@
 package dev.shard.jdbc;
 
+import dev.shard.core.RouteKind;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Where a statement would go and how its results would be combined, without running it.
  *
- * @param routeKind     SINGLE_SHARD (by its shard key), SCATTER (several shards, results merged), ALL_SHARDS (DDL,
- *                      broadcast writes), ANY_SHARD (broadcast reads: one of {@code shards}), or DEFAULT (tables
- *                      with no rule)
+ * @param routeKind     SINGLE_SHARD (by its shard key), SCATTER (several shards, results merged), SPLIT_INSERT (a
+ *                      multi-row INSERT split by shard), ALL_SHARDS (DDL, broadcast writes), ANY_SHARD (broadcast
+ *                      reads: one of {@code shards}), or DEFAULT (tables with no rule)
  * @param shards        the data sources it would run on
  * @param normalizedSql the statement with its literals lifted out: the key of the analysis cache
  * @param shardQueries  what each shard would receive: the SQL text and the values bound to its '?' markers
  * @param mergePlan     for SCATTER queries, the merge steps, last step first; empty otherwise
  */
-public record RouteExplanation(String routeKind, List<String> shards, String normalizedSql,
+public record RouteExplanation(RouteKind routeKind, List<String> shards, String normalizedSql,
                                List<ShardQuery> shardQueries, String mergePlan) {
 
     public RouteExplanation {
+        Objects.requireNonNull(routeKind, "routeKind");
         shards = List.copyOf(shards);
         shardQueries = List.copyOf(shardQueries);
     }

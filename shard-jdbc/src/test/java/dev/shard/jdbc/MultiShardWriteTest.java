@@ -3,6 +3,7 @@ package dev.shard.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shard.core.RouteKind;
 import dev.shard.core.config.ShardConfig;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -119,7 +120,7 @@ class MultiShardWriteTest {
         java.util.List<String> events = new java.util.ArrayList<>();
         ds.setStatementListener(new StatementListener() {
             @Override
-            public void routed(String routeKind, int shards) {
+            public void routed(RouteKind routeKind, int shards) {
                 events.add(routeKind + "/" + shards);
             }
 

@@ -3,6 +3,7 @@ package dev.shard.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shard.core.RouteKind;
 import dev.shard.core.config.ShardConfig;
 import dev.shard.jdbc.testing.ResultSets;
 import java.sql.Connection;
@@ -112,7 +113,7 @@ class ScatterExplainTest {
         String sql = "SELECT * FROM t_order WHERE user_id IN (?, ?, ?)";
         RouteExplanation explanation = ds.explain(sql, a, b, c);
 
-        assertThat(explanation.routeKind()).isEqualTo("SCATTER");
+        assertThat(explanation.routeKind()).isEqualTo(RouteKind.SCATTER);
         assertThat(explanation.shards()).containsExactly("ds0", "ds1", "ds3");
         assertThat(explanation.normalizedSql()).contains("IN (?, ?, ?)");
         assertThat(explanation.shardQueries()).extracting(RouteExplanation.ShardQuery::shard)
@@ -130,7 +131,7 @@ class ScatterExplainTest {
         // Literals in the IN list are pruned the same way.
         RouteExplanation literals = ds.explain("SELECT order_id FROM t_order WHERE user_id IN (" + a + ", " + b
                 + ") AND status = ?", "paid");
-        assertThat(literals.routeKind()).isEqualTo("SCATTER");
+        assertThat(literals.routeKind()).isEqualTo(RouteKind.SCATTER);
         assertThat(literals.shards()).containsExactly("ds0", "ds3");
         assertThat(queryOf(literals, "ds0").parameters()).containsExactly(null, b, "paid");
         assertThat(queryOf(literals, "ds3").parameters()).containsExactly(a, null, "paid");
@@ -154,7 +155,7 @@ class ScatterExplainTest {
         long c = user("ds1", 1);
         RouteExplanation explanation = ds.explain("SELECT order_id FROM t_order WHERE user_id IN (?, ?, ?)"
                 + " ORDER BY order_id", a, c, b);
-        assertThat(explanation.routeKind()).isEqualTo("SCATTER");
+        assertThat(explanation.routeKind()).isEqualTo(RouteKind.SCATTER);
         assertThat(explanation.shards()).containsExactly("ds1", "ds2");
         assertThat(queryOf(explanation, "ds2").parameters()).containsExactly(a, null, b);
         assertThat(queryOf(explanation, "ds1").parameters()).containsExactly(null, c, null);
@@ -169,7 +170,7 @@ class ScatterExplainTest {
         String sql = "SELECT status, COUNT(*) AS n FROM t_order GROUP BY status HAVING MAX(amount) > ?"
                 + " ORDER BY n DESC LIMIT ?";
         RouteExplanation explanation = ds.explain(sql, 1, 2);
-        assertThat(explanation.routeKind()).isEqualTo("SCATTER");
+        assertThat(explanation.routeKind()).isEqualTo(RouteKind.SCATTER);
         assertThat(explanation.shards()).containsExactlyElementsOf(NAMES);
         for (RouteExplanation.ShardQuery query : explanation.shardQueries()) {
             String shardSql = query.sql();
@@ -228,7 +229,7 @@ class ScatterExplainTest {
     @Test
     void limitWithOffsetSendsOffsetPlusCountToEachShardAndSkipsTheOffsetInTheMerge() throws SQLException {
         RouteExplanation literal = ds.explain("SELECT order_id FROM t_order ORDER BY amount LIMIT 10 OFFSET 20");
-        assertThat(literal.routeKind()).isEqualTo("SCATTER");
+        assertThat(literal.routeKind()).isEqualTo(RouteKind.SCATTER);
         for (RouteExplanation.ShardQuery query : literal.shardQueries()) {
             assertThat(query.sql()).doesNotContainIgnoringCase("OFFSET");
             assertThat(shardLimit(query)).as(query.shard()).isEqualTo(30L);
@@ -278,7 +279,7 @@ class ScatterExplainTest {
         long u = user("ds2", 1);
         String sql = "SELECT order_id, status FROM t_order WHERE user_id = ? AND status = ? ORDER BY order_id";
         RouteExplanation explanation = ds.explain(sql, u, "paid");
-        assertThat(explanation.routeKind()).isEqualTo("SINGLE_SHARD");
+        assertThat(explanation.routeKind()).isEqualTo(RouteKind.SINGLE_SHARD);
         assertThat(explanation.shards()).containsExactly("ds2");
         assertThat(explanation.shardQueries()).hasSize(1);
         RouteExplanation.ShardQuery query = explanation.shardQueries().get(0);
@@ -290,7 +291,7 @@ class ScatterExplainTest {
 
         String literal = "SELECT * FROM t_order WHERE user_id = " + u;
         RouteExplanation byLiteral = ds.explain(literal);
-        assertThat(byLiteral.routeKind()).isEqualTo("SINGLE_SHARD");
+        assertThat(byLiteral.routeKind()).isEqualTo(RouteKind.SINGLE_SHARD);
         assertThat(byLiteral.shardQueries()).singleElement().satisfies(q -> {
             assertThat(q.sql()).isEqualTo(literal);
             assertThat(q.parameters()).isEmpty();
@@ -338,7 +339,7 @@ class ScatterExplainTest {
     @Test
     void aScatterWriteShowsTheStatementForEveryShardAndNoMerge() throws SQLException {
         RouteExplanation explanation = ds.explain("UPDATE t_order SET status = ? WHERE amount > ?", "x", 5);
-        assertThat(explanation.routeKind()).isEqualTo("SCATTER");
+        assertThat(explanation.routeKind()).isEqualTo(RouteKind.SCATTER);
         assertThat(explanation.shards()).containsExactlyElementsOf(NAMES);
         for (RouteExplanation.ShardQuery query : explanation.shardQueries()) {
             assertThat(query.sql()).startsWith("UPDATE t_order SET status = ?");

@@ -85,7 +85,7 @@ class ScatterResultSetTest {
                     "maximumPoolSize", "4", "minimumIdle", "0", "connectionTimeout", "10000"));
         }
         ds = new ShardingDataSource(builder.defaultDataSource("ds0").shardedTable("t_all", "user_id")
-                .shardedTable("t_broken", "user_id").build());
+                .shardedTable("t_broken", "user_id").shardedTable("t_dup", "user_id").build());
         reference = DriverManager.getConnection(url("reference"), "sa", "");
 
         Map<String, List<Long>> usersByShard = new LinkedHashMap<>();
@@ -588,6 +588,110 @@ class ScatterResultSetTest {
                 assertThat(value.getClass().getName()).as("class of column %d (%s)", i, md.getColumnLabel(i))
                         .isEqualTo(md.getColumnClassName(i));
             }
+        }
+    }
+
+    /**
+     * DISTINCT aggregates where the same values sit on several shards, in the same group and across groups: each
+     * value counts once, as on one database. t_dup row k lives on shard k % 4.
+     */
+    @Test
+    void distinctAggregatesMatchOneDatabaseWhenValuesRepeatAcrossShards() throws SQLException {
+        String ddl = "CREATE TABLE t_dup (id BIGINT NOT NULL, user_id BIGINT NOT NULL, g VARCHAR(5) NOT NULL, v INT,"
+                + " d DECIMAL(6,2), PRIMARY KEY (id))";
+        // (shard, g, v, d): group a has v 1, 1, 1, 3, 2 and d 1.50 (three times), 0.75; group b has v 4 (three
+        // times), 10 and d 2.25 (three times), 4.00 (twice).
+        Object[][] rows = {
+            {0, "a", 1, "1.50"}, {0, "a", 1, "1.50"}, {0, "b", 4, "2.25"},
+            {1, "a", 1, "1.50"}, {1, "a", 3, null}, {1, "b", 4, "2.25"},
+            {2, "a", 2, "0.75"}, {2, "b", null, "4.00"}, {2, "b", 10, "2.25"},
+            {3, "b", 4, "4.00"},
+        };
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+             Statement r = reference.createStatement()) {
+            s.execute(ddl);
+            r.execute(ddl);
+            try {
+                String insert = "INSERT INTO t_dup (id, user_id, g, v, d) VALUES (?, ?, ?, ?, ?)";
+                try (PreparedStatement ps = c.prepareStatement(insert);
+                     PreparedStatement rs = reference.prepareStatement(insert)) {
+                    for (int id = 0; id < rows.length; id++) {
+                        for (PreparedStatement target : List.of(ps, rs)) {
+                            target.setLong(1, id);
+                            // Row id of t_all sits on shard (id - 1) % 4: borrow its user for this shard.
+                            target.setLong(2, userOfRow[(Integer) rows[id][0]]);
+                            target.setString(3, (String) rows[id][1]);
+                            target.setObject(4, rows[id][2], Types.INTEGER);
+                            target.setBigDecimal(5, rows[id][3] == null ? null : new BigDecimal((String) rows[id][3]));
+                            assertThat(target.executeUpdate()).isEqualTo(1);
+                        }
+                    }
+                }
+                assertThat(answer(reference, "SELECT AVG(DISTINCT v) <> AVG(v) FROM t_dup", List.of()))
+                        .as("the data tells AVG(DISTINCT v) from AVG(v)").containsExactly(List.of("true"));
+                Map<String, List<Object>> queries = new LinkedHashMap<>();
+                queries.put("SELECT AVG(DISTINCT v), COUNT(DISTINCT v), SUM(DISTINCT v), AVG(v), MIN(DISTINCT v),"
+                        + " MAX(DISTINCT d), COUNT(*) FROM t_dup", List.of());
+                queries.put("SELECT g, AVG(DISTINCT d), AVG(d), COUNT(*) FROM t_dup GROUP BY g ORDER BY g", List.of());
+                queries.put("SELECT g, AVG(DISTINCT v) AS a, MIN(DISTINCT d) FROM t_dup GROUP BY g"
+                        + " HAVING AVG(DISTINCT v) > ? ORDER BY a DESC", List.of(1));
+                queries.put("SELECT g, AVG(DISTINCT v) FROM t_dup WHERE v > ? GROUP BY g ORDER BY g", List.of(1));
+                queries.put("SELECT AVG(DISTINCT v), MAX(DISTINCT v) FROM t_dup WHERE v < ?", List.of(0));
+                for (Map.Entry<String, List<Object>> query : queries.entrySet()) {
+                    String sql = query.getKey();
+                    assertThat(answer(c, sql, query.getValue())).as(sql)
+                            .isEqualTo(answer(reference, sql, query.getValue()))
+                            .isNotEmpty();
+                }
+                try (ResultSet merged = s.executeQuery("SELECT g, AVG(DISTINCT v), min(distinct  v),"
+                        + " MAX(DISTINCT d) AS top FROM t_dup GROUP BY g ORDER BY g")) {
+                    ResultSetMetaData md = merged.getMetaData();
+                    // Labels as written, as MySQL gives them; the shards saw x for AVG(DISTINCT x).
+                    assertThat(md.getColumnLabel(2)).isEqualTo("AVG(DISTINCT v)");
+                    assertThat(md.getColumnLabel(3)).isEqualTo("min(distinct  v)");
+                    assertThat(md.getColumnLabel(4)).isEqualToIgnoringCase("top");
+                    assertThat(md.getColumnType(2)).isEqualTo(Types.DECIMAL);
+                    assertThat(md.getScale(2)).isEqualTo(4);
+                    assertThat(merged.next()).isTrue();
+                    assertThat(merged.getObject(2)).isEqualTo(new BigDecimal("2.0000"));
+                    assertThat(merged.getObject(2).getClass().getName()).isEqualTo(md.getColumnClassName(2));
+                    assertThat(merged.getInt(3)).isEqualTo(1);
+                    assertThat(merged.next()).isTrue();
+                    assertThat(merged.getBigDecimal("AVG(DISTINCT v)")).isEqualTo(new BigDecimal("7.0000"));
+                    assertThat(merged.getBigDecimal("top")).isEqualByComparingTo("4.00");
+                    assertThat(merged.next()).isFalse();
+                }
+            } finally {
+                s.execute("DROP TABLE t_dup");
+                r.execute("DROP TABLE t_dup");
+            }
+        }
+    }
+
+    /**
+     * A query's rows with numbers rounded to MySQL's 4 decimal places of AVG (H2 gives AVG of integers as a
+     * DOUBLE with all its digits) and strings case-folded.
+     */
+    private static List<List<String>> answer(Connection connection, String sql, List<Object> params)
+            throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            for (int i = 0; i < params.size(); i++) {
+                ps.setObject(i + 1, params.get(i));
+            }
+            List<List<String>> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                for (List<String> row : ResultSets.rows(rs)) {
+                    List<String> cells = new ArrayList<>();
+                    for (String cell : row) {
+                        cells.add(cell == null ? null : cell.matches("-?\\d+(\\.\\d+)?")
+                                ? new BigDecimal(cell).setScale(4, java.math.RoundingMode.HALF_UP).stripTrailingZeros()
+                                        .toPlainString()
+                                : cell.toLowerCase(java.util.Locale.ROOT));
+                    }
+                    rows.add(cells);
+                }
+            }
+            return rows;
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.shard.spring;
 
+import dev.shard.core.RouteKind;
 import dev.shard.jdbc.ShardingDataSource;
 import dev.shard.jdbc.StatementListener;
 import io.micrometer.core.instrument.Counter;
@@ -23,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 class ShardMetrics implements StatementListener {
 
     private final MeterRegistry registry;
-    private final Map<String, Counter> byRoute = new ConcurrentHashMap<>();
+    private final Map<RouteKind, Counter> byRoute = new ConcurrentHashMap<>(RouteKind.values().length);
     private final DistributionSummary shardsPerStatement;
     private final Counter scatter;
     private final DistributionSummary mergedRows;
@@ -44,9 +45,10 @@ class ShardMetrics implements StatementListener {
     }
 
     @Override
-    public void routed(String routeKind, int shards) {
+    public void routed(RouteKind routeKind, int shards) {
         byRoute.computeIfAbsent(routeKind, kind -> Counter.builder("shard.statements")
-                .description("Statements routed, by route kind").tag("route", kind).register(registry)).increment();
+                .description("Statements routed, by route kind").tag("route", kind.name()).register(registry))
+                .increment();
         shardsPerStatement.record(shards);
         if (shards > 1) {
             scatter.increment();

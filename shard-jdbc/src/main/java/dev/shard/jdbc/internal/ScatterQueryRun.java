@@ -1,5 +1,7 @@
 package dev.shard.jdbc.internal;
 
+import dev.shard.core.internal.merge.AggregateColumn;
+import dev.shard.core.internal.merge.AggregateKind;
 import dev.shard.core.internal.merge.ColumnInfo;
 import dev.shard.core.internal.merge.MergePlan;
 import dev.shard.core.internal.merge.RowCursor;
@@ -82,23 +84,21 @@ final class ScatterQueryRun {
             labels.add(null);
             types.add(null);
         }
-        for (MergeSpec.AggregateItem item : spec.aggregates()) {
-            if (item.slot().derived()) {
+        for (AggregateColumn item : spec.aggregates()) {
+            if (item.column().slot().derived()) {
                 continue;
             }
-            int column = item.slot().index();
-            boolean rewritten = item.kind() == MergeSpec.AggregateKind.AVG
-                    || item.kind() == MergeSpec.AggregateKind.COUNT_DISTINCT
-                    || item.kind() == MergeSpec.AggregateKind.SUM_DISTINCT;
-            if (rewritten && column < spec.labels().size()) {
+            int column = item.column().slot().index();
+            if (column < spec.labels().size()) {
                 labels.set(column, spec.labels().get(column));
             }
-            if (item.kind() == MergeSpec.AggregateKind.COUNT_DISTINCT) {
+            if (item.kind() == AggregateKind.COUNT_DISTINCT) {
                 types.set(column, MergedMetaData.TypeOverride.BIGINT);
-            } else if (item.kind() == MergeSpec.AggregateKind.SUM_DISTINCT) {
+            } else if (item.kind() == AggregateKind.SUM_DISTINCT) {
                 types.set(column, isExactInteger(shardMeta.getColumnType(column + 1))
                         ? MergedMetaData.TypeOverride.decimal(0) : MergedMetaData.TypeOverride.DECIMAL);
-            } else if (item.kind() == MergeSpec.AggregateKind.SUM || item.kind() == MergeSpec.AggregateKind.AVG) {
+            } else if (item.kind() == AggregateKind.SUM || item.kind() == AggregateKind.AVG
+                    || item.kind() == AggregateKind.AVG_DISTINCT) {
                 types.set(column, sumOrAverageType(item.kind(), shardMeta, column + 1));
             }
         }
@@ -115,12 +115,12 @@ final class ScatterQueryRun {
      * getObject does not return. AVG also gains MySQL's 4 decimal places (div_precision_increment) over its
      * argument. Floating-point and non-numeric columns keep the shard's type.
      */
-    private static MergedMetaData.TypeOverride sumOrAverageType(MergeSpec.AggregateKind kind,
+    private static MergedMetaData.TypeOverride sumOrAverageType(AggregateKind kind,
                                                                 ResultSetMetaData shardMeta, int column)
             throws SQLException {
         int type = shardMeta.getColumnType(column);
         boolean decimal = type == java.sql.Types.DECIMAL || type == java.sql.Types.NUMERIC;
-        if (kind == MergeSpec.AggregateKind.SUM) {
+        if (kind == AggregateKind.SUM) {
             return isExactInteger(type) ? MergedMetaData.TypeOverride.decimal(0) : null;
         }
         if (isExactInteger(type) || decimal) {

@@ -107,7 +107,7 @@ public final class ShardRuntime implements AutoCloseable {
             return;
         }
         try {
-            current.routed(execution.routeKind().name(), execution.calls().size());
+            current.routed(execution.routeKind(), execution.calls().size());
         } catch (RuntimeException e) {
             org.slf4j.LoggerFactory.getLogger(ShardRuntime.class).warn("StatementListener failed", e);
         }
@@ -288,7 +288,7 @@ public final class ShardRuntime implements AutoCloseable {
         }
         String merge = execution instanceof Execution.ScatterQuery query
                 ? describeMerge(query.merge(), query.bindings(), query.calls().size()) : "";
-        return new RouteExplanation(execution.routeKind().name(), names, routed.normalized().template(), queries,
+        return new RouteExplanation(execution.routeKind(), names, routed.normalized().template(), queries,
                 merge);
     }
 

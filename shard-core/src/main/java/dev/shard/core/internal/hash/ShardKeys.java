@@ -188,17 +188,18 @@ public final class ShardKeys {
      */
     private static int hashText(String s) {
         String folded = fold(s);
-        switch (numberShape(folded)) {
-            case LONG:
-                return hashLong(Long.parseLong(folded.strip()));
-            case DECIMAL:
-                try {
-                    return hashDecimal(new BigDecimal(folded.strip()));
-                } catch (NumberFormatException e) {
-                    return hashUtf8(folded); // exponent beyond int range: not a number MySQL could store either
-                }
-            default:
-                return hashUtf8(folded);
+        return switch (numberShape(folded)) {
+            case LONG -> hashLong(Long.parseLong(folded.strip()));
+            case DECIMAL -> hashDecimalText(folded);
+            case NONE -> hashUtf8(folded);
+        };
+    }
+
+    private static int hashDecimalText(String folded) {
+        try {
+            return hashDecimal(new BigDecimal(folded.strip()));
+        } catch (NumberFormatException e) {
+            return hashUtf8(folded); // exponent beyond int range: not a number MySQL could store either
         }
     }
 

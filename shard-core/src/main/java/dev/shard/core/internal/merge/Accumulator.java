@@ -19,20 +19,16 @@ abstract class Accumulator {
     abstract Object result() throws SQLException;
 
     static Accumulator create(AggregateColumn spec) {
-        switch (spec.kind()) {
-            case COUNT:
-                return new Count(spec.column());
-            case SUM:
-                return new SumOf(spec.column());
-            case MIN:
-                return new Extreme(spec.column(), ValueComparator.of(spec.info()), false);
-            case MAX:
-                return new Extreme(spec.column(), ValueComparator.of(spec.info()), true);
-            case AVG:
-                return new Avg(spec.column(), spec.countColumn());
-            default:
-                return new DistinctValues(spec.column(), spec.kind(), ValueComparator.of(spec.info()));
-        }
+        int column = spec.index();
+        return switch (spec.kind()) {
+            case COUNT -> new Count(column);
+            case SUM -> new SumOf(column);
+            case MIN -> new Extreme(column, ValueComparator.of(spec.info()), false);
+            case MAX -> new Extreme(column, ValueComparator.of(spec.info()), true);
+            case AVG -> new Avg(column, spec.countIndex());
+            case COUNT_DISTINCT, SUM_DISTINCT, AVG_DISTINCT ->
+                    new DistinctValues(column, spec.kind(), ValueComparator.of(spec.info()));
+        };
     }
 
     /** Partial counts summed; a Long, 0 when there are none (MySQL's COUNT of no rows). */
@@ -192,14 +188,12 @@ abstract class Accumulator {
 
         @Override
         Object result() {
-            switch (kind) {
-                case COUNT_DISTINCT:
-                    return count;
-                case SUM_DISTINCT:
-                    return sum.result();
-                default:
-                    return average(sum.result(), count);
-            }
+            return switch (kind) {
+                case COUNT_DISTINCT -> count;
+                case SUM_DISTINCT -> sum.result();
+                case AVG_DISTINCT -> average(sum.result(), count);
+                case COUNT, SUM, MIN, MAX, AVG -> throw new IllegalStateException(kind + " is not a DISTINCT kind");
+            };
         }
     }
 

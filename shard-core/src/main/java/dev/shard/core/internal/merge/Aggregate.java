@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
 public record Aggregate(List<AggregateColumn> aggregates) implements MergeStep {
 
     public Aggregate {
-        aggregates = GroupState.normalize(aggregates, Set.of());
+        aggregates = GroupState.normalize("Aggregate", aggregates, Set.of());
     }
 
     @Override

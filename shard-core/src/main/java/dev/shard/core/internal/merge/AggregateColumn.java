@@ -1,74 +1,98 @@
 package dev.shard.core.internal.merge;
 
+import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Objects;
 
 /**
  * An aggregate in the merged row: the value in {@link #column} is replaced by the combination, across all rows
- * of the group, of that column's values.
+ * of the group, of that column's values. Built by the analysis over {@link Slot}s, run by the merge once
+ * {@link #resolve resolved}.
  *
- * @param column      the input column read, and the output column written
  * @param kind        how values combine
+ * @param column      the input column read, and the output column written; its collation serves MIN, MAX and
+ *                    the DISTINCT kinds
  * @param countColumn for {@link AggregateKind#AVG}, the column holding the shards' {@code COUNT(x)}; otherwise
- *                    -1
- * @param info        the collation for MIN, MAX and the DISTINCT kinds
+ *                    null
  */
-public record AggregateColumn(int column, AggregateKind kind, int countColumn, ColumnInfo info) {
+public record AggregateColumn(AggregateKind kind, Column column, Column countColumn) {
 
     public AggregateColumn {
         Objects.requireNonNull(kind, "kind");
-        Objects.requireNonNull(info, "info");
-        if (column < 0) {
-            throw new IllegalArgumentException("column must be >= 0: " + column);
-        }
+        Objects.requireNonNull(column, "column");
         if (kind == AggregateKind.AVG) {
-            if (countColumn < 0 || countColumn == column) {
+            if (countColumn == null || countColumn.position().equals(column.position())) {
                 throw new IllegalArgumentException("AVG needs a count column other than its sum column "
-                        + column + ": " + countColumn);
+                        + column.position() + ": " + (countColumn == null ? null : countColumn.position()));
             }
-        } else if (countColumn != -1) {
+        } else if (countColumn != null) {
             throw new IllegalArgumentException("only AVG has a count column: " + kind);
         }
     }
 
     public static AggregateColumn count(int column) {
-        return new AggregateColumn(column, AggregateKind.COUNT, -1, ColumnInfo.PLAIN);
+        return new AggregateColumn(AggregateKind.COUNT, new ColumnRef(column, ColumnInfo.PLAIN), null);
     }
 
     public static AggregateColumn sum(int column) {
-        return new AggregateColumn(column, AggregateKind.SUM, -1, ColumnInfo.PLAIN);
+        return new AggregateColumn(AggregateKind.SUM, new ColumnRef(column, ColumnInfo.PLAIN), null);
     }
 
     public static AggregateColumn min(int column, ColumnInfo info) {
-        return new AggregateColumn(column, AggregateKind.MIN, -1, info);
+        return new AggregateColumn(AggregateKind.MIN, new ColumnRef(column, info), null);
     }
 
     public static AggregateColumn max(int column, ColumnInfo info) {
-        return new AggregateColumn(column, AggregateKind.MAX, -1, info);
+        return new AggregateColumn(AggregateKind.MAX, new ColumnRef(column, info), null);
     }
 
     /** AVG from the partial {@code SUM(x)} in {@code sumColumn} and {@code COUNT(x)} in {@code countColumn}. */
     public static AggregateColumn avg(int sumColumn, int countColumn) {
-        return new AggregateColumn(sumColumn, AggregateKind.AVG, countColumn, ColumnInfo.PLAIN);
+        return new AggregateColumn(AggregateKind.AVG, new ColumnRef(sumColumn, ColumnInfo.PLAIN),
+                new ColumnRef(countColumn, ColumnInfo.PLAIN));
     }
 
     public static AggregateColumn countDistinct(int column, ColumnInfo info) {
-        return new AggregateColumn(column, AggregateKind.COUNT_DISTINCT, -1, info);
+        return new AggregateColumn(AggregateKind.COUNT_DISTINCT, new ColumnRef(column, info), null);
     }
 
     public static AggregateColumn sumDistinct(int column, ColumnInfo info) {
-        return new AggregateColumn(column, AggregateKind.SUM_DISTINCT, -1, info);
+        return new AggregateColumn(AggregateKind.SUM_DISTINCT, new ColumnRef(column, info), null);
     }
 
     public static AggregateColumn avgDistinct(int column, ColumnInfo info) {
-        return new AggregateColumn(column, AggregateKind.AVG_DISTINCT, -1, info);
+        return new AggregateColumn(AggregateKind.AVG_DISTINCT, new ColumnRef(column, info), null);
+    }
+
+    /** This aggregate over one execution's shard columns. */
+    public AggregateColumn resolve(Resolver resolver) throws SQLException {
+        return new AggregateColumn(kind, column.resolve(resolver),
+                countColumn == null ? null : countColumn.resolve(resolver));
+    }
+
+    boolean isResolved() {
+        return column.isResolved() && (countColumn == null || countColumn.isResolved());
+    }
+
+    /** The resolved column's index; see {@link Column#ref}. */
+    int index() {
+        return column.ref().index();
+    }
+
+    /** The resolved count column's index, for AVG. */
+    int countIndex() {
+        return countColumn.ref().index();
+    }
+
+    ColumnInfo info() {
+        return column.ref().info();
     }
 
     /** {@code sum(1)}, {@code avg(2/3)} (sum/count columns), {@code count_distinct(4 ci)}. */
     public String describe() {
         String name = kind.name().toLowerCase(Locale.ROOT);
-        String args = kind == AggregateKind.AVG ? column + "/" + countColumn : String.valueOf(column);
-        boolean collated = kind == AggregateKind.MIN || kind == AggregateKind.MAX || kind.distinct();
-        return name + "(" + args + (collated && info.caseInsensitive() ? " ci" : "") + ")";
+        String args = kind == AggregateKind.AVG ? column.position() + "/" + countColumn.position() : column.position();
+        boolean ci = kind.collated() && column.isResolved() && column.ref().info().caseInsensitive();
+        return name + "(" + args + (ci ? " ci" : "") + ")";
     }
 }

@@ -19,7 +19,7 @@ import java.util.List;
 public record Distinct(List<SortKey> keys) implements MergeStep {
 
     public Distinct {
-        keys = List.copyOf(keys);
+        keys = SortKey.requireResolved("Distinct", keys);
         if (keys.isEmpty()) {
             throw new IllegalArgumentException("Distinct needs at least one key");
         }

@@ -1,6 +1,7 @@
 package dev.shard.core.internal.merge;
 
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
@@ -12,31 +13,44 @@ import java.util.stream.Collectors;
  * whatever their type, strings by {@link ValueComparator} in the collation of the column they come from, a
  * string with a number as doubles (MySQL's conversion); arithmetic is exact (integer, or DECIMAL with MySQL's
  * scales) unless a DOUBLE is involved, and division or modulo by zero is NULL.
+ *
+ * <p>The analysis builds the tree with {@link Slot} and {@link Param} leaves, which name a column of the shard
+ * query and a '?' of the statement; {@link #resolve} replaces them with one execution's {@link ColumnRef}s and
+ * {@link Literal}s. Only a resolved tree can be evaluated, and {@link Filter} accepts only that.
  */
-public sealed interface Expr {
+public sealed interface Expr permits Slot, ColumnRef, Expr.Literal, Expr.Param, Expr.Comparison, Expr.And, Expr.Or,
+        Expr.Not, Expr.IsNull, Expr.Arithmetic, Expr.Between, Expr.InList {
 
     Object eval(RowView row) throws SQLException;
 
     /** SQL-like text for EXPLAIN, e.g. {@code cnt > 10 AND (total IS NOT NULL)}. */
     String describe();
 
-    /** A column of the merged row; its {@link ColumnInfo} gives the collation string comparisons use. */
-    record ColumnRef(int index, ColumnInfo info) implements Expr {
-        public ColumnRef {
-            if (index < 0) {
-                throw new IllegalArgumentException("index must be >= 0: " + index);
+    /** This expression with its slots and parameters replaced by one execution's columns and values. */
+    Expr resolve(Resolver resolver) throws SQLException;
+
+    /** Whether no slot or parameter is left in the tree. */
+    boolean isResolved();
+
+    /**
+     * Checks that every column read exists in an input of {@code columnCount} columns.
+     *
+     * @throws IllegalArgumentException for an unresolved leaf
+     */
+    void checkColumns(String step, int columnCount) throws SQLException;
+
+    private static boolean allResolved(Expr... operands) {
+        for (Expr operand : operands) {
+            if (!operand.isResolved()) {
+                return false;
             }
-            Objects.requireNonNull(info, "info");
         }
+        return true;
+    }
 
-        @Override
-        public Object eval(RowView row) throws SQLException {
-            return row.get(index);
-        }
-
-        @Override
-        public String describe() {
-            return info.label().isEmpty() ? "#" + index : info.label();
+    private static void checkAll(String step, int columnCount, Expr... operands) throws SQLException {
+        for (Expr operand : operands) {
+            operand.checkColumns(step, columnCount);
         }
     }
 
@@ -57,6 +71,54 @@ public sealed interface Expr {
         public String describe() {
             return SqlValues.literal(value);
         }
+
+        @Override
+        public Expr resolve(Resolver resolver) {
+            return this;
+        }
+
+        @Override
+        public boolean isResolved() {
+            return true;
+        }
+
+        @Override
+        public void checkColumns(String step, int columnCount) {
+        }
+    }
+
+    /** The {@code index}-th (0-based) '?' of the normalised statement: a {@link Literal} once resolved. */
+    record Param(int index) implements Expr {
+        public Param {
+            if (index < 0) {
+                throw new IllegalArgumentException("index must be >= 0: " + index);
+            }
+        }
+
+        @Override
+        public Object eval(RowView row) throws SQLException {
+            throw new SQLException("merge: parameter " + (index + 1) + " was never bound", "HY000");
+        }
+
+        @Override
+        public String describe() {
+            return "?" + (index + 1);
+        }
+
+        @Override
+        public Expr resolve(Resolver resolver) throws SQLException {
+            return new Literal(resolver.parameter(index));
+        }
+
+        @Override
+        public boolean isResolved() {
+            return false;
+        }
+
+        @Override
+        public void checkColumns(String step, int columnCount) {
+            throw new IllegalArgumentException(step + " reads parameter " + (index + 1) + ", which was never bound");
+        }
     }
 
     enum CompareOp {
@@ -70,6 +132,19 @@ public sealed interface Expr {
 
         public String symbol() {
             return symbol;
+        }
+
+        /** The operator SQL spells {@code symbol} ({@code !=} is {@code <>}), or null for any other. */
+        public static CompareOp of(String symbol) {
+            if (symbol.equals("!=")) {
+                return NE;
+            }
+            for (CompareOp op : values()) {
+                if (op.symbol.equals(symbol)) {
+                    return op;
+                }
+            }
+            return null;
         }
     }
 
@@ -98,26 +173,34 @@ public sealed interface Expr {
             if (c == null) {
                 return null;
             }
-            switch (op) {
-                case EQ:
-                case NULL_SAFE_EQ:
-                    return c == 0;
-                case NE:
-                    return c != 0;
-                case LT:
-                    return c < 0;
-                case LE:
-                    return c <= 0;
-                case GT:
-                    return c > 0;
-                default:
-                    return c >= 0;
-            }
+            return switch (op) {
+                case EQ, NULL_SAFE_EQ -> c == 0;
+                case NE -> c != 0;
+                case LT -> c < 0;
+                case LE -> c <= 0;
+                case GT -> c > 0;
+                case GE -> c >= 0;
+            };
         }
 
         @Override
         public String describe() {
             return SqlValues.operand(left) + " " + op.symbol() + " " + SqlValues.operand(right);
+        }
+
+        @Override
+        public Expr resolve(Resolver resolver) throws SQLException {
+            return new Comparison(op, left.resolve(resolver), right.resolve(resolver));
+        }
+
+        @Override
+        public boolean isResolved() {
+            return allResolved(left, right);
+        }
+
+        @Override
+        public void checkColumns(String step, int columnCount) throws SQLException {
+            checkAll(step, columnCount, left, right);
         }
     }
 
@@ -145,6 +228,21 @@ public sealed interface Expr {
         public String describe() {
             return SqlValues.operand(left) + " AND " + SqlValues.operand(right);
         }
+
+        @Override
+        public Expr resolve(Resolver resolver) throws SQLException {
+            return new And(left.resolve(resolver), right.resolve(resolver));
+        }
+
+        @Override
+        public boolean isResolved() {
+            return allResolved(left, right);
+        }
+
+        @Override
+        public void checkColumns(String step, int columnCount) throws SQLException {
+            checkAll(step, columnCount, left, right);
+        }
     }
 
     /** SQL OR: TRUE if either side is TRUE, else NULL if either is NULL, else FALSE. */
@@ -171,6 +269,21 @@ public sealed interface Expr {
         public String describe() {
             return SqlValues.operand(left) + " OR " + SqlValues.operand(right);
         }
+
+        @Override
+        public Expr resolve(Resolver resolver) throws SQLException {
+            return new Or(left.resolve(resolver), right.resolve(resolver));
+        }
+
+        @Override
+        public boolean isResolved() {
+            return allResolved(left, right);
+        }
+
+        @Override
+        public void checkColumns(String step, int columnCount) throws SQLException {
+            checkAll(step, columnCount, left, right);
+        }
     }
 
     /** SQL NOT: NULL stays NULL. */
@@ -189,6 +302,21 @@ public sealed interface Expr {
         public String describe() {
             return "NOT " + SqlValues.operand(operand);
         }
+
+        @Override
+        public Expr resolve(Resolver resolver) throws SQLException {
+            return new Not(operand.resolve(resolver));
+        }
+
+        @Override
+        public boolean isResolved() {
+            return operand.isResolved();
+        }
+
+        @Override
+        public void checkColumns(String step, int columnCount) throws SQLException {
+            operand.checkColumns(step, columnCount);
+        }
     }
 
     /** {@code IS [NOT] NULL}: never NULL itself. */
@@ -205,6 +333,21 @@ public sealed interface Expr {
         @Override
         public String describe() {
             return SqlValues.operand(operand) + (negated ? " IS NOT NULL" : " IS NULL");
+        }
+
+        @Override
+        public Expr resolve(Resolver resolver) throws SQLException {
+            return new IsNull(operand.resolve(resolver), negated);
+        }
+
+        @Override
+        public boolean isResolved() {
+            return operand.isResolved();
+        }
+
+        @Override
+        public void checkColumns(String step, int columnCount) throws SQLException {
+            operand.checkColumns(step, columnCount);
         }
     }
 
@@ -243,6 +386,21 @@ public sealed interface Expr {
         public String describe() {
             return SqlValues.operand(left) + " " + op.symbol() + " " + SqlValues.operand(right);
         }
+
+        @Override
+        public Expr resolve(Resolver resolver) throws SQLException {
+            return new Arithmetic(op, left.resolve(resolver), right.resolve(resolver));
+        }
+
+        @Override
+        public boolean isResolved() {
+            return allResolved(left, right);
+        }
+
+        @Override
+        public void checkColumns(String step, int columnCount) throws SQLException {
+            checkAll(step, columnCount, left, right);
+        }
     }
 
     /** {@code operand [NOT] BETWEEN low AND high}, i.e. {@code low <= operand AND operand <= high}, three-valued. */
@@ -274,6 +432,21 @@ public sealed interface Expr {
         public String describe() {
             return SqlValues.operand(operand) + (negated ? " NOT BETWEEN " : " BETWEEN ")
                     + SqlValues.operand(low) + " AND " + SqlValues.operand(high);
+        }
+
+        @Override
+        public Expr resolve(Resolver resolver) throws SQLException {
+            return new Between(operand.resolve(resolver), low.resolve(resolver), high.resolve(resolver), negated);
+        }
+
+        @Override
+        public boolean isResolved() {
+            return allResolved(operand, low, high);
+        }
+
+        @Override
+        public void checkColumns(String step, int columnCount) throws SQLException {
+            checkAll(step, columnCount, operand, low, high);
         }
     }
 
@@ -313,6 +486,28 @@ public sealed interface Expr {
         public String describe() {
             return SqlValues.operand(operand) + (negated ? " NOT IN " : " IN ")
                     + values.stream().map(Expr::describe).collect(Collectors.joining(", ", "(", ")"));
+        }
+
+        @Override
+        public Expr resolve(Resolver resolver) throws SQLException {
+            List<Expr> resolved = new ArrayList<>(values.size());
+            for (Expr value : values) {
+                resolved.add(value.resolve(resolver));
+            }
+            return new InList(operand.resolve(resolver), resolved, negated);
+        }
+
+        @Override
+        public boolean isResolved() {
+            return operand.isResolved() && values.stream().allMatch(Expr::isResolved);
+        }
+
+        @Override
+        public void checkColumns(String step, int columnCount) throws SQLException {
+            operand.checkColumns(step, columnCount);
+            for (Expr value : values) {
+                value.checkColumns(step, columnCount);
+            }
         }
     }
 

@@ -11,50 +11,20 @@ public record Filter(Expr predicate) implements MergeStep {
 
     public Filter {
         Objects.requireNonNull(predicate, "predicate");
+        if (!predicate.isResolved()) {
+            throw new IllegalArgumentException("Filter needs a resolved predicate: " + predicate.describe());
+        }
     }
 
     @Override
     public RowCursor open(RowCursor input) throws SQLException {
-        checkColumns(predicate, input.columnCount());
+        predicate.checkColumns("Filter", input.columnCount());
         return new Cursor(input, predicate);
     }
 
     @Override
     public String describe() {
         return "Filter(" + predicate.describe() + ")";
-    }
-
-    private static void checkColumns(Expr e, int columnCount) throws SQLException {
-        if (e instanceof Expr.ColumnRef) {
-            BaseCursor.checkColumn("Filter", ((Expr.ColumnRef) e).index(), columnCount);
-        } else if (e instanceof Expr.Comparison) {
-            checkColumns(((Expr.Comparison) e).left(), columnCount);
-            checkColumns(((Expr.Comparison) e).right(), columnCount);
-        } else if (e instanceof Expr.And) {
-            checkColumns(((Expr.And) e).left(), columnCount);
-            checkColumns(((Expr.And) e).right(), columnCount);
-        } else if (e instanceof Expr.Or) {
-            checkColumns(((Expr.Or) e).left(), columnCount);
-            checkColumns(((Expr.Or) e).right(), columnCount);
-        } else if (e instanceof Expr.Not) {
-            checkColumns(((Expr.Not) e).operand(), columnCount);
-        } else if (e instanceof Expr.IsNull) {
-            checkColumns(((Expr.IsNull) e).operand(), columnCount);
-        } else if (e instanceof Expr.Arithmetic) {
-            checkColumns(((Expr.Arithmetic) e).left(), columnCount);
-            checkColumns(((Expr.Arithmetic) e).right(), columnCount);
-        } else if (e instanceof Expr.Between) {
-            Expr.Between b = (Expr.Between) e;
-            checkColumns(b.operand(), columnCount);
-            checkColumns(b.low(), columnCount);
-            checkColumns(b.high(), columnCount);
-        } else if (e instanceof Expr.InList) {
-            Expr.InList in = (Expr.InList) e;
-            checkColumns(in.operand(), columnCount);
-            for (Expr v : in.values()) {
-                checkColumns(v, columnCount);
-            }
-        }
     }
 
     private static final class Cursor extends PassThroughCursor {

@@ -25,15 +25,15 @@ import java.util.stream.Collectors;
 public record GroupAggregate(List<SortKey> keys, List<AggregateColumn> aggregates) implements MergeStep {
 
     public GroupAggregate {
-        keys = List.copyOf(keys);
+        keys = SortKey.requireResolved("GroupAggregate", keys);
         if (keys.isEmpty()) {
             throw new IllegalArgumentException("GroupAggregate needs at least one key; use Aggregate for none");
         }
-        aggregates = GroupState.normalize(aggregates, keyColumns(keys));
+        aggregates = GroupState.normalize("GroupAggregate", aggregates, keyColumns(keys));
     }
 
     private static Set<Integer> keyColumns(List<SortKey> keys) {
-        return keys.stream().map(SortKey::column).collect(Collectors.toUnmodifiableSet());
+        return keys.stream().map(SortKey::index).collect(Collectors.toUnmodifiableSet());
     }
 
     @Override

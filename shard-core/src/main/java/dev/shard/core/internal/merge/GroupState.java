@@ -31,11 +31,11 @@ final class GroupState {
                 keyColumn[key] = true;
             }
             for (AggregateColumn a : aggregates) {
-                BaseCursor.checkColumn(step, a.column(), columnCount);
+                BaseCursor.checkColumn(step, a.index(), columnCount);
                 if (a.kind() == AggregateKind.AVG) {
-                    BaseCursor.checkColumn(step, a.countColumn(), columnCount);
+                    BaseCursor.checkColumn(step, a.countIndex(), columnCount);
                 }
-                aggregated[a.column()] = true;
+                aggregated[a.index()] = true;
             }
         }
     }
@@ -76,34 +76,38 @@ final class GroupState {
     Object[] result() throws SQLException {
         Object[] out = values.clone();
         for (int i = 0; i < accumulators.length; i++) {
-            out[layout.aggregates.get(i).column()] = accumulators[i].result();
+            out[layout.aggregates.get(i).index()] = accumulators[i].result();
         }
         return out;
     }
 
     /**
-     * Checks an aggregate list and completes it: an AVG's count column that nothing else aggregates is summed
-     * as a COUNT, so the column holds the global count rather than one shard's (it is usually hidden by a
-     * Project, but must not be wrong if it is not).
+     * Checks an aggregate list (resolved, each column aggregated once, no group key aggregated) and completes
+     * it: an AVG's count column that nothing else aggregates is summed as a COUNT, so the column holds the
+     * global count rather than one shard's (it is usually hidden by a Project, but must not be wrong if it is
+     * not).
      */
-    static List<AggregateColumn> normalize(List<AggregateColumn> aggregates, Set<Integer> keyColumns) {
+    static List<AggregateColumn> normalize(String step, List<AggregateColumn> aggregates, Set<Integer> keyColumns) {
         List<AggregateColumn> result = new ArrayList<>(aggregates);
         Set<Integer> outputs = new HashSet<>();
         for (AggregateColumn a : aggregates) {
-            if (!outputs.add(a.column())) {
-                throw new IllegalArgumentException("column " + a.column() + " is aggregated twice");
+            if (!a.isResolved()) {
+                throw new IllegalArgumentException(step + " needs resolved aggregates, not " + a.describe());
             }
-            if (keyColumns.contains(a.column())) {
-                throw new IllegalArgumentException("column " + a.column() + " is both a group key and aggregated");
+            if (!outputs.add(a.index())) {
+                throw new IllegalArgumentException("column " + a.index() + " is aggregated twice");
+            }
+            if (keyColumns.contains(a.index())) {
+                throw new IllegalArgumentException("column " + a.index() + " is both a group key and aggregated");
             }
         }
         for (AggregateColumn a : aggregates) {
-            if (a.kind() == AggregateKind.AVG && !outputs.contains(a.countColumn())) {
-                if (keyColumns.contains(a.countColumn())) {
-                    throw new IllegalArgumentException("AVG count column " + a.countColumn() + " is a group key");
+            if (a.kind() == AggregateKind.AVG && !outputs.contains(a.countIndex())) {
+                if (keyColumns.contains(a.countIndex())) {
+                    throw new IllegalArgumentException("AVG count column " + a.countIndex() + " is a group key");
                 }
-                outputs.add(a.countColumn());
-                result.add(AggregateColumn.count(a.countColumn()));
+                outputs.add(a.countIndex());
+                result.add(new AggregateColumn(AggregateKind.COUNT, a.countColumn(), null));
             }
         }
         return List.copyOf(result);

@@ -24,7 +24,7 @@ public record MemorySort(List<SortKey> keys, long top) implements MergeStep {
     private static final int MAX_INITIAL_CAPACITY = 1024;
 
     public MemorySort {
-        keys = List.copyOf(keys);
+        keys = SortKey.requireResolved("MemorySort", keys);
         if (keys.isEmpty()) {
             throw new IllegalArgumentException("MemorySort needs at least one key");
         }

@@ -17,7 +17,7 @@ import java.util.PriorityQueue;
 public record OrderedMerge(List<SortKey> keys) implements MergeSource {
 
     public OrderedMerge {
-        keys = List.copyOf(keys);
+        keys = SortKey.requireResolved("OrderedMerge", keys);
         if (keys.isEmpty()) {
             throw new IllegalArgumentException("OrderedMerge needs at least one key; use Concat for none");
         }

@@ -23,7 +23,7 @@ final class RowKeys {
         comparators = new ValueComparator[n];
         for (int i = 0; i < n; i++) {
             SortKey key = keys.get(i);
-            columns[i] = key.column();
+            columns[i] = key.index();
             descending[i] = key.descending();
             comparators[i] = ValueComparator.of(key.info());
         }

@@ -1,44 +1,81 @@
 package dev.shard.core.internal.merge;
 
+import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
- * One ORDER BY (or GROUP BY / DISTINCT order) key: a column of the merged rows, its direction and collation.
- * Descending puts NULLs last, as MySQL does, because NULL is MySQL's smallest value.
+ * One ORDER BY (or GROUP BY / DISTINCT order) key: a column of the merged rows, its direction, and (once
+ * {@link #resolve resolved}) the column's collation. Descending puts NULLs last, as MySQL does, because NULL is
+ * MySQL's smallest value.
  */
-public record SortKey(int column, boolean descending, ColumnInfo info) {
+public record SortKey(Column column, boolean descending) {
 
     public SortKey {
-        if (column < 0) {
-            throw new IllegalArgumentException("column must be >= 0: " + column);
-        }
-        Objects.requireNonNull(info, "info");
+        Objects.requireNonNull(column, "column");
     }
 
     public static SortKey asc(int column) {
-        return new SortKey(column, false, ColumnInfo.PLAIN);
+        return new SortKey(new ColumnRef(column, ColumnInfo.PLAIN), false);
     }
 
     public static SortKey asc(int column, ColumnInfo info) {
-        return new SortKey(column, false, info);
+        return new SortKey(new ColumnRef(column, info), false);
     }
 
     public static SortKey desc(int column) {
-        return new SortKey(column, true, ColumnInfo.PLAIN);
+        return new SortKey(new ColumnRef(column, ColumnInfo.PLAIN), true);
     }
 
     public static SortKey desc(int column, ColumnInfo info) {
-        return new SortKey(column, true, info);
+        return new SortKey(new ColumnRef(column, info), true);
+    }
+
+    /** This key over one execution's shard columns. */
+    public SortKey resolve(Resolver resolver) throws SQLException {
+        return new SortKey(column.resolve(resolver), descending);
+    }
+
+    public static List<SortKey> resolve(List<SortKey> keys, Resolver resolver) throws SQLException {
+        List<SortKey> resolved = new ArrayList<>(keys.size());
+        for (SortKey key : keys) {
+            resolved.add(key.resolve(resolver));
+        }
+        return resolved;
+    }
+
+    /** The resolved column's index; see {@link Column#ref}. */
+    int index() {
+        return column.ref().index();
+    }
+
+    ColumnInfo info() {
+        return column.ref().info();
     }
 
     /** {@code 2 DESC}, with {@code ci} appended for case-insensitive keys: EXPLAIN shows the collation used. */
     public String describe() {
-        return column + (descending ? " DESC" : " ASC") + (info.caseInsensitive() ? " ci" : "");
+        boolean ci = column.isResolved() && column.ref().info().caseInsensitive();
+        return column.position() + (descending ? " DESC" : " ASC") + (ci ? " ci" : "");
     }
 
     static String describe(List<SortKey> keys) {
         return keys.stream().map(SortKey::describe).collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    /**
+     * Checks at a step's construction that its keys are resolved: a plan straight from the analysis must not
+     * run.
+     */
+    static List<SortKey> requireResolved(String step, List<SortKey> keys) {
+        List<SortKey> copy = List.copyOf(keys);
+        for (SortKey key : copy) {
+            if (!key.column.isResolved()) {
+                throw new IllegalArgumentException(step + " needs resolved keys, not " + key.describe());
+            }
+        }
+        return copy;
     }
 }

@@ -104,17 +104,13 @@ final class SqlValues {
     private static Object parseTemporal(String s, ValueComparator.Kind kind) throws SQLException {
         String text = s.trim();
         try {
-            switch (kind) {
-                case TIME:
-                    return LocalTime.parse(text);
-                case INSTANT:
-                    return OffsetDateTime.parse(text.replace(' ', 'T'));
-                default:
-                    if (text.length() == 10) {
-                        return LocalDate.parse(text).atStartOfDay();
-                    }
-                    return LocalDateTime.parse(text.replace(' ', 'T'));
-            }
+            return switch (kind) {
+                case TIME -> LocalTime.parse(text);
+                case INSTANT -> OffsetDateTime.parse(text.replace(' ', 'T'));
+                case DATETIME -> text.length() == 10 ? LocalDate.parse(text).atStartOfDay()
+                        : LocalDateTime.parse(text.replace(' ', 'T'));
+                case NUMBER, STRING, BYTES, OTHER -> throw new IllegalArgumentException(kind + " is not a date or time");
+            };
         } catch (DateTimeParseException e) {
             throw new SQLException("merge: cannot compare '" + s + "' with a date or time", "HY000", e);
         }
@@ -123,7 +119,7 @@ final class SqlValues {
     /** Whether any operand is a case-insensitive column: the column's collation wins over a literal's. */
     static boolean caseInsensitive(Expr... operands) {
         for (Expr e : operands) {
-            if (e instanceof Expr.ColumnRef && ((Expr.ColumnRef) e).info().caseInsensitive()) {
+            if (e instanceof ColumnRef column && column.info().caseInsensitive()) {
                 return true;
             }
         }
@@ -146,30 +142,16 @@ final class SqlValues {
     }
 
     private static Object doubleArithmetic(Expr.ArithmeticOp op, double x, double y) throws SQLException {
-        double r;
-        switch (op) {
-            case ADD:
-                r = x + y;
-                break;
-            case SUB:
-                r = x - y;
-                break;
-            case MUL:
-                r = x * y;
-                break;
-            case DIV:
-                if (y == 0) {
-                    return null;
-                }
-                r = x / y;
-                break;
-            default:
-                if (y == 0) {
-                    return null;
-                }
-                r = x % y;
-                break;
+        if (y == 0 && (op == Expr.ArithmeticOp.DIV || op == Expr.ArithmeticOp.MOD)) {
+            return null;
         }
+        double r = switch (op) {
+            case ADD -> x + y;
+            case SUB -> x - y;
+            case MUL -> x * y;
+            case DIV -> x / y;
+            case MOD -> x % y;
+        };
         if (!Double.isFinite(r)) {
             throw new SQLException("DOUBLE value is out of range in '" + x + " " + op.symbol() + " " + y + "'",
                     "22003");
@@ -180,25 +162,17 @@ final class SqlValues {
     private static Object integerArithmetic(Expr.ArithmeticOp op, Number x, Number y) throws SQLException {
         BigInteger bx = bigInteger(x);
         BigInteger by = bigInteger(y);
-        BigInteger r;
-        switch (op) {
-            case ADD:
-                r = bx.add(by);
-                break;
-            case SUB:
-                r = bx.subtract(by);
-                break;
-            case MUL:
-                r = bx.multiply(by);
-                break;
-            default:
-                if (by.signum() == 0) {
-                    return null;
-                }
-                // Truncated division: the remainder has the dividend's sign, as in MySQL.
-                r = bx.remainder(by);
-                break;
+        if (op == Expr.ArithmeticOp.MOD && by.signum() == 0) {
+            return null;
         }
+        BigInteger r = switch (op) {
+            case ADD -> bx.add(by);
+            case SUB -> bx.subtract(by);
+            case MUL -> bx.multiply(by);
+            // Truncated division: the remainder has the dividend's sign, as in MySQL.
+            case MOD -> bx.remainder(by);
+            case DIV -> throw new IllegalStateException("integer '/' gives a DECIMAL: see arithmetic()");
+        };
         if (r.compareTo(LONG_MIN) >= 0 && r.compareTo(LONG_MAX) <= 0) {
             return r.longValue();
         }
@@ -210,28 +184,21 @@ final class SqlValues {
     }
 
     private static Object decimalArithmetic(Expr.ArithmeticOp op, BigDecimal x, BigDecimal y) {
-        switch (op) {
-            case ADD:
-                return x.add(y);
-            case SUB:
-                return x.subtract(y);
-            case MUL:
-                BigDecimal product = x.multiply(y);
-                return product.scale() > ValueComparator.MAX_DECIMAL_SCALE
-                        ? product.setScale(ValueComparator.MAX_DECIMAL_SCALE, RoundingMode.HALF_UP) : product;
-            case DIV:
-                if (y.signum() == 0) {
-                    return null;
-                }
-                int scale = Math.min(Math.max(x.scale(), 0) + Accumulator.DIV_PRECISION_INCREMENT,
-                        ValueComparator.MAX_DECIMAL_SCALE);
-                return x.divide(y, scale, RoundingMode.HALF_UP);
-            default:
-                if (y.signum() == 0) {
-                    return null;
-                }
-                return x.remainder(y);
+        if (y.signum() == 0 && (op == Expr.ArithmeticOp.DIV || op == Expr.ArithmeticOp.MOD)) {
+            return null;
         }
+        return switch (op) {
+            case ADD -> x.add(y);
+            case SUB -> x.subtract(y);
+            case MUL -> {
+                BigDecimal product = x.multiply(y);
+                yield product.scale() > ValueComparator.MAX_DECIMAL_SCALE
+                        ? product.setScale(ValueComparator.MAX_DECIMAL_SCALE, RoundingMode.HALF_UP) : product;
+            }
+            case DIV -> x.divide(y, Math.min(Math.max(x.scale(), 0) + Accumulator.DIV_PRECISION_INCREMENT,
+                    ValueComparator.MAX_DECIMAL_SCALE), RoundingMode.HALF_UP);
+            case MOD -> x.remainder(y);
+        };
     }
 
     /** A value in a numeric context: booleans are 0 and 1, strings their numeric prefix as a DOUBLE. */
@@ -304,9 +271,9 @@ final class SqlValues {
         return "'" + value + "'";
     }
 
-    /** An operand's text, parenthesised when it is itself an operator expression. */
+    /** An operand's text, parenthesised unless it is a leaf (a column, a value or a parameter). */
     static String operand(Expr e) {
-        if (e instanceof Expr.ColumnRef || e instanceof Expr.Literal) {
+        if (e instanceof Column || e instanceof Expr.Literal || e instanceof Expr.Param) {
             return e.describe();
         }
         return "(" + e.describe() + ")";

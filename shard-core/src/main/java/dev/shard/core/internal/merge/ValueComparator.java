@@ -104,20 +104,15 @@ public final class ValueComparator implements Comparator<Object> {
         if (ka != kb) {
             throw incomparable(a, b);
         }
-        switch (ka) {
-            case NUMBER:
-                return compareNumbers(number(a), number(b));
-            case BYTES:
-                return Arrays.compareUnsigned((byte[]) a, (byte[]) b);
-            case DATETIME:
-                return dateTime(a).compareTo(dateTime(b));
-            case TIME:
-                return time(a).compareTo(time(b));
-            case INSTANT:
-                return instant(a).compareTo(instant(b));
-            default:
-                return compareOther(a, b);
-        }
+        return switch (ka) {
+            case NUMBER -> compareNumbers(number(a), number(b));
+            case STRING -> compareStrings((String) a, (String) b);
+            case BYTES -> Arrays.compareUnsigned((byte[]) a, (byte[]) b);
+            case DATETIME -> dateTime(a).compareTo(dateTime(b));
+            case TIME -> time(a).compareTo(time(b));
+            case INSTANT -> instant(a).compareTo(instant(b));
+            case OTHER -> compareOther(a, b);
+        };
     }
 
     /** Whether two values are the same value for grouping and DISTINCT: {@code compare(a, b) == 0}. */
@@ -133,22 +128,15 @@ public final class ValueComparator implements Comparator<Object> {
         if (value == null) {
             return null;
         }
-        switch (Kind.of(value)) {
-            case STRING:
-                return caseInsensitive ? fold((String) value) : stripTrailingSpaces((String) value);
-            case NUMBER:
-                return numberKey(number(value));
-            case BYTES:
-                return new Bytes((byte[]) value);
-            case DATETIME:
-                return dateTime(value);
-            case TIME:
-                return time(value);
-            case INSTANT:
-                return instant(value);
-            default:
-                return value;
-        }
+        return switch (Kind.of(value)) {
+            case STRING -> caseInsensitive ? fold((String) value) : stripTrailingSpaces((String) value);
+            case NUMBER -> numberKey(number(value));
+            case BYTES -> new Bytes((byte[]) value);
+            case DATETIME -> dateTime(value);
+            case TIME -> time(value);
+            case INSTANT -> instant(value);
+            case OTHER -> value;
+        };
     }
 
     /**
@@ -163,16 +151,13 @@ public final class ValueComparator implements Comparator<Object> {
         if (value == null) {
             return null;
         }
-        switch (Kind.of(value)) {
-            case DATETIME:
-                return dateTime(value);
-            case TIME:
-                return time(value);
-            case INSTANT:
-                return instant(value);
-            default:
-                return value;
-        }
+        return switch (Kind.of(value)) {
+            case DATETIME -> dateTime(value);
+            case TIME -> time(value);
+            case INSTANT -> instant(value);
+            // Strings were handled above; the other kinds compare binary as they are.
+            case STRING, NUMBER, BYTES, OTHER -> value;
+        };
     }
 
     // ---- strings ----

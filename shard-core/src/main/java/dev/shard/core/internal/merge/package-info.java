@@ -10,6 +10,15 @@
  * themselves (EXPLAIN); {@code open} makes the per-execution cursors. Every cursor closes its inputs when it is
  * closed, and closes them early once it has read all it needs.
  *
+ * <h2>One vocabulary from the analysis on</h2>
+ * The rewrite ({@code SelectRewriter}) describes the merge in this package's types: {@link
+ * dev.shard.core.internal.merge.AggregateKind}, {@link dev.shard.core.internal.merge.SortKey}, {@link
+ * dev.shard.core.internal.merge.AggregateColumn} and {@link dev.shard.core.internal.merge.Expr}. What it cannot
+ * know yet, it leaves as leaves: a {@link dev.shard.core.internal.merge.Slot} for a column (the shards' column
+ * count, with {@code SELECT *}, and their collations come from result metadata) and an {@code Expr.Param} for a
+ * bound value. {@code MergePlanner} resolves them through a {@link dev.shard.core.internal.merge.Resolver} and
+ * lays out the steps; steps accept resolved columns only.
+ *
  * <h2>What the shard query rewrite must provide</h2>
  * <table>
  *   <caption>Rewrite and merge, per clause</caption>

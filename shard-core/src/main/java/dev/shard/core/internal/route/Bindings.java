@@ -1,20 +1,20 @@
 package dev.shard.core.internal.route;
 
 import dev.shard.core.internal.sql.ParamSource;
+import dev.shard.core.internal.sql.ValueRef;
 import java.sql.SQLException;
 import java.util.List;
 
-/** The values of one execution, by position in the normalised template. */
+/**
+ * The values of one execution, by position in the normalised template: what routing, the shard queries and the
+ * merge read parameters from. The analysis's {@link ValueRef}s take their values from it.
+ */
 @FunctionalInterface
-public interface Bindings {
-
-    /** The value of the {@code index}-th (0-based) '?' of the normalised template; null for SQL NULL. */
-    Object value(int index) throws SQLException;
+public interface Bindings extends ValueRef.Parameters {
 
     /**
-     * The template's values: a literal lifted from the text, or the user's value for a '?' the user wrote.
-     *
-     * (The error for a missing value names the statement.)
+     * The template's values: a literal lifted from the text, or the user's value for a '?' the user wrote. A
+     * missing value is an SQLException that names the statement.
      */
     static Bindings of(RoutedStatement routed, Bind.UserParameters user) {
         List<ParamSource> params = routed.normalized().params();

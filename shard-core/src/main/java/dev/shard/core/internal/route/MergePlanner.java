@@ -2,13 +2,13 @@ package dev.shard.core.internal.route;
 
 import dev.shard.core.internal.merge.AggregateColumn;
 import dev.shard.core.internal.merge.ColumnInfo;
-import dev.shard.core.internal.merge.Expr;
+import dev.shard.core.internal.merge.ColumnRef;
 import dev.shard.core.internal.merge.MergePlan;
+import dev.shard.core.internal.merge.Project;
+import dev.shard.core.internal.merge.Resolver;
+import dev.shard.core.internal.merge.Slot;
 import dev.shard.core.internal.merge.SortKey;
 import dev.shard.core.internal.sql.MergeSpec;
-import dev.shard.core.internal.sql.MergeSpec.AggregateItem;
-import dev.shard.core.internal.sql.MergeSpec.HavingNode;
-import dev.shard.core.internal.sql.MergeSpec.Slot;
 import dev.shard.core.internal.sql.ValueRef;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -16,7 +16,8 @@ import java.util.List;
 
 /**
  * Turns a {@link MergeSpec} into a runnable {@link MergePlan} once the shards' result columns are known (their
- * count, for {@code SELECT *}, and their collations) and the execution's values are bound (LIMIT, HAVING).
+ * count, for {@code SELECT *}, and their collations) and the execution's values are bound (LIMIT, HAVING): the
+ * spec's slots and parameters are resolved, then the steps are laid out in the spec's shape.
  */
 public final class MergePlanner {
 
@@ -36,45 +37,30 @@ public final class MergePlanner {
             throw new SQLException("Shards returned " + total + " columns, but the statement selects "
                     + spec.userColumns() + " and adds " + derived, "HY000");
         }
+        Resolver resolver = new ShardColumns(columns, derived, bindings);
+        List<SortKey> mergeOrder = SortKey.resolve(spec.mergeOrder(), resolver);
         MergePlan.Builder plan = switch (spec.kind()) {
             case CONCAT -> MergePlan.concat();
-            case ORDERED, GROUPED -> MergePlan.orderedMerge(keys(spec.mergeOrder(), columns, derived));
-            case AGGREGATE -> spec.mergeOrder().isEmpty() ? MergePlan.concat()
-                    : MergePlan.orderedMerge(keys(spec.mergeOrder(), columns, derived));
+            case ORDERED, GROUPED -> MergePlan.orderedMerge(mergeOrder);
+            case AGGREGATE -> mergeOrder.isEmpty() ? MergePlan.concat() : MergePlan.orderedMerge(mergeOrder);
         };
         List<AggregateColumn> aggregates = new ArrayList<>();
-        for (AggregateItem item : spec.aggregates()) {
-            int column = item.slot().column(total, derived);
-            ColumnInfo info = columns.get(column);
-            aggregates.add(switch (item.kind()) {
-                case COUNT -> AggregateColumn.count(column);
-                case SUM -> AggregateColumn.sum(column);
-                case MIN -> AggregateColumn.min(column, info);
-                case MAX -> AggregateColumn.max(column, info);
-                case AVG -> AggregateColumn.avg(column, item.countSlot().column(total, derived));
-                case COUNT_DISTINCT -> AggregateColumn.countDistinct(column, info);
-                case SUM_DISTINCT -> AggregateColumn.sumDistinct(column, info);
-            });
+        for (AggregateColumn aggregate : spec.aggregates()) {
+            aggregates.add(aggregate.resolve(resolver));
         }
-        if (spec.kind() == MergeSpec.Kind.AGGREGATE) {
-            plan.aggregate(aggregates);
-        } else if (spec.kind() == MergeSpec.Kind.GROUPED) {
-            List<SortKey> groupKeys = new ArrayList<>();
-            for (Slot key : spec.groupKeys()) {
-                int column = key.column(total, derived);
-                groupKeys.add(SortKey.asc(column, columns.get(column)));
-            }
-            plan.groupAggregate(groupKeys, aggregates);
-        }
+        plan = switch (spec.kind()) {
+            case CONCAT, ORDERED -> plan;
+            case AGGREGATE -> plan.aggregate(aggregates);
+            case GROUPED -> plan.groupAggregate(SortKey.resolve(spec.groupKeys(), resolver), aggregates);
+        };
         if (spec.having() != null) {
-            plan.filter(expr(spec.having(), columns, derived, bindings));
+            plan.filter(spec.having().resolve(resolver));
         }
         if (!spec.finalOrder().isEmpty()) {
-            plan.sort(keys(spec.finalOrder(), columns, derived));
+            plan.sort(SortKey.resolve(spec.finalOrder(), resolver));
         }
         if (spec.distinctRows()) {
-            List<SortKey> all = new ArrayList<>(keys(spec.mergeOrder(), columns, derived));
-            plan.distinct(all);
+            plan.distinct(mergeOrder);
         }
         if (spec.limit() != null) {
             long offset = spec.limit().offset() == null ? 0 : number(spec.limit().offset(), bindings, "offset");
@@ -85,18 +71,14 @@ public final class MergePlanner {
             plan.limit(0, maxRows);
         }
         if (derived > 0) {
-            List<Integer> visible = new ArrayList<>();
-            for (int i = 0; i < user; i++) {
-                visible.add(i);
-            }
-            plan.project(visible);
+            plan.step(Project.first(user));
         }
         return plan.build();
     }
 
     /** LIMIT and OFFSET values: whole numbers, not negative. */
     public static long number(ValueRef ref, Bindings bindings, String what) throws SQLException {
-        Object value = ref instanceof ValueRef.Param p ? bindings.value(p.index()) : ((ValueRef.Constant) ref).value();
+        Object value = ref.value(bindings);
         if (value instanceof Number n && n.longValue() >= 0 && new java.math.BigDecimal(n.toString()).scale() <= 0) {
             return n.longValue();
         }
@@ -106,76 +88,23 @@ public final class MergePlanner {
         throw new SQLException("LIMIT " + what + " must be a whole number of 0 or more, was " + value, "22023");
     }
 
-    private static List<SortKey> keys(List<MergeSpec.SortKey> keys, List<ColumnInfo> columns, int derived) {
-        List<SortKey> result = new ArrayList<>();
-        for (MergeSpec.SortKey key : keys) {
-            int column = key.slot().column(columns.size(), derived);
-            result.add(new SortKey(column, key.descending(), columns.get(column)));
-        }
-        return result;
-    }
+    /** The slots of one execution's shard results, and its bound values. */
+    private record ShardColumns(List<ColumnInfo> columns, int derived, Bindings bindings) implements Resolver {
 
-    private static Expr expr(HavingNode node, List<ColumnInfo> columns, int derived, Bindings bindings)
-            throws SQLException {
-        if (node instanceof HavingNode.SlotRef ref) {
-            int column = ref.slot().column(columns.size(), derived);
-            return new Expr.ColumnRef(column, columns.get(column));
+        @Override
+        public ColumnRef column(Slot slot) throws SQLException {
+            int index = slot.column(columns.size(), derived);
+            if (index < 0) {
+                throw new SQLException("merge: the statement's column " + slot.position() + " is not among the "
+                        + columns.size() + " columns the shards returned (" + derived + " added by the rewrite)",
+                        "HY000");
+            }
+            return new ColumnRef(index, columns.get(index));
         }
-        if (node instanceof HavingNode.Value value) {
-            ValueRef v = value.value();
-            return new Expr.Literal(v instanceof ValueRef.Param p ? bindings.value(p.index())
-                    : ((ValueRef.Constant) v).value());
+
+        @Override
+        public Object parameter(int index) throws SQLException {
+            return bindings.value(index);
         }
-        if (node instanceof HavingNode.Compare compare) {
-            Expr.CompareOp op = switch (compare.op()) {
-                case "=" -> Expr.CompareOp.EQ;
-                case "<>", "!=" -> Expr.CompareOp.NE;
-                case "<" -> Expr.CompareOp.LT;
-                case "<=" -> Expr.CompareOp.LE;
-                case ">" -> Expr.CompareOp.GT;
-                case ">=" -> Expr.CompareOp.GE;
-                case "<=>" -> Expr.CompareOp.NULL_SAFE_EQ;
-                default -> throw new SQLException("HAVING comparison " + compare.op()
-                        + " is not supported across shards", "0A000");
-            };
-            return new Expr.Comparison(op, expr(compare.left(), columns, derived, bindings),
-                    expr(compare.right(), columns, derived, bindings));
-        }
-        if (node instanceof HavingNode.Arithmetic arithmetic) {
-            Expr.ArithmeticOp op = switch (arithmetic.op()) {
-                case "+" -> Expr.ArithmeticOp.ADD;
-                case "-" -> Expr.ArithmeticOp.SUB;
-                case "*" -> Expr.ArithmeticOp.MUL;
-                case "/" -> Expr.ArithmeticOp.DIV;
-                default -> Expr.ArithmeticOp.MOD;
-            };
-            return new Expr.Arithmetic(op, expr(arithmetic.left(), columns, derived, bindings),
-                    expr(arithmetic.right(), columns, derived, bindings));
-        }
-        if (node instanceof HavingNode.And and) {
-            return new Expr.And(expr(and.left(), columns, derived, bindings),
-                    expr(and.right(), columns, derived, bindings));
-        }
-        if (node instanceof HavingNode.Or or) {
-            return new Expr.Or(expr(or.left(), columns, derived, bindings),
-                    expr(or.right(), columns, derived, bindings));
-        }
-        if (node instanceof HavingNode.Not not) {
-            return new Expr.Not(expr(not.operand(), columns, derived, bindings));
-        }
-        if (node instanceof HavingNode.IsNull isNull) {
-            return new Expr.IsNull(expr(isNull.operand(), columns, derived, bindings), isNull.negated());
-        }
-        if (node instanceof HavingNode.Between between) {
-            return new Expr.Between(expr(between.operand(), columns, derived, bindings),
-                    expr(between.low(), columns, derived, bindings), expr(between.high(), columns, derived, bindings),
-                    between.negated());
-        }
-        HavingNode.InList in = (HavingNode.InList) node;
-        List<Expr> values = new ArrayList<>();
-        for (HavingNode item : in.items()) {
-            values.add(expr(item, columns, derived, bindings));
-        }
-        return new Expr.InList(expr(in.operand(), columns, derived, bindings), values, in.negated());
     }
 }

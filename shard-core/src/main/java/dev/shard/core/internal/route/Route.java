@@ -5,6 +5,9 @@ import dev.shard.core.RouteKind;
 /** Where one execution of a statement goes. */
 public sealed interface Route {
 
+    /** The route kind as users see it in logs, metrics and explain output. */
+    RouteKind kind();
+
     /** The one shard that holds the statement's shard-key value. */
     record Single(int shard) implements Route {
         @Override
@@ -117,7 +120,4 @@ public sealed interface Route {
             return RouteKind.DEFAULT;
         }
     }
-
-    /** The route kind as users see it in logs, metrics and explain output. */
-    RouteKind kind();
 }

@@ -135,7 +135,7 @@ public sealed interface StatementPlan {
 
         private Route single(int shard, Bindings bindings, ShardMap map, String sql) throws SQLException {
             for (KeyAssignment assignment : assignments) {
-                Object value = valueOf(assignment.value(), bindings);
+                Object value = assignment.value().value(bindings);
                 if (value == null || shardOf(value, assignment.table(), assignment.column(), map, sql) != shard) {
                     throw new SQLFeatureNotSupportedException("Statement changes sharding column "
                             + assignment.column() + " of " + assignment.table() + " to a value that belongs on "
@@ -190,7 +190,7 @@ public sealed interface StatementPlan {
             for (List<ValueRef> alternatives : target.constraints()) {
                 BitSet shards = new BitSet(map.shardCount());
                 for (ValueRef ref : alternatives) {
-                    Object value = valueOf(ref, bindings);
+                    Object value = ref.value(bindings);
                     if (value == null) {
                         if (kind == StatementKind.INSERT) {
                             throw new java.sql.SQLIntegrityConstraintViolationException("INSERT into "
@@ -220,12 +220,6 @@ public sealed interface StatementPlan {
             }
         }
 
-        private static Object valueOf(ValueRef ref, Bindings bindings) throws SQLException {
-            if (ref instanceof ValueRef.Param param) {
-                return bindings.value(param.index());
-            }
-            return ((ValueRef.Constant) ref).value();
-        }
 
         private static String shardNames(BitSet shards, ShardMap map) {
             StringJoiner joiner = new StringJoiner(", ");

@@ -29,34 +29,48 @@ final class StatementPlanner {
 
     /** @param text the statement text the shape was read from, to split multi-row INSERTs by row */
     StatementPlan plan(StatementShape shape, String text) {
-        StatementKind kind = shape.kind();
-        if (kind == StatementKind.OTHER) {
+        return switch (shape.kind()) {
+            case OTHER -> planOther(shape);
+            case DDL -> planDdl(new TableRoles(shape, rules));
+            case SELECT, INSERT, UPDATE, DELETE -> planDml(shape, text, new TableRoles(shape, rules));
+        };
+    }
+
+    /** The statement's tables by where they live: on every shard by key, copied to every shard, or on the default. */
+    private record TableRoles(Set<String> sharded, Set<String> broadcast, Set<String> unruled) {
+
+        TableRoles(StatementShape shape, ShardingRules rules) {
+            this(new LinkedHashSet<>(), new LinkedHashSet<>(), new LinkedHashSet<>());
             for (TableOccurrence occurrence : shape.tables()) {
-                if (rules.shardingColumn(occurrence.table()) != null || rules.isBroadcast(occurrence.table())) {
-                    // The statement names a table that lives on several shards, in a form Shard does not
-                    // analyse: running it on the default data source alone could be wrong.
-                    return new StatementPlan.Rejected(kind, "Shard cannot route this kind of statement on "
-                            + occurrence.table() + ", which lives on several shards", true);
+                String table = occurrence.table();
+                if (rules.shardingColumn(table) != null) {
+                    sharded.add(table);
+                } else if (rules.isBroadcast(table)) {
+                    broadcast.add(table);
+                } else {
+                    unruled.add(table);
                 }
             }
-            return defaultRoute(kind);
         }
-        Set<String> sharded = new LinkedHashSet<>();
-        Set<String> broadcast = new LinkedHashSet<>();
-        Set<String> unruled = new LinkedHashSet<>();
+    }
+
+    private StatementPlan planOther(StatementShape shape) {
         for (TableOccurrence occurrence : shape.tables()) {
-            String table = occurrence.table();
-            if (rules.shardingColumn(table) != null) {
-                sharded.add(table);
-            } else if (rules.isBroadcast(table)) {
-                broadcast.add(table);
-            } else {
-                unruled.add(table);
+            if (rules.shardingColumn(occurrence.table()) != null || rules.isBroadcast(occurrence.table())) {
+                // The statement names a table that lives on several shards, in a form Shard does not
+                // analyse: running it on the default data source alone could be wrong.
+                return new StatementPlan.Rejected(shape.kind(), "Shard cannot route this kind of statement on "
+                        + occurrence.table() + ", which lives on several shards", true);
             }
         }
-        if (kind == StatementKind.DDL) {
-            return planDdl(sharded, broadcast, unruled);
-        }
+        return defaultRoute(shape.kind());
+    }
+
+    private StatementPlan planDml(StatementShape shape, String text, TableRoles tables) {
+        StatementKind kind = shape.kind();
+        Set<String> sharded = tables.sharded();
+        Set<String> broadcast = tables.broadcast();
+        Set<String> unruled = tables.unruled();
         if (!sharded.isEmpty() && !unruled.isEmpty()) {
             return new StatementPlan.Rejected(kind, "Statement combines sharded table " + first(sharded)
                     + " with " + first(unruled) + ", which has no rule and lives only on the default data source "
@@ -97,7 +111,10 @@ final class StatementPlanner {
         return defaultRoute(kind);
     }
 
-    private StatementPlan planDdl(Set<String> sharded, Set<String> broadcast, Set<String> unruled) {
+    private StatementPlan planDdl(TableRoles tables) {
+        Set<String> sharded = tables.sharded();
+        Set<String> broadcast = tables.broadcast();
+        Set<String> unruled = tables.unruled();
         if (sharded.isEmpty() && broadcast.isEmpty()) {
             return defaultRoute(StatementKind.DDL);
         }

@@ -1,11 +1,11 @@
 package dev.shard.core.internal.sql;
 
-import dev.shard.core.internal.sql.MergeSpec.AggregateItem;
-import dev.shard.core.internal.sql.MergeSpec.AggregateKind;
-import dev.shard.core.internal.sql.MergeSpec.HavingNode;
+import dev.shard.core.internal.merge.AggregateColumn;
+import dev.shard.core.internal.merge.AggregateKind;
+import dev.shard.core.internal.merge.Expr;
+import dev.shard.core.internal.merge.Slot;
+import dev.shard.core.internal.merge.SortKey;
 import dev.shard.core.internal.sql.MergeSpec.LimitSpec;
-import dev.shard.core.internal.sql.MergeSpec.Slot;
-import dev.shard.core.internal.sql.MergeSpec.SortKey;
 import dev.shard.core.internal.sql.ScatterSelect.ShardParam;
 import java.util.ArrayList;
 import java.util.List;
@@ -179,7 +179,7 @@ final class SelectRewriter {
             // Sorted by every column, duplicates from different shards arrive next to each other.
             for (int i = 0; i < items.size(); i++) {
                 Slot slot = Slot.user(i);
-                if (order.stream().noneMatch(k -> k.slot().equals(slot))) {
+                if (order.stream().noneMatch(k -> k.column().equals(slot))) {
                     order.add(new SortKey(slot, false));
                 }
             }
@@ -188,24 +188,24 @@ final class SelectRewriter {
         pushLimit(limit);
         appendDerived();
         MergeSpec.Kind kind = order.isEmpty() ? MergeSpec.Kind.CONCAT : MergeSpec.Kind.ORDERED;
-        return finish(new MergeSpec(userColumns, derived.size(), kind, order, List.of(), null, List.of(), null,
+        return finish(new MergeSpec(userColumns, derived.size(), kind, order, List.of(), List.of(), null,
                 List.of(), distinct, limit, List.of()));
     }
 
     private ScatterSelect rewriteAggregate(List<SelectItem<?>> items, boolean grouped, LimitSpec limit)
             throws Refusal {
-        List<AggregateItem> aggregates = new ArrayList<>();
+        List<AggregateColumn> aggregates = new ArrayList<>();
         Expression distinctArgument = null;
-        // The rewrite replaces some items; without an alias, the database would label them with their text.
+        // Items the rewrite replaces or reprints: without an alias, the database would label them with their text.
         List<String> labels = new ArrayList<>();
-        for (SelectItem<?> item : items) {
-            labels.add(item.getAlias() == null ? writtenText(item.getExpression()) : null);
+        for (int i = 0; i < items.size(); i++) {
+            labels.add(null);
         }
         // Group keys first: an ORDER BY or HAVING may refer to them.
-        List<Slot> groupKeys = new ArrayList<>();
+        List<SortKey> groupKeys = new ArrayList<>();
         if (grouped) {
             for (Expression key : select.getGroupBy().getGroupByExpressionList()) {
-                groupKeys.add(slotFor(key, items));
+                groupKeys.add(new SortKey(slotFor(key, items), false));
             }
         }
         for (int i = 0; i < items.size(); i++) {
@@ -213,47 +213,39 @@ final class SelectRewriter {
             if (!(item.getExpression() instanceof Function function) || !isAggregate(function)) {
                 continue;
             }
-            String name = function.getName().toLowerCase(Locale.ROOT);
+            String written = item.getAlias() == null ? writtenText(function) : null;
             Expression argument = singleArgument(function);
-            if (function.isDistinct()) {
-                if (!name.equals("count") && !name.equals("sum")) {
-                    // MIN/MAX(DISTINCT x) equal MIN/MAX(x).
-                    function.setDistinct(false);
-                } else {
-                    if (argument == null) {
-                        throw new Refusal(function + " needs exactly one argument to run across shards");
-                    }
+            AggregateKind kind = kindOf(function);
+            aggregates.add(switch (kind) {
+                case COUNT, SUM, MIN, MAX -> {
+                    // MIN/MAX(DISTINCT x) equal MIN/MAX(x); the shard would print the DISTINCT in its own spelling.
+                    labels.set(i, function.isDistinct() ? written : null);
+                    yield new AggregateColumn(kind, Slot.user(i), null);
+                }
+                case AVG -> {
+                    // AVG of partial averages is wrong; SUM and COUNT of each shard give the exact answer.
+                    setItem(items, i, aggregate("SUM", requireArgument(function, argument)));
+                    labels.set(i, written);
+                    yield new AggregateColumn(kind, Slot.user(i), derive(aggregate("COUNT", argument)));
+                }
+                case COUNT_DISTINCT, SUM_DISTINCT, AVG_DISTINCT -> {
+                    requireArgument(function, argument);
                     if (distinctArgument != null && !same(distinctArgument, argument)) {
                         throw new Refusal("DISTINCT aggregates over different expressions (" + distinctArgument
                                 + ", " + argument + ") are not supported across shards");
                     }
                     distinctArgument = argument;
-                    // Shards return the distinct values themselves; the merge counts or sums them once each.
+                    // Shards return the distinct values themselves (the shard query groups by them); the merge
+                    // counts, sums or averages each value once, however many shards hold it.
                     setItem(items, i, argument);
-                    aggregates.add(new AggregateItem(Slot.user(i), name.equals("count")
-                            ? AggregateKind.COUNT_DISTINCT : AggregateKind.SUM_DISTINCT, null));
-                    continue;
+                    labels.set(i, written);
+                    yield new AggregateColumn(kind, Slot.user(i), null);
                 }
-            }
-            switch (name) {
-                case "count" -> aggregates.add(new AggregateItem(Slot.user(i), AggregateKind.COUNT, null));
-                case "sum" -> aggregates.add(new AggregateItem(Slot.user(i), AggregateKind.SUM, null));
-                case "min" -> aggregates.add(new AggregateItem(Slot.user(i), AggregateKind.MIN, null));
-                case "max" -> aggregates.add(new AggregateItem(Slot.user(i), AggregateKind.MAX, null));
-                default -> {
-                    if (argument == null) {
-                        throw new Refusal(function + " needs exactly one argument to run across shards");
-                    }
-                    // AVG of partial averages is wrong; SUM and COUNT of each shard give the exact answer.
-                    setItem(items, i, aggregate("SUM", argument));
-                    Slot count = derive(aggregate("COUNT", argument));
-                    aggregates.add(new AggregateItem(Slot.user(i), AggregateKind.AVG, count));
-                }
-            }
+            });
         }
-        HavingNode having = null;
+        Expr having = null;
         if (select.getHaving() != null) {
-            having = havingNode(select.getHaving(), items, aggregates);
+            having = havingExpr(select.getHaving(), items, aggregates);
             // Evaluated after the merge, on global aggregates: on a shard it would see partial counts.
             select.setHaving(null);
         }
@@ -264,24 +256,18 @@ final class SelectRewriter {
                         !element.isAsc()));
             }
         }
-        Slot distinctSlot = null;
+        // Each shard returns its groups sorted by the keys (then the distinct argument), for a streaming merge.
+        List<SortKey> mergeOrder = new ArrayList<>(groupKeys);
         if (distinctArgument != null) {
-            distinctSlot = aggregates.stream().filter(a -> a.kind() == AggregateKind.COUNT_DISTINCT
-                    || a.kind() == AggregateKind.SUM_DISTINCT).findFirst().orElseThrow().slot();
             List<Expression> shardGroup = new ArrayList<>();
             if (grouped) {
                 shardGroup.addAll(select.getGroupBy().getGroupByExpressionList());
             }
             shardGroup.add(distinctArgument);
             setShardGroupBy(shardGroup);
-        }
-        // Each shard returns its groups sorted by the keys (then the distinct argument), for a streaming merge.
-        List<SortKey> mergeOrder = new ArrayList<>();
-        for (Slot key : groupKeys) {
-            mergeOrder.add(new SortKey(key, false));
-        }
-        if (distinctSlot != null) {
-            mergeOrder.add(new SortKey(distinctSlot, false));
+            // Every distinct aggregate's column holds the same values: sorting by the first sorts them all.
+            aggregates.stream().filter(a -> a.kind().distinct()).findFirst()
+                    .ifPresent(a -> mergeOrder.add(new SortKey(a.column(), false)));
         }
         List<SortKey> finalOrder = new ArrayList<>();
         if (!requested.isEmpty() && !isGroupOrder(requested, groupKeys)) {
@@ -292,20 +278,37 @@ final class SelectRewriter {
         select.setLimit(null);
         appendDerived();
         MergeSpec.Kind kind = grouped ? MergeSpec.Kind.GROUPED : MergeSpec.Kind.AGGREGATE;
-        if (!grouped && distinctSlot != null) {
-            // One stream of distinct values: grouped by nothing, but still merged in value order.
-            kind = MergeSpec.Kind.AGGREGATE;
-        }
-        return finish(new MergeSpec(userColumns, derived.size(), kind, mergeOrder, groupKeys, distinctSlot,
-                aggregates, having, finalOrder, false, limit, labels));
+        return finish(new MergeSpec(userColumns, derived.size(), kind, mergeOrder, groupKeys, aggregates, having,
+                finalOrder, false, limit, labels));
     }
 
-    private static boolean isGroupOrder(List<SortKey> requested, List<Slot> groupKeys) {
+    /** The merge's kind for an aggregate call: COUNT(DISTINCT x) is COUNT_DISTINCT, MIN(DISTINCT x) is MIN. */
+    private static AggregateKind kindOf(Function function) throws Refusal {
+        boolean distinct = function.isDistinct();
+        return switch (function.getName().toLowerCase(Locale.ROOT)) {
+            case "count" -> distinct ? AggregateKind.COUNT_DISTINCT : AggregateKind.COUNT;
+            case "sum" -> distinct ? AggregateKind.SUM_DISTINCT : AggregateKind.SUM;
+            case "avg" -> distinct ? AggregateKind.AVG_DISTINCT : AggregateKind.AVG;
+            case "min" -> AggregateKind.MIN;
+            case "max" -> AggregateKind.MAX;
+            // isAggregate admits only the names above.
+            default -> throw new Refusal(function.getName() + " is not an aggregate the merge can combine");
+        };
+    }
+
+    private static Expression requireArgument(Function function, Expression argument) throws Refusal {
+        if (argument == null) {
+            throw new Refusal(function + " needs exactly one argument to run across shards");
+        }
+        return argument;
+    }
+
+    private static boolean isGroupOrder(List<SortKey> requested, List<SortKey> groupKeys) {
         if (requested.size() > groupKeys.size()) {
             return false;
         }
         for (int i = 0; i < requested.size(); i++) {
-            if (requested.get(i).descending() || !requested.get(i).slot().equals(groupKeys.get(i))) {
+            if (!requested.get(i).equals(groupKeys.get(i))) {
                 return false;
             }
         }
@@ -357,7 +360,7 @@ final class SelectRewriter {
     }
 
     /** ORDER BY of a grouped query: an item, an aggregate (existing or derived), or a derived expression. */
-    private Slot orderSlot(Expression expression, List<SelectItem<?>> items, List<AggregateItem> aggregates)
+    private Slot orderSlot(Expression expression, List<SelectItem<?>> items, List<AggregateColumn> aggregates)
             throws Refusal {
         Slot existing = existingItem(expression, items);
         if (existing != null) {
@@ -370,25 +373,20 @@ final class SelectRewriter {
         return derive(expression);
     }
 
-    private Slot derivedAggregate(Function function, List<AggregateItem> aggregates) throws Refusal {
-        String name = function.getName().toLowerCase(Locale.ROOT);
-        if (function.isDistinct()) {
-            throw new Refusal(function + " is only supported across shards in the select list");
-        }
-        Expression argument = singleArgument(function);
-        if (name.equals("avg")) {
-            if (argument == null) {
-                throw new Refusal(function + " needs exactly one argument to run across shards");
+    private Slot derivedAggregate(Function function, List<AggregateColumn> aggregates) throws Refusal {
+        AggregateKind kind = kindOf(function);
+        AggregateColumn column = switch (kind) {
+            case COUNT, SUM, MIN, MAX -> new AggregateColumn(kind, derive(function), null);
+            case AVG -> {
+                Expression argument = requireArgument(function, singleArgument(function));
+                Slot sum = derive(aggregate("SUM", argument));
+                yield new AggregateColumn(kind, sum, derive(aggregate("COUNT", argument)));
             }
-            Slot sum = derive(aggregate("SUM", argument));
-            Slot count = derive(aggregate("COUNT", argument));
-            AggregateItem item = new AggregateItem(sum, AggregateKind.AVG, count);
-            aggregates.add(item);
-            return sum;
-        }
-        Slot slot = derive(function);
-        aggregates.add(new AggregateItem(slot, AggregateKind.valueOf(name.toUpperCase(Locale.ROOT)), null));
-        return slot;
+            case COUNT_DISTINCT, SUM_DISTINCT, AVG_DISTINCT ->
+                    throw new Refusal(function + " is only supported across shards in the select list");
+        };
+        aggregates.add(column);
+        return column.column().slot();
     }
 
     private Slot derive(Expression expression) {
@@ -408,66 +406,72 @@ final class SelectRewriter {
 
     // ------------------------------------------------------------------ HAVING
 
-    private HavingNode havingNode(Expression expression, List<SelectItem<?>> items, List<AggregateItem> aggregates)
+    private Expr havingExpr(Expression expression, List<SelectItem<?>> items, List<AggregateColumn> aggregates)
             throws Refusal {
         if (expression instanceof Parenthesis parenthesis) {
-            return havingNode(parenthesis.getExpression(), items, aggregates);
+            return havingExpr(parenthesis.getExpression(), items, aggregates);
         }
         if (expression instanceof ParenthesedExpressionList<?> list && list.size() == 1) {
-            return havingNode(list.get(0), items, aggregates);
+            return havingExpr(list.get(0), items, aggregates);
         }
         if (expression instanceof AndExpression and) {
-            return new HavingNode.And(havingNode(and.getLeftExpression(), items, aggregates),
-                    havingNode(and.getRightExpression(), items, aggregates));
+            return new Expr.And(havingExpr(and.getLeftExpression(), items, aggregates),
+                    havingExpr(and.getRightExpression(), items, aggregates));
         }
         if (expression instanceof OrExpression or) {
-            return new HavingNode.Or(havingNode(or.getLeftExpression(), items, aggregates),
-                    havingNode(or.getRightExpression(), items, aggregates));
+            return new Expr.Or(havingExpr(or.getLeftExpression(), items, aggregates),
+                    havingExpr(or.getRightExpression(), items, aggregates));
         }
         if (expression instanceof NotExpression not) {
-            return new HavingNode.Not(havingNode(not.getExpression(), items, aggregates));
+            return new Expr.Not(havingExpr(not.getExpression(), items, aggregates));
         }
         if (expression instanceof ComparisonOperator comparison) {
-            return new HavingNode.Compare(comparison.getStringExpression().trim(),
-                    havingNode(comparison.getLeftExpression(), items, aggregates),
-                    havingNode(comparison.getRightExpression(), items, aggregates));
+            Expr.CompareOp op = Expr.CompareOp.of(comparison.getStringExpression().trim());
+            if (op == null) {
+                throw new Refusal("HAVING comparison " + comparison.getStringExpression().trim()
+                        + " is not supported across shards");
+            }
+            return new Expr.Comparison(op, havingExpr(comparison.getLeftExpression(), items, aggregates),
+                    havingExpr(comparison.getRightExpression(), items, aggregates));
         }
         if (expression instanceof IsNullExpression isNull) {
-            return new HavingNode.IsNull(havingNode(isNull.getLeftExpression(), items, aggregates), isNull.isNot());
+            return new Expr.IsNull(havingExpr(isNull.getLeftExpression(), items, aggregates), isNull.isNot());
         }
         if (expression instanceof Between between) {
-            return new HavingNode.Between(havingNode(between.getLeftExpression(), items, aggregates),
-                    havingNode(between.getBetweenExpressionStart(), items, aggregates),
-                    havingNode(between.getBetweenExpressionEnd(), items, aggregates), between.isNot());
+            return new Expr.Between(havingExpr(between.getLeftExpression(), items, aggregates),
+                    havingExpr(between.getBetweenExpressionStart(), items, aggregates),
+                    havingExpr(between.getBetweenExpressionEnd(), items, aggregates), between.isNot());
         }
         if (expression instanceof InExpression in && in.getRightExpression() instanceof ExpressionList<?> list) {
-            List<HavingNode> nodes = new ArrayList<>();
+            List<Expr> values = new ArrayList<>();
             for (Expression item : list) {
-                nodes.add(havingNode(item, items, aggregates));
+                values.add(havingExpr(item, items, aggregates));
             }
-            return new HavingNode.InList(havingNode(in.getLeftExpression(), items, aggregates), nodes, in.isNot());
+            return new Expr.InList(havingExpr(in.getLeftExpression(), items, aggregates), values, in.isNot());
         }
-        String op = expression instanceof Addition ? "+" : expression instanceof Subtraction ? "-"
-                : expression instanceof Multiplication ? "*" : expression instanceof Division ? "/"
-                : expression instanceof Modulo ? "%" : null;
+        Expr.ArithmeticOp op = expression instanceof Addition ? Expr.ArithmeticOp.ADD
+                : expression instanceof Subtraction ? Expr.ArithmeticOp.SUB
+                : expression instanceof Multiplication ? Expr.ArithmeticOp.MUL
+                : expression instanceof Division ? Expr.ArithmeticOp.DIV
+                : expression instanceof Modulo ? Expr.ArithmeticOp.MOD : null;
         if (op != null) {
             var binary = (net.sf.jsqlparser.expression.BinaryExpression) expression;
-            return new HavingNode.Arithmetic(op, havingNode(binary.getLeftExpression(), items, aggregates),
-                    havingNode(binary.getRightExpression(), items, aggregates));
+            return new Expr.Arithmetic(op, havingExpr(binary.getLeftExpression(), items, aggregates),
+                    havingExpr(binary.getRightExpression(), items, aggregates));
         }
         ValueRef value = JSqlParserAnalyzer.constantOrParameter(expression);
         if (value != null) {
-            return new HavingNode.Value(value);
+            return value.toExpr();
         }
         Slot existing = existingItem(expression, items);
         if (existing != null) {
-            return new HavingNode.SlotRef(existing);
+            return existing;
         }
         if (expression instanceof Function function && isAggregate(function)) {
-            return new HavingNode.SlotRef(derivedAggregate(function, aggregates));
+            return derivedAggregate(function, aggregates);
         }
         if (expression instanceof Column) {
-            return new HavingNode.SlotRef(derive(expression));
+            return derive(expression);
         }
         throw new Refusal("HAVING " + expression + " is not supported across shards");
     }
@@ -482,7 +486,7 @@ final class SelectRewriter {
         List<OrderByElement> elements = new ArrayList<>();
         for (SortKey key : order) {
             OrderByElement element = new OrderByElement();
-            element.setExpression(ordinalOf(key.slot()));
+            element.setExpression(ordinalOf(key.column().slot()));
             element.setAsc(!key.descending());
             element.setAscDescPresent(key.descending());
             elements.add(element);
