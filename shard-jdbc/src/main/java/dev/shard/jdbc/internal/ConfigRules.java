@@ -2,9 +2,7 @@ package dev.shard.jdbc.internal;
 
 import dev.shard.core.config.ShardConfig;
 import dev.shard.core.config.TableRule;
-import dev.shard.core.internal.hash.SlotMap;
 import dev.shard.core.internal.route.ShardingRules;
-import java.util.List;
 
 /** The planner's view of a {@link ShardConfig}: which tables are sharded on which column, and which broadcast. */
 final class ConfigRules implements ShardingRules {

@@ -1,29 +1,14 @@
 package dev.shard.jdbc.internal;
 
-import java.sql.Array;
-import java.sql.Blob;
-import java.sql.CallableStatement;
-import java.sql.Clob;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
-import java.sql.NClob;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLRecoverableException;
-import java.sql.SQLTransactionRollbackException;
-import java.sql.SQLTransientConnectionException;
 import java.sql.SQLWarning;
-import java.sql.SQLXML;
 import java.sql.Savepoint;
 import java.sql.Statement;
-import java.sql.Struct;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Executor;
 
 /**
@@ -34,7 +19,7 @@ import java.util.concurrent.Executor;
  * here and applied to every physical connection, including those opened later, so that a transaction behaves
  * the same whichever shards it happens to touch.
  */
-public final class LogicalConnection extends JdbcWrapper implements Connection {
+public final class LogicalConnection extends DefaultShardConnection {
 
     private final ShardRuntime runtime;
     private final HeldConnections held;
@@ -46,7 +31,6 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
     private int holdability = -1;
     private int networkTimeoutMillis = -1;
     private Executor networkTimeoutExecutor;
-    private final ClientInfo clientInfo = new ClientInfo();
     private boolean closed;
     /** Whether a statement ran since the last commit or rollback with auto-commit off. */
     private boolean transactionOpen;
@@ -121,7 +105,8 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
     }
 
     /** The connection for metadata and other calls that any shard can answer: the default data source's. */
-    private Connection defaultPhysical() throws SQLException {
+    @Override
+    Connection defaultPhysical() throws SQLException {
         return physical(held.topology().defaultShard(), Topology.Intent.READ);
     }
 
@@ -182,6 +167,7 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
         }
     }
 
+    @Override
     void checkOpen() throws SQLException {
         if (closed) {
             throw new SQLException("Connection is closed", "08003");
@@ -258,23 +244,6 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
         ShardPreparedStatement statement = new ShardPreparedStatement(this, options, sql, keys);
         statements.add(statement);
         return statement;
-    }
-
-    @Override
-    public CallableStatement prepareCall(String sql) throws SQLException {
-        throw unsupported("prepareCall", "stored procedures cannot be routed by shard key");
-    }
-
-    @Override
-    public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency)
-            throws SQLException {
-        throw unsupported("prepareCall", "stored procedures cannot be routed by shard key");
-    }
-
-    @Override
-    public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency,
-                                         int resultSetHoldability) throws SQLException {
-        throw unsupported("prepareCall", "stored procedures cannot be routed by shard key");
     }
 
     @Override
@@ -496,12 +465,6 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
 
     // ------------------------------------------------------------------ metadata and the rest
 
-    /** Answered by the default data source: ORMs read it at start-up, and every shard runs the same server. */
-    @Override
-    public DatabaseMetaData getMetaData() throws SQLException {
-        return defaultPhysical().getMetaData();
-    }
-
     @Override
     public SQLWarning getWarnings() throws SQLException {
         checkOpen();
@@ -512,100 +475,6 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
     public void clearWarnings() throws SQLException {
         checkOpen();
         held.forEach("clearWarnings", (shard, c) -> c.clearWarnings());
-    }
-
-    @Override
-    public void setCatalog(String catalog) throws SQLException {
-        checkOpen();
-        throw unsupported("setCatalog", "each shard is its own database; name it in the data source's jdbcUrl");
-    }
-
-    @Override
-    public String getCatalog() throws SQLException {
-        return defaultPhysical().getCatalog();
-    }
-
-    @Override
-    public void setSchema(String schema) throws SQLException {
-        checkOpen();
-        throw unsupported("setSchema", "each shard is its own database; name it in the data source's jdbcUrl");
-    }
-
-    @Override
-    public String getSchema() throws SQLException {
-        return defaultPhysical().getSchema();
-    }
-
-    @Override
-    public Map<String, Class<?>> getTypeMap() throws SQLException {
-        return defaultPhysical().getTypeMap();
-    }
-
-    @Override
-    public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
-        checkOpen();
-        throw unsupported("setTypeMap", "custom type maps are not carried across shards");
-    }
-
-    @Override
-    public Clob createClob() throws SQLException {
-        return defaultPhysical().createClob();
-    }
-
-    @Override
-    public Blob createBlob() throws SQLException {
-        return defaultPhysical().createBlob();
-    }
-
-    @Override
-    public NClob createNClob() throws SQLException {
-        return defaultPhysical().createNClob();
-    }
-
-    @Override
-    public SQLXML createSQLXML() throws SQLException {
-        return defaultPhysical().createSQLXML();
-    }
-
-    @Override
-    public Array createArrayOf(String typeName, Object[] elements) throws SQLException {
-        return defaultPhysical().createArrayOf(typeName, elements);
-    }
-
-    @Override
-    public Struct createStruct(String typeName, Object[] attributes) throws SQLException {
-        return defaultPhysical().createStruct(typeName, attributes);
-    }
-
-    @Override
-    public void setClientInfo(String name, String value) throws SQLClientInfoException {
-        checkOpenForClientInfo();
-        clientInfo.set(name, value);
-    }
-
-    @Override
-    public void setClientInfo(Properties properties) throws SQLClientInfoException {
-        checkOpenForClientInfo();
-        clientInfo.setAll(properties);
-    }
-
-    /** setClientInfo may only throw SQLClientInfoException, so the closed check needs its own exception type. */
-    private void checkOpenForClientInfo() throws SQLClientInfoException {
-        if (closed) {
-            throw new SQLClientInfoException("Connection is closed", "08003", 0, Map.of());
-        }
-    }
-
-    @Override
-    public String getClientInfo(String name) throws SQLException {
-        checkOpen();
-        return clientInfo.get(name);
-    }
-
-    @Override
-    public Properties getClientInfo() throws SQLException {
-        checkOpen();
-        return clientInfo.copy();
     }
 
     @Override

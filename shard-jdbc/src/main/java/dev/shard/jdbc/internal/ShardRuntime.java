@@ -2,7 +2,6 @@ package dev.shard.jdbc.internal;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import com.zaxxer.hikari.pool.ProxyConnection;
 import dev.shard.core.config.DataSourceConfig;
 import dev.shard.core.config.ShardConfig;
 import dev.shard.core.config.ShardConfigException;
@@ -24,7 +23,6 @@ import dev.shard.core.internal.route.SqlRouter;
 import dev.shard.jdbc.RouteExplanation;
 import dev.shard.jdbc.StatementListener;
 import dev.shard.core.internal.sql.JSqlParserAnalyzer;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
