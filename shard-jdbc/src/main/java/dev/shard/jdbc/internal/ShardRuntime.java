@@ -358,6 +358,10 @@ public final class ShardRuntime implements AutoCloseable {
                 }
                 started.put(source.name(), startPool(source));
             }
+            if (!slotMap.shards().contains(config.defaultDataSource())) {
+                throw new ShardConfigException("The new slot map leaves out the default data source "
+                        + config.defaultDataSource() + ", where tables with no rule live");
+            }
             List<HikariDataSource> inOrder = new ArrayList<>();
             for (String name : slotMap.shards()) {
                 HikariDataSource pool = started.containsKey(name) ? started.get(name) : pools.get(name);
