@@ -241,14 +241,14 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
                 addBare(alter.getTable());
             } else if (statement instanceof Drop drop && isTableOrIndex(drop.getType())) {
                 kind = StatementKind.DDL;
-                if (drop.getNames() != null && !drop.getNames().isEmpty()) {
+                List<String> params = drop.getParameters();
+                if ("INDEX".equalsIgnoreCase(drop.getType()) && params != null && params.size() >= 2
+                        && "ON".equalsIgnoreCase(params.get(0))) {
+                    // DROP INDEX i ON t: the parser gives the index as the name (in names too) and keeps the table
+                    // among the parameters, so this is checked before names.
+                    addBare(new Table(params.get(1)));
+                } else if (drop.getNames() != null && !drop.getNames().isEmpty()) {
                     drop.getNames().forEach(this::addBare);
-                } else if ("INDEX".equalsIgnoreCase(drop.getType())) {
-                    // DROP INDEX i ON t: the parser keeps the table among the parameters.
-                    List<String> params = drop.getParameters();
-                    if (params != null && params.size() >= 2 && "ON".equalsIgnoreCase(params.get(0))) {
-                        addBare(new Table(params.get(1)));
-                    }
                 } else {
                     addBare(drop.getName());
                 }
