@@ -3,6 +3,7 @@ package dev.shard.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shard.core.RouteKind;
 import dev.shard.core.config.ShardConfig;
 import dev.shard.core.internal.keygen.SnowflakeGenerator;
 import dev.shard.jdbc.testing.RecordingDriver;
@@ -226,17 +227,17 @@ class ExplainMatchesExecutionTest {
         long u = user("ds2", 0);
         RouteExplanation select = assertRunsAsExplained(
                 "SELECT order_id, status FROM t_order WHERE user_id = ? AND status = ?", null, u, "paid");
-        assertThat(select.routeKind()).isEqualTo("SINGLE_SHARD");
+        assertThat(select.routeKind()).isEqualTo(RouteKind.SINGLE_SHARD);
         assertThat(select.shards()).containsExactly("ds2");
 
         RouteExplanation literal = assertRunsAsExplained("SELECT order_id FROM t_order WHERE user_id = " + u
                 + " ORDER BY order_id", null);
-        assertThat(literal.routeKind()).isEqualTo("SINGLE_SHARD");
+        assertThat(literal.routeKind()).isEqualTo(RouteKind.SINGLE_SHARD);
         assertThat(literal.shardQueries()).singleElement().satisfies(q -> assertThat(q.parameters()).isEmpty());
 
         RouteExplanation update = assertRunsAsExplained("UPDATE t_order SET status = ? WHERE user_id = ?", null,
                 "seen", user("ds1", 1));
-        assertThat(update.routeKind()).isEqualTo("SINGLE_SHARD");
+        assertThat(update.routeKind()).isEqualTo(RouteKind.SINGLE_SHARD);
         assertThat(update.shards()).containsExactly("ds1");
 
         assertRunsAsExplained("UPDATE t_order SET amount = amount + 1 WHERE user_id = " + user("ds3", 0), null);
@@ -249,7 +250,7 @@ class ExplainMatchesExecutionTest {
         RouteExplanation bound = assertRunsAsExplained(
                 "SELECT order_id, amount FROM t_order WHERE status = ? ORDER BY amount DESC LIMIT ? OFFSET ?", null,
                 "paid", 3, 2);
-        assertThat(bound.routeKind()).isEqualTo("SCATTER");
+        assertThat(bound.routeKind()).isEqualTo(RouteKind.SCATTER);
         assertThat(bound.shards()).containsExactlyElementsOf(NAMES);
         for (RouteExplanation.ShardQuery query : bound.shardQueries()) {
             assertThat(query.sql()).doesNotContainIgnoringCase("OFFSET");
@@ -258,7 +259,7 @@ class ExplainMatchesExecutionTest {
 
         RouteExplanation literal = assertRunsAsExplained(
                 "SELECT user_id, COUNT(*) FROM t_order GROUP BY user_id ORDER BY user_id LIMIT 3 OFFSET 1", null);
-        assertThat(literal.routeKind()).isEqualTo("SCATTER");
+        assertThat(literal.routeKind()).isEqualTo(RouteKind.SCATTER);
         assertThat(literal.shardQueries()).hasSize(NAMES.size());
     }
 
@@ -269,7 +270,7 @@ class ExplainMatchesExecutionTest {
         long c = user("ds2", 1);
         RouteExplanation bound = assertRunsAsExplained(
                 "SELECT order_id FROM t_order WHERE user_id IN (?, ?, ?) ORDER BY order_id", null, a, b, c);
-        assertThat(bound.routeKind()).isEqualTo("SCATTER");
+        assertThat(bound.routeKind()).isEqualTo(RouteKind.SCATTER);
         assertThat(bound.shards()).containsExactly("ds0", "ds2");
         assertThat(shown(bound).get("ds0").get(0).parameters()).containsExactly(null, b, null);
         assertThat(shown(bound).get("ds2").get(0).parameters()).containsExactly(a, null, c);
@@ -281,7 +282,7 @@ class ExplainMatchesExecutionTest {
         // A write is pruned the same way.
         RouteExplanation write = assertRunsAsExplained("UPDATE t_order SET status = ? WHERE user_id IN (?, ?)", null,
                 "pruned", user("ds1", 1), user("ds3", 0));
-        assertThat(write.routeKind()).isEqualTo("SCATTER");
+        assertThat(write.routeKind()).isEqualTo(RouteKind.SCATTER);
         assertThat(write.shards()).containsExactly("ds1", "ds3");
     }
 
@@ -309,14 +310,14 @@ class ExplainMatchesExecutionTest {
     void aBroadcastWriteSendsEveryShardTheSameStatementAndABroadcastReadOneShard() throws SQLException {
         RouteExplanation insert = assertRunsAsExplained("INSERT INTO t_region (id, name) VALUES (?, ?)",
                 "DELETE FROM t_region WHERE id = 3", 3, "east");
-        assertThat(insert.routeKind()).isEqualTo("ALL_SHARDS");
+        assertThat(insert.routeKind()).isEqualTo(RouteKind.ALL_SHARDS);
         assertThat(insert.shards()).containsExactlyElementsOf(NAMES);
 
         assertRunsAsExplained("UPDATE t_region SET name = 'North' WHERE id = 1", null);
 
         // On a connection that holds no shard yet, the read goes to the default data source, as explain says.
         RouteExplanation read = assertRunsAsExplained("SELECT name FROM t_region WHERE id = ?", null, 2);
-        assertThat(read.routeKind()).isEqualTo("ANY_SHARD");
+        assertThat(read.routeKind()).isEqualTo(RouteKind.ANY_SHARD);
         assertThat(read.shards()).containsExactly("ds0");
     }
 
@@ -324,7 +325,7 @@ class ExplainMatchesExecutionTest {
     void anUpdateOrDeleteWithoutAKeySendsEveryShardTheStatement() throws SQLException {
         RouteExplanation update = assertRunsAsExplained("UPDATE t_order SET status = ? WHERE amount > ?", null,
                 "big", new BigDecimal("100"));
-        assertThat(update.routeKind()).isEqualTo("SCATTER");
+        assertThat(update.routeKind()).isEqualTo(RouteKind.SCATTER);
         assertThat(update.shards()).containsExactlyElementsOf(NAMES);
 
         assertRunsAsExplained("DELETE FROM t_order WHERE status = 'no such status'", null);
@@ -353,7 +354,7 @@ class ExplainMatchesExecutionTest {
         String create = "CREATE TABLE t_scratch (id BIGINT PRIMARY KEY, note VARCHAR(10))";
         String drop = "DROP TABLE t_scratch";
         RouteExplanation created = assertRunsAsExplained(create, drop);
-        assertThat(created.routeKind()).isEqualTo("ALL_SHARDS");
+        assertThat(created.routeKind()).isEqualTo(RouteKind.ALL_SHARDS);
         assertThat(created.shardQueries()).hasSize(NAMES.size())
                 .allSatisfy(q -> assertThat(new Sent(q.sql(), q.parameters())).isEqualTo(new Sent(create, List.of())));
 
@@ -361,10 +362,10 @@ class ExplainMatchesExecutionTest {
         try {
             String createIndex = "CREATE INDEX idx_scratch_note ON t_scratch (note)";
             String dropIndex = "DROP INDEX idx_scratch_note ON t_scratch";
-            assertThat(assertRunsAsExplained(createIndex, dropIndex).routeKind()).isEqualTo("ALL_SHARDS");
+            assertThat(assertRunsAsExplained(createIndex, dropIndex).routeKind()).isEqualTo(RouteKind.ALL_SHARDS);
             runUnrecorded(createIndex);
-            assertThat(assertRunsAsExplained(dropIndex, createIndex).routeKind()).isEqualTo("ALL_SHARDS");
-            assertThat(assertRunsAsExplained(drop, create).routeKind()).isEqualTo("ALL_SHARDS");
+            assertThat(assertRunsAsExplained(dropIndex, createIndex).routeKind()).isEqualTo(RouteKind.ALL_SHARDS);
+            assertThat(assertRunsAsExplained(drop, create).routeKind()).isEqualTo(RouteKind.ALL_SHARDS);
         } finally {
             runUnrecorded(drop);
         }
@@ -440,7 +441,7 @@ class ExplainMatchesExecutionTest {
         RouteExplanation explanation = ds.explain(sql, "prepared");
         List<Long> explainedKeys = new ArrayList<>();
         Map<String, List<Sent>> shown = maskGenerated(shown(explanation), "event_id", explainedKeys);
-        assertThat(explanation.routeKind()).isEqualTo("SINGLE_SHARD");
+        assertThat(explanation.routeKind()).isEqualTo(RouteKind.SINGLE_SHARD);
         assertThat(explainedKeys).hasSize(1);
         assertThat(explanation.shards()).containsExactly(shardOf(explainedKeys.get(0)));
         Sent shownCall = onlyCall(shown);
@@ -536,7 +537,7 @@ class ExplainMatchesExecutionTest {
         for (Object[] entry : entries) {
             appendTo(expected, shown(ds.explain(sql, entry)));
         }
-        assertThat(ds.explain(sql, entries.get(2)).routeKind()).isEqualTo("SCATTER");
+        assertThat(ds.explain(sql, entries.get(2)).routeKind()).isEqualTo(RouteKind.SCATTER);
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             addBatches(ps, entries);
             clearReceived();
