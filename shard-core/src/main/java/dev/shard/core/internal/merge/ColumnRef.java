@@ -1,6 +1,7 @@
 package dev.shard.core.internal.merge;
 
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -34,6 +35,11 @@ public record ColumnRef(int index, ColumnInfo info) implements Column, Expr {
     @Override
     public String position() {
         return String.valueOf(index);
+    }
+
+    @Override
+    public List<Expr> operands() {
+        return List.of();
     }
 
     @Override

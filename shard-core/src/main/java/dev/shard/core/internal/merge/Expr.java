@@ -29,18 +29,12 @@ public sealed interface Expr permits Slot, ColumnRef, Expr.Literal, Expr.Param, 
     /** This expression with its slots and parameters replaced by one execution's columns and values. */
     Expr resolve(Resolver resolver) throws SQLException;
 
-    /** Whether no slot or parameter is left in the tree. */
-    boolean isResolved();
+    /** The expressions this one is computed from; none for a leaf. */
+    List<Expr> operands();
 
-    /**
-     * Checks that every column read exists in an input of {@code columnCount} columns.
-     *
-     * @throws IllegalArgumentException for an unresolved leaf
-     */
-    void checkColumns(String step, int columnCount) throws SQLException;
-
-    private static boolean allResolved(Expr... operands) {
-        for (Expr operand : operands) {
+    /** Whether no slot or parameter is left in the tree. Leaves answer for themselves. */
+    default boolean isResolved() {
+        for (Expr operand : operands()) {
             if (!operand.isResolved()) {
                 return false;
             }
@@ -48,8 +42,14 @@ public sealed interface Expr permits Slot, ColumnRef, Expr.Literal, Expr.Param, 
         return true;
     }
 
-    private static void checkAll(String step, int columnCount, Expr... operands) throws SQLException {
-        for (Expr operand : operands) {
+    /**
+     * Checks that every column read exists in an input of {@code columnCount} columns. Leaves answer for
+     * themselves.
+     *
+     * @throws IllegalArgumentException for an unresolved leaf
+     */
+    default void checkColumns(String step, int columnCount) throws SQLException {
+        for (Expr operand : operands()) {
             operand.checkColumns(step, columnCount);
         }
     }
@@ -78,12 +78,8 @@ public sealed interface Expr permits Slot, ColumnRef, Expr.Literal, Expr.Param, 
         }
 
         @Override
-        public boolean isResolved() {
-            return true;
-        }
-
-        @Override
-        public void checkColumns(String step, int columnCount) {
+        public List<Expr> operands() {
+            return List.of();
         }
     }
 
@@ -108,6 +104,11 @@ public sealed interface Expr permits Slot, ColumnRef, Expr.Literal, Expr.Param, 
         @Override
         public Expr resolve(Resolver resolver) throws SQLException {
             return new Literal(resolver.parameter(index));
+        }
+
+        @Override
+        public List<Expr> operands() {
+            return List.of();
         }
 
         @Override
@@ -194,13 +195,8 @@ public sealed interface Expr permits Slot, ColumnRef, Expr.Literal, Expr.Param, 
         }
 
         @Override
-        public boolean isResolved() {
-            return allResolved(left, right);
-        }
-
-        @Override
-        public void checkColumns(String step, int columnCount) throws SQLException {
-            checkAll(step, columnCount, left, right);
+        public List<Expr> operands() {
+            return List.of(left, right);
         }
     }
 
@@ -235,13 +231,8 @@ public sealed interface Expr permits Slot, ColumnRef, Expr.Literal, Expr.Param, 
         }
 
         @Override
-        public boolean isResolved() {
-            return allResolved(left, right);
-        }
-
-        @Override
-        public void checkColumns(String step, int columnCount) throws SQLException {
-            checkAll(step, columnCount, left, right);
+        public List<Expr> operands() {
+            return List.of(left, right);
         }
     }
 
@@ -276,13 +267,8 @@ public sealed interface Expr permits Slot, ColumnRef, Expr.Literal, Expr.Param, 
         }
 
         @Override
-        public boolean isResolved() {
-            return allResolved(left, right);
-        }
-
-        @Override
-        public void checkColumns(String step, int columnCount) throws SQLException {
-            checkAll(step, columnCount, left, right);
+        public List<Expr> operands() {
+            return List.of(left, right);
         }
     }
 
@@ -309,13 +295,8 @@ public sealed interface Expr permits Slot, ColumnRef, Expr.Literal, Expr.Param, 
         }
 
         @Override
-        public boolean isResolved() {
-            return operand.isResolved();
-        }
-
-        @Override
-        public void checkColumns(String step, int columnCount) throws SQLException {
-            operand.checkColumns(step, columnCount);
+        public List<Expr> operands() {
+            return List.of(operand);
         }
     }
 
@@ -341,13 +322,8 @@ public sealed interface Expr permits Slot, ColumnRef, Expr.Literal, Expr.Param, 
         }
 
         @Override
-        public boolean isResolved() {
-            return operand.isResolved();
-        }
-
-        @Override
-        public void checkColumns(String step, int columnCount) throws SQLException {
-            operand.checkColumns(step, columnCount);
+        public List<Expr> operands() {
+            return List.of(operand);
         }
     }
 
@@ -393,13 +369,8 @@ public sealed interface Expr permits Slot, ColumnRef, Expr.Literal, Expr.Param, 
         }
 
         @Override
-        public boolean isResolved() {
-            return allResolved(left, right);
-        }
-
-        @Override
-        public void checkColumns(String step, int columnCount) throws SQLException {
-            checkAll(step, columnCount, left, right);
+        public List<Expr> operands() {
+            return List.of(left, right);
         }
     }
 
@@ -440,13 +411,8 @@ public sealed interface Expr permits Slot, ColumnRef, Expr.Literal, Expr.Param, 
         }
 
         @Override
-        public boolean isResolved() {
-            return allResolved(operand, low, high);
-        }
-
-        @Override
-        public void checkColumns(String step, int columnCount) throws SQLException {
-            checkAll(step, columnCount, operand, low, high);
+        public List<Expr> operands() {
+            return List.of(operand, low, high);
         }
     }
 
@@ -498,16 +464,11 @@ public sealed interface Expr permits Slot, ColumnRef, Expr.Literal, Expr.Param, 
         }
 
         @Override
-        public boolean isResolved() {
-            return operand.isResolved() && values.stream().allMatch(Expr::isResolved);
-        }
-
-        @Override
-        public void checkColumns(String step, int columnCount) throws SQLException {
-            operand.checkColumns(step, columnCount);
-            for (Expr value : values) {
-                value.checkColumns(step, columnCount);
-            }
+        public List<Expr> operands() {
+            List<Expr> all = new ArrayList<>(values.size() + 1);
+            all.add(operand);
+            all.addAll(values);
+            return all;
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.shard.core.internal.merge;
 
 import java.sql.SQLException;
+import java.util.List;
 
 /**
  * A column of the shard query's result as the analysis names it: the {@code index}-th user select item, or the
@@ -57,6 +58,11 @@ public record Slot(boolean derived, int index) implements Column, Expr {
     @Override
     public String position() {
         return (derived ? "derived[" : "user[") + index + "]";
+    }
+
+    @Override
+    public List<Expr> operands() {
+        return List.of();
     }
 
     @Override
