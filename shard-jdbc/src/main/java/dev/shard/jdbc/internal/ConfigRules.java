@@ -16,7 +16,7 @@ final class ConfigRules implements ShardingRules {
 
     ConfigRules(ShardConfig config) {
         this.config = config;
-        this.slotMap = config.slotMap();
+        this.slotMap = SlotMap.of(config);
         this.names = slotMap.shards();
         this.defaultShard = names.indexOf(config.defaultDataSource());
     }
@@ -56,5 +56,10 @@ final class ConfigRules implements ShardingRules {
     @Override
     public String shardName(int shard) {
         return names.get(shard);
+    }
+
+    /** The data source names in shard-index order. */
+    List<String> shardNames() {
+        return names;
     }
 }

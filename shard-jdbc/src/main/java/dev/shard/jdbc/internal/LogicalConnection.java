@@ -53,7 +53,8 @@ public final class LogicalConnection extends JdbcWrapper implements Connection {
     private boolean closed;
     private int savepointCounter;
 
-    public LogicalConnection(ShardRuntime runtime) {
+    /** Made by {@link ShardRuntime#openConnection()}, which is how ShardingDataSource hands connections out. */
+    LogicalConnection(ShardRuntime runtime) {
         this.runtime = runtime;
         this.physical = new Connection[runtime.shardCount()];
         this.openedAtSavepointDepth = new int[runtime.shardCount()];

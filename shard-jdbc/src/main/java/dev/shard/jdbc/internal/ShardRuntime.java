@@ -49,7 +49,7 @@ public final class ShardRuntime implements AutoCloseable {
     private ShardRuntime(ShardConfig config, ConfigRules rules, HikariDataSource[] pools) {
         this.config = config;
         this.rules = rules;
-        this.shardNames = config.slotMap().shards();
+        this.shardNames = rules.shardNames();
         this.pools = pools;
         this.router = new SqlRouter(rules, new JSqlParserAnalyzer(config.settings().parseTimeoutMillis()),
                 config.settings().parseCacheSize());
@@ -147,7 +147,7 @@ public final class ShardRuntime implements AutoCloseable {
     public static ShardRuntime start(ShardConfig config) {
         ConfigRules rules = new ConfigRules(config);
         warmUpRouting(config, rules);
-        List<String> names = config.slotMap().shards();
+        List<String> names = rules.shardNames();
         HikariDataSource[] pools = new HikariDataSource[names.size()];
         try {
             for (int i = 0; i < names.size(); i++) {
@@ -394,6 +394,11 @@ public final class ShardRuntime implements AutoCloseable {
         } catch (SQLException ignored) {
             // Closing is all that is left to do with it; the failure that led here is what gets reported.
         }
+    }
+
+    /** A new logical connection over this runtime's pools; the caller checks that the runtime is open. */
+    public Connection openConnection() {
+        return new LogicalConnection(this);
     }
 
     /** The pool of a shard, for tests and health checks. */
