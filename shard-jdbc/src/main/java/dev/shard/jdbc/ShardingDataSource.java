@@ -1,13 +1,14 @@
 package dev.shard.jdbc;
 
 import dev.shard.core.config.ShardConfig;
-import dev.shard.jdbc.internal.LogicalConnection;
+import dev.shard.jdbc.internal.ShardHealth;
 import dev.shard.jdbc.internal.ShardRuntime;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.time.Duration;
 import java.util.List;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -27,6 +28,7 @@ import javax.sql.DataSource;
 public final class ShardingDataSource implements DataSource, AutoCloseable {
 
     private final ShardRuntime runtime;
+    private final ShardHealth health;
     private PrintWriter logWriter;
     private int loginTimeout;
 
@@ -37,6 +39,7 @@ public final class ShardingDataSource implements DataSource, AutoCloseable {
      */
     public ShardingDataSource(ShardConfig config) {
         this.runtime = ShardRuntime.start(config);
+        this.health = new ShardHealth(runtime);
     }
 
     /** Reads a shard.yaml and starts the pools. */
@@ -49,7 +52,7 @@ public final class ShardingDataSource implements DataSource, AutoCloseable {
         if (runtime.isClosed()) {
             throw new SQLException("ShardingDataSource is closed", "08003");
         }
-        return new LogicalConnection(runtime);
+        return runtime.openConnection();
     }
 
     /** Credentials are per data source, in the configuration; a single user and password cannot apply to all. */
@@ -84,13 +87,40 @@ public final class ShardingDataSource implements DataSource, AutoCloseable {
         return runtime.shardNames();
     }
 
-    /** The runtime behind this data source; internal API for the driver, tests and tools. */
-    public ShardRuntime runtime() {
+    /**
+     * A shard's connection pool as it is now, for gauges; no database is asked.
+     *
+     * @throws IllegalArgumentException naming the known data sources, if none is called {@code shard}
+     */
+    public PoolStatistics poolStatistics(String shard) {
+        return health.poolStatistics(shard);
+    }
+
+    /**
+     * Probes one shard: borrows a connection from its pool and validates it ({@code isValid}), waiting at most
+     * {@code timeout}. A shard that does not answer in time is DOWN; its probe keeps running in the background and
+     * is awaited by the next check instead of a new one.
+     *
+     * @throws IllegalArgumentException naming the known data sources, if none is called {@code shard}; or if the
+     *                                  timeout is not positive
+     */
+    public ShardStatus checkShard(String shard, Duration timeout) {
+        return health.check(List.of(shard), timeout).get(0);
+    }
+
+    /** Probes every shard as {@link #checkShard} does, all at once, within {@code timeout} in all; in shard order. */
+    public List<ShardStatus> checkShards(Duration timeout) {
+        return health.check(runtime.shardNames(), timeout);
+    }
+
+    /** The runtime behind this data source, for the driver and tests in this package; not API. */
+    ShardRuntime runtime() {
         return runtime;
     }
 
     @Override
     public void close() {
+        health.close();
         runtime.close();
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shard.core.RouteKind;
 import dev.shard.core.config.ShardConfig;
+import dev.shard.core.internal.hash.SlotMap;
 import dev.shard.core.internal.keygen.SnowflakeGenerator;
 import dev.shard.jdbc.testing.RecordingDriver;
 import dev.shard.jdbc.testing.RecordingDriver.Sent;
@@ -482,7 +483,7 @@ class ExplainMatchesExecutionTest {
     }
 
     private String shardOf(long key) {
-        return NAMES.get(ds.config().slotMap().shardIndexOf(key));
+        return NAMES.get(SlotMap.of(ds.config()).shardIndexOf(key));
     }
 
     @Test

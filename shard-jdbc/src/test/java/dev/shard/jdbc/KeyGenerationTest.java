@@ -3,6 +3,7 @@ package dev.shard.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shard.core.config.ShardConfig;
+import dev.shard.core.internal.hash.SlotMap;
 import dev.shard.core.internal.keygen.SnowflakeGenerator;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -86,13 +87,14 @@ class KeyGenerationTest {
         }
         // Each row sits on the shard its generated key hashes to, and every key came back.
         List<Long> found = new ArrayList<>();
+        SlotMap slots = SlotMap.of(ds.config());
         for (int shard = 0; shard < 4; shard++) {
             try (Connection direct = DriverManager.getConnection(url(shard), "sa", "");
                  Statement s = direct.createStatement();
                  ResultSet rs = s.executeQuery("SELECT event_id FROM t_event WHERE kind IN ('prepared', 'multi')")) {
                 while (rs.next()) {
                     long key = rs.getLong(1);
-                    assertThat(ds.config().slotMap().shardIndexOf(key)).isEqualTo(shard);
+                    assertThat(slots.shardIndexOf(key)).isEqualTo(shard);
                     found.add(key);
                 }
             }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shard.core.config.ShardConfig;
+import dev.shard.core.internal.hash.SlotMap;
 import dev.shard.jdbc.testing.ResultSets;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -137,13 +138,14 @@ abstract class RoutingConformanceSuite {
     void everyRowSitsOnTheShardItsKeyHashesTo() throws Exception {
         int total = 0;
         int[] perShard = new int[SHARDS];
+        SlotMap slots = SlotMap.of(sharded.config());
         for (int shard = 0; shard < SHARDS; shard++) {
             try (Connection direct = openShardDirectly(shard); Statement s = direct.createStatement()) {
                 for (String table : List.of("t_order", "t_order_item")) {
                     try (ResultSet rs = s.executeQuery("SELECT user_id FROM " + table)) {
                         while (rs.next()) {
                             long user = rs.getLong(1);
-                            assertThat(sharded.config().slotMap().shardIndexOf(user))
+                            assertThat(slots.shardIndexOf(user))
                                     .as("%s row of user %d found on shard %d", table, user, shard)
                                     .isEqualTo(shard);
                             total++;

@@ -1,11 +1,13 @@
 package dev.shard.quickstart;
 
+import dev.shard.core.config.DataSourceConfig;
 import dev.shard.core.config.ShardConfig;
 import dev.shard.jdbc.RouteExplanation;
 import dev.shard.jdbc.ShardingDataSource;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -81,7 +83,9 @@ public final class Quickstart {
 
             out.println("\n3. How the rows spread over the shards (each shard read directly)");
             for (String name : shards.shardNames()) {
-                try (Connection direct = shards.runtime().pool(name).getConnection();
+                DataSourceConfig source = shards.config().dataSource(name);
+                try (Connection direct = DriverManager.getConnection(source.jdbcUrl(),
+                        source.poolProperties().get("username"), source.poolProperties().get("password"));
                      Statement s = direct.createStatement();
                      ResultSet rs = s.executeQuery("SELECT (SELECT COUNT(*) FROM t_order),"
                              + " (SELECT COUNT(DISTINCT user_id) FROM t_order), (SELECT COUNT(*) FROM t_region)")) {

@@ -1,13 +1,16 @@
 package dev.shard.spring;
 
 import dev.shard.core.RouteKind;
+import dev.shard.jdbc.PoolStatistics;
 import dev.shard.jdbc.ShardingDataSource;
 import dev.shard.jdbc.StatementListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToIntFunction;
 
 /**
  * Micrometer meters fed by the data source's {@link StatementListener}:
@@ -16,7 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code shard.statement.shards} (distribution summary): how many shards each statement ran on;</li>
  *   <li>{@code shard.statements.scatter} (counter): statements that ran on more than one shard;</li>
  *   <li>{@code shard.merged.rows} (distribution summary): rows read from each merged multi-shard result;</li>
- *   <li>{@code shard.statements.refused} (counter): statements refused before reaching a database.</li>
+ *   <li>{@code shard.statements.refused} (counter): statements refused before reaching a database;</li>
+ *   <li>{@code shard.pool.connections.active}, {@code .idle}, {@code .total}, {@code .pending} and {@code .max}
+ *       (gauges, tag {@code shard}): each shard's connection pool, from
+ *       {@link ShardingDataSource#poolStatistics(String)}.</li>
  * </ul>
  * The refusal reason is deliberately not a tag: it is free text, and a tag per message would grow the registry
  * without bound.
@@ -41,7 +47,24 @@ class ShardMetrics implements StatementListener {
                 .register(registry);
         this.refused = Counter.builder("shard.statements.refused")
                 .description("Statements refused before reaching any database").register(registry);
+        for (String shard : dataSource.shardNames()) {
+            poolGauge(dataSource, shard, "active", "Connections borrowed from the shard's pool",
+                    PoolStatistics::active);
+            poolGauge(dataSource, shard, "idle", "Connections ready in the shard's pool", PoolStatistics::idle);
+            poolGauge(dataSource, shard, "total", "Connections open to the shard's database", PoolStatistics::total);
+            poolGauge(dataSource, shard, "pending", "Threads waiting for a connection to the shard",
+                    PoolStatistics::threadsAwaiting);
+            poolGauge(dataSource, shard, "max", "Most connections the shard's pool opens",
+                    PoolStatistics::maximumPoolSize);
+        }
         dataSource.setStatementListener(this);
+    }
+
+    private void poolGauge(ShardingDataSource dataSource, String shard, String name, String description,
+                           ToIntFunction<PoolStatistics> value) {
+        Gauge.builder("shard.pool.connections." + name, dataSource,
+                        source -> value.applyAsInt(source.poolStatistics(shard)))
+                .description(description).tag("shard", shard).baseUnit("connections").register(registry);
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.shard.spring;
 
+import dev.shard.core.SnowflakeIds;
 import dev.shard.core.config.Settings;
-import dev.shard.core.internal.keygen.SnowflakeGenerator;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.Properties;
@@ -22,7 +22,7 @@ public final class SnowflakeIdGenerator implements IdentifierGenerator {
     public static final String WORKER_ID = "dev.shard.snowflake.worker-id";
     public static final String MAX_CLOCK_BACKWARD_MILLIS = "dev.shard.snowflake.max-clock-backward-millis";
 
-    private volatile SnowflakeGenerator generator;
+    private volatile SnowflakeIds ids;
 
     /**
      * No arguments: with Spring's bean container, Hibernate has Spring create the generator, and Spring cannot
@@ -37,8 +37,8 @@ public final class SnowflakeIdGenerator implements IdentifierGenerator {
         Map<String, Object> settings = serviceRegistry.requireService(ConfigurationService.class).getSettings();
         int workerId = (int) number(settings.get(WORKER_ID), Settings.DEFAULT_WORKER_ID);
         long maxBack = number(settings.get(MAX_CLOCK_BACKWARD_MILLIS), Settings.DEFAULT_MAX_CLOCK_BACKWARD_MILLIS);
-        // shared(): one sequence per worker id per JVM, the same one ShardingDataSource's key generators use.
-        this.generator = SnowflakeGenerator.shared(workerId, maxBack);
+        // One sequence per worker id per JVM, the same one ShardingDataSource's key generators use.
+        this.ids = SnowflakeIds.forWorker(workerId, maxBack);
     }
 
     private static long number(Object value, long fallback) {
@@ -50,13 +50,13 @@ public final class SnowflakeIdGenerator implements IdentifierGenerator {
 
     @Override
     public Object generate(SharedSessionContractImplementor session, Object object) {
-        SnowflakeGenerator snowflake = generator;
+        SnowflakeIds snowflake = ids;
         if (snowflake == null) {
             // Silently falling back to worker id 0 could repeat another process's ids.
             throw new IdentifierGenerationException("SnowflakeIdGenerator was not configured by Hibernate");
         }
         try {
-            return snowflake.nextLong();
+            return snowflake.next();
         } catch (SQLException e) {
             // The clock moved back further than allowed: the message says by how much and what to check.
             throw new IdentifierGenerationException(e.getMessage(), e);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.shard.core.config.ShardConfig;
 import dev.shard.core.config.ShardConfigException;
+import dev.shard.jdbc.ShardPools;
 import dev.shard.jdbc.ShardingDataSource;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -79,7 +80,7 @@ class ShardAutoConfigurationTest {
                     assertThat(config.settings().workerId()).isEqualTo(7);
                     assertThat(config.settings().maxClockBackwardMillis()).isEqualTo(10);
                     assertThat(config.settings().sequentialScatterBelowMicros()).isZero();
-                    HikariDataSource pool = dataSource.runtime().pool("ds0");
+                    HikariDataSource pool = ShardPools.of(dataSource, "ds0");
                     assertThat(pool.getMaximumPoolSize()).isEqualTo(3);
                     assertThat(pool.getDataSourceProperties()).containsEntry("cachePrepStmts", "true");
                     assertThat(pool.getJdbcUrl()).startsWith("jdbc:h2:mem:");
@@ -114,7 +115,7 @@ class ShardAutoConfigurationTest {
                 ShardingDataSource dataSource = context.getBean(ShardingDataSource.class);
                 assertThat(dataSource.shardNames()).containsExactly("ds0", "ds1");
                 assertThat(dataSource.config().settings().workerId()).isEqualTo(5);
-                assertThat(dataSource.runtime().pool("ds1").getPassword()).isEqualTo("yaml-Secret");
+                assertThat(ShardPools.of(dataSource, "ds1").getPassword()).isEqualTo("yaml-Secret");
             });
         } finally {
             System.clearProperty("SHARD_TEST_YAML_PASSWORD");

@@ -2,6 +2,7 @@ package dev.shard.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shard.jdbc.ShardPools;
 import dev.shard.jdbc.ShardingDataSource;
 import dev.shard.jdbc.testing.ExtraMariaDb;
 import dev.shard.jdbc.testing.MySqlServer;
@@ -68,7 +69,7 @@ class ShardHealthIT {
         // against ds1's 1 s connectionTimeout (kept short for the check while its server is down).
         ShardingDataSource shards = context.getBean(ShardingDataSource.class);
         for (String shard : shards.shardNames()) {
-            Readiness.awaitConnection(shards.runtime().pool(shard), "Shard " + shard + "'s pool");
+            Readiness.awaitConnection(ShardPools.of(shards, shard), "Shard " + shard + "'s pool");
         }
         HealthIndicator indicator = context.getBean("shardHealthIndicator", HealthIndicator.class);
         Health up = indicator.health();

@@ -1,7 +1,6 @@
 package dev.shard.core.config;
 
 import dev.shard.core.internal.hash.SlotMap;
-import dev.shard.core.internal.hash.SlotRange;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,20 +42,9 @@ public final class ShardConfig {
     /** Empty unless slots are pinned. */
     private final Map<String, List<SlotRange>> slots;
     private final Settings settings;
-    /** Where this came from, for messages only; deliberately not part of equality. */
-    private final String source;
-
-    private final Object slotMapLock = new Object();
-    /**
-     * Derived from the fields above, so not part of equality. Pinned maps are built (and so validated) in build();
-     * consistent ones on first use, because assigning every slot costs O(slots x data sources) and tools that only
-     * read the configuration never need it.
-     */
-    private volatile SlotMap slotMap;
 
     private ShardConfig(List<DataSourceConfig> dataSources, String defaultDataSource, Map<String, TableRule> tables,
-                        Set<String> broadcastTables, Map<String, List<SlotRange>> slots, SlotMap pinnedSlotMap,
-                        Settings settings, String source) {
+                        Set<String> broadcastTables, Map<String, List<SlotRange>> slots, Settings settings) {
         this.dataSources = List.copyOf(dataSources);
         Map<String, DataSourceConfig> byName = new LinkedHashMap<>();
         for (DataSourceConfig ds : dataSources) {
@@ -67,9 +55,7 @@ public final class ShardConfig {
         this.tables = Collections.unmodifiableMap(new LinkedHashMap<>(tables));
         this.broadcastTables = Collections.unmodifiableSet(new LinkedHashSet<>(broadcastTables));
         this.slots = Collections.unmodifiableMap(new LinkedHashMap<>(slots));
-        this.slotMap = pinnedSlotMap;
         this.settings = settings;
-        this.source = source;
     }
 
     public static Builder builder() {
@@ -187,35 +173,6 @@ public final class ShardConfig {
      */
     public Map<String, List<SlotRange>> slots() {
         return slots;
-    }
-
-    /** The pinned map when {@code slots} is configured, else weighted consistent hashing over all data sources. */
-    public SlotMap slotMap() {
-        SlotMap map = slotMap;
-        if (map == null) {
-            synchronized (slotMapLock) {
-                map = slotMap;
-                if (map == null) {
-                    map = consistentSlotMap();
-                    slotMap = map;
-                }
-            }
-        }
-        return map;
-    }
-
-    private SlotMap consistentSlotMap() {
-        List<String> names = new ArrayList<>(dataSources.size());
-        List<Double> weights = new ArrayList<>(dataSources.size());
-        for (DataSourceConfig ds : dataSources) {
-            names.add(ds.name());
-            weights.add(ds.weight());
-        }
-        try {
-            return SlotMap.consistent(names, weights);
-        } catch (IllegalArgumentException e) {
-            throw new ShardConfigException(source + ": " + e.getMessage(), e);
-        }
     }
 
     public Settings settings() {
@@ -433,11 +390,12 @@ public final class ShardConfig {
             addKeyGenerators(rules, broadcast);
 
             Map<String, List<SlotRange>> pinned = Map.of();
-            SlotMap pinnedMap = null;
             if (slots != null) {
                 pinned = buildSlots(names);
                 try {
-                    pinnedMap = SlotMap.pinned(names, pinned);
+                    // Built only to validate: a pinned map that does not assign every slot exactly once is refused
+                    // here, with the configuration's name, rather than when the first data source starts.
+                    SlotMap.pinned(names, pinned);
                 } catch (IllegalArgumentException e) {
                     throw fail("slots: " + e.getMessage(), e);
                 }
@@ -461,9 +419,9 @@ public final class ShardConfig {
                 throw fail("settings.sequentialScatterBelowMicros must be 0 (always parallel) or more, got "
                         + sequentialScatterBelowMicros);
             }
-            return new ShardConfig(built, defaultName, rules, broadcast, pinned, pinnedMap,
+            return new ShardConfig(built, defaultName, rules, broadcast, pinned,
                     new Settings(parseCacheSize, parseTimeoutMillis, (int) workerId, maxClockBackwardMillis,
-                            sequentialScatterBelowMicros), source);
+                            sequentialScatterBelowMicros));
         }
 
         private List<DataSourceConfig> buildDataSources() {

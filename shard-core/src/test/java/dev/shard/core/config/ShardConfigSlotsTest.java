@@ -1,17 +1,10 @@
 package dev.shard.core.config;
 
 import dev.shard.core.internal.hash.SlotMap;
-import dev.shard.core.internal.hash.SlotRange;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 import static dev.shard.core.config.ShardConfigValidationTest.error;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,13 +31,12 @@ class ShardConfigSlotsTest {
         assertThat(config.slots()).isEqualTo(Map.of(
                 "ds0", List.of(new SlotRange(0, 131071)),
                 "ds1", List.of(new SlotRange(131072, 262142), new SlotRange(262143, 262143))));
-        SlotMap map = config.slotMap();
+        SlotMap map = SlotMap.of(config);
         assertThat(map.shards()).containsExactly("ds0", "ds1");
         assertThat(map.shardIndexOfSlot(0)).isZero();
         assertThat(map.shardIndexOfSlot(131071)).isZero();
         assertThat(map.shardIndexOfSlot(131072)).isEqualTo(1);
         assertThat(map.shardIndexOfSlot(SlotMap.SLOT_COUNT - 1)).isEqualTo(1);
-        assertThat(config.slotMap()).isSameAs(map);
     }
 
     @Test
@@ -76,33 +68,13 @@ class ShardConfigSlotsTest {
     }
 
     @Test
-    void withoutSlotsTheMapIsConsistentOverAllDataSourcesMemoised() throws Exception {
+    void withoutSlotsTheMapIsConsistentOverAllDataSources() {
         ShardConfig config = ShardConfig.builder()
                 .dataSource("ds0", Map.of("jdbcUrl", "jdbc:h2:mem:a"))
                 .dataSource("ds1", Map.of("jdbcUrl", "jdbc:h2:mem:b"), 2)
                 .build();
-        SlotMap expected = SlotMap.consistent(List.of("ds0", "ds1"), List.of(1.0, 2.0));
-
-        Set<SlotMap> seen = ConcurrentHashMap.newKeySet();
-        CountDownLatch start = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            for (int i = 0; i < 4; i++) {
-                pool.submit(() -> {
-                    start.await();
-                    return seen.add(config.slotMap());
-                });
-            }
-            start.countDown();
-        } finally {
-            pool.shutdown();
-            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-        }
-        assertThat(seen).hasSize(1);
-        SlotMap map = seen.iterator().next();
+        SlotMap map = SlotMap.of(config);
         assertThat(map.shards()).containsExactly("ds0", "ds1");
-        for (int slot = 0; slot < SlotMap.SLOT_COUNT; slot += 997) {
-            assertThat(map.shardIndexOfSlot(slot)).isEqualTo(expected.shardIndexOfSlot(slot));
-        }
+        assertThat(map).isEqualTo(SlotMap.consistent(List.of("ds0", "ds1"), List.of(1.0, 2.0)));
     }
 }

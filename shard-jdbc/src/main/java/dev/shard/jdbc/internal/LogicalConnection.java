@@ -35,7 +35,8 @@ public final class LogicalConnection extends DefaultShardConnection {
     /** Whether a statement ran since the last commit or rollback with auto-commit off. */
     private boolean transactionOpen;
 
-    public LogicalConnection(ShardRuntime runtime) {
+    /** Made by {@link ShardRuntime#openConnection()}, which is how ShardingDataSource hands connections out. */
+    LogicalConnection(ShardRuntime runtime) {
         this.runtime = runtime;
         this.held = new HeldConnections(runtime.topology());
         this.transaction = new ShardTransaction(held, this::discard);

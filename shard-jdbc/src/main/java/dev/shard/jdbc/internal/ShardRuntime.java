@@ -23,6 +23,7 @@ import dev.shard.core.internal.route.SqlRouter;
 import dev.shard.jdbc.RouteExplanation;
 import dev.shard.jdbc.StatementListener;
 import dev.shard.core.internal.sql.JSqlParserAnalyzer;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,13 +49,14 @@ public final class ShardRuntime implements AutoCloseable {
     private volatile StatementListener listener = StatementListener.NONE;
     private final java.util.Map<String, KeyGenerator> keyGenerators = new java.util.HashMap<>();
 
-    private ShardRuntime(ShardConfig config, ConfigRules rules, java.util.Map<String, HikariDataSource> pools) {
+    private ShardRuntime(ShardConfig config, ConfigRules rules, SlotMap slotMap,
+                         java.util.Map<String, HikariDataSource> pools) {
         this.config = config;
         this.rules = rules;
         this.pools = new java.util.concurrent.ConcurrentHashMap<>(pools);
-        List<HikariDataSource> inOrder = config.slotMap().shards().stream().map(pools::get).toList();
+        List<HikariDataSource> inOrder = slotMap.shards().stream().map(pools::get).toList();
         this.topology = new java.util.concurrent.atomic.AtomicReference<>(
-                new Topology(1, config.slotMap(), inOrder, config.defaultDataSource()));
+                new Topology(1, slotMap, inOrder, config.defaultDataSource()));
         this.router = new SqlRouter(rules, new JSqlParserAnalyzer(config.settings().parseTimeoutMillis()),
                 config.settings().parseCacheSize());
         this.executor = newExecutor();
@@ -142,16 +144,17 @@ public final class ShardRuntime implements AutoCloseable {
     public static ShardRuntime start(ShardConfig config) {
         ConfigRules rules = new ConfigRules(config);
         warmUpRouting(config, rules);
+        SlotMap slotMap = SlotMap.of(config);
         java.util.Map<String, HikariDataSource> pools = new java.util.LinkedHashMap<>();
         try {
-            for (String name : config.slotMap().shards()) {
+            for (String name : slotMap.shards()) {
                 pools.put(name, startPool(config.dataSource(name)));
             }
         } catch (RuntimeException e) {
             pools.values().forEach(HikariDataSource::close);
             throw e;
         }
-        return new ShardRuntime(config, rules, pools);
+        return new ShardRuntime(config, rules, slotMap, pools);
     }
 
     /**
@@ -379,6 +382,11 @@ public final class ShardRuntime implements AutoCloseable {
             started.values().forEach(HikariDataSource::close);
             throw e;
         }
+    }
+
+    /** A new logical connection over this runtime's pools; the caller checks that the runtime is open. */
+    public Connection openConnection() {
+        return new LogicalConnection(this);
     }
 
     /** The pool of a shard, for tests and health checks. */

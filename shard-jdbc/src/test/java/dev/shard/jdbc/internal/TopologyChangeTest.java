@@ -80,7 +80,7 @@ class TopologyChangeTest {
     private long userMovingToDs4() {
         SlotMap before = runtime.topology().slotMap();
         for (long user = 1; ; user++) {
-            if (grown.slotMap().shardIndexOf(user) == 4) {
+            if (SlotMap.of(grown).shardIndexOf(user) == 4) {
                 assertThat(before.shardIndexOf(user)).isBetween(0, 3);
                 return user;
             }
@@ -88,7 +88,7 @@ class TopologyChangeTest {
     }
 
     private Topology grow() {
-        return runtime.install(grown.slotMap(), List.of(grown.dataSource("ds4")));
+        return runtime.install(SlotMap.of(grown), List.of(grown.dataSource("ds4")));
     }
 
     @Test
@@ -152,7 +152,7 @@ class TopologyChangeTest {
     @Test
     void aSlotMapNamingAnUnknownDataSourceIsRefusedAndChangesNothing() {
         Topology before = runtime.topology();
-        assertThatThrownBy(() -> runtime.install(grown.slotMap(), List.of()))
+        assertThatThrownBy(() -> runtime.install(SlotMap.of(grown), List.of()))
                 .isInstanceOf(ShardConfigException.class).hasMessageContaining("ds4");
         assertThat(runtime.topology()).isSameAs(before);
     }

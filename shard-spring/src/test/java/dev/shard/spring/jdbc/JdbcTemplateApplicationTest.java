@@ -3,10 +3,14 @@ package dev.shard.spring.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shard.jdbc.ShardPools;
 import dev.shard.jdbc.ShardingDataSource;
 import dev.shard.spring.H2Shards;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -100,7 +104,7 @@ class JdbcTemplateApplicationTest {
     }
 
     private long rowsOnShard(String shard) {
-        return new JdbcTemplate(sharding().runtime().pool(shard)).queryForObject("SELECT COUNT(*) FROM t_order",
+        return new JdbcTemplate(ShardPools.of(sharding(), shard)).queryForObject("SELECT COUNT(*) FROM t_order",
                 Long.class);
     }
 
@@ -207,6 +211,25 @@ class JdbcTemplateApplicationTest {
         double refused = meters.get("shard.statements.refused").counter().count();
         assertThatThrownBy(() -> jdbc.queryForList("SELECT * FROM t_order a JOIN t_order b ON a.order_id = b.order_id"));
         assertThat(meters.get("shard.statements.refused").counter().count()).isEqualTo(refused + 1);
+    }
+
+    @Test
+    void metricsGaugeEveryShardsPool() throws SQLException {
+        assertThat(meters.find("shard.pool.connections.max").gauges()).hasSize(H2Shards.SHARDS);
+        assertThat(meters.get("shard.pool.connections.max").tag("shard", "ds3").gauge().value()).isEqualTo(4);
+        assertThat(active("ds0")).isZero();
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.executeQuery("SELECT 1").close(); // on the default data source, ds0, which it now holds
+            assertThat(active("ds0")).isEqualTo(1);
+            assertThat(active("ds1")).isZero();
+            assertThat(meters.get("shard.pool.connections.total").tag("shard", "ds0").gauge().value())
+                    .isBetween(1.0, 4.0);
+        }
+        assertThat(active("ds0")).isZero();
+    }
+
+    private double active(String shard) {
+        return meters.get("shard.pool.connections.active").tag("shard", shard).gauge().value();
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shard.core.internal.keygen.SnowflakeGenerator;
+import dev.shard.jdbc.ShardPools;
 import dev.shard.jdbc.ShardingDataSource;
 import dev.shard.spring.H2Shards;
 import java.math.BigDecimal;
@@ -83,7 +84,7 @@ class JpaApplicationTest {
     }
 
     private long rowsOnShard(String shard) {
-        return new JdbcTemplate(sharding().runtime().pool(shard)).queryForObject("SELECT COUNT(*) FROM t_order",
+        return new JdbcTemplate(ShardPools.of(sharding(), shard)).queryForObject("SELECT COUNT(*) FROM t_order",
                 Long.class);
     }
 
@@ -95,7 +96,7 @@ class JpaApplicationTest {
     @Test
     void ddlAutoCreatedTheTableOnEveryShard() {
         for (String shard : sharding().shardNames()) {
-            Long tables = new JdbcTemplate(sharding().runtime().pool(shard)).queryForObject(
+            Long tables = new JdbcTemplate(ShardPools.of(sharding(), shard)).queryForObject(
                     "SELECT COUNT(*) FROM information_schema.tables WHERE LOWER(table_name) = 't_order'", Long.class);
             assertThat(tables).as(shard).isEqualTo(1);
         }

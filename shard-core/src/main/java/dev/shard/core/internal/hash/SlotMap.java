@@ -1,6 +1,10 @@
 package dev.shard.core.internal.hash;
 
 import com.google.common.hash.Hashing;
+import dev.shard.core.config.DataSourceConfig;
+import dev.shard.core.config.ShardConfig;
+import dev.shard.core.config.ShardConfigException;
+import dev.shard.core.config.SlotRange;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -56,6 +60,28 @@ public final class SlotMap {
             largeTable = owners;
         }
         hashCode = 31 * shards.hashCode() + Arrays.hashCode(owners);
+    }
+
+    /**
+     * The map a configuration implies: its pinned {@code slots} when it has them, else weighted consistent hashing
+     * over all its data sources, in declaration order. Computed on each call (tens of milliseconds for consistent
+     * hashing over a few dozen shards): a data source computes it once when it starts.
+     *
+     * @throws ShardConfigException if the data sources cannot share the slots (more than {@value #MAX_SHARDS})
+     */
+    public static SlotMap of(ShardConfig config) {
+        List<String> names = new ArrayList<>(config.dataSources().size());
+        List<Double> weights = new ArrayList<>(config.dataSources().size());
+        for (DataSourceConfig source : config.dataSources()) {
+            names.add(source.name());
+            weights.add(source.weight());
+        }
+        try {
+            // Pinned slots were validated when the configuration was built; this cannot fail for them.
+            return config.slots().isEmpty() ? consistent(names, weights) : pinned(names, config.slots());
+        } catch (IllegalArgumentException e) {
+            throw new ShardConfigException("Cannot assign slots to the data sources: " + e.getMessage(), e);
+        }
     }
 
     /**

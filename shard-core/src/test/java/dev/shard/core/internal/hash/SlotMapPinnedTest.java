@@ -4,6 +4,7 @@ import static dev.shard.core.internal.hash.SlotMapConsistentTest.names;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shard.core.config.SlotRange;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,11 +1,11 @@
-package dev.shard.core.internal.hash;
+package dev.shard.core.config;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * An inclusive range of slots, written "12" or "0-4095" in configuration. Only the lower bound is checked
- * here; whether {@code to} fits below {@link SlotMap#SLOT_COUNT} is for {@link SlotMap#pinned} to say, because
+ * An inclusive range of slots, written "12" or "0-4095" in configuration ({@code slots:}). Only the lower bound is
+ * checked here; whether {@code to} fits below the slot count is checked when the configuration is built, because
  * only there can the message name the data source that owns the range.
  */
 public record SlotRange(int from, int to) {

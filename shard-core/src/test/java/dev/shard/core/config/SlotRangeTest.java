@@ -1,4 +1,4 @@
-package dev.shard.core.internal.hash;
+package dev.shard.core.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
