@@ -58,10 +58,11 @@ class ExplainMatchesExecutionTest {
 
     @BeforeAll
     void start() throws SQLException {
+        RecordingDriver.register();
         ShardConfig.Builder builder = ShardConfig.builder();
         for (String name : NAMES) {
             builder.dataSource(name, Map.of("jdbcUrl", recordingUrl(name),
-                    "driverClassName", RecordingDriver.class.getName(), "username", "sa", "password", "",
+                    "username", "sa", "password", "",
                     "maximumPoolSize", "4", "minimumIdle", "0"));
         }
         ds = new ShardingDataSource(builder.defaultDataSource("ds0")

@@ -32,8 +32,10 @@ import java.util.logging.Logger;
  * {@code executeBatch} sends it (an entry cleared before that was never received). It is logged before the
  * database answers, so a statement the database refuses still counts as sent.
  *
- * <p>HikariCP can load it by class name ({@code driverClassName}), so nothing is registered globally; the log
- * is static because the pool makes its own instance.
+ * <p>Tests call {@link #register()} and give the pool only the {@code jdbc:recording:} URL: HikariCP then finds
+ * the driver through DriverManager. (Loading it by class name, {@code driverClassName}, fails when the tests run
+ * on the module path: HikariCP's module cannot reach a test package.) The log is static, shared by every
+ * connection the driver makes.
  */
 public final class RecordingDriver implements Driver {
 
@@ -56,6 +58,15 @@ public final class RecordingDriver implements Driver {
     }
 
     private static final Map<String, List<Sent>> LOG = new ConcurrentHashMap<>();
+    private static final java.util.concurrent.atomic.AtomicBoolean REGISTERED =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Registers one instance with DriverManager, once per JVM; it answers only {@code jdbc:recording:} URLs. */
+    public static void register() throws SQLException {
+        if (REGISTERED.compareAndSet(false, true)) {
+            java.sql.DriverManager.registerDriver(new RecordingDriver());
+        }
+    }
 
     /** The recording URL for a real one. */
     public static String url(String realUrl) {
