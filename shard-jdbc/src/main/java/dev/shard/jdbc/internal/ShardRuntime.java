@@ -6,6 +6,8 @@ import com.zaxxer.hikari.pool.ProxyConnection;
 import dev.shard.core.config.DataSourceConfig;
 import dev.shard.core.config.ShardConfig;
 import dev.shard.core.config.ShardConfigException;
+import dev.shard.core.internal.dialect.Dialect;
+import dev.shard.core.internal.dialect.MySqlDialect;
 import dev.shard.core.internal.hash.SlotMap;
 import dev.shard.core.internal.keygen.KeyGenerator;
 import dev.shard.core.internal.merge.ColumnInfo;
@@ -39,6 +41,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ShardRuntime implements AutoCloseable {
 
     private final ShardConfig config;
+    /** The database kind's rules for text and values, handed to everything that needs them. */
+    private final Dialect dialect;
     /** Every pool this runtime started, by data source name; a topology uses some of them. */
     private final java.util.Map<String, HikariDataSource> pools;
     /** The current shard set. Read once per statement (once per transaction inside one); swapped whole. */
@@ -50,15 +54,17 @@ public final class ShardRuntime implements AutoCloseable {
     private volatile StatementListener listener = StatementListener.NONE;
     private final java.util.Map<String, KeyGenerator> keyGenerators = new java.util.HashMap<>();
 
-    private ShardRuntime(ShardConfig config, ConfigRules rules, java.util.Map<String, HikariDataSource> pools) {
+    private ShardRuntime(ShardConfig config, Dialect dialect, ConfigRules rules,
+                         java.util.Map<String, HikariDataSource> pools) {
         this.config = config;
+        this.dialect = dialect;
         this.rules = rules;
         this.pools = new java.util.concurrent.ConcurrentHashMap<>(pools);
         List<HikariDataSource> inOrder = config.slotMap().shards().stream().map(pools::get).toList();
         this.topology = new java.util.concurrent.atomic.AtomicReference<>(
                 new Topology(1, config.slotMap(), inOrder, config.defaultDataSource()));
-        this.router = new SqlRouter(rules, new JSqlParserAnalyzer(config.settings().parseTimeoutMillis()),
-                config.settings().parseCacheSize());
+        this.router = new SqlRouter(rules, new JSqlParserAnalyzer(dialect, config.settings().parseTimeoutMillis()),
+                dialect, config.settings().parseCacheSize());
         this.executor = newExecutor();
         this.scatterPacing = new ScatterPacing(config.settings().sequentialScatterBelowMicros(),
                 config.settings().parseCacheSize());
@@ -142,8 +148,10 @@ public final class ShardRuntime implements AutoCloseable {
      * failed start leaks nothing.
      */
     public static ShardRuntime start(ShardConfig config) {
+        // The only dialect so far; a second one will be chosen from the configuration.
+        Dialect dialect = new MySqlDialect();
         ConfigRules rules = new ConfigRules(config);
-        warmUpRouting(config, rules);
+        warmUpRouting(config, dialect, rules);
         java.util.Map<String, HikariDataSource> pools = new java.util.LinkedHashMap<>();
         try {
             for (String name : config.slotMap().shards()) {
@@ -153,7 +161,7 @@ public final class ShardRuntime implements AutoCloseable {
             pools.values().forEach(HikariDataSource::close);
             throw e;
         }
-        return new ShardRuntime(config, rules, pools);
+        return new ShardRuntime(config, dialect, rules, pools);
     }
 
     /**
@@ -162,9 +170,10 @@ public final class ShardRuntime implements AutoCloseable {
      * (no cache: nothing it does is kept) moves that cost beside the pools' start, which mostly waits on the
      * network, instead of into the application's first request.
      */
-    private static void warmUpRouting(ShardConfig config, ConfigRules rules) {
+    private static void warmUpRouting(ShardConfig config, Dialect dialect, ConfigRules rules) {
         Thread warmUp = new Thread(() -> {
-            SqlRouter router = new SqlRouter(rules, new JSqlParserAnalyzer(config.settings().parseTimeoutMillis()), 0);
+            SqlRouter router = new SqlRouter(rules,
+                    new JSqlParserAnalyzer(dialect, config.settings().parseTimeoutMillis()), dialect, 0);
             List<String> statements = new ArrayList<>();
             config.tables().entrySet().stream().findFirst().ifPresentOrElse(table -> {
                 String name = table.getKey();
@@ -332,6 +341,10 @@ public final class ShardRuntime implements AutoCloseable {
 
     SqlRouter router() {
         return router;
+    }
+
+    Dialect dialect() {
+        return dialect;
     }
 
     ConfigRules rules() {

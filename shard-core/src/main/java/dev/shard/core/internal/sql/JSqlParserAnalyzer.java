@@ -1,5 +1,6 @@
 package dev.shard.core.internal.sql;
 
+import dev.shard.core.internal.dialect.Dialect;
 import java.math.BigDecimal;
 import java.sql.SQLException;
 import java.sql.SQLSyntaxErrorException;
@@ -79,9 +80,12 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
     /** One daemon thread for all analysers: it only flips the parser's interrupt flag when a parse overruns. */
     private static final ScheduledExecutorService WATCHDOG = newWatchdog();
 
+    private final Dialect dialect;
     private final long parseTimeoutMillis;
 
-    public JSqlParserAnalyzer(long parseTimeoutMillis) {
+    /** @param dialect how the scatter rewrite reads and writes the text it changes */
+    public JSqlParserAnalyzer(Dialect dialect, long parseTimeoutMillis) {
+        this.dialect = dialect;
         this.parseTimeoutMillis = parseTimeoutMillis;
     }
 
@@ -105,7 +109,7 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
         String refusal = null;
         if (statement instanceof PlainSelect select) {
             try {
-                scatter = new SelectRewriter(select, sql).rewrite();
+                scatter = new SelectRewriter(select, sql, dialect).rewrite();
             } catch (SelectRewriter.Refusal e) {
                 refusal = e.getMessage();
             } catch (RuntimeException e) {

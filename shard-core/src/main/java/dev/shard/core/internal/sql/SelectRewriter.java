@@ -1,5 +1,7 @@
 package dev.shard.core.internal.sql;
 
+import dev.shard.core.internal.dialect.Dialect;
+import dev.shard.core.internal.dialect.SqlLexer;
 import dev.shard.core.internal.merge.AggregateColumn;
 import dev.shard.core.internal.merge.AggregateKind;
 import dev.shard.core.internal.merge.Expr;
@@ -73,11 +75,16 @@ final class SelectRewriter {
     private int userColumns;
 
     private final String sql;
+    private final Dialect dialect;
 
-    /** @param sql the text {@code select} was parsed from, for the labels of items the rewrite replaces */
-    SelectRewriter(PlainSelect select, String sql) {
+    /**
+     * @param sql     the text {@code select} was parsed from, for the labels of items the rewrite replaces
+     * @param dialect how the shard query's LIMIT is written and its text read back
+     */
+    SelectRewriter(PlainSelect select, String sql, Dialect dialect) {
         this.select = select;
         this.sql = sql;
+        this.dialect = dialect;
     }
 
     /**
@@ -548,7 +555,7 @@ final class SelectRewriter {
         if (spec == null) {
             return;
         }
-        Limit limit = new Limit();
+        Limit limit = new ShardLimit(dialect);
         if (spec.offset() == null && spec.count() instanceof ValueRef.Param param) {
             limit.setRowCount(fixed(param.index()));
         } else if (spec.count() instanceof ValueRef.Constant count
@@ -560,6 +567,20 @@ final class SelectRewriter {
             limit.setRowCount(fixed(LIMIT_MARKER));
         }
         select.setLimit(limit);
+    }
+
+    /** The shards' row limit, printed as the dialect writes it (the parser's Limit prints MySQL's form). */
+    private static final class ShardLimit extends Limit {
+        private final Dialect dialect;
+
+        ShardLimit(Dialect dialect) {
+            this.dialect = dialect;
+        }
+
+        @Override
+        public String toString() {
+            return " " + dialect.rowLimit(String.valueOf(getRowCount()));
+        }
     }
 
     private static JdbcParameter fixed(int index) {
@@ -599,11 +620,13 @@ final class SelectRewriter {
         String text = select.toString();
         StringBuilder sql = new StringBuilder(text.length());
         List<ShardParam> params = new ArrayList<>();
+        SqlLexer lexer = dialect.lexer();
         int i = 0;
         while (i < text.length()) {
             char c = text.charAt(i);
-            if (c == '\'' || c == '"' || c == '`') {
-                int end = SqlText.skipQuoted(text, i);
+            if (lexer.isQuote(c)) {
+                int end = lexer.quotedEnd(text, i);
+                end = end < 0 ? text.length() : end;
                 sql.append(text, i, end);
                 i = end;
             } else if (c == '?') {

@@ -1,0 +1,39 @@
+package dev.shard.core.internal.dialect;
+
+/**
+ * What Shard itself does differently for each kind of database: how it reads statement text, how it writes the
+ * bits of SQL it adds, and (further members) how it orders and types the values it merges. The SQL parser stays
+ * behind {@code SqlAnalyzer}; this is about Shard's own handling of text and values.
+ *
+ * <p>Chosen once per {@code ShardRuntime} and handed by constructor to everything that needs it; never looked up.
+ * Implementations are stateless and thread-safe. {@link MySqlDialect} is the first (MariaDB reads the same).
+ */
+public interface Dialect {
+
+    /** The database family, for messages: "MySQL". */
+    String name();
+
+    // ---- text
+
+    /** The rules for quotes, comments, blanks and names, for every place that reads statement text. */
+    SqlLexer lexer();
+
+    /**
+     * The statement with its literals lifted out into bind values, so that statements that differ only in their
+     * literals share one template (and one cached plan). Never throws for non-null text: what cannot be normalised
+     * comes back unchanged, with {@code normalized() == false}.
+     */
+    NormalizedSql normalize(String sql);
+
+    /**
+     * A name as Shard writes it into a statement (the generated key column an INSERT gains): unchanged when the
+     * database reads it as it is, quoted otherwise.
+     */
+    String identifier(String name);
+
+    /**
+     * The clause that limits a query to {@code rowCount} rows (a number or a '?'), as the shards' query of a scatter
+     * ends: {@code LIMIT 20}. The offset is never in it; the merge skips those rows.
+     */
+    String rowLimit(String rowCount);
+}
