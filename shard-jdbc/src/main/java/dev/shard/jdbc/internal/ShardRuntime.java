@@ -326,11 +326,11 @@ public final class ShardRuntime implements AutoCloseable {
      * The merge plan as it would run. Collations are only known from the shards' result metadata, so explain
      * shows every column as binary; with SELECT *, the column count is a placeholder too.
      */
-    private static String describeMerge(MergeSpec spec, Bindings bindings, int shards) throws SQLException {
+    private String describeMerge(MergeSpec spec, Bindings bindings, int shards) throws SQLException {
         int user = spec.userColumns() >= 0 ? spec.userColumns() : 1;
         List<ColumnInfo> columns = new ArrayList<>();
         for (int i = 0; i < user + spec.derivedColumns(); i++) {
-            columns.add(ColumnInfo.PLAIN);
+            columns.add(new ColumnInfo("", dialect.comparator(false)));
         }
         return MergePlanner.plan(spec, columns, bindings, 0).describe(shards).stripTrailing();
     }

@@ -79,7 +79,7 @@ final class SelectRewriter {
 
     /**
      * @param sql     the text {@code select} was parsed from, for the labels of items the rewrite replaces
-     * @param dialect how the shard query's LIMIT is written and its text read back
+     * @param dialect how the shard query's LIMIT is written and its text read back, and how HAVING compares
      */
     SelectRewriter(PlainSelect select, String sql, Dialect dialect) {
         this.select = select;
@@ -439,7 +439,7 @@ final class SelectRewriter {
                         + " is not supported across shards");
             }
             return new Expr.Comparison(op, havingExpr(comparison.getLeftExpression(), items, aggregates),
-                    havingExpr(comparison.getRightExpression(), items, aggregates));
+                    havingExpr(comparison.getRightExpression(), items, aggregates), dialect.comparator(false));
         }
         if (expression instanceof IsNullExpression isNull) {
             return new Expr.IsNull(havingExpr(isNull.getLeftExpression(), items, aggregates), isNull.isNot());
@@ -447,14 +447,16 @@ final class SelectRewriter {
         if (expression instanceof Between between) {
             return new Expr.Between(havingExpr(between.getLeftExpression(), items, aggregates),
                     havingExpr(between.getBetweenExpressionStart(), items, aggregates),
-                    havingExpr(between.getBetweenExpressionEnd(), items, aggregates), between.isNot());
+                    havingExpr(between.getBetweenExpressionEnd(), items, aggregates), between.isNot(),
+                    dialect.comparator(false));
         }
         if (expression instanceof InExpression in && in.getRightExpression() instanceof ExpressionList<?> list) {
             List<Expr> values = new ArrayList<>();
             for (Expression item : list) {
                 values.add(havingExpr(item, items, aggregates));
             }
-            return new Expr.InList(havingExpr(in.getLeftExpression(), items, aggregates), values, in.isNot());
+            return new Expr.InList(havingExpr(in.getLeftExpression(), items, aggregates), values, in.isNot(),
+                    dialect.comparator(false));
         }
         Expr.ArithmeticOp op = expression instanceof Addition ? Expr.ArithmeticOp.ADD
                 : expression instanceof Subtraction ? Expr.ArithmeticOp.SUB

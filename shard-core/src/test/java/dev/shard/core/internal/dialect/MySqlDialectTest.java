@@ -2,7 +2,12 @@ package dev.shard.core.internal.dialect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shard.core.internal.merge.AggregateKind;
+import dev.shard.core.internal.merge.ValueComparator;
+import java.math.BigDecimal;
+import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -140,5 +145,70 @@ class MySqlDialectTest {
     void aRowLimitIsALimitClause() {
         assertThat(mysql.rowLimit("30")).isEqualTo("LIMIT 30");
         assertThat(mysql.rowLimit("?")).isEqualTo("LIMIT ?");
+    }
+
+    // ---- values
+
+    @Test
+    void nullIsTheSmallestValue() {
+        ValueComparator order = mysql.comparator(false);
+        List<Object> values = Arrays.asList(3L, null, -7L, null, 0L);
+        values.sort(order);
+        assertThat(values).containsExactly(null, null, -7L, 0L, 3L);
+        values.sort(order.reversed());
+        assertThat(values).containsExactly(3L, 0L, -7L, null, null);
+        assertThat(mysql.comparator(true).compare(null, "a")).isNegative();
+        assertThat(mysql.comparator(true).compare("a", null)).isPositive();
+    }
+
+    @Test
+    void caseInsensitiveColumnsIgnoreCaseAccentsAndTrailingSpaces() {
+        ValueComparator ci = mysql.comparator(true);
+        assertThat(ci.caseInsensitive()).isTrue();
+        assertThat(ci.compare("paid", "PAID ")).isZero();
+        assertThat(ci.compare("caf\u00e9", "CAFE")).isZero();
+        assertThat(ci.compare("a", "B")).isNegative();
+        assertThat(ci.groupKey("PAID ")).isEqualTo(ci.groupKey("paid"));
+    }
+
+    @Test
+    void binaryColumnsCompareByCodePointWithTrailingSpacesIgnored() {
+        ValueComparator binary = mysql.comparator(false);
+        assertThat(binary.caseInsensitive()).isFalse();
+        assertThat(binary.compare("a", "B")).isPositive();
+        assertThat(binary.compare("paid", "PAID")).isNotZero();
+        assertThat(binary.compare("paid", "paid  ")).isZero();
+        assertThat(binary.compare("a\t", "a")).isNegative();
+        assertThat(binary.compare("\ud83d\ude00", "\uffff")).isPositive();
+    }
+
+    @Test
+    void theDriversCaseSensitivityDecidesForStringColumnsOnly() {
+        assertThat(mysql.ignoresCase(Types.VARCHAR, false)).isTrue();
+        assertThat(mysql.ignoresCase(Types.CHAR, false)).isTrue();
+        assertThat(mysql.ignoresCase(Types.VARCHAR, true)).isFalse();
+        assertThat(mysql.ignoresCase(Types.INTEGER, false)).isFalse();
+        assertThat(mysql.ignoresCase(Types.VARBINARY, false)).isFalse();
+    }
+
+    @Test
+    void sumsOfIntegersAreDecimalsAndAveragesGainFourPlaces() {
+        assertThat(mysql.aggregateType(AggregateKind.SUM, Types.BIGINT, 0))
+                .isEqualTo(decimal(0));
+        assertThat(mysql.aggregateType(AggregateKind.SUM, Types.DECIMAL, 2)).isNull();
+        assertThat(mysql.aggregateType(AggregateKind.SUM, Types.DOUBLE, 0)).isNull();
+        assertThat(mysql.aggregateType(AggregateKind.AVG, Types.INTEGER, 0)).isEqualTo(decimal(4));
+        assertThat(mysql.aggregateType(AggregateKind.AVG, Types.DECIMAL, 2)).isEqualTo(decimal(6));
+        assertThat(mysql.aggregateType(AggregateKind.AVG_DISTINCT, Types.NUMERIC, 28)).isEqualTo(decimal(30));
+        assertThat(mysql.aggregateType(AggregateKind.AVG, Types.DOUBLE, 0)).isNull();
+        assertThat(mysql.aggregateType(AggregateKind.SUM_DISTINCT, Types.SMALLINT, 0)).isEqualTo(decimal(0));
+        assertThat(mysql.aggregateType(AggregateKind.COUNT_DISTINCT, Types.VARCHAR, 0))
+                .isEqualTo(new ResultType(Types.BIGINT, "BIGINT", Long.class.getName(), 21, 0));
+        assertThat(mysql.aggregateType(AggregateKind.COUNT, Types.BIGINT, 0)).isNull();
+        assertThat(mysql.aggregateType(AggregateKind.MAX, Types.INTEGER, 0)).isNull();
+    }
+
+    private static ResultType decimal(int scale) {
+        return new ResultType(Types.DECIMAL, "DECIMAL", BigDecimal.class.getName(), 65, scale);
     }
 }

@@ -36,7 +36,7 @@ class PlannedMergeTest {
     private static List<ColumnInfo> plain(int n) {
         List<ColumnInfo> columns = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            columns.add(ColumnInfo.PLAIN);
+            columns.add(MySqlMerge.PLAIN);
         }
         return columns;
     }
@@ -106,7 +106,7 @@ class PlannedMergeTest {
     @Test
     void collationsComeFromTheShardsColumns() throws Exception {
         MergeSpec spec = scatter("SELECT status, COUNT(*) FROM t GROUP BY status HAVING status <> 'x'").merge();
-        List<ColumnInfo> columns = List.of(ColumnInfo.ci("status"), ColumnInfo.of("COUNT(*)"));
+        List<ColumnInfo> columns = List.of(MySqlMerge.ci("status"), MySqlMerge.of("COUNT(*)"));
         MergePlan plan = MergePlanner.plan(spec, columns, index -> "X", 0);
         assertThat(plan.describe()).isEqualTo("""
                 Filter(status <> 'X')

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shard.core.internal.dialect.Dialect;
 import dev.shard.core.internal.dialect.MySqlDialect;
+import dev.shard.core.internal.dialect.NormalizedSql;
 import dev.shard.core.internal.merge.ColumnInfo;
 import dev.shard.core.internal.sql.JSqlParserAnalyzer;
-import dev.shard.core.internal.dialect.NormalizedSql;
 import dev.shard.core.internal.sql.ScatterSelect;
 import dev.shard.core.internal.sql.StatementShape;
 import dev.shard.core.internal.sql.ValueRef;
@@ -59,7 +59,7 @@ class GoldenRewriteTest {
         int user = scatter.merge().userColumns() >= 0 ? scatter.merge().userColumns() : 1;
         List<ColumnInfo> columns = new ArrayList<>();
         for (int i = 0; i < user + scatter.merge().derivedColumns(); i++) {
-            columns.add(ColumnInfo.PLAIN);
+            columns.add(new ColumnInfo("", MYSQL.comparator(false)));
         }
         // Bind every parameter to 5, so that LIMIT values and HAVING literals print.
         String plan = MergePlanner.plan(scatter.merge(), columns, index -> 5L, 0).describe(4);

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.fail;
 
 import dev.shard.core.internal.dialect.Dialect;
 import dev.shard.core.internal.dialect.MySqlDialect;
-import dev.shard.core.internal.sql.JSqlParserAnalyzer;
 import dev.shard.core.internal.dialect.ParamSource;
+import dev.shard.core.internal.sql.JSqlParserAnalyzer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;

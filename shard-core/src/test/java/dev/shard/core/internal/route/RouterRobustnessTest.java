@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shard.core.internal.dialect.Dialect;
 import dev.shard.core.internal.dialect.MySqlDialect;
-import dev.shard.core.internal.sql.JSqlParserAnalyzer;
 import dev.shard.core.internal.dialect.ParamSource;
+import dev.shard.core.internal.sql.JSqlParserAnalyzer;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Random;
