@@ -29,6 +29,12 @@ public interface Dialect {
     NormalizedSql normalize(String sql);
 
     /**
+     * The name an identifier in a statement stands for, as Shard compares names (with each other and with the
+     * configuration's, which are lower case): {@code `T_Order`} is {@code t_order}. Null for null.
+     */
+    String canonicalName(String identifier);
+
+    /**
      * A name as Shard writes it into a statement (the generated key column an INSERT gains): unchanged when the
      * database reads it as it is, quoted otherwise.
      */

@@ -4,6 +4,7 @@ import dev.shard.core.internal.merge.AggregateKind;
 import dev.shard.core.internal.merge.NullOrder;
 import dev.shard.core.internal.merge.ValueComparator;
 import java.sql.Types;
+import java.util.Locale;
 
 /**
  * MySQL's (and MariaDB's) rules, under the default {@code sql_mode}. A record without components: every instance
@@ -37,6 +38,26 @@ public record MySqlDialect() implements Dialect {
     @Override
     public NormalizedSql normalize(String sql) {
         return NORMALIZER.normalize(sql);
+    }
+
+    /**
+     * One pair of backticks, double quotes (ANSI_QUOTES) or brackets (which the parser accepts) removed; lower
+     * case, as table names compare with {@code lower_case_table_names} set and column names always do.
+     */
+    @Override
+    public String canonicalName(String identifier) {
+        if (identifier == null) {
+            return null;
+        }
+        String n = identifier;
+        if (n.length() >= 2) {
+            char first = n.charAt(0);
+            char last = n.charAt(n.length() - 1);
+            if ((first == '`' && last == '`') || (first == '"' && last == '"') || (first == '[' && last == ']')) {
+                n = n.substring(1, n.length() - 1);
+            }
+        }
+        return n.toLowerCase(Locale.ROOT);
     }
 
     /** Backticks when the name is not a plain one ([0-9a-zA-Z$_] and U+0080 up, not only digits). */

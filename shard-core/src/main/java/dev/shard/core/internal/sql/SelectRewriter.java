@@ -342,10 +342,10 @@ final class SelectRewriter {
             return Slot.user((int) position - 1);
         }
         if (expression instanceof Column column && column.getTable() == null) {
-            String name = JSqlParserAnalyzer.unquote(column.getColumnName());
+            String name = dialect.canonicalName(column.getColumnName());
             for (int i = 0; i < items.size(); i++) {
                 SelectItem<?> item = items.get(i);
-                if (item.getAlias() != null && JSqlParserAnalyzer.unquote(item.getAlias().getName()).equals(name)) {
+                if (item.getAlias() != null && dialect.canonicalName(item.getAlias().getName()).equals(name)) {
                     return Slot.user(i);
                 }
             }
@@ -356,8 +356,8 @@ final class SelectRewriter {
                 return Slot.user(i);
             }
             if (expression instanceof Column column && written instanceof Column selected
-                    && JSqlParserAnalyzer.unquote(selected.getColumnName())
-                    .equals(JSqlParserAnalyzer.unquote(column.getColumnName()))
+                    && dialect.canonicalName(selected.getColumnName())
+                    .equals(dialect.canonicalName(column.getColumnName()))
                     && (column.getTable() == null || selected.getTable() == null)) {
                 // ORDER BY status over SELECT o.status: the same column, written with and without its table.
                 return Slot.user(i);

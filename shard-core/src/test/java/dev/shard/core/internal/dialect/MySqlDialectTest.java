@@ -133,6 +133,16 @@ class MySqlDialectTest {
     }
 
     @Test
+    void namesAreReadWithoutTheirQuotesInLowerCase() {
+        assertThat(mysql.canonicalName("`T_Order`")).isEqualTo("t_order");
+        assertThat(mysql.canonicalName("\"User_Id\"")).isEqualTo("user_id");
+        assertThat(mysql.canonicalName("[x]")).isEqualTo("x");
+        assertThat(mysql.canonicalName("Status")).isEqualTo("status");
+        assertThat(mysql.canonicalName("`")).isEqualTo("`");
+        assertThat(mysql.canonicalName(null)).isNull();
+    }
+
+    @Test
     void plainNamesAreWrittenAsTheyAreOthersInBackticks() {
         assertThat(mysql.identifier("order_id")).isEqualTo("order_id");
         assertThat(mysql.identifier("$id2")).isEqualTo("$id2");
