@@ -4,17 +4,15 @@ import dev.shard.core.internal.merge.AggregateKind;
 import dev.shard.core.internal.merge.ValueComparator;
 
 /**
- * What Shard itself does differently for each kind of database: how it reads statement text, how it writes the
- * bits of SQL it adds, and how it orders and types the values it merges. The SQL parser stays behind
- * {@code SqlAnalyzer}; this is about Shard's own handling of text and values.
+ * What Shard itself does differently for each kind of database: how it reads statement text (the lexer, literal
+ * normalisation, names), how it writes the bits of SQL it adds (a generated key column, the shards' LIMIT), and how
+ * it orders and types the values it merges (NULL's place, collations, aggregate result types). The SQL parser stays
+ * behind {@code SqlAnalyzer}; this is about Shard's own handling of text and values.
  *
  * <p>Chosen once per {@code ShardRuntime} and handed by constructor to everything that needs it; never looked up.
  * Implementations are stateless and thread-safe. {@link MySqlDialect} is the first (MariaDB reads the same).
  */
 public interface Dialect {
-
-    /** The database family, for messages: "MySQL". */
-    String name();
 
     // ---- text
 

@@ -26,11 +26,6 @@ public record MySqlDialect() implements Dialect {
     private static final ResultType BIGINT = new ResultType(Types.BIGINT, "BIGINT", Long.class.getName(), 21, 0);
 
     @Override
-    public String name() {
-        return "MySQL";
-    }
-
-    @Override
     public SqlLexer lexer() {
         return LEXER;
     }
