@@ -17,6 +17,7 @@ module dev.shard.core {
     exports dev.shard.core;
     exports dev.shard.core.config;
 
+    exports dev.shard.core.internal.dialect to dev.shard.jdbc;
     exports dev.shard.core.internal.hash to dev.shard.jdbc;
     exports dev.shard.core.internal.keygen to dev.shard.jdbc;
     exports dev.shard.core.internal.merge to dev.shard.jdbc;

@@ -89,7 +89,8 @@ record ExecutionRunner(ShardStatement statement, OwnStatements own, StatementPar
             throw new SQLException("executeUpdate was given a query: " + sql, "07000");
         }
         parameters.checkReplayable(sql);
-        statement.outcome.resultIs(ScatterQueryRun.open(statement, execution, this::bindForScatter));
+        statement.outcome.resultIs(ScatterQueryRun.open(statement.connection.runtime().dialect(), statement,
+                execution, this::bindForScatter));
         return true;
     }
 

@@ -1,5 +1,6 @@
 package dev.shard.jdbc.internal;
 
+import dev.shard.core.internal.dialect.ResultType;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.List;
@@ -17,18 +18,6 @@ final class MergedMetaData extends JdbcWrapper implements ResultSetMetaData {
      * A column whose merged value has another type than the shard's column: COUNT or SUM of distinct values (the
      * shard returned the values themselves), SUM and AVG the merge computes as DECIMAL.
      */
-    record TypeOverride(int sqlType, String typeName, String className, int precision, int scale) {
-        static final TypeOverride BIGINT = new TypeOverride(java.sql.Types.BIGINT, "BIGINT", Long.class.getName(),
-                21, 0);
-        static final TypeOverride DECIMAL = decimal(4);
-
-        /** DECIMAL(65, scale): the widest MySQL has; the merged value is a BigDecimal. */
-        static TypeOverride decimal(int scale) {
-            return new TypeOverride(java.sql.Types.DECIMAL, "DECIMAL", java.math.BigDecimal.class.getName(), 65,
-                    scale);
-        }
-    }
-
     /** Everything ResultSetMetaData says of one column. */
     private record Column(String catalog, String schema, String table, String name, String label, int type,
                           String typeName, String className, int precision, int scale, int displaySize,
@@ -43,12 +32,12 @@ final class MergedMetaData extends JdbcWrapper implements ResultSetMetaData {
      * @param labels label per user column, or null to keep the shard's
      * @param types  type per user column, or null to keep the shard's
      */
-    MergedMetaData(ResultSetMetaData shard, int count, List<String> labels, List<TypeOverride> types)
+    MergedMetaData(ResultSetMetaData shard, int count, List<String> labels, List<ResultType> types)
             throws SQLException {
         columns = new Column[count];
         for (int i = 1; i <= count; i++) {
             String label = i - 1 < labels.size() ? labels.get(i - 1) : null;
-            TypeOverride type = i - 1 < types.size() ? types.get(i - 1) : null;
+            ResultType type = i - 1 < types.size() ? types.get(i - 1) : null;
             columns[i - 1] = new Column(shard.getCatalogName(i), shard.getSchemaName(i), shard.getTableName(i),
                     label != null ? label : shard.getColumnName(i),
                     label != null ? label : shard.getColumnLabel(i),

@@ -1,7 +1,8 @@
 package dev.shard.jdbc.internal;
 
+import dev.shard.core.internal.dialect.Dialect;
+import dev.shard.core.internal.dialect.ResultType;
 import dev.shard.core.internal.merge.AggregateColumn;
-import dev.shard.core.internal.merge.AggregateKind;
 import dev.shard.core.internal.merge.ColumnInfo;
 import dev.shard.core.internal.merge.MergePlan;
 import dev.shard.core.internal.merge.RowCursor;
@@ -18,20 +19,21 @@ import java.util.List;
 /**
  * A query on several shards: every shard's statement runs at once (see {@link ScatterExecution}), and their rows
  * stream through the merge plan into one result set. The merge plan is completed here, once the shards' result
- * metadata gives the column count (for SELECT *) and which columns compare case-insensitively.
+ * metadata gives the column count (for SELECT *) and which columns compare case-insensitively; the dialect says
+ * how such columns order and what type the merged aggregates have.
  */
 final class ScatterQueryRun {
 
     private ScatterQueryRun() {
     }
 
-    static ResultSet open(ShardStatement statement, Execution.ScatterQuery query, ScatterExecution.Binder binder)
-            throws SQLException {
+    static ResultSet open(Dialect dialect, ShardStatement statement, Execution.ScatterQuery query,
+                          ScatterExecution.Binder binder) throws SQLException {
         ScatterExecution execution = ScatterExecution.prepare(statement.connection, query.calls(), query.paceKey(),
                 Topology.Intent.READ, binder);
         statement.outcome.scatterRunning(execution);
         try {
-            return merge(statement, execution, query.merge(), query.bindings());
+            return merge(dialect, statement, execution, query.merge(), query.bindings());
         } catch (SQLException | RuntimeException e) {
             statement.outcome.scatterFinished(execution);
             execution.closeQuietly(e);
@@ -39,8 +41,8 @@ final class ScatterQueryRun {
         }
     }
 
-    private static ResultSet merge(ShardStatement statement, ScatterExecution execution, MergeSpec spec,
-                                   Bindings bindings) throws SQLException {
+    private static ResultSet merge(Dialect dialect, ShardStatement statement, ScatterExecution execution,
+                                   MergeSpec spec, Bindings bindings) throws SQLException {
         List<ResultSet> results = execution.query();
         List<RowCursor> cursors = new ArrayList<>(results.size());
         try {
@@ -60,8 +62,8 @@ final class ScatterQueryRun {
         ResultSetMetaData shardMeta = results.get(0).getMetaData();
         List<ColumnInfo> columns = new ArrayList<>();
         for (int i = 1; i <= shardMeta.getColumnCount(); i++) {
-            columns.add(new ColumnInfo(shardMeta.getColumnLabel(i),
-                    isString(shardMeta.getColumnType(i)) && !shardMeta.isCaseSensitive(i)));
+            boolean caseInsensitive = dialect.ignoresCase(shardMeta.getColumnType(i), shardMeta.isCaseSensitive(i));
+            columns.add(new ColumnInfo(shardMeta.getColumnLabel(i), dialect.comparator(caseInsensitive)));
         }
         MergePlan mergePlan;
         try {
@@ -79,7 +81,7 @@ final class ScatterQueryRun {
         RowCursor merged = mergePlan.open(cursors);
         int userColumns = columns.size() - spec.derivedColumns();
         List<String> labels = new ArrayList<>();
-        List<MergedMetaData.TypeOverride> types = new ArrayList<>();
+        List<ResultType> types = new ArrayList<>();
         for (int i = 0; i < userColumns; i++) {
             labels.add(null);
             types.add(null);
@@ -92,15 +94,8 @@ final class ScatterQueryRun {
             if (column < spec.labels().size()) {
                 labels.set(column, spec.labels().get(column));
             }
-            if (item.kind() == AggregateKind.COUNT_DISTINCT) {
-                types.set(column, MergedMetaData.TypeOverride.BIGINT);
-            } else if (item.kind() == AggregateKind.SUM_DISTINCT) {
-                types.set(column, isExactInteger(shardMeta.getColumnType(column + 1))
-                        ? MergedMetaData.TypeOverride.decimal(0) : MergedMetaData.TypeOverride.DECIMAL);
-            } else if (item.kind() == AggregateKind.SUM || item.kind() == AggregateKind.AVG
-                    || item.kind() == AggregateKind.AVG_DISTINCT) {
-                types.set(column, sumOrAverageType(item.kind(), shardMeta, column + 1));
-            }
+            types.set(column, dialect.aggregateType(item.kind(), shardMeta.getColumnType(column + 1),
+                    shardMeta.getScale(column + 1)));
         }
         ResultSetMetaData metaData = new MergedMetaData(shardMeta, userColumns, labels, types);
         return new MergedResultSet(merged, metaData, statement, () -> {
@@ -108,41 +103,4 @@ final class ScatterQueryRun {
             statement.outcome.scatterFinished(execution);
         });
     }
-
-    /**
-     * The merge computes SUM and AVG of exact values as BigDecimal (MySQL's DECIMAL), whatever the shard's partial
-     * was: a shard that types SUM(int) as BIGINT (H2) would otherwise have its metadata promise a Long that
-     * getObject does not return. AVG also gains MySQL's 4 decimal places (div_precision_increment) over its
-     * argument. Floating-point and non-numeric columns keep the shard's type.
-     */
-    private static MergedMetaData.TypeOverride sumOrAverageType(AggregateKind kind,
-                                                                ResultSetMetaData shardMeta, int column)
-            throws SQLException {
-        int type = shardMeta.getColumnType(column);
-        boolean decimal = type == java.sql.Types.DECIMAL || type == java.sql.Types.NUMERIC;
-        if (kind == AggregateKind.SUM) {
-            return isExactInteger(type) ? MergedMetaData.TypeOverride.decimal(0) : null;
-        }
-        if (isExactInteger(type) || decimal) {
-            int scale = decimal ? Math.max(shardMeta.getScale(column), 0) : 0;
-            return MergedMetaData.TypeOverride.decimal(Math.min(scale + 4, 30));
-        }
-        return null;
-    }
-
-    private static boolean isExactInteger(int sqlType) {
-        return switch (sqlType) {
-            case java.sql.Types.TINYINT, java.sql.Types.SMALLINT, java.sql.Types.INTEGER, java.sql.Types.BIGINT -> true;
-            default -> false;
-        };
-    }
-
-    private static boolean isString(int sqlType) {
-        return switch (sqlType) {
-            case java.sql.Types.CHAR, java.sql.Types.VARCHAR, java.sql.Types.LONGVARCHAR, java.sql.Types.NCHAR,
-                    java.sql.Types.NVARCHAR, java.sql.Types.LONGNVARCHAR, java.sql.Types.CLOB -> true;
-            default -> false;
-        };
-    }
-
 }

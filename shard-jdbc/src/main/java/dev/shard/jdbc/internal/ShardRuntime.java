@@ -5,6 +5,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.shard.core.config.DataSourceConfig;
 import dev.shard.core.config.ShardConfig;
 import dev.shard.core.config.ShardConfigException;
+import dev.shard.core.internal.dialect.Dialect;
+import dev.shard.core.internal.dialect.MySqlDialect;
 import dev.shard.core.internal.hash.SlotMap;
 import dev.shard.core.internal.keygen.KeyGenerator;
 import dev.shard.core.internal.merge.ColumnInfo;
@@ -38,6 +40,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ShardRuntime implements AutoCloseable {
 
     private final ShardConfig config;
+    /** The database kind's rules for text and values, handed to everything that needs them. */
+    private final Dialect dialect;
     /** Every pool this runtime started, by data source name; a topology uses some of them. */
     private final java.util.Map<String, HikariDataSource> pools;
     /** The current shard set. Read once per statement (once per transaction inside one); swapped whole. */
@@ -49,16 +53,17 @@ public final class ShardRuntime implements AutoCloseable {
     private volatile StatementListener listener = StatementListener.NONE;
     private final java.util.Map<String, KeyGenerator> keyGenerators = new java.util.HashMap<>();
 
-    private ShardRuntime(ShardConfig config, ConfigRules rules, SlotMap slotMap,
+    private ShardRuntime(ShardConfig config, Dialect dialect, ConfigRules rules, SlotMap slotMap,
                          java.util.Map<String, HikariDataSource> pools) {
         this.config = config;
+        this.dialect = dialect;
         this.rules = rules;
         this.pools = new java.util.concurrent.ConcurrentHashMap<>(pools);
         List<HikariDataSource> inOrder = slotMap.shards().stream().map(pools::get).toList();
         this.topology = new java.util.concurrent.atomic.AtomicReference<>(
                 new Topology(1, slotMap, inOrder, config.defaultDataSource()));
-        this.router = new SqlRouter(rules, new JSqlParserAnalyzer(config.settings().parseTimeoutMillis()),
-                config.settings().parseCacheSize());
+        this.router = new SqlRouter(rules, new JSqlParserAnalyzer(dialect, config.settings().parseTimeoutMillis()),
+                dialect, config.settings().parseCacheSize());
         this.executor = newExecutor();
         this.scatterPacing = new ScatterPacing(config.settings().sequentialScatterBelowMicros(),
                 config.settings().parseCacheSize());
@@ -142,8 +147,10 @@ public final class ShardRuntime implements AutoCloseable {
      * failed start leaks nothing.
      */
     public static ShardRuntime start(ShardConfig config) {
+        // The only dialect so far; a second one will be chosen from the configuration.
+        Dialect dialect = new MySqlDialect();
         ConfigRules rules = new ConfigRules(config);
-        warmUpRouting(config, rules);
+        warmUpRouting(config, dialect, rules);
         SlotMap slotMap = SlotMap.of(config);
         java.util.Map<String, HikariDataSource> pools = new java.util.LinkedHashMap<>();
         try {
@@ -154,7 +161,7 @@ public final class ShardRuntime implements AutoCloseable {
             pools.values().forEach(HikariDataSource::close);
             throw e;
         }
-        return new ShardRuntime(config, rules, slotMap, pools);
+        return new ShardRuntime(config, dialect, rules, slotMap, pools);
     }
 
     /**
@@ -163,9 +170,10 @@ public final class ShardRuntime implements AutoCloseable {
      * (no cache: nothing it does is kept) moves that cost beside the pools' start, which mostly waits on the
      * network, instead of into the application's first request.
      */
-    private static void warmUpRouting(ShardConfig config, ConfigRules rules) {
+    private static void warmUpRouting(ShardConfig config, Dialect dialect, ConfigRules rules) {
         Thread warmUp = new Thread(() -> {
-            SqlRouter router = new SqlRouter(rules, new JSqlParserAnalyzer(config.settings().parseTimeoutMillis()), 0);
+            SqlRouter router = new SqlRouter(rules,
+                    new JSqlParserAnalyzer(dialect, config.settings().parseTimeoutMillis()), dialect, 0);
             List<String> statements = new ArrayList<>();
             config.tables().entrySet().stream().findFirst().ifPresentOrElse(table -> {
                 String name = table.getKey();
@@ -318,11 +326,11 @@ public final class ShardRuntime implements AutoCloseable {
      * The merge plan as it would run. Collations are only known from the shards' result metadata, so explain
      * shows every column as binary; with SELECT *, the column count is a placeholder too.
      */
-    private static String describeMerge(MergeSpec spec, Bindings bindings, int shards) throws SQLException {
+    private String describeMerge(MergeSpec spec, Bindings bindings, int shards) throws SQLException {
         int user = spec.userColumns() >= 0 ? spec.userColumns() : 1;
         List<ColumnInfo> columns = new ArrayList<>();
         for (int i = 0; i < user + spec.derivedColumns(); i++) {
-            columns.add(ColumnInfo.PLAIN);
+            columns.add(new ColumnInfo("", dialect.comparator(false)));
         }
         return MergePlanner.plan(spec, columns, bindings, 0).describe(shards).stripTrailing();
     }
@@ -333,6 +341,10 @@ public final class ShardRuntime implements AutoCloseable {
 
     SqlRouter router() {
         return router;
+    }
+
+    Dialect dialect() {
+        return dialect;
     }
 
     ConfigRules rules() {

@@ -23,11 +23,11 @@ abstract class Accumulator {
         return switch (spec.kind()) {
             case COUNT -> new Count(column);
             case SUM -> new SumOf(column);
-            case MIN -> new Extreme(column, ValueComparator.of(spec.info()), false);
-            case MAX -> new Extreme(column, ValueComparator.of(spec.info()), true);
+            case MIN -> new Extreme(column, spec.info().comparator(), false);
+            case MAX -> new Extreme(column, spec.info().comparator(), true);
             case AVG -> new Avg(column, spec.countIndex());
             case COUNT_DISTINCT, SUM_DISTINCT, AVG_DISTINCT ->
-                    new DistinctValues(column, spec.kind(), ValueComparator.of(spec.info()));
+                    new DistinctValues(column, spec.kind(), spec.info().comparator());
         };
     }
 

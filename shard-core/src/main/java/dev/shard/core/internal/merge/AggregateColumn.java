@@ -30,26 +30,12 @@ public record AggregateColumn(AggregateKind kind, Column column, Column countCol
         }
     }
 
-    public static AggregateColumn count(int column) {
-        return new AggregateColumn(AggregateKind.COUNT, new ColumnRef(column, ColumnInfo.PLAIN), null);
-    }
-
-    public static AggregateColumn sum(int column) {
-        return new AggregateColumn(AggregateKind.SUM, new ColumnRef(column, ColumnInfo.PLAIN), null);
-    }
-
     public static AggregateColumn min(int column, ColumnInfo info) {
         return new AggregateColumn(AggregateKind.MIN, new ColumnRef(column, info), null);
     }
 
     public static AggregateColumn max(int column, ColumnInfo info) {
         return new AggregateColumn(AggregateKind.MAX, new ColumnRef(column, info), null);
-    }
-
-    /** AVG from the partial {@code SUM(x)} in {@code sumColumn} and {@code COUNT(x)} in {@code countColumn}. */
-    public static AggregateColumn avg(int sumColumn, int countColumn) {
-        return new AggregateColumn(AggregateKind.AVG, new ColumnRef(sumColumn, ColumnInfo.PLAIN),
-                new ColumnRef(countColumn, ColumnInfo.PLAIN));
     }
 
     public static AggregateColumn countDistinct(int column, ColumnInfo info) {

@@ -153,12 +153,16 @@ public sealed interface Expr permits Slot, ColumnRef, Expr.Literal, Expr.Param, 
      * {@code left op right}: NULL when either side is NULL, except {@code <=>}, which is true for two NULLs and
      * false for one. Strings compare case-insensitively when either side is a case-insensitive column (a
      * column's collation wins over a literal's, as in MySQL's coercibility rules).
+     *
+     * @param comparator how the operands compare when neither is a case-insensitive column: the dialect's binary
+     *                   order, from whoever builds the expression
      */
-    record Comparison(CompareOp op, Expr left, Expr right) implements Expr {
+    record Comparison(CompareOp op, Expr left, Expr right, ValueComparator comparator) implements Expr {
         public Comparison {
             Objects.requireNonNull(op, "op");
             Objects.requireNonNull(left, "left");
             Objects.requireNonNull(right, "right");
+            Objects.requireNonNull(comparator, "comparator");
         }
 
         @Override
@@ -170,7 +174,7 @@ public sealed interface Expr permits Slot, ColumnRef, Expr.Literal, Expr.Param, 
                     return l == null && r == null;
                 }
             }
-            Integer c = SqlValues.compare(l, r, SqlValues.caseInsensitive(left, right));
+            Integer c = SqlValues.compare(l, r, SqlValues.comparator(comparator, left, right));
             if (c == null) {
                 return null;
             }
@@ -191,7 +195,7 @@ public sealed interface Expr permits Slot, ColumnRef, Expr.Literal, Expr.Param, 
 
         @Override
         public Expr resolve(Resolver resolver) throws SQLException {
-            return new Comparison(op, left.resolve(resolver), right.resolve(resolver));
+            return new Comparison(op, left.resolve(resolver), right.resolve(resolver), comparator);
         }
 
         @Override
@@ -374,20 +378,25 @@ public sealed interface Expr permits Slot, ColumnRef, Expr.Literal, Expr.Param, 
         }
     }
 
-    /** {@code operand [NOT] BETWEEN low AND high}, i.e. {@code low <= operand AND operand <= high}, three-valued. */
-    record Between(Expr operand, Expr low, Expr high, boolean negated) implements Expr {
+    /**
+     * {@code operand [NOT] BETWEEN low AND high}, i.e. {@code low <= operand AND operand <= high}, three-valued.
+     *
+     * @param comparator as in {@link Comparison}
+     */
+    record Between(Expr operand, Expr low, Expr high, boolean negated, ValueComparator comparator) implements Expr {
         public Between {
             Objects.requireNonNull(operand, "operand");
             Objects.requireNonNull(low, "low");
             Objects.requireNonNull(high, "high");
+            Objects.requireNonNull(comparator, "comparator");
         }
 
         @Override
         public Object eval(RowView row) throws SQLException {
             Object v = operand.eval(row);
-            boolean ci = SqlValues.caseInsensitive(operand, low, high);
-            Integer lowSide = SqlValues.compare(v, low.eval(row), ci);
-            Integer highSide = SqlValues.compare(v, high.eval(row), ci);
+            ValueComparator order = SqlValues.comparator(comparator, operand, low, high);
+            Integer lowSide = SqlValues.compare(v, low.eval(row), order);
+            Integer highSide = SqlValues.compare(v, high.eval(row), order);
             Boolean result;
             if ((lowSide != null && lowSide < 0) || (highSide != null && highSide > 0)) {
                 result = false;
@@ -407,7 +416,8 @@ public sealed interface Expr permits Slot, ColumnRef, Expr.Literal, Expr.Param, 
 
         @Override
         public Expr resolve(Resolver resolver) throws SQLException {
-            return new Between(operand.resolve(resolver), low.resolve(resolver), high.resolve(resolver), negated);
+            return new Between(operand.resolve(resolver), low.resolve(resolver), high.resolve(resolver), negated,
+                    comparator);
         }
 
         @Override
@@ -419,10 +429,13 @@ public sealed interface Expr permits Slot, ColumnRef, Expr.Literal, Expr.Param, 
     /**
      * {@code operand [NOT] IN (values)}: TRUE if equal to some value; otherwise NULL if the operand or any value
      * is NULL; otherwise FALSE. NOT IN negates that, so {@code x NOT IN (1, NULL)} is never TRUE.
+     *
+     * @param comparator as in {@link Comparison}
      */
-    record InList(Expr operand, List<Expr> values, boolean negated) implements Expr {
+    record InList(Expr operand, List<Expr> values, boolean negated, ValueComparator comparator) implements Expr {
         public InList {
             Objects.requireNonNull(operand, "operand");
+            Objects.requireNonNull(comparator, "comparator");
             values = List.copyOf(values);
             if (values.isEmpty()) {
                 throw new IllegalArgumentException("IN needs at least one value");
@@ -435,10 +448,10 @@ public sealed interface Expr permits Slot, ColumnRef, Expr.Literal, Expr.Param, 
             if (v == null) {
                 return null;
             }
-            boolean ci = SqlValues.caseInsensitive(operand) || values.stream().anyMatch(SqlValues::caseInsensitive);
+            ValueComparator order = SqlValues.comparator(SqlValues.comparator(comparator, values), operand);
             boolean sawNull = false;
             for (Expr e : values) {
-                Integer c = SqlValues.compare(v, e.eval(row), ci);
+                Integer c = SqlValues.compare(v, e.eval(row), order);
                 if (c == null) {
                     sawNull = true;
                 } else if (c == 0) {
@@ -460,7 +473,7 @@ public sealed interface Expr permits Slot, ColumnRef, Expr.Literal, Expr.Param, 
             for (Expr value : values) {
                 resolved.add(value.resolve(resolver));
             }
-            return new InList(operand.resolve(resolver), resolved, negated);
+            return new InList(operand.resolve(resolver), resolved, negated, comparator);
         }
 
         @Override
@@ -470,83 +483,5 @@ public sealed interface Expr permits Slot, ColumnRef, Expr.Literal, Expr.Param, 
             all.addAll(values);
             return all;
         }
-    }
-
-    // ---- factories, for readable plan construction ----
-
-    static Expr col(int index, ColumnInfo info) {
-        return new ColumnRef(index, info);
-    }
-
-    static Expr col(int index) {
-        return new ColumnRef(index, ColumnInfo.PLAIN);
-    }
-
-    static Expr lit(Object value) {
-        return new Literal(value);
-    }
-
-    static Expr eq(Expr left, Expr right) {
-        return new Comparison(CompareOp.EQ, left, right);
-    }
-
-    static Expr ne(Expr left, Expr right) {
-        return new Comparison(CompareOp.NE, left, right);
-    }
-
-    static Expr lt(Expr left, Expr right) {
-        return new Comparison(CompareOp.LT, left, right);
-    }
-
-    static Expr le(Expr left, Expr right) {
-        return new Comparison(CompareOp.LE, left, right);
-    }
-
-    static Expr gt(Expr left, Expr right) {
-        return new Comparison(CompareOp.GT, left, right);
-    }
-
-    static Expr ge(Expr left, Expr right) {
-        return new Comparison(CompareOp.GE, left, right);
-    }
-
-    static Expr nullSafeEq(Expr left, Expr right) {
-        return new Comparison(CompareOp.NULL_SAFE_EQ, left, right);
-    }
-
-    static Expr and(Expr left, Expr right) {
-        return new And(left, right);
-    }
-
-    static Expr or(Expr left, Expr right) {
-        return new Or(left, right);
-    }
-
-    static Expr not(Expr operand) {
-        return new Not(operand);
-    }
-
-    static Expr isNull(Expr operand) {
-        return new IsNull(operand, false);
-    }
-
-    static Expr isNotNull(Expr operand) {
-        return new IsNull(operand, true);
-    }
-
-    static Expr arithmetic(ArithmeticOp op, Expr left, Expr right) {
-        return new Arithmetic(op, left, right);
-    }
-
-    static Expr between(Expr operand, Expr low, Expr high) {
-        return new Between(operand, low, high, false);
-    }
-
-    static Expr in(Expr operand, Expr... values) {
-        return new InList(operand, List.of(values), false);
-    }
-
-    static Expr notIn(Expr operand, Expr... values) {
-        return new InList(operand, List.of(values), true);
     }
 }

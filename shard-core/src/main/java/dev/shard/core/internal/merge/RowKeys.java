@@ -25,7 +25,7 @@ final class RowKeys {
             SortKey key = keys.get(i);
             columns[i] = key.index();
             descending[i] = key.descending();
-            comparators[i] = ValueComparator.of(key.info());
+            comparators[i] = key.info().comparator();
         }
     }
 
@@ -58,8 +58,8 @@ final class RowKeys {
      */
     int compare(Object[] a, Object[] b) {
         for (int i = 0; i < a.length; i++) {
-            // Collation keys compare with the binary order: the case folding is already in them.
-            int c = ValueComparator.BINARY.compare(a[i], b[i]);
+            // Collation keys: the case folding is already in them.
+            int c = comparators[i].compareKeys(a[i], b[i]);
             if (c != 0) {
                 return descending[i] ? -c : c;
             }

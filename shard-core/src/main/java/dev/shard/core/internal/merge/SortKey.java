@@ -8,8 +8,8 @@ import java.util.stream.Collectors;
 
 /**
  * One ORDER BY (or GROUP BY / DISTINCT order) key: a column of the merged rows, its direction, and (once
- * {@link #resolve resolved}) the column's collation. Descending puts NULLs last, as MySQL does, because NULL is
- * MySQL's smallest value.
+ * {@link #resolve resolved}) the column's collation. Where NULL goes is the column comparator's {@link NullOrder}:
+ * descending reverses it (in MySQL, NULL first ascending and last descending).
  */
 public record SortKey(Column column, boolean descending) {
 
@@ -17,16 +17,8 @@ public record SortKey(Column column, boolean descending) {
         Objects.requireNonNull(column, "column");
     }
 
-    public static SortKey asc(int column) {
-        return new SortKey(new ColumnRef(column, ColumnInfo.PLAIN), false);
-    }
-
     public static SortKey asc(int column, ColumnInfo info) {
         return new SortKey(new ColumnRef(column, info), false);
-    }
-
-    public static SortKey desc(int column) {
-        return new SortKey(new ColumnRef(column, ColumnInfo.PLAIN), true);
     }
 
     public static SortKey desc(int column, ColumnInfo info) {

@@ -11,6 +11,7 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -60,7 +61,7 @@ final class SqlValues {
     /**
      * The sign of comparing two values, with MySQL's conversions between kinds; {@code null} when either is NULL.
      */
-    static Integer compare(Object a, Object b, boolean caseInsensitive) throws SQLException {
+    static Integer compare(Object a, Object b, ValueComparator comparator) throws SQLException {
         if (a == null || b == null) {
             return null;
         }
@@ -68,7 +69,7 @@ final class SqlValues {
         ValueComparator.Kind kb = ValueComparator.Kind.of(b);
         try {
             if (ka == kb) {
-                return Integer.signum(ValueComparator.of(caseInsensitive).compare(a, b));
+                return Integer.signum(comparator.compare(a, b));
             }
             if (ka == ValueComparator.Kind.NUMBER && kb == ValueComparator.Kind.STRING
                     || ka == ValueComparator.Kind.STRING && kb == ValueComparator.Kind.NUMBER) {
@@ -78,10 +79,10 @@ final class SqlValues {
                 return x < y ? -1 : x > y ? 1 : 0;
             }
             if (kb == ValueComparator.Kind.STRING && isTemporal(ka)) {
-                return Integer.signum(ValueComparator.BINARY.compare(a, parseTemporal((String) b, ka)));
+                return Integer.signum(comparator.compare(a, parseTemporal((String) b, ka)));
             }
             if (ka == ValueComparator.Kind.STRING && isTemporal(kb)) {
-                return Integer.signum(ValueComparator.BINARY.compare(parseTemporal((String) a, kb), b));
+                return Integer.signum(comparator.compare(parseTemporal((String) a, kb), b));
             }
             if (ka == ValueComparator.Kind.BYTES && kb == ValueComparator.Kind.STRING) {
                 return Integer.signum(Arrays.compareUnsigned((byte[]) a, ((String) b).getBytes(StandardCharsets.UTF_8)));
@@ -89,7 +90,7 @@ final class SqlValues {
             if (ka == ValueComparator.Kind.STRING && kb == ValueComparator.Kind.BYTES) {
                 return Integer.signum(Arrays.compareUnsigned(((String) a).getBytes(StandardCharsets.UTF_8), (byte[]) b));
             }
-            return Integer.signum(ValueComparator.BINARY.compare(a, b));
+            return Integer.signum(comparator.compare(a, b));
         } catch (IllegalArgumentException e) {
             throw BaseCursor.comparisonFailure(e);
         }
@@ -116,14 +117,21 @@ final class SqlValues {
         }
     }
 
-    /** Whether any operand is a case-insensitive column: the column's collation wins over a literal's. */
-    static boolean caseInsensitive(Expr... operands) {
+    /**
+     * The comparator of the first operand that is a case-insensitive column, else {@code otherwise}: the column's
+     * collation wins over a literal's.
+     */
+    static ValueComparator comparator(ValueComparator otherwise, Expr... operands) {
+        return comparator(otherwise, Arrays.asList(operands));
+    }
+
+    static ValueComparator comparator(ValueComparator otherwise, List<Expr> operands) {
         for (Expr e : operands) {
             if (e instanceof ColumnRef column && column.info().caseInsensitive()) {
-                return true;
+                return column.info().comparator();
             }
         }
-        return false;
+        return otherwise;
     }
 
     static Object arithmetic(Expr.ArithmeticOp op, Object a, Object b) throws SQLException {

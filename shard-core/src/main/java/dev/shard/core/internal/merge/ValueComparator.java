@@ -2,7 +2,6 @@ package dev.shard.core.internal.merge;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.text.Normalizer;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -12,20 +11,18 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.Locale;
+import java.util.Objects;
 
 /**
- * Orders JDBC values the way MySQL does, not the way Java does, so that rows merged from several shards come
- * out in the order one database would have produced.
+ * Orders JDBC values the way the database does, not the way Java does, so that rows merged from several shards
+ * come out in the order one database would have produced. Where databases differ, the dialect decides: where NULL
+ * goes ({@link NullOrder}) and how the column's strings compare ({@link Collation}); see the dialect's
+ * {@code comparator}. The rest is common to the SQL databases Shard knows:
  *
  * <ul>
- *   <li>NULL is the smallest value: first ascending, last descending.</li>
  *   <li>Numbers compare by value whatever their Java type: {@code 5 == 5L == 5.00BD == 5.0d}. Mixed types compare
  *       exactly through {@link BigDecimal} (a double by its exact binary value), which keeps the order total and
  *       transitive, as sorting needs. Booleans ({@code TINYINT(1)}) are 0 and 1.</li>
- *   <li>Strings compare with PAD SPACE semantics (trailing spaces do not count). In a case-insensitive column
- *       they compare like {@code *_general_ci}: case- and accent-insensitively, by folding each string (NFD,
- *       combining marks removed, lower case); otherwise by code point.</li>
  *   <li>{@code byte[]} compares unsigned, byte by byte. Dates and times compare by value: {@code Timestamp},
  *       {@code LocalDateTime}, {@code java.sql.Date} and {@code LocalDate} (a date is its midnight) together;
  *       {@code Time} with {@code LocalTime}; {@code Instant}, {@code OffsetDateTime}, {@code ZonedDateTime}
@@ -36,58 +33,45 @@ import java.util.Locale;
  * </ul>
  *
  * <p>{@link #groupKey} gives the matching notion of identity: {@code groupKey(a).equals(groupKey(b))} exactly when
- * {@code compare(a, b) == 0}, so 'paid' and 'PAID ' are one group in a case-insensitive column.
+ * {@code compare(a, b) == 0}, so 'paid' and 'PAID ' are one group in a MySQL case-insensitive column.
  *
- * <p>Known differences from MySQL: the fold approximates the collations, it does not implement them. Under
- * {@code utf8mb4_0900_ai_ci} punctuation sorts before digits (here by code point: {@code '_'} after {@code '9'}),
- * and {@code 'ß'} equals {@code 'ss'}; {@code *_general_ci} folds to upper case (so {@code '_'} sorts after
- * letters there). NO PAD collations (0900_ai_ci) treat trailing spaces as significant. Where such a difference
- * puts a shard's rows out of this order, {@link OrderedMerge} and the steps that rely on order report an error
- * rather than return a wrong answer.
+ * <p>Where the collation only approximates the database's (see the dialect's), and so puts a shard's rows out of
+ * this order, {@link OrderedMerge} and the steps that rely on order report an error rather than return a wrong
+ * answer.
  */
 public final class ValueComparator implements Comparator<Object> {
-
-    /** Binary (case-sensitive) strings. */
-    public static final ValueComparator BINARY = new ValueComparator(false);
-    /** Case- and accent-insensitive strings. */
-    public static final ValueComparator CASE_INSENSITIVE = new ValueComparator(true);
 
     // DECIMAL's largest scale in MySQL; results of division are capped to it.
     static final int MAX_DECIMAL_SCALE = 30;
 
-    private final boolean caseInsensitive;
+    private final NullOrder nulls;
+    private final Collation collation;
 
-    private ValueComparator(boolean caseInsensitive) {
-        this.caseInsensitive = caseInsensitive;
-    }
-
-    public static ValueComparator of(ColumnInfo info) {
-        return of(info.caseInsensitive());
-    }
-
-    public static ValueComparator of(boolean caseInsensitive) {
-        return caseInsensitive ? CASE_INSENSITIVE : BINARY;
+    /**
+     * @param nulls     where NULL sorts
+     * @param collation how strings compare
+     */
+    public ValueComparator(NullOrder nulls, Collation collation) {
+        this.nulls = Objects.requireNonNull(nulls, "nulls");
+        this.collation = Objects.requireNonNull(collation, "collation");
     }
 
     public boolean caseInsensitive() {
-        return caseInsensitive;
+        return collation.caseInsensitive();
     }
 
     /**
-     * MySQL's order of two values of one column.
+     * The database's order of two values of one column.
      *
-     * @throws IllegalArgumentException when the values are of kinds MySQL would not hold in one column
+     * @throws IllegalArgumentException when the values are of kinds a database would not hold in one column
      */
     @Override
     public int compare(Object a, Object b) {
         if (a == b) {
             return 0;
         }
-        if (a == null) {
-            return -1;
-        }
-        if (b == null) {
-            return 1;
+        if (a == null || b == null) {
+            return compareNull(a == null);
         }
         // Fast paths for the common cases: same-typed integers and strings.
         if (a instanceof Long && b instanceof Long) {
@@ -97,7 +81,7 @@ public final class ValueComparator implements Comparator<Object> {
             return Integer.compare((Integer) a, (Integer) b);
         }
         if (a instanceof String && b instanceof String) {
-            return compareStrings((String) a, (String) b);
+            return collation.compare((String) a, (String) b);
         }
         Kind ka = Kind.of(a);
         Kind kb = Kind.of(b);
@@ -106,13 +90,19 @@ public final class ValueComparator implements Comparator<Object> {
         }
         return switch (ka) {
             case NUMBER -> compareNumbers(number(a), number(b));
-            case STRING -> compareStrings((String) a, (String) b);
+            case STRING -> collation.compare((String) a, (String) b);
             case BYTES -> Arrays.compareUnsigned((byte[]) a, (byte[]) b);
             case DATETIME -> dateTime(a).compareTo(dateTime(b));
             case TIME -> time(a).compareTo(time(b));
             case INSTANT -> instant(a).compareTo(instant(b));
             case OTHER -> compareOther(a, b);
         };
+    }
+
+    /** NULL against a value: its place by the NULL order, whichever side it is on. */
+    private int compareNull(boolean nullFirst) {
+        int sign = nulls == NullOrder.LOWEST ? -1 : 1;
+        return nullFirst ? sign : -sign;
     }
 
     /** Whether two values are the same value for grouping and DISTINCT: {@code compare(a, b) == 0}. */
@@ -129,7 +119,7 @@ public final class ValueComparator implements Comparator<Object> {
             return null;
         }
         return switch (Kind.of(value)) {
-            case STRING -> caseInsensitive ? fold((String) value) : stripTrailingSpaces((String) value);
+            case STRING -> collation.key((String) value);
             case NUMBER -> numberKey(number(value));
             case BYTES -> new Bytes((byte[]) value);
             case DATETIME -> dateTime(value);
@@ -140,13 +130,13 @@ public final class ValueComparator implements Comparator<Object> {
     }
 
     /**
-     * A form of {@code value} that compares with {@link #BINARY} exactly as {@code value} compares with this
-     * comparator, computed once per row so that sorting and merging do not fold the same string again at every
-     * comparison. Only strings and dates change; the result is for comparing, never for output.
+     * A form of {@code value} that {@link #compareKeys} orders exactly as {@link #compare} orders the values,
+     * computed once per row so that sorting and merging do not fold the same string again at every comparison.
+     * Only strings and dates change; the result is for comparing, never for output.
      */
     Object collationKey(Object value) {
         if (value instanceof String) {
-            return caseInsensitive ? fold((String) value) : value;
+            return collation.key((String) value);
         }
         if (value == null) {
             return null;
@@ -160,115 +150,12 @@ public final class ValueComparator implements Comparator<Object> {
         };
     }
 
-    // ---- strings ----
-
-    private int compareStrings(String a, String b) {
-        if (!caseInsensitive) {
-            return comparePadSpace(a, b);
+    /** The order of two values made by {@link #collationKey}. */
+    int compareKeys(Object a, Object b) {
+        if (a instanceof String && b instanceof String) {
+            return collation.compareKeys((String) a, (String) b);
         }
-        if (isAscii(a) && isAscii(b)) {
-            return compareAsciiIgnoreCase(a, b);
-        }
-        return comparePadSpace(fold(a), fold(b));
-    }
-
-    /**
-     * Code point order, as if the shorter string were padded with spaces (PAD SPACE): trailing spaces never
-     * count, and a character below the space (a tab) at the end makes a string smaller than its prefix.
-     */
-    static int comparePadSpace(String a, String b) {
-        int n = Math.min(a.length(), b.length());
-        for (int i = 0; i < n; i++) {
-            char ca = a.charAt(i);
-            char cb = b.charAt(i);
-            if (ca != cb) {
-                return codePointOrder(ca) - codePointOrder(cb);
-            }
-        }
-        return comparePadding(a, b, n);
-    }
-
-    private static int compareAsciiIgnoreCase(String a, String b) {
-        int n = Math.min(a.length(), b.length());
-        for (int i = 0; i < n; i++) {
-            char ca = lowerAscii(a.charAt(i));
-            char cb = lowerAscii(b.charAt(i));
-            if (ca != cb) {
-                return ca - cb;
-            }
-        }
-        return comparePadding(a, b, n);
-    }
-
-    private static int comparePadding(String a, String b, int from) {
-        if (a.length() > from) {
-            return padSign(a, from);
-        }
-        if (b.length() > from) {
-            return -padSign(b, from);
-        }
-        return 0;
-    }
-
-    /** The sign of comparing {@code s}'s tail from {@code from} with spaces. */
-    private static int padSign(String s, int from) {
-        for (int i = from; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c != ' ') {
-                return c < ' ' ? -1 : 1;
-            }
-        }
-        return 0;
-    }
-
-    /**
-     * UTF-16 code units reordered so that comparing them gives code point order: surrogates (supplementary
-     * characters) move above U+E000..U+FFFF, as utf8mb4's binary order has them.
-     */
-    private static int codePointOrder(char c) {
-        if (c < 0xD800) {
-            return c;
-        }
-        return c >= 0xE000 ? c - 0x800 : c + 0x2000;
-    }
-
-    private static boolean isAscii(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) >= 0x80) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static char lowerAscii(char c) {
-        return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
-    }
-
-    /** The case- and accent-insensitive form: NFD, combining marks removed, lower case, no trailing spaces. */
-    static String fold(String s) {
-        if (isAscii(s)) {
-            return stripTrailingSpaces(s).toLowerCase(Locale.ROOT);
-        }
-        String decomposed = Normalizer.normalize(s, Normalizer.Form.NFD);
-        StringBuilder sb = new StringBuilder(decomposed.length());
-        for (int i = 0; i < decomposed.length(); i++) {
-            char c = decomposed.charAt(i);
-            int type = Character.getType(c);
-            if (type != Character.NON_SPACING_MARK && type != Character.ENCLOSING_MARK
-                    && type != Character.COMBINING_SPACING_MARK) {
-                sb.append(c);
-            }
-        }
-        return stripTrailingSpaces(sb.toString().toLowerCase(Locale.ROOT));
-    }
-
-    static String stripTrailingSpaces(String s) {
-        int end = s.length();
-        while (end > 0 && s.charAt(end - 1) == ' ') {
-            end--;
-        }
-        return end == s.length() ? s : s.substring(0, end);
+        return compare(a, b);
     }
 
     // ---- numbers ----
@@ -393,6 +280,21 @@ public final class ValueComparator implements Comparator<Object> {
     private static IllegalArgumentException incomparable(Object a, Object b) {
         return new IllegalArgumentException("cannot compare " + a.getClass().getSimpleName() + " value " + a
                 + " with " + b.getClass().getSimpleName() + " value " + b + " in one column");
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ValueComparator other && nulls == other.nulls && collation.equals(other.collation);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * nulls.hashCode() + collation.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "ValueComparator(nulls " + nulls + ", " + collation + ")";
     }
 
     /** The kinds of value that compare with each other. */

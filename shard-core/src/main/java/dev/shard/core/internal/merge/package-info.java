@@ -43,9 +43,10 @@
  *
  * <h2>Order is checked, not trusted</h2>
  * Streaming GROUP BY, DISTINCT and the DISTINCT aggregates are only right if equal values arrive together, which
- * holds if every shard sorts as {@link dev.shard.core.internal.merge.ValueComparator} does. Where a shard's
- * collation or type order disagrees (see ValueComparator for the known cases, and ENUM columns, which MySQL sorts
- * by index), the steps detect the disorder and fail with an SQLException instead of returning a wrong answer.
+ * holds if every shard sorts as {@link dev.shard.core.internal.merge.ValueComparator} does with the dialect's
+ * {@link dev.shard.core.internal.merge.Collation}. Where a shard's collation or type order disagrees (see
+ * {@code MySqlCollation} for the known cases, and ENUM columns, which MySQL sorts by index), the steps detect the
+ * disorder and fail with an SQLException instead of returning a wrong answer.
  *
  * <h2>Not supported</h2>
  * <ul>

@@ -1,6 +1,6 @@
 package dev.shard.core.internal.route;
 
-import dev.shard.core.internal.sql.ParamSource;
+import dev.shard.core.internal.dialect.ParamSource;
 import dev.shard.core.internal.sql.ValueRef;
 import java.sql.SQLException;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.shard.core.internal.route;
 
 import dev.shard.core.RouteKind;
 import dev.shard.core.internal.route.Execution.GeneratedValues;
-import dev.shard.core.internal.sql.ParamSource;
+import dev.shard.core.internal.dialect.ParamSource;
 import dev.shard.core.internal.sql.ScatterSelect;
 import dev.shard.core.internal.sql.StatementKind;
 import java.sql.SQLException;

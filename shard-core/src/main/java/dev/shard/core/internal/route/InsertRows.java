@@ -1,6 +1,6 @@
 package dev.shard.core.internal.route;
 
-import dev.shard.core.internal.sql.SqlText;
+import dev.shard.core.internal.dialect.SqlLexer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -18,9 +18,11 @@ public record InsertRows(String prefix, List<String> rows, String suffix, int[] 
     /**
      * Finds the rows in the text of an INSERT ... VALUES with {@code expectedRows} rows, or returns null if the
      * text does not have that shape (the caller then refuses to split it).
+     *
+     * @param lexer how the database reads the text: quotes and comments hide parentheses, commas and '?'
      */
-    public static InsertRows split(String sql, int expectedRows) {
-        int values = findValuesKeyword(sql);
+    public static InsertRows split(String sql, int expectedRows, SqlLexer lexer) {
+        int values = findValuesKeyword(sql, lexer);
         if (values < 0) {
             return null;
         }
@@ -28,16 +30,16 @@ public record InsertRows(String prefix, List<String> rows, String suffix, int[] 
         int i = values;
         int n = sql.length();
         while (true) {
-            i = skipSpace(sql, i);
+            i = skipSpace(sql, i, lexer);
             if (i >= n || sql.charAt(i) != '(') {
                 return null;
             }
-            int end = matchingParen(sql, i);
+            int end = matchingParen(sql, i, lexer);
             if (end < 0) {
                 return null;
             }
             spans.add(new int[] {i, end + 1});
-            int next = skipSpace(sql, end + 1);
+            int next = skipSpace(sql, end + 1, lexer);
             if (next < n && sql.charAt(next) == ',') {
                 i = next + 1;
                 continue;
@@ -51,16 +53,16 @@ public record InsertRows(String prefix, List<String> rows, String suffix, int[] 
         String prefix = sql.substring(0, spans.get(0)[0]);
         String suffix = sql.substring(i);
         int[] counter = {0};
-        int[] prefixParams = params(prefix, counter);
+        int[] prefixParams = params(prefix, counter, lexer);
         List<String> rows = new ArrayList<>();
         List<int[]> rowParams = new ArrayList<>();
         for (int r = 0; r < spans.size(); r++) {
             // What lies between rows (", ") is rejoined; params cannot hide there.
             String row = sql.substring(spans.get(r)[0], spans.get(r)[1]);
             rows.add(row);
-            rowParams.add(params(row, counter));
+            rowParams.add(params(row, counter, lexer));
         }
-        int[] suffixParams = params(suffix, counter);
+        int[] suffixParams = params(suffix, counter, lexer);
         return new InsertRows(prefix, rows, suffix, prefixParams, rowParams, suffixParams);
     }
 
@@ -74,9 +76,9 @@ public record InsertRows(String prefix, List<String> rows, String suffix, int[] 
     }
 
     /**
-     * The same INSERT with one more column, {@code column}, whose value in row r is a new '?' numbered
-     * {@code parameterCount() + r}: how a generated key joins a statement that left it out. Null if the column
-     * list cannot be found (INSERT ... VALUES without one).
+     * The same INSERT with one more column, {@code column} (as the dialect writes the name), whose value in row r
+     * is a new '?' numbered {@code parameterCount() + r}: how a generated key joins a statement that left it out.
+     * Null if the column list cannot be found (INSERT ... VALUES without one).
      */
     public InsertRows withGeneratedColumn(String column) {
         int close = prefix.lastIndexOf(')');
@@ -132,9 +134,9 @@ public record InsertRows(String prefix, List<String> rows, String suffix, int[] 
         return result;
     }
 
-    private static int[] params(String text, int[] counter) {
+    private static int[] params(String text, int[] counter, SqlLexer lexer) {
         List<Integer> found = new ArrayList<>();
-        scan(text, 0, (index, c) -> {
+        lexer.scanCode(text, 0, (index, c) -> {
             if (c == '?') {
                 found.add(counter[0]++);
             }
@@ -144,19 +146,20 @@ public record InsertRows(String prefix, List<String> rows, String suffix, int[] 
     }
 
     /** Index just after the top-level VALUES (or VALUE) keyword, or -1. */
-    private static int findValuesKeyword(String sql) {
+    private static int findValuesKeyword(String sql, SqlLexer lexer) {
         int[] result = {-1};
         int[] depth = {0};
-        scan(sql, 0, (i, c) -> {
+        lexer.scanCode(sql, 0, (i, c) -> {
             if (c == '(') {
                 depth[0]++;
             } else if (c == ')') {
                 depth[0]--;
-            } else if (depth[0] == 0 && (c == 'V' || c == 'v') && (i == 0 || !isWord(sql.charAt(i - 1)))) {
+            } else if (depth[0] == 0 && (c == 'V' || c == 'v')
+                    && (i == 0 || !lexer.isIdentifierChar(sql.charAt(i - 1)))) {
                 for (String keyword : new String[] {"values", "value"}) {
                     int end = i + keyword.length();
                     if (end <= sql.length() && sql.substring(i, end).toLowerCase(Locale.ROOT).equals(keyword)
-                            && (end == sql.length() || !isWord(sql.charAt(end)))) {
+                            && (end == sql.length() || !lexer.isIdentifierChar(sql.charAt(end)))) {
                         result[0] = end;
                         return false;
                     }
@@ -167,10 +170,10 @@ public record InsertRows(String prefix, List<String> rows, String suffix, int[] 
         return result[0];
     }
 
-    private static int matchingParen(String sql, int open) {
+    private static int matchingParen(String sql, int open, SqlLexer lexer) {
         int[] depth = {0};
         int[] close = {-1};
-        scan(sql, open, (i, c) -> {
+        lexer.scanCode(sql, open, (i, c) -> {
             if (c == '(') {
                 depth[0]++;
             } else if (c == ')') {
@@ -185,42 +188,10 @@ public record InsertRows(String prefix, List<String> rows, String suffix, int[] 
         return close[0];
     }
 
-    private static int skipSpace(String sql, int i) {
-        while (i < sql.length() && Character.isWhitespace(sql.charAt(i))) {
+    private static int skipSpace(String sql, int i, SqlLexer lexer) {
+        while (i < sql.length() && lexer.isSpace(sql.charAt(i))) {
             i++;
         }
         return i;
-    }
-
-    private static boolean isWord(char c) {
-        return Character.isLetterOrDigit(c) || c == '_' || c == '$';
-    }
-
-    @FunctionalInterface
-    private interface Visitor {
-        /** @return false to stop */
-        boolean visit(int index, char c);
-    }
-
-    /** Visits characters outside quotes, backticks and comments. */
-    private static void scan(String sql, int from, Visitor visitor) {
-        int n = sql.length();
-        int i = from;
-        while (i < n) {
-            char c = sql.charAt(i);
-            if (c == '\'' || c == '"' || c == '`') {
-                i = SqlText.skipQuoted(sql, i);
-                continue;
-            }
-            int afterComment = SqlText.skipComment(sql, i);
-            if (afterComment != i) {
-                i = afterComment;
-                continue;
-            }
-            if (!visitor.visit(i, c)) {
-                return;
-            }
-            i++;
-        }
     }
 }

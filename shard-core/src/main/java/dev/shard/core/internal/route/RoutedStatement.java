@@ -1,7 +1,7 @@
 package dev.shard.core.internal.route;
 
-import dev.shard.core.internal.sql.NormalizedSql;
-import dev.shard.core.internal.sql.ParamSource;
+import dev.shard.core.internal.dialect.NormalizedSql;
+import dev.shard.core.internal.dialect.ParamSource;
 
 /**
  * A statement ready to route: its normalised form (whose params say where each bind value comes from) and the

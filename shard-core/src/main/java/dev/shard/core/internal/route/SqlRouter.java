@@ -2,10 +2,11 @@ package dev.shard.core.internal.route;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.shard.core.internal.sql.NormalizedSql;
-import dev.shard.core.internal.sql.ParamSource;
+import dev.shard.core.internal.dialect.Dialect;
+import dev.shard.core.internal.dialect.NormalizedSql;
+import dev.shard.core.internal.dialect.ParamSource;
+import dev.shard.core.internal.dialect.SqlLexer;
 import dev.shard.core.internal.sql.SqlAnalyzer;
-import dev.shard.core.internal.sql.SqlNormalizer;
 import dev.shard.core.internal.sql.SqlText;
 import dev.shard.core.internal.sql.StatementKind;
 import java.sql.SQLException;
@@ -18,13 +19,16 @@ import java.util.Locale;
  */
 public final class SqlRouter {
 
+    private final Dialect dialect;
     private final SqlAnalyzer analyzer;
     private final StatementPlanner planner;
     private final Cache<String, StatementPlan> plans;
 
-    public SqlRouter(ShardingRules rules, SqlAnalyzer analyzer, int cacheSize) {
+    /** @param dialect how statement text is normalised and read; the analyzer is built for the same one */
+    public SqlRouter(ShardingRules rules, SqlAnalyzer analyzer, Dialect dialect, int cacheSize) {
+        this.dialect = dialect;
         this.analyzer = analyzer;
-        this.planner = new StatementPlanner(rules);
+        this.planner = new StatementPlanner(rules, dialect);
         this.plans = Caffeine.newBuilder().maximumSize(cacheSize).build();
     }
 
@@ -43,7 +47,7 @@ public final class SqlRouter {
     }
 
     private RoutedStatement prepareChecked(String sql) throws SQLException {
-        NormalizedSql normalized = SqlNormalizer.normalize(sql);
+        NormalizedSql normalized = dialect.normalize(sql);
         StatementPlan plan = plans.getIfPresent(normalized.template());
         if (plan == null) {
             plan = planUncached(sql, normalized);
@@ -79,7 +83,7 @@ public final class SqlRouter {
         try {
             return planner.plan(analyzer.analyze(text), text);
         } catch (java.sql.SQLSyntaxErrorException e) {
-            if (isSessionStatement(original)) {
+            if (isSessionStatement(firstWord(original, dialect.lexer()))) {
                 // SET NAMES, SHOW ..., LOCK TABLES and other session statements the parser may not know: they
                 // touch no sharded data, so they run where unruled statements run. Anything else that does not
                 // parse is an error here, with the parser's position, rather than a guess at a shard.
@@ -96,8 +100,8 @@ public final class SqlRouter {
         return new NormalizedSql(sql, userOnly, normalized.maxParenDepth(), false);
     }
 
-    private static boolean isSessionStatement(String sql) {
-        return switch (firstWord(sql)) {
+    private static boolean isSessionStatement(String firstWord) {
+        return switch (firstWord) {
             case "set", "show", "use", "describe", "desc", "explain", "lock", "unlock", "begin", "start", "commit",
                     "rollback", "savepoint", "release", "flush", "analyze", "optimize", "check", "checksum",
                     "repair", "kill", "do", "xa", "grant", "revoke", "help", "reset", "purge", "cache", "install",
@@ -106,21 +110,10 @@ public final class SqlRouter {
         };
     }
 
-    /** First keyword, skipping whitespace and comments; good enough to classify unparseable text. */
-    static String firstWord(String sql) {
-        int i = 0;
+    /** First keyword, skipping blanks and comments; good enough to classify unparseable text. */
+    static String firstWord(String sql, SqlLexer lexer) {
         int n = sql.length();
-        while (i < n) {
-            if (Character.isWhitespace(sql.charAt(i))) {
-                i++;
-                continue;
-            }
-            int afterComment = SqlText.skipComment(sql, i);
-            if (afterComment == i) {
-                break;
-            }
-            i = afterComment;
-        }
+        int i = lexer.skipSpaceAndComments(sql, 0);
         if (i < n && sql.charAt(i) == '(') {
             return "(";
         }

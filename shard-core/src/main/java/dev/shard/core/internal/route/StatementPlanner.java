@@ -1,7 +1,7 @@
 package dev.shard.core.internal.route;
 
 import dev.shard.core.RouteKind;
-
+import dev.shard.core.internal.dialect.Dialect;
 import dev.shard.core.internal.sql.ColumnAssignment;
 import dev.shard.core.internal.sql.InsertShape;
 import dev.shard.core.internal.sql.OuterJoin;
@@ -18,9 +18,11 @@ import java.util.Set;
 final class StatementPlanner {
 
     private final ShardingRules rules;
+    private final Dialect dialect;
 
-    StatementPlanner(ShardingRules rules) {
+    StatementPlanner(ShardingRules rules, Dialect dialect) {
         this.rules = rules;
+        this.dialect = dialect;
     }
 
     StatementPlan plan(StatementShape shape) {
@@ -139,8 +141,10 @@ final class StatementPlanner {
             String generated = rules.generatedKeyColumn(insert.table());
             if (column != null && generated != null && !insert.columns().contains(generated) && !insert.fromSelect()
                     && !insert.columns().isEmpty()) {
-                InsertRows original = text == null ? null : InsertRows.split(text, insert.rows().size());
-                InsertRows extended = original == null ? null : original.withGeneratedColumn(generated);
+                InsertRows original = text == null ? null
+                        : InsertRows.split(text, insert.rows().size(), dialect.lexer());
+                InsertRows extended = original == null ? null
+                        : original.withGeneratedColumn(dialect.identifier(generated));
                 if (extended == null) {
                     return new StatementPlan.Rejected(kind, "INSERT into " + insert.table() + " leaves out "
                             + generated + ", which its key generator fills, but Shard cannot add the column to this"
@@ -238,7 +242,7 @@ final class StatementPlanner {
         }
         InsertRows rows = generation != null ? generation.rows()
                 : insert != null && insert.rows().size() > 1 && text != null
-                ? InsertRows.split(text, insert.rows().size()) : null;
+                ? InsertRows.split(text, insert.rows().size(), dialect.lexer()) : null;
         return new StatementPlan.ByKey(kind, targets, assignments, rules, shape.scatter(), refusal, rows,
                 generation);
     }

@@ -1,5 +1,6 @@
 package dev.shard.core.internal.sql;
 
+import dev.shard.core.internal.dialect.Dialect;
 import java.math.BigDecimal;
 import java.sql.SQLException;
 import java.sql.SQLSyntaxErrorException;
@@ -10,7 +11,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -79,9 +79,12 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
     /** One daemon thread for all analysers: it only flips the parser's interrupt flag when a parse overruns. */
     private static final ScheduledExecutorService WATCHDOG = newWatchdog();
 
+    private final Dialect dialect;
     private final long parseTimeoutMillis;
 
-    public JSqlParserAnalyzer(long parseTimeoutMillis) {
+    /** @param dialect how the scatter rewrite reads and writes the text it changes */
+    public JSqlParserAnalyzer(Dialect dialect, long parseTimeoutMillis) {
+        this.dialect = dialect;
         this.parseTimeoutMillis = parseTimeoutMillis;
     }
 
@@ -99,13 +102,13 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
     @Override
     public StatementShape analyze(String sql) throws SQLException {
         Statement statement = parse(sql);
-        StatementShape shape = new ShapeBuilder(statement).build();
+        StatementShape shape = new ShapeBuilder(statement, dialect).build();
         // The rewrite mutates the tree, so it runs after the shape was read from it.
         ScatterSelect scatter = null;
         String refusal = null;
         if (statement instanceof PlainSelect select) {
             try {
-                scatter = new SelectRewriter(select, sql).rewrite();
+                scatter = new SelectRewriter(select, sql, dialect).rewrite();
             } catch (SelectRewriter.Refusal e) {
                 refusal = e.getMessage();
             } catch (RuntimeException e) {
@@ -173,33 +176,15 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
     }
 
 
-    static String unquote(String name) {
-        if (name == null) {
-            return null;
-        }
-        String n = name;
-        if (n.length() >= 2) {
-            char first = n.charAt(0);
-            char last = n.charAt(n.length() - 1);
-            if ((first == '`' && last == '`') || (first == '"' && last == '"') || (first == '[' && last == ']')) {
-                n = n.substring(1, n.length() - 1);
-            }
-        }
-        return n.toLowerCase(Locale.ROOT);
-    }
-
     /** A plain value: a '?' or a literal; null for anything that needs evaluating. */
     static ValueRef constantOrParameter(Expression expression) {
         return ShapeBuilder.valueOf(expression);
     }
 
-    static String tableName(Table table) {
-        return unquote(table.getName());
-    }
-
     /** Builds the shape of one parsed statement. Not thread-safe; one per analysis. */
     private static final class ShapeBuilder {
         private final Statement statement;
+        private final Dialect dialect;
         private final List<Occurrence> occurrences = new ArrayList<>();
         private final Set<String> cteNames = new HashSet<>();
         private final List<ColumnAssignment> assignments = new ArrayList<>();
@@ -212,8 +197,18 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
         /** Column equalities across every scope: which columns a statement ties together (co-location). */
         private final Map<String, String> globalParent = new HashMap<>();
 
-        ShapeBuilder(Statement statement) {
+        ShapeBuilder(Statement statement, Dialect dialect) {
             this.statement = statement;
+            this.dialect = dialect;
+        }
+
+        /** The name an identifier stands for, as the rules name tables and columns. */
+        private String unquote(String name) {
+            return dialect.canonicalName(name);
+        }
+
+        private String tableName(Table table) {
+            return unquote(table.getName());
         }
 
         StatementShape build() throws SQLException {
@@ -367,7 +362,7 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
             scope.analyzeNested();
         }
 
-        private static void collectOrderBy(Scope scope, List<OrderByElement> orderBy) {
+        private void collectOrderBy(Scope scope, List<OrderByElement> orderBy) {
             if (orderBy != null) {
                 for (OrderByElement element : orderBy) {
                     scope.collectSubqueries(element.getExpression());

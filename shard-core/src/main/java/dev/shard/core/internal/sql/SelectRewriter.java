@@ -1,5 +1,7 @@
 package dev.shard.core.internal.sql;
 
+import dev.shard.core.internal.dialect.Dialect;
+import dev.shard.core.internal.dialect.SqlLexer;
 import dev.shard.core.internal.merge.AggregateColumn;
 import dev.shard.core.internal.merge.AggregateKind;
 import dev.shard.core.internal.merge.Expr;
@@ -73,11 +75,16 @@ final class SelectRewriter {
     private int userColumns;
 
     private final String sql;
+    private final Dialect dialect;
 
-    /** @param sql the text {@code select} was parsed from, for the labels of items the rewrite replaces */
-    SelectRewriter(PlainSelect select, String sql) {
+    /**
+     * @param sql     the text {@code select} was parsed from, for the labels of items the rewrite replaces
+     * @param dialect how the shard query's LIMIT is written and its text read back, and how HAVING compares
+     */
+    SelectRewriter(PlainSelect select, String sql, Dialect dialect) {
         this.select = select;
         this.sql = sql;
+        this.dialect = dialect;
     }
 
     /**
@@ -335,10 +342,10 @@ final class SelectRewriter {
             return Slot.user((int) position - 1);
         }
         if (expression instanceof Column column && column.getTable() == null) {
-            String name = JSqlParserAnalyzer.unquote(column.getColumnName());
+            String name = dialect.canonicalName(column.getColumnName());
             for (int i = 0; i < items.size(); i++) {
                 SelectItem<?> item = items.get(i);
-                if (item.getAlias() != null && JSqlParserAnalyzer.unquote(item.getAlias().getName()).equals(name)) {
+                if (item.getAlias() != null && dialect.canonicalName(item.getAlias().getName()).equals(name)) {
                     return Slot.user(i);
                 }
             }
@@ -349,8 +356,8 @@ final class SelectRewriter {
                 return Slot.user(i);
             }
             if (expression instanceof Column column && written instanceof Column selected
-                    && JSqlParserAnalyzer.unquote(selected.getColumnName())
-                    .equals(JSqlParserAnalyzer.unquote(column.getColumnName()))
+                    && dialect.canonicalName(selected.getColumnName())
+                    .equals(dialect.canonicalName(column.getColumnName()))
                     && (column.getTable() == null || selected.getTable() == null)) {
                 // ORDER BY status over SELECT o.status: the same column, written with and without its table.
                 return Slot.user(i);
@@ -432,7 +439,7 @@ final class SelectRewriter {
                         + " is not supported across shards");
             }
             return new Expr.Comparison(op, havingExpr(comparison.getLeftExpression(), items, aggregates),
-                    havingExpr(comparison.getRightExpression(), items, aggregates));
+                    havingExpr(comparison.getRightExpression(), items, aggregates), dialect.comparator(false));
         }
         if (expression instanceof IsNullExpression isNull) {
             return new Expr.IsNull(havingExpr(isNull.getLeftExpression(), items, aggregates), isNull.isNot());
@@ -440,14 +447,16 @@ final class SelectRewriter {
         if (expression instanceof Between between) {
             return new Expr.Between(havingExpr(between.getLeftExpression(), items, aggregates),
                     havingExpr(between.getBetweenExpressionStart(), items, aggregates),
-                    havingExpr(between.getBetweenExpressionEnd(), items, aggregates), between.isNot());
+                    havingExpr(between.getBetweenExpressionEnd(), items, aggregates), between.isNot(),
+                    dialect.comparator(false));
         }
         if (expression instanceof InExpression in && in.getRightExpression() instanceof ExpressionList<?> list) {
             List<Expr> values = new ArrayList<>();
             for (Expression item : list) {
                 values.add(havingExpr(item, items, aggregates));
             }
-            return new Expr.InList(havingExpr(in.getLeftExpression(), items, aggregates), values, in.isNot());
+            return new Expr.InList(havingExpr(in.getLeftExpression(), items, aggregates), values, in.isNot(),
+                    dialect.comparator(false));
         }
         Expr.ArithmeticOp op = expression instanceof Addition ? Expr.ArithmeticOp.ADD
                 : expression instanceof Subtraction ? Expr.ArithmeticOp.SUB
@@ -548,7 +557,7 @@ final class SelectRewriter {
         if (spec == null) {
             return;
         }
-        Limit limit = new Limit();
+        Limit limit = new ShardLimit(dialect);
         if (spec.offset() == null && spec.count() instanceof ValueRef.Param param) {
             limit.setRowCount(fixed(param.index()));
         } else if (spec.count() instanceof ValueRef.Constant count
@@ -560,6 +569,20 @@ final class SelectRewriter {
             limit.setRowCount(fixed(LIMIT_MARKER));
         }
         select.setLimit(limit);
+    }
+
+    /** The shards' row limit, printed as the dialect writes it (the parser's Limit prints MySQL's form). */
+    private static final class ShardLimit extends Limit {
+        private final Dialect dialect;
+
+        ShardLimit(Dialect dialect) {
+            this.dialect = dialect;
+        }
+
+        @Override
+        public String toString() {
+            return " " + dialect.rowLimit(String.valueOf(getRowCount()));
+        }
     }
 
     private static JdbcParameter fixed(int index) {
@@ -599,11 +622,13 @@ final class SelectRewriter {
         String text = select.toString();
         StringBuilder sql = new StringBuilder(text.length());
         List<ShardParam> params = new ArrayList<>();
+        SqlLexer lexer = dialect.lexer();
         int i = 0;
         while (i < text.length()) {
             char c = text.charAt(i);
-            if (c == '\'' || c == '"' || c == '`') {
-                int end = SqlText.skipQuoted(text, i);
+            if (lexer.isQuote(c)) {
+                int end = lexer.quotedEnd(text, i);
+                end = end < 0 ? text.length() : end;
                 sql.append(text, i, end);
                 i = end;
             } else if (c == '?') {

@@ -20,7 +20,7 @@ public sealed interface ValueRef {
         Object value(int index) throws SQLException;
     }
 
-    /** The {@code index}-th (0-based) '?' of the normalised template; see {@link NormalizedSql#params()}. */
+    /** The {@code index}-th (0-based) '?' of the normalised template; see {@link dev.shard.core.internal.dialect.NormalizedSql#params()}. */
     record Param(int index) implements ValueRef {
         @Override
         public Object value(Parameters parameters) throws SQLException {

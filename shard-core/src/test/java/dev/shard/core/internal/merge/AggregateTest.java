@@ -1,12 +1,12 @@
 package dev.shard.core.internal.merge;
 
-import static dev.shard.core.internal.merge.AggregateColumn.avg;
-import static dev.shard.core.internal.merge.AggregateColumn.count;
 import static dev.shard.core.internal.merge.AggregateColumn.countDistinct;
 import static dev.shard.core.internal.merge.AggregateColumn.max;
 import static dev.shard.core.internal.merge.AggregateColumn.min;
-import static dev.shard.core.internal.merge.AggregateColumn.sum;
 import static dev.shard.core.internal.merge.AggregateColumn.sumDistinct;
+import static dev.shard.core.internal.merge.MySqlMerge.avg;
+import static dev.shard.core.internal.merge.MySqlMerge.count;
+import static dev.shard.core.internal.merge.MySqlMerge.sum;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class AggregateTest {
 
-    private static final ColumnInfo STATUS = ColumnInfo.ci("status");
+    private static final ColumnInfo STATUS = MySqlMerge.ci("status");
 
     private static List<String> aggregate(List<AggregateColumn> columns, FakeCursor... shards) throws SQLException {
         return Rows.run(new Aggregate(columns), new Concat().open(List.of(shards)));
@@ -26,7 +26,7 @@ class AggregateTest {
     @Test
     void combinesPartialAggregates() throws SQLException {
         // SELECT COUNT(*), SUM(amount), MIN(amount), MAX(amount): one partial row per shard.
-        assertThat(aggregate(List.of(count(0), sum(1), min(2, ColumnInfo.PLAIN), max(3, ColumnInfo.PLAIN)),
+        assertThat(aggregate(List.of(count(0), sum(1), min(2, MySqlMerge.PLAIN), max(3, MySqlMerge.PLAIN)),
                 Rows.cursor("3|60|5|30"), Rows.cursor("2|15|7|8"), Rows.cursor("0|NULL|NULL|NULL")))
                 .containsExactly("5|75|5|30");
     }
@@ -49,8 +49,8 @@ class AggregateTest {
 
     @Test
     void emptyInputGivesMySqlsEmptyAnswers() throws SQLException {
-        assertThat(aggregate(List.of(count(0), sum(1), min(2, ColumnInfo.PLAIN), max(3, ColumnInfo.PLAIN),
-                avg(4, 5), countDistinct(6, ColumnInfo.PLAIN)), Rows.empty(7)))
+        assertThat(aggregate(List.of(count(0), sum(1), min(2, MySqlMerge.PLAIN), max(3, MySqlMerge.PLAIN),
+                avg(4, 5), countDistinct(6, MySqlMerge.PLAIN)), Rows.empty(7)))
                 .containsExactly("0|NULL|NULL|NULL|NULL|0|0");
         // Shards whose tables are empty report COUNT 0 and NULL sums.
         assertThat(aggregate(List.of(count(0), sum(1), avg(2, 3)), Rows.cursor("0|NULL|NULL|0"),
@@ -86,12 +86,12 @@ class AggregateTest {
     void minAndMaxUseMySqlOrderAndIgnoreNulls() throws SQLException {
         assertThat(aggregate(List.of(min(0, STATUS), max(1, STATUS)), Rows.cursor("b|b"), Rows.cursor("A|C"),
                 Rows.cursor("NULL|NULL"))).containsExactly("'A'|'C'");
-        assertThat(aggregate(List.of(min(0, ColumnInfo.of("s")), max(1, ColumnInfo.of("s"))), Rows.cursor("b|b"),
+        assertThat(aggregate(List.of(min(0, MySqlMerge.of("s")), max(1, MySqlMerge.of("s"))), Rows.cursor("b|b"),
                 Rows.cursor("A|C"))).containsExactly("'A'|'b'");
         // Equal under ci: the first spelling seen wins.
         assertThat(aggregate(List.of(max(0, STATUS)), Rows.cursor("paid"), Rows.cursor("PAID")))
                 .containsExactly("'paid'");
-        assertThat(aggregate(List.of(min(0, ColumnInfo.PLAIN)), Rows.cursor("5"), Rows.cursor("4.99"),
+        assertThat(aggregate(List.of(min(0, MySqlMerge.PLAIN)), Rows.cursor("5"), Rows.cursor("4.99"),
                 Rows.cursor("i:6"))).containsExactly("4.99");
     }
 
@@ -106,32 +106,32 @@ class AggregateTest {
     @Test
     void countDistinctAlongsidePartialCountsOfTheSameGroups() throws SQLException {
         // SELECT COUNT(DISTINCT x), COUNT(*): shards run GROUP BY x ORDER BY x, returning x twice and COUNT(*).
-        RowCursor merged = new OrderedMerge(List.of(SortKey.asc(0))).open(List.of(
+        RowCursor merged = new OrderedMerge(List.of(MySqlMerge.asc(0))).open(List.of(
                 Rows.cursor("1|1|2", "3|3|1"), Rows.cursor("NULL|NULL|5", "1|1|4", "2.0|2.0|1")));
-        assertThat(Rows.run(new Aggregate(List.of(countDistinct(0, ColumnInfo.PLAIN),
-                sumDistinct(1, ColumnInfo.PLAIN), count(2))), merged)).containsExactly("3|6.0|13");
+        assertThat(Rows.run(new Aggregate(List.of(countDistinct(0, MySqlMerge.PLAIN),
+                sumDistinct(1, MySqlMerge.PLAIN), count(2))), merged)).containsExactly("3|6.0|13");
     }
 
     @Test
     void distinctAggregatesOverMixedNumericTypes() throws SQLException {
-        RowCursor merged = new OrderedMerge(List.of(SortKey.asc(0))).open(List.of(
+        RowCursor merged = new OrderedMerge(List.of(MySqlMerge.asc(0))).open(List.of(
                 Rows.cursor("1", "2", "5"), Rows.cursor("1.00", "i:2", "4.50")));
-        assertThat(Rows.run(new Aggregate(List.of(sumDistinct(0, ColumnInfo.PLAIN))), merged))
+        assertThat(Rows.run(new Aggregate(List.of(sumDistinct(0, MySqlMerge.PLAIN))), merged))
                 .containsExactly("12.50");
-        RowCursor doubles = new OrderedMerge(List.of(SortKey.asc(0))).open(List.of(
+        RowCursor doubles = new OrderedMerge(List.of(MySqlMerge.asc(0))).open(List.of(
                 Rows.cursor("d:1.5", "d:2.5"), Rows.cursor("d:1.5")));
-        assertThat(Rows.run(new Aggregate(List.of(AggregateColumn.avgDistinct(0, ColumnInfo.PLAIN))), doubles))
+        assertThat(Rows.run(new Aggregate(List.of(AggregateColumn.avgDistinct(0, MySqlMerge.PLAIN))), doubles))
                 .containsExactly("d:2.0");
-        RowCursor ints = new OrderedMerge(List.of(SortKey.asc(0))).open(List.of(
+        RowCursor ints = new OrderedMerge(List.of(MySqlMerge.asc(0))).open(List.of(
                 Rows.cursor("1", "2"), Rows.cursor("2", "4")));
-        assertThat(Rows.run(new Aggregate(List.of(AggregateColumn.avgDistinct(0, ColumnInfo.PLAIN))), ints))
+        assertThat(Rows.run(new Aggregate(List.of(AggregateColumn.avgDistinct(0, MySqlMerge.PLAIN))), ints))
                 .containsExactly("2.3333");
     }
 
     @Test
     void distinctAggregatesRefuseUnsortedInput() {
         // A Concat of two sorted shards is not sorted: counting value changes would count 1 twice.
-        assertThatThrownBy(() -> aggregate(List.of(countDistinct(0, ColumnInfo.PLAIN)),
+        assertThatThrownBy(() -> aggregate(List.of(countDistinct(0, MySqlMerge.PLAIN)),
                 Rows.cursor("1", "3"), Rows.cursor("1", "2")))
                 .isInstanceOf(SQLException.class).hasMessageContaining("needs its values sorted");
     }

@@ -15,12 +15,12 @@ class CursorContractTest {
     static List<MergeStep> steps() {
         return List.of(
                 new Limit(1, 2),
-                new Aggregate(List.of(AggregateColumn.count(1))),
-                new GroupAggregate(List.of(SortKey.asc(0)), List.of(AggregateColumn.count(1))),
-                new MemorySort(List.of(SortKey.desc(1))),
-                new MemorySort(List.of(SortKey.desc(1)), 2),
-                new Filter(Expr.gt(Expr.col(1), Expr.lit(0L))),
-                new Distinct(List.of(SortKey.asc(0))),
+                new Aggregate(List.of(MySqlMerge.count(1))),
+                new GroupAggregate(List.of(MySqlMerge.asc(0)), List.of(MySqlMerge.count(1))),
+                new MemorySort(List.of(MySqlMerge.desc(1))),
+                new MemorySort(List.of(MySqlMerge.desc(1)), 2),
+                new Filter(MySqlMerge.gt(MySqlMerge.col(1), MySqlMerge.lit(0L))),
+                new Distinct(List.of(MySqlMerge.asc(0))),
                 Project.first(1));
     }
 
@@ -31,7 +31,7 @@ class CursorContractTest {
     @MethodSource("steps")
     void nextAfterTheEndStaysFalseAndCloseReleasesTheShards(MergeStep step) throws SQLException {
         List<FakeCursor> shards = SHARDS.get();
-        RowCursor cursor = step.open(new OrderedMerge(List.of(SortKey.asc(0))).open(shards));
+        RowCursor cursor = step.open(new OrderedMerge(List.of(MySqlMerge.asc(0))).open(shards));
         assertThatThrownBy(() -> cursor.get(0)).as("get before next").isInstanceOf(SQLException.class);
         assertThat(Rows.drain(cursor)).isNotEmpty();
         assertThat(cursor.next()).isFalse();
@@ -47,7 +47,7 @@ class CursorContractTest {
     @MethodSource("steps")
     void closingBeforeTheEndClosesTheShards(MergeStep step) throws SQLException {
         List<FakeCursor> shards = SHARDS.get();
-        RowCursor cursor = step.open(new OrderedMerge(List.of(SortKey.asc(0))).open(shards));
+        RowCursor cursor = step.open(new OrderedMerge(List.of(MySqlMerge.asc(0))).open(shards));
         assertThat(cursor.next()).isTrue();
         cursor.close();
         assertThat(shards).allMatch(FakeCursor::closed);
@@ -56,7 +56,7 @@ class CursorContractTest {
     @ParameterizedTest
     @MethodSource("steps")
     void plansAreReusableValues(MergeStep step) throws SQLException {
-        MergePlan plan = MergePlan.orderedMerge(SortKey.asc(0)).step(step).build();
+        MergePlan plan = MergePlan.orderedMerge(MySqlMerge.asc(0)).step(step).build();
         List<String> first = Rows.run(plan, SHARDS.get().toArray(new FakeCursor[0]));
         List<String> second = Rows.run(plan, SHARDS.get().toArray(new FakeCursor[0]));
         assertThat(second).isEqualTo(first);

@@ -1,22 +1,22 @@
 package dev.shard.core.internal.merge;
 
-import static dev.shard.core.internal.merge.Expr.and;
-import static dev.shard.core.internal.merge.Expr.between;
-import static dev.shard.core.internal.merge.Expr.col;
-import static dev.shard.core.internal.merge.Expr.eq;
-import static dev.shard.core.internal.merge.Expr.ge;
-import static dev.shard.core.internal.merge.Expr.gt;
-import static dev.shard.core.internal.merge.Expr.in;
-import static dev.shard.core.internal.merge.Expr.isNotNull;
-import static dev.shard.core.internal.merge.Expr.isNull;
-import static dev.shard.core.internal.merge.Expr.le;
-import static dev.shard.core.internal.merge.Expr.lit;
-import static dev.shard.core.internal.merge.Expr.lt;
-import static dev.shard.core.internal.merge.Expr.ne;
-import static dev.shard.core.internal.merge.Expr.not;
-import static dev.shard.core.internal.merge.Expr.notIn;
-import static dev.shard.core.internal.merge.Expr.nullSafeEq;
-import static dev.shard.core.internal.merge.Expr.or;
+import static dev.shard.core.internal.merge.MySqlMerge.and;
+import static dev.shard.core.internal.merge.MySqlMerge.between;
+import static dev.shard.core.internal.merge.MySqlMerge.col;
+import static dev.shard.core.internal.merge.MySqlMerge.eq;
+import static dev.shard.core.internal.merge.MySqlMerge.ge;
+import static dev.shard.core.internal.merge.MySqlMerge.gt;
+import static dev.shard.core.internal.merge.MySqlMerge.in;
+import static dev.shard.core.internal.merge.MySqlMerge.isNotNull;
+import static dev.shard.core.internal.merge.MySqlMerge.isNull;
+import static dev.shard.core.internal.merge.MySqlMerge.le;
+import static dev.shard.core.internal.merge.MySqlMerge.lit;
+import static dev.shard.core.internal.merge.MySqlMerge.lt;
+import static dev.shard.core.internal.merge.MySqlMerge.ne;
+import static dev.shard.core.internal.merge.MySqlMerge.not;
+import static dev.shard.core.internal.merge.MySqlMerge.notIn;
+import static dev.shard.core.internal.merge.MySqlMerge.nullSafeEq;
+import static dev.shard.core.internal.merge.MySqlMerge.or;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -45,7 +45,7 @@ class ExprTest {
     }
 
     private static Object arith(ArithmeticOp op, Object a, Object b) throws SQLException {
-        return eval(Expr.arithmetic(op, lit(a), lit(b)));
+        return eval(MySqlMerge.arithmetic(op, lit(a), lit(b)));
     }
 
     @Test
@@ -91,8 +91,8 @@ class ExprTest {
 
     @Test
     void stringsCompareInTheColumnsCollation() throws SQLException {
-        Expr ci = col(0, ColumnInfo.ci("s"));
-        Expr bin = col(0, ColumnInfo.of("s"));
+        Expr ci = col(0, MySqlMerge.ci("s"));
+        Expr bin = col(0, MySqlMerge.of("s"));
         assertThat(eval(eq(ci, lit("PAID")), "paid")).isEqualTo(true);
         assertThat(eval(eq(lit("PAID"), ci), "paid")).isEqualTo(true);
         assertThat(eval(eq(bin, lit("PAID")), "paid")).isEqualTo(false);
@@ -119,9 +119,9 @@ class ExprTest {
         // 5 BETWEEN NULL AND 3: 5 <= 3 is false, so false whatever NULL is.
         assertThat(eval(between(lit(5L), NULL, lit(3L)))).isEqualTo(false);
         assertThat(eval(between(lit(5L), NULL, lit(10L)))).isNull();
-        assertThat(eval(new Expr.Between(lit(5L), NULL, lit(3L), true))).isEqualTo(true);
-        assertThat(eval(new Expr.Between(lit(5L), NULL, lit(10L), true))).isNull();
-        assertThat(eval(new Expr.Between(lit(5L), lit(1L), lit(10L), true))).isEqualTo(false);
+        assertThat(eval(new Expr.Between(lit(5L), NULL, lit(3L), true, MySqlMerge.BINARY))).isEqualTo(true);
+        assertThat(eval(new Expr.Between(lit(5L), NULL, lit(10L), true, MySqlMerge.BINARY))).isNull();
+        assertThat(eval(new Expr.Between(lit(5L), lit(1L), lit(10L), true, MySqlMerge.BINARY))).isEqualTo(false);
     }
 
     @Test
@@ -177,7 +177,7 @@ class ExprTest {
     @Test
     void havingOnArithmeticOfAggregates() throws SQLException {
         // HAVING SUM(total) / COUNT(*) >= 2.5 over (sum, count) rows.
-        Expr avg = Expr.arithmetic(ArithmeticOp.DIV, col(0, ColumnInfo.of("sum")), col(1, ColumnInfo.of("cnt")));
+        Expr avg = MySqlMerge.arithmetic(ArithmeticOp.DIV, col(0, MySqlMerge.of("sum")), col(1, MySqlMerge.of("cnt")));
         Expr having = ge(avg, lit(new BigDecimal("2.5")));
         assertThat(eval(having, new BigDecimal("5"), 2L)).isEqualTo(true);
         assertThat(eval(having, new BigDecimal("5"), 3L)).isEqualTo(false);
@@ -188,8 +188,9 @@ class ExprTest {
 
     @Test
     void describesItselfAsSql() {
-        Expr e = or(and(eq(col(0, ColumnInfo.ci("status")), lit("it's")), not(isNull(col(3)))),
-                new Expr.InList(col(1), Arrays.asList(lit(1L), NULL, lit(new byte[] {0x0A})), true));
+        Expr e = or(and(eq(col(0, MySqlMerge.ci("status")), lit("it's")), not(isNull(col(3)))),
+                new Expr.InList(col(1), Arrays.asList(lit(1L), NULL, lit(new byte[] {0x0A})), true,
+                        MySqlMerge.BINARY));
         assertThat(e.describe())
                 .isEqualTo("((status = 'it''s') AND (NOT (#3 IS NULL))) OR (#1 NOT IN (1, NULL, X'0A'))");
         assertThat(between(col(2), lit(1L), lit(new BigDecimal("2.50"))).describe()).isEqualTo("#2 BETWEEN 1 AND 2.50");

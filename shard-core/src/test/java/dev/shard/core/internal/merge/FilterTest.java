@@ -1,13 +1,13 @@
 package dev.shard.core.internal.merge;
 
-import static dev.shard.core.internal.merge.Expr.and;
-import static dev.shard.core.internal.merge.Expr.col;
-import static dev.shard.core.internal.merge.Expr.eq;
-import static dev.shard.core.internal.merge.Expr.gt;
-import static dev.shard.core.internal.merge.Expr.isNotNull;
-import static dev.shard.core.internal.merge.Expr.lit;
-import static dev.shard.core.internal.merge.Expr.not;
-import static dev.shard.core.internal.merge.Expr.or;
+import static dev.shard.core.internal.merge.MySqlMerge.and;
+import static dev.shard.core.internal.merge.MySqlMerge.col;
+import static dev.shard.core.internal.merge.MySqlMerge.eq;
+import static dev.shard.core.internal.merge.MySqlMerge.gt;
+import static dev.shard.core.internal.merge.MySqlMerge.isNotNull;
+import static dev.shard.core.internal.merge.MySqlMerge.lit;
+import static dev.shard.core.internal.merge.MySqlMerge.not;
+import static dev.shard.core.internal.merge.MySqlMerge.or;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 class FilterTest {
 
-    private static final Expr COUNT = col(1, ColumnInfo.of("cnt"));
-    private static final Expr TOTAL = col(2, ColumnInfo.of("total"));
+    private static final Expr COUNT = col(1, MySqlMerge.of("cnt"));
+    private static final Expr TOTAL = col(2, MySqlMerge.of("total"));
 
     @Test
     void keepsRowsWherePredicateIsTrue() throws SQLException {
@@ -49,7 +49,7 @@ class FilterTest {
 
     @Test
     void caseInsensitiveColumnComparesIgnoringCase() throws SQLException {
-        Expr status = col(0, ColumnInfo.ci("status"));
+        Expr status = col(0, MySqlMerge.ci("status"));
         assertThat(Rows.run(new Filter(eq(status, lit("paid"))), Rows.cursor("PAID|1|1", "new|1|1", "Paid |2|1")))
                 .containsExactly("'PAID'|1|1", "'Paid '|2|1");
     }

@@ -44,7 +44,7 @@ class LimitTest {
     @Test
     void closingEarlyClosesTheInputs() throws SQLException {
         List<FakeCursor> shards = OrderedMergeTest.generated(3, 100);
-        RowCursor cursor = new Limit(0, 50).open(new OrderedMerge(List.of(SortKey.asc(0))).open(shards));
+        RowCursor cursor = new Limit(0, 50).open(new OrderedMerge(List.of(MySqlMerge.asc(0))).open(shards));
         assertThat(cursor.next()).isTrue();
         cursor.close();
         assertThat(shards).allMatch(FakeCursor::closed);
@@ -53,7 +53,7 @@ class LimitTest {
     @Test
     void pullsAreBoundedOverAnOrderedMerge() throws SQLException {
         List<FakeCursor> shards = OrderedMergeTest.generated(4, 1000);
-        RowCursor merged = new OrderedMerge(List.of(SortKey.asc(0))).open(shards);
+        RowCursor merged = new OrderedMerge(List.of(MySqlMerge.asc(0))).open(shards);
         assertThat(Rows.run(new Limit(0, 10), merged)).hasSize(10).startsWith("0|'s0'").endsWith("9|'s1'");
         for (FakeCursor shard : shards) {
             assertThat(shard.pulls()).isLessThanOrEqualTo(10 + 1);
@@ -66,7 +66,7 @@ class LimitTest {
     void deepOffsetStreamsWithoutHoldingRows() throws SQLException {
         // 4 shards x 500,000 lazily generated rows: nothing is materialised, by the inputs or by the merge.
         List<FakeCursor> shards = OrderedMergeTest.generated(4, 500_000);
-        RowCursor merged = new OrderedMerge(List.of(SortKey.asc(0))).open(shards);
+        RowCursor merged = new OrderedMerge(List.of(MySqlMerge.asc(0))).open(shards);
         List<String> rows = Rows.run(new Limit(1_500_000, 10), merged);
         assertThat(rows).containsExactly("1500000|'s0'", "1500001|'s1'", "1500002|'s2'", "1500003|'s3'",
                 "1500004|'s0'", "1500005|'s1'", "1500006|'s2'", "1500007|'s3'", "1500008|'s0'", "1500009|'s1'");

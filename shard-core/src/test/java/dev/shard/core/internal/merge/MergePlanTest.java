@@ -1,13 +1,13 @@
 package dev.shard.core.internal.merge;
 
-import static dev.shard.core.internal.merge.AggregateColumn.avg;
-import static dev.shard.core.internal.merge.AggregateColumn.count;
 import static dev.shard.core.internal.merge.AggregateColumn.max;
 import static dev.shard.core.internal.merge.AggregateColumn.min;
-import static dev.shard.core.internal.merge.AggregateColumn.sum;
-import static dev.shard.core.internal.merge.Expr.col;
-import static dev.shard.core.internal.merge.Expr.gt;
-import static dev.shard.core.internal.merge.Expr.lit;
+import static dev.shard.core.internal.merge.MySqlMerge.avg;
+import static dev.shard.core.internal.merge.MySqlMerge.col;
+import static dev.shard.core.internal.merge.MySqlMerge.count;
+import static dev.shard.core.internal.merge.MySqlMerge.gt;
+import static dev.shard.core.internal.merge.MySqlMerge.lit;
+import static dev.shard.core.internal.merge.MySqlMerge.sum;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -25,14 +25,14 @@ import org.junit.jupiter.api.Test;
 
 class MergePlanTest {
 
-    private static final ColumnInfo STATUS = ColumnInfo.ci("status");
+    private static final ColumnInfo STATUS = MySqlMerge.ci("status");
 
     @Test
     void describesAComposedPlanAsATree() {
         MergePlan plan = MergePlan.orderedMerge(SortKey.asc(0, STATUS))
                 .groupAggregate(List.of(SortKey.asc(0, STATUS)), List.of(count(1), avg(2, 3)))
-                .filter(gt(col(1, ColumnInfo.of("cnt")), lit(10L)))
-                .sort(SortKey.desc(1))
+                .filter(gt(col(1, MySqlMerge.of("cnt")), lit(10L)))
+                .sort(MySqlMerge.desc(1))
                 .limit(0, 3)
                 .project(0, 1, 2)
                 .build();
@@ -45,25 +45,25 @@ class MergePlanTest {
                 "          OrderedMerge(keys=[0 ASC ci])",
                 "            Shards(4)",
                 ""));
-        assertThat(MergePlan.orderedMerge(SortKey.desc(2), SortKey.asc(0)).limit(20, 10).build().describe())
+        assertThat(MergePlan.orderedMerge(MySqlMerge.desc(2), MySqlMerge.asc(0)).limit(20, 10).build().describe())
                 .isEqualTo("Limit(offset=20, count=10)\n  OrderedMerge(keys=[2 DESC, 0 ASC])\n    Shards\n");
     }
 
     @Test
     void topNIsFusedOnlyWhenABoundedLimitFollowsTheSort() {
-        assertThat(MergePlan.concat().sort(SortKey.asc(0)).project(0).limit(5, 10).build().steps().get(0))
-                .isEqualTo(new MemorySort(List.of(SortKey.asc(0)), 15));
-        assertThat(MergePlan.concat().sort(SortKey.asc(0)).limit(5, Limit.UNBOUNDED).build().steps().get(0))
-                .isEqualTo(new MemorySort(List.of(SortKey.asc(0))));
+        assertThat(MergePlan.concat().sort(MySqlMerge.asc(0)).project(0).limit(5, 10).build().steps().get(0))
+                .isEqualTo(new MemorySort(List.of(MySqlMerge.asc(0)), 15));
+        assertThat(MergePlan.concat().sort(MySqlMerge.asc(0)).limit(5, Limit.UNBOUNDED).build().steps().get(0))
+                .isEqualTo(new MemorySort(List.of(MySqlMerge.asc(0))));
         // A Filter between them changes the row count: fusing would be wrong.
-        assertThat(MergePlan.concat().sort(SortKey.asc(0)).filter(lit(true)).limit(0, 1).build().steps().get(0))
-                .isEqualTo(new MemorySort(List.of(SortKey.asc(0))));
+        assertThat(MergePlan.concat().sort(MySqlMerge.asc(0)).filter(lit(true)).limit(0, 1).build().steps().get(0))
+                .isEqualTo(new MemorySort(List.of(MySqlMerge.asc(0))));
     }
 
     @Test
     void orderByWithLimitAndAHiddenSortColumn() throws SQLException {
         // SELECT id FROM t ORDER BY amount DESC, id LIMIT 1, 3: the rewrite selects amount too, then hides it.
-        MergePlan plan = MergePlan.orderedMerge(SortKey.desc(1), SortKey.asc(0)).limit(1, 3).project(0).build();
+        MergePlan plan = MergePlan.orderedMerge(MySqlMerge.desc(1), MySqlMerge.asc(0)).limit(1, 3).project(0).build();
         assertThat(Rows.run(plan, Rows.cursor("1|30", "4|20.0", "7|NULL"), Rows.cursor("2|30.00", "3|25", "5|5")))
                 .containsExactly("2", "3", "4");
     }
@@ -74,8 +74,8 @@ class MergePlanTest {
         // Shard query: SELECT status, COUNT(*), SUM(amount), COUNT(amount) ... GROUP BY status ORDER BY status.
         MergePlan plan = MergePlan.orderedMerge(SortKey.asc(0, STATUS))
                 .groupAggregate(List.of(SortKey.asc(0, STATUS)), List.of(count(1), avg(2, 3)))
-                .filter(gt(col(1, ColumnInfo.of("c")), lit(1L)))
-                .sort(SortKey.desc(1))
+                .filter(gt(col(1, MySqlMerge.of("c")), lit(1L)))
+                .sort(MySqlMerge.desc(1))
                 .limit(0, 2)
                 .project(0, 1, 2)
                 .build();
@@ -97,8 +97,8 @@ class MergePlanTest {
     @Test
     void distinctWithLimit() throws SQLException {
         // SELECT DISTINCT name FROM t ORDER BY name LIMIT 3
-        MergePlan plan = MergePlan.orderedMerge(SortKey.asc(0, ColumnInfo.ci("name")))
-                .distinct(SortKey.asc(0, ColumnInfo.ci("name"))).limit(0, 3).build();
+        MergePlan plan = MergePlan.orderedMerge(SortKey.asc(0, MySqlMerge.ci("name")))
+                .distinct(SortKey.asc(0, MySqlMerge.ci("name"))).limit(0, 3).build();
         assertThat(Rows.run(plan, Rows.cursor("Ann", "bob", "dan"), Rows.cursor("ann", "BOB", "cy", "eve")))
                 .containsExactly("'Ann'", "'bob'", "'cy'");
     }
@@ -106,7 +106,7 @@ class MergePlanTest {
     @Test
     void deepOffsetThroughThePlan() throws SQLException {
         List<FakeCursor> shards = OrderedMergeTest.generated(4, 500_000);
-        MergePlan plan = MergePlan.orderedMerge(SortKey.asc(0)).limit(1_500_000, 10).project(0).build();
+        MergePlan plan = MergePlan.orderedMerge(MySqlMerge.asc(0)).limit(1_500_000, 10).project(0).build();
         List<String> rows;
         try (RowCursor cursor = plan.open(shards)) {
             rows = Rows.drain(cursor);
@@ -120,7 +120,7 @@ class MergePlanTest {
     void failureToOpenClosesTheShards() {
         FakeCursor a = Rows.cursor("1");
         FakeCursor b = Rows.cursor("2");
-        MergePlan plan = MergePlan.orderedMerge(SortKey.asc(0)).project(0, 5).build();
+        MergePlan plan = MergePlan.orderedMerge(MySqlMerge.asc(0)).project(0, 5).build();
         assertThatThrownBy(() -> plan.open(List.of(a, b))).isInstanceOf(SQLException.class);
         assertThat(a.closed()).isTrue();
         assertThat(b.closed()).isTrue();
@@ -156,7 +156,7 @@ class MergePlanTest {
         // SELECT status, COUNT(*), SUM(amount), MIN(amount), MAX(amount), AVG(amount) GROUP BY status
         MergePlan plan = MergePlan.orderedMerge(SortKey.asc(0, STATUS))
                 .groupAggregate(List.of(SortKey.asc(0, STATUS)),
-                        List.of(count(1), sum(2), min(3, ColumnInfo.PLAIN), max(4, ColumnInfo.PLAIN), avg(5, 6)))
+                        List.of(count(1), sum(2), min(3, MySqlMerge.PLAIN), max(4, MySqlMerge.PLAIN), avg(5, 6)))
                 .project(0, 1, 2, 3, 4, 5)
                 .build();
         List<String> merged = new ArrayList<>();
@@ -210,7 +210,7 @@ class MergePlanTest {
     /** The group key's spelling is any of the group's; compare folded. */
     private static String normaliseKey(String row) {
         int bar = row.indexOf('|');
-        return ValueComparator.fold(row.substring(0, bar)).toLowerCase(Locale.ROOT).replace(" '", "'")
+        return MySqlMerge.fold(row.substring(0, bar)).toLowerCase(Locale.ROOT).replace(" '", "'")
                 + row.substring(bar);
     }
 

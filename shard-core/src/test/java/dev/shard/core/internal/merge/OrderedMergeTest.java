@@ -10,12 +10,12 @@ import org.junit.jupiter.api.Test;
 
 class OrderedMergeTest {
 
-    private static final ColumnInfo NAME_CI = ColumnInfo.ci("name");
-    private static final ColumnInfo NAME_BIN = ColumnInfo.of("name");
+    private static final ColumnInfo NAME_CI = MySqlMerge.ci("name");
+    private static final ColumnInfo NAME_BIN = MySqlMerge.of("name");
 
     @Test
     void mergesSortedInputsAscending() throws SQLException {
-        OrderedMerge merge = new OrderedMerge(List.of(SortKey.asc(0)));
+        OrderedMerge merge = new OrderedMerge(List.of(MySqlMerge.asc(0)));
         assertThat(Rows.run(merge, Rows.cursor("1|a", "4|d", "7|g"), Rows.cursor("2|b", "5|e"),
                 Rows.cursor("3|c", "6|f", "8|h")))
                 .containsExactly("1|'a'", "2|'b'", "3|'c'", "4|'d'", "5|'e'", "6|'f'", "7|'g'", "8|'h'");
@@ -23,17 +23,17 @@ class OrderedMergeTest {
 
     @Test
     void nullsFirstAscendingLastDescending() throws SQLException {
-        assertThat(Rows.run(new OrderedMerge(List.of(SortKey.asc(0))),
+        assertThat(Rows.run(new OrderedMerge(List.of(MySqlMerge.asc(0))),
                 Rows.cursor("NULL|s0", "2|s0"), Rows.cursor("NULL|s1", "1|s1")))
                 .containsExactly("NULL|'s0'", "NULL|'s1'", "1|'s1'", "2|'s0'");
-        assertThat(Rows.run(new OrderedMerge(List.of(SortKey.desc(0))),
+        assertThat(Rows.run(new OrderedMerge(List.of(MySqlMerge.desc(0))),
                 Rows.cursor("2|s0", "NULL|s0"), Rows.cursor("3|s1", "NULL|s1")))
                 .containsExactly("3|'s1'", "2|'s0'", "NULL|'s0'", "NULL|'s1'");
     }
 
     @Test
     void tiesComeOutInInputOrder() throws SQLException {
-        assertThat(Rows.run(new OrderedMerge(List.of(SortKey.asc(0))),
+        assertThat(Rows.run(new OrderedMerge(List.of(MySqlMerge.asc(0))),
                 Rows.cursor("1|s0a", "1|s0b"), Rows.cursor("1|s1a"), Rows.cursor("0|s2", "1|s2")))
                 .containsExactly("0|'s2'", "1|'s0a'", "1|'s0b'", "1|'s1a'", "1|'s2'");
     }
@@ -41,7 +41,7 @@ class OrderedMergeTest {
     @Test
     void severalKeysWithMixedDirections() throws SQLException {
         // ORDER BY amount DESC, id ASC
-        OrderedMerge merge = new OrderedMerge(List.of(SortKey.desc(1), SortKey.asc(0)));
+        OrderedMerge merge = new OrderedMerge(List.of(MySqlMerge.desc(1), MySqlMerge.asc(0)));
         assertThat(Rows.run(merge, Rows.cursor("1|30", "4|20", "2|10"), Rows.cursor("3|30", "0|20", "5|NULL")))
                 .containsExactly("1|30", "3|30", "0|20", "4|20", "2|10", "5|NULL");
     }
@@ -49,7 +49,7 @@ class OrderedMergeTest {
     @Test
     void mixedNumericTypesAcrossShards() throws SQLException {
         // One shard's driver returns Long, another's BigDecimal, a third Integer or Double: order by value.
-        assertThat(Rows.run(new OrderedMerge(List.of(SortKey.asc(0))),
+        assertThat(Rows.run(new OrderedMerge(List.of(MySqlMerge.asc(0))),
                 Rows.cursor("1", "5", "10"), Rows.cursor("2.50", "5.00"), Rows.cursor("i:3", "d:7.5")))
                 .containsExactly("1", "2.50", "i:3", "5", "5.00", "d:7.5", "10");
     }
@@ -67,7 +67,7 @@ class OrderedMergeTest {
 
     @Test
     void emptyAndSingleInputs() throws SQLException {
-        OrderedMerge merge = new OrderedMerge(List.of(SortKey.asc(0)));
+        OrderedMerge merge = new OrderedMerge(List.of(MySqlMerge.asc(0)));
         assertThat(Rows.run(merge, Rows.empty(1), Rows.empty(1))).isEmpty();
         assertThat(Rows.run(merge, Rows.empty(1), Rows.cursor("1", "2"), Rows.empty(1))).containsExactly("1", "2");
         assertThat(Rows.run(merge, Rows.cursor("1", "2"))).containsExactly("1", "2");
@@ -76,7 +76,7 @@ class OrderedMergeTest {
     @Test
     void readsOneRowAheadPerInputOnly() throws SQLException {
         List<FakeCursor> inputs = generated(4, 1000);
-        try (RowCursor cursor = new OrderedMerge(List.of(SortKey.asc(0))).open(inputs)) {
+        try (RowCursor cursor = new OrderedMerge(List.of(MySqlMerge.asc(0))).open(inputs)) {
             for (int i = 0; i < 10; i++) {
                 assertThat(cursor.next()).isTrue();
                 assertThat(cursor.get(0)).isEqualTo((long) i);
@@ -91,7 +91,7 @@ class OrderedMergeTest {
     @Test
     void copiesRowsSoInputsMayForgetThem() throws SQLException {
         // FakeCursor drops its row when advanced, like JDBC: values must survive in the queue.
-        try (RowCursor cursor = new OrderedMerge(List.of(SortKey.asc(0))).open(
+        try (RowCursor cursor = new OrderedMerge(List.of(MySqlMerge.asc(0))).open(
                 List.of(Rows.cursor("1|a", "3|c"), Rows.cursor("2|b")))) {
             assertThat(cursor.next()).isTrue();
             assertThat(cursor.get(1)).isEqualTo("a");
@@ -110,7 +110,7 @@ class OrderedMergeTest {
 
     @Test
     void aFailureSticks() throws SQLException {
-        RowCursor cursor = new OrderedMerge(List.of(SortKey.asc(0))).open(
+        RowCursor cursor = new OrderedMerge(List.of(MySqlMerge.asc(0))).open(
                 List.of(Rows.cursor("1", "0", "5"), Rows.cursor("2")));
         assertThat(cursor.next()).isTrue();
         assertThatThrownBy(cursor::next).isInstanceOf(SQLException.class).hasMessageContaining("not sorted");
@@ -121,7 +121,7 @@ class OrderedMergeTest {
 
     @Test
     void incomparableValuesAreAnSqlError() {
-        OrderedMerge merge = new OrderedMerge(List.of(SortKey.asc(0)));
+        OrderedMerge merge = new OrderedMerge(List.of(MySqlMerge.asc(0)));
         assertThatThrownBy(() -> Rows.run(merge, Rows.cursor("'1'"), Rows.cursor("2")))
                 .isInstanceOf(SQLException.class).hasMessageContaining("cannot compare");
     }
@@ -129,13 +129,13 @@ class OrderedMergeTest {
     @Test
     void rejectsAKeyPastTheLastColumnAndLeavesInputsToTheCaller() {
         FakeCursor input = Rows.cursor("1");
-        assertThatThrownBy(() -> new OrderedMerge(List.of(SortKey.asc(1))).open(List.of(input)))
+        assertThatThrownBy(() -> new OrderedMerge(List.of(MySqlMerge.asc(1))).open(List.of(input)))
                 .isInstanceOf(SQLException.class).hasMessageContaining("column 1");
     }
 
     @Test
     void describesItself() {
-        assertThat(new OrderedMerge(List.of(SortKey.desc(2), SortKey.asc(0), SortKey.asc(1, NAME_CI))).describe())
+        assertThat(new OrderedMerge(List.of(MySqlMerge.desc(2), MySqlMerge.asc(0), SortKey.asc(1, NAME_CI))).describe())
                 .isEqualTo("OrderedMerge(keys=[2 DESC, 0 ASC, 1 ASC ci])");
     }
 

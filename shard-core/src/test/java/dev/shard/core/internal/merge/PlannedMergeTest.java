@@ -3,12 +3,13 @@ package dev.shard.core.internal.merge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shard.core.internal.dialect.Dialect;
+import dev.shard.core.internal.dialect.MySqlDialect;
 import dev.shard.core.internal.route.Bindings;
 import dev.shard.core.internal.route.MergePlanner;
 import dev.shard.core.internal.sql.JSqlParserAnalyzer;
 import dev.shard.core.internal.sql.MergeSpec;
 import dev.shard.core.internal.sql.ScatterSelect;
-import dev.shard.core.internal.sql.SqlNormalizer;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,10 +23,12 @@ import org.junit.jupiter.api.Test;
  */
 class PlannedMergeTest {
 
-    private static final JSqlParserAnalyzer ANALYZER = new JSqlParserAnalyzer(100);
+    private static final Dialect MYSQL = new MySqlDialect();
+
+    private static final JSqlParserAnalyzer ANALYZER = new JSqlParserAnalyzer(MYSQL, 100);
 
     private static ScatterSelect scatter(String sql) throws Exception {
-        ScatterSelect scatter = ANALYZER.analyze(SqlNormalizer.normalize(sql).template()).scatter();
+        ScatterSelect scatter = ANALYZER.analyze(MYSQL.normalize(sql).template()).scatter();
         assertThat(scatter).as(sql).isNotNull();
         return scatter;
     }
@@ -33,7 +36,7 @@ class PlannedMergeTest {
     private static List<ColumnInfo> plain(int n) {
         List<ColumnInfo> columns = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            columns.add(ColumnInfo.PLAIN);
+            columns.add(MySqlMerge.PLAIN);
         }
         return columns;
     }
@@ -103,7 +106,7 @@ class PlannedMergeTest {
     @Test
     void collationsComeFromTheShardsColumns() throws Exception {
         MergeSpec spec = scatter("SELECT status, COUNT(*) FROM t GROUP BY status HAVING status <> 'x'").merge();
-        List<ColumnInfo> columns = List.of(ColumnInfo.ci("status"), ColumnInfo.of("COUNT(*)"));
+        List<ColumnInfo> columns = List.of(MySqlMerge.ci("status"), MySqlMerge.of("COUNT(*)"));
         MergePlan plan = MergePlanner.plan(spec, columns, index -> "X", 0);
         assertThat(plan.describe()).isEqualTo("""
                 Filter(status <> 'X')
@@ -131,7 +134,7 @@ class PlannedMergeTest {
     void distinctAggregatesOutsideTheSelectListAreRefused() throws Exception {
         for (String sql : List.of("SELECT g FROM t GROUP BY g HAVING AVG(DISTINCT x) > 1",
                 "SELECT g, COUNT(*) FROM t GROUP BY g ORDER BY COUNT(DISTINCT x)")) {
-            assertThat(ANALYZER.analyze(SqlNormalizer.normalize(sql).template()).scatterRefusal()).as(sql)
+            assertThat(ANALYZER.analyze(MYSQL.normalize(sql).template()).scatterRefusal()).as(sql)
                     .contains("only supported across shards in the select list");
         }
         // MIN(DISTINCT x) is MIN(x), so it may appear anywhere MIN may.

@@ -1,9 +1,9 @@
 package dev.shard.core.internal.merge;
 
-import static dev.shard.core.internal.merge.Expr.and;
-import static dev.shard.core.internal.merge.Expr.gt;
-import static dev.shard.core.internal.merge.Expr.in;
-import static dev.shard.core.internal.merge.Expr.lit;
+import static dev.shard.core.internal.merge.MySqlMerge.and;
+import static dev.shard.core.internal.merge.MySqlMerge.gt;
+import static dev.shard.core.internal.merge.MySqlMerge.in;
+import static dev.shard.core.internal.merge.MySqlMerge.lit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,8 +19,8 @@ class ResolveTest {
 
     /** Four shard columns, the last one derived; the second is a case-insensitive string. */
     private static final Resolver RESOLVER = new Resolver() {
-        private final List<ColumnInfo> columns = List.of(ColumnInfo.of("id"), ColumnInfo.ci("status"),
-                ColumnInfo.of("n"), ColumnInfo.of("__shard_0"));
+        private final List<ColumnInfo> columns = List.of(MySqlMerge.of("id"), MySqlMerge.ci("status"),
+                MySqlMerge.of("n"), MySqlMerge.of("__shard_0"));
 
         @Override
         public ColumnRef column(Slot slot) {
@@ -81,7 +81,7 @@ class ResolveTest {
         assertThatThrownBy(() -> new GroupAggregate(slotKeys, List.of())).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Aggregate(List.of(new AggregateColumn(AggregateKind.COUNT, Slot.user(0), null))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("count(user[0])");
-        assertThatThrownBy(() -> new Filter(gt(Expr.col(0), new Expr.Param(0))))
+        assertThatThrownBy(() -> new Filter(gt(MySqlMerge.col(0), new Expr.Param(0))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("?1");
     }
 

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 
 class ValueComparatorTest {
 
-    private static final ValueComparator BIN = ValueComparator.BINARY;
-    private static final ValueComparator CI = ValueComparator.CASE_INSENSITIVE;
+    private static final ValueComparator BIN = MySqlMerge.BINARY;
+    private static final ValueComparator CI = MySqlMerge.CASE_INSENSITIVE;
 
     @Test
     void nullIsTheSmallestValue() {
@@ -154,7 +154,7 @@ class ValueComparatorTest {
             String a = randomString(random, alphabet);
             String b = randomString(random, alphabet);
             int fast = Integer.signum(CI.compare(a, b));
-            int slow = Integer.signum(BIN.compare(ValueComparator.fold(a), ValueComparator.fold(b)));
+            int slow = Integer.signum(BIN.compare(MySqlMerge.fold(a), MySqlMerge.fold(b)));
             assertThat(fast).as("'%s' vs '%s'", a, b).isEqualTo(slow);
         }
     }

@@ -2,11 +2,12 @@ package dev.shard.core.internal.route;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shard.core.internal.dialect.Dialect;
+import dev.shard.core.internal.dialect.MySqlDialect;
+import dev.shard.core.internal.dialect.NormalizedSql;
 import dev.shard.core.internal.merge.ColumnInfo;
 import dev.shard.core.internal.sql.JSqlParserAnalyzer;
-import dev.shard.core.internal.sql.NormalizedSql;
 import dev.shard.core.internal.sql.ScatterSelect;
-import dev.shard.core.internal.sql.SqlNormalizer;
 import dev.shard.core.internal.sql.StatementShape;
 import dev.shard.core.internal.sql.ValueRef;
 import java.io.IOException;
@@ -23,11 +24,13 @@ import org.junit.jupiter.api.Test;
  */
 class GoldenRewriteTest {
 
+    private static final Dialect MYSQL = new MySqlDialect();
+
     @Test
     void rewritesAsTheFileSays() throws Exception {
         String file = read();
         List<String> expectedBlocks = blocks(file);
-        JSqlParserAnalyzer analyzer = new JSqlParserAnalyzer(2000);
+        JSqlParserAnalyzer analyzer = new JSqlParserAnalyzer(MYSQL, 2000);
         List<String> actualBlocks = new ArrayList<>();
         for (String block : expectedBlocks) {
             String sql = block.lines().filter(l -> l.startsWith("SQL: ")).findFirst().orElseThrow().substring(5);
@@ -43,7 +46,7 @@ class GoldenRewriteTest {
     }
 
     static String render(String sql, JSqlParserAnalyzer analyzer) throws Exception {
-        NormalizedSql normalized = SqlNormalizer.normalize(sql);
+        NormalizedSql normalized = MYSQL.normalize(sql);
         StatementShape shape = analyzer.analyze(normalized.template());
         StringBuilder out = new StringBuilder("SQL: ").append(sql).append('\n');
         ScatterSelect scatter = shape.scatter();
@@ -56,7 +59,7 @@ class GoldenRewriteTest {
         int user = scatter.merge().userColumns() >= 0 ? scatter.merge().userColumns() : 1;
         List<ColumnInfo> columns = new ArrayList<>();
         for (int i = 0; i < user + scatter.merge().derivedColumns(); i++) {
-            columns.add(ColumnInfo.PLAIN);
+            columns.add(new ColumnInfo("", MYSQL.comparator(false)));
         }
         // Bind every parameter to 5, so that LIMIT values and HAVING literals print.
         String plan = MergePlanner.plan(scatter.merge(), columns, index -> 5L, 0).describe(4);

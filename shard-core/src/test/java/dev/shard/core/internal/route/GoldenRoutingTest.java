@@ -3,8 +3,10 @@ package dev.shard.core.internal.route;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.shard.core.internal.dialect.Dialect;
+import dev.shard.core.internal.dialect.MySqlDialect;
+import dev.shard.core.internal.dialect.ParamSource;
 import dev.shard.core.internal.sql.JSqlParserAnalyzer;
-import dev.shard.core.internal.sql.ParamSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -19,6 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Runs routing/golden.txt: each line a statement, its parameters and the route (or error) it must get. */
 class GoldenRoutingTest {
+
+    private static final Dialect MYSQL = new MySqlDialect();
 
     /** Which tables are sharded, on which column, and which are broadcast. */
     static final ShardingRules RULES = new ShardingRules() {
@@ -91,7 +95,7 @@ class GoldenRoutingTest {
         return cases.stream();
     }
 
-    private final SqlRouter router = new SqlRouter(RULES, new JSqlParserAnalyzer(2000), 100);
+    private final SqlRouter router = new SqlRouter(RULES, new JSqlParserAnalyzer(MYSQL, 2000), MYSQL, 100);
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")

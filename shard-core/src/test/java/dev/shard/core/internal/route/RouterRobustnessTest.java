@@ -2,8 +2,10 @@ package dev.shard.core.internal.route;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shard.core.internal.dialect.Dialect;
+import dev.shard.core.internal.dialect.MySqlDialect;
+import dev.shard.core.internal.dialect.ParamSource;
 import dev.shard.core.internal.sql.JSqlParserAnalyzer;
-import dev.shard.core.internal.sql.ParamSource;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Random;
@@ -15,6 +17,8 @@ import org.junit.jupiter.api.Test;
  */
 class RouterRobustnessTest {
 
+    private static final Dialect MYSQL = new MySqlDialect();
+
     private static final String[] PIECES = {
         "SELECT", "INSERT INTO", "UPDATE", "DELETE FROM", "CREATE TABLE", "DROP TABLE", "SET", "WITH x AS",
         "t_order", "t_order_item", "t_region", "t_audit", "o", "i", "user_id", "o.user_id", "i.user_id", "status",
@@ -24,7 +28,7 @@ class RouterRobustnessTest {
 
     @Test
     void randomStatementsGiveARouteOrAnSqlException() {
-        SqlRouter router = new SqlRouter(GoldenRoutingTest.RULES, new JSqlParserAnalyzer(500), 1000);
+        SqlRouter router = new SqlRouter(GoldenRoutingTest.RULES, new JSqlParserAnalyzer(MYSQL, 500), MYSQL, 1000);
         Random random = new Random(99);
         int routed = 0;
         int refused = 0;

@@ -2,6 +2,8 @@ package dev.shard.core.internal.route;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shard.core.internal.dialect.Dialect;
+import dev.shard.core.internal.dialect.MySqlDialect;
 import dev.shard.core.internal.sql.JSqlParserAnalyzer;
 import dev.shard.core.internal.sql.SqlAnalyzer;
 import dev.shard.core.internal.sql.StatementShape;
@@ -11,10 +13,12 @@ import org.junit.jupiter.api.Test;
 
 class SqlRouterTest {
 
+    private static final Dialect MYSQL = new MySqlDialect();
+
     /** Counts parses, so the tests can see what the cache saves. */
     private static final class CountingAnalyzer implements SqlAnalyzer {
         final AtomicInteger parses = new AtomicInteger();
-        final JSqlParserAnalyzer delegate = new JSqlParserAnalyzer(2000);
+        final JSqlParserAnalyzer delegate = new JSqlParserAnalyzer(MYSQL, 2000);
 
         @Override
         public StatementShape analyze(String sql) throws SQLException {
@@ -26,7 +30,7 @@ class SqlRouterTest {
     @Test
     void statementsThatDifferOnlyInLiteralsAreParsedOnce() throws Exception {
         CountingAnalyzer analyzer = new CountingAnalyzer();
-        SqlRouter router = new SqlRouter(GoldenRoutingTest.RULES, analyzer, 100);
+        SqlRouter router = new SqlRouter(GoldenRoutingTest.RULES, analyzer, MYSQL, 100);
         for (int user = 0; user < 500; user++) {
             RoutedStatement routed = router.prepare("SELECT * FROM t_order WHERE user_id = " + user
                     + " AND status = 'paid'");
@@ -40,7 +44,7 @@ class SqlRouterTest {
     @Test
     void ordinalsStayPartOfTheCacheKey() throws Exception {
         CountingAnalyzer analyzer = new CountingAnalyzer();
-        SqlRouter router = new SqlRouter(GoldenRoutingTest.RULES, analyzer, 100);
+        SqlRouter router = new SqlRouter(GoldenRoutingTest.RULES, analyzer, MYSQL, 100);
         router.prepare("SELECT status, COUNT(*) FROM t_order WHERE user_id = 1 GROUP BY 1 ORDER BY 2");
         router.prepare("SELECT status, COUNT(*) FROM t_order WHERE user_id = 2 GROUP BY 1 ORDER BY 1");
         assertThat(analyzer.parses).hasValue(2);
@@ -49,7 +53,7 @@ class SqlRouterTest {
     @Test
     void theCacheIsBounded() throws Exception {
         CountingAnalyzer analyzer = new CountingAnalyzer();
-        SqlRouter router = new SqlRouter(GoldenRoutingTest.RULES, analyzer, 10);
+        SqlRouter router = new SqlRouter(GoldenRoutingTest.RULES, analyzer, MYSQL, 10);
         for (int i = 0; i < 200; i++) {
             router.prepare("SELECT c" + i + " FROM t_order WHERE user_id = 1");
         }

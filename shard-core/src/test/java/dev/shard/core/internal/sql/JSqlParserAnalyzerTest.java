@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.shard.core.internal.dialect.Dialect;
+import dev.shard.core.internal.dialect.MySqlDialect;
 import java.sql.SQLSyntaxErrorException;
 import java.time.Duration;
 import java.sql.SQLTimeoutException;
@@ -15,7 +17,9 @@ import org.junit.jupiter.api.Test;
 
 class JSqlParserAnalyzerTest {
 
-    private final JSqlParserAnalyzer analyzer = new JSqlParserAnalyzer(2000);
+    private static final Dialect MYSQL = new MySqlDialect();
+
+    private final JSqlParserAnalyzer analyzer = new JSqlParserAnalyzer(MYSQL, 2000);
 
     /** table -> column -> constraints, rendered compactly: "t_order.user_id=[[?0]]". */
     private String constraints(String sql) throws Exception {
@@ -146,7 +150,7 @@ class JSqlParserAnalyzerTest {
     @Test
     void pathologicalNestingIsBounded() {
         // Unbounded, JSqlParser spends over 20 s on this before overflowing its stack.
-        JSqlParserAnalyzer impatient = new JSqlParserAnalyzer(100);
+        JSqlParserAnalyzer impatient = new JSqlParserAnalyzer(MYSQL, 100);
         String deep = "SELECT " + "(".repeat(3000) + "1" + ")".repeat(3000) + " FROM t";
         assertTimeoutPreemptively(Duration.ofSeconds(10), () ->
                 assertThatThrownBy(() -> impatient.analyze(deep))

@@ -1,8 +1,14 @@
 package dev.shard.core.internal.sql;
 
+import dev.shard.core.internal.dialect.Dialect;
+import dev.shard.core.internal.dialect.MySqlDialect;
+import dev.shard.core.internal.dialect.NormalizedSql;
+
 public class RewriteProbe {
+
+    private static final Dialect MYSQL = new MySqlDialect();
     public static void main(String[] args) throws Exception {
-        JSqlParserAnalyzer a = new JSqlParserAnalyzer(2000);
+        JSqlParserAnalyzer a = new JSqlParserAnalyzer(MYSQL, 2000);
         String[] qs = {
             "SELECT * FROM t_order WHERE status = ?",
             "SELECT order_id, amount FROM t_order WHERE status = ? ORDER BY amount DESC, order_id LIMIT 10 OFFSET 20",
@@ -21,7 +27,7 @@ public class RewriteProbe {
             "SELECT order_id FROM t_order WHERE user_id IN (?, ?, ?) ORDER BY ABS(amount - ?)",
         };
         for (String q : qs) {
-            NormalizedSql n = SqlNormalizer.normalize(q);
+            NormalizedSql n = MYSQL.normalize(q);
             StatementShape s = a.analyze(n.template());
             System.out.println(q);
             if (s.scatter() != null) {

@@ -2,6 +2,9 @@ package dev.shard.core.internal.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shard.core.internal.dialect.Dialect;
+import dev.shard.core.internal.dialect.MySqlDialect;
+import dev.shard.core.internal.dialect.NormalizedSql;
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.statement.Statement;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -12,6 +15,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * sees must be exactly our params: the analysis refers to parameters by their position in the template.
  */
 class SqlNormalizerJSqlParserTest {
+
+    private static final Dialect MYSQL = new MySqlDialect();
 
     @ParameterizedTest
     @ValueSource(strings = {
@@ -85,7 +90,7 @@ class SqlNormalizerJSqlParserTest {
         "SELECT /*+ MAX_EXECUTION_TIME(1000) */ * FROM t_order WHERE user_id = 32",
     })
     void templateParsesAndHasTheSameParameters(String sql) throws Exception {
-        NormalizedSql n = SqlNormalizer.normalize(sql);
+        NormalizedSql n = MYSQL.normalize(sql);
         assertThat(n.normalized()).isTrue();
 
         Statement statement = CCJSqlParserUtil.parse(n.template());

@@ -3,8 +3,12 @@ package dev.shard.core.internal.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.shard.core.internal.sql.ParamSource.Literal;
-import dev.shard.core.internal.sql.ParamSource.UserParameter;
+import dev.shard.core.internal.dialect.Dialect;
+import dev.shard.core.internal.dialect.MySqlDialect;
+import dev.shard.core.internal.dialect.NormalizedSql;
+import dev.shard.core.internal.dialect.ParamSource.Literal;
+import dev.shard.core.internal.dialect.ParamSource.UserParameter;
+import dev.shard.core.internal.dialect.ParamSource;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -17,6 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class SqlNormalizerTest {
+
+    private static final Dialect MYSQL = new MySqlDialect();
 
     /** Expected params: {@code u(n)} is the user's n-th '?', anything else the value of a lifted literal. */
     private static Arguments c(String sql, String template, Object... params) {
@@ -166,7 +172,7 @@ class SqlNormalizerTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("golden")
     void golden(String sql, String template, List<ParamSource> params) {
-        NormalizedSql n = SqlNormalizer.normalize(sql);
+        NormalizedSql n = MYSQL.normalize(sql);
 
         assertThat(n.normalized()).isTrue();
         assertThat(n.template()).isEqualTo(template);
@@ -192,14 +198,14 @@ class SqlNormalizerTest {
     }
 
     private static Object only(String sql) {
-        NormalizedSql n = SqlNormalizer.normalize(sql);
+        NormalizedSql n = MYSQL.normalize(sql);
         assertThat(n.params()).hasSize(1);
         return ((Literal) n.params().get(0)).value();
     }
 
     @Test
     void unrepresentableNumberStaysInTheText() {
-        NormalizedSql n = SqlNormalizer.normalize("SELECT * FROM t WHERE a = 1e9999999999 AND b = 2");
+        NormalizedSql n = MYSQL.normalize("SELECT * FROM t WHERE a = 1e9999999999 AND b = 2");
 
         assertThat(n.template()).isEqualTo("SELECT * FROM t WHERE a = 1e9999999999 AND b = ?");
         assertThat(n.params()).containsExactly(new Literal(2L));
@@ -215,7 +221,7 @@ class SqlNormalizerTest {
             "SELECT * FROM t /*! WHERE a = 1",
             "SELECT * FROM t WHERE a = @'oops"})
     void unterminatedPassesThrough(String sql) {
-        NormalizedSql n = SqlNormalizer.normalize(sql);
+        NormalizedSql n = MYSQL.normalize(sql);
 
         assertThat(n.normalized()).isFalse();
         assertThat(n.template()).isSameAs(sql);
@@ -225,7 +231,7 @@ class SqlNormalizerTest {
     @Test
     void unterminatedKeepsUserParametersBeforeIt() {
         String sql = "SELECT ?, 1, ? FROM t WHERE a = 'it? ?";
-        NormalizedSql n = SqlNormalizer.normalize(sql);
+        NormalizedSql n = MYSQL.normalize(sql);
 
         assertThat(n.normalized()).isFalse();
         assertThat(n.template()).isSameAs(sql);
@@ -255,7 +261,7 @@ class SqlNormalizerTest {
             "   -- only a comment",
             "(("})
     void nonDmlPassesThrough(String sql) {
-        NormalizedSql n = SqlNormalizer.normalize(sql);
+        NormalizedSql n = MYSQL.normalize(sql);
 
         assertThat(n.normalized()).isFalse();
         assertThat(n.template()).isSameAs(sql);
@@ -265,7 +271,7 @@ class SqlNormalizerTest {
     @Test
     void nonDmlStillNumbersUserParameters() {
         String sql = "CALL p(?, 1, '?', ? /* ? */, `?`)";
-        NormalizedSql n = SqlNormalizer.normalize(sql);
+        NormalizedSql n = MYSQL.normalize(sql);
 
         assertThat(n.normalized()).isFalse();
         assertThat(n.template()).isSameAs(sql);
@@ -276,7 +282,7 @@ class SqlNormalizerTest {
     void statementsAfterANonDmlOneAreNotLifted() {
         // The original text is returned, so a lifted literal would have no '?' to stand for it.
         String sql = "SET @a = 1; SELECT * FROM t WHERE a = 2 AND b = ?";
-        NormalizedSql n = SqlNormalizer.normalize(sql);
+        NormalizedSql n = MYSQL.normalize(sql);
 
         assertThat(n.normalized()).isFalse();
         assertThat(n.template()).isSameAs(sql);
@@ -285,7 +291,7 @@ class SqlNormalizerTest {
 
     @Test
     void nonDmlStatementAfterADmlOneIsNotLifted() {
-        NormalizedSql n = SqlNormalizer.normalize("SELECT 1; SET @a = 2; SELECT 3");
+        NormalizedSql n = MYSQL.normalize("SELECT 1; SET @a = 2; SELECT 3");
 
         assertThat(n.template()).isEqualTo("SELECT ?; SET @a = 2; SELECT ?");
         assertThat(n.params()).containsExactly(new Literal(1L), new Literal(3L));
@@ -294,7 +300,7 @@ class SqlNormalizerTest {
     @Test
     void statementWithoutLiteralsIsReturnedAsIs() {
         String sql = "SELECT * FROM t WHERE id = ?";
-        NormalizedSql n = SqlNormalizer.normalize(sql);
+        NormalizedSql n = MYSQL.normalize(sql);
 
         assertThat(n.normalized()).isTrue();
         assertThat(n.template()).isSameAs(sql);
@@ -303,20 +309,20 @@ class SqlNormalizerTest {
 
     @Test
     void maxParenDepthCountsOnlyCode() {
-        assertThat(SqlNormalizer.normalize("SELECT 1").maxParenDepth()).isZero();
-        assertThat(SqlNormalizer.normalize("SELECT ((1)), (2) FROM t").maxParenDepth()).isEqualTo(2);
-        assertThat(SqlNormalizer.normalize("SELECT '((((' /* (((( */, `((` FROM t WHERE a IN ((1))").maxParenDepth())
+        assertThat(MYSQL.normalize("SELECT 1").maxParenDepth()).isZero();
+        assertThat(MYSQL.normalize("SELECT ((1)), (2) FROM t").maxParenDepth()).isEqualTo(2);
+        assertThat(MYSQL.normalize("SELECT '((((' /* (((( */, `((` FROM t WHERE a IN ((1))").maxParenDepth())
                 .isEqualTo(2);
         // Unbalanced input: ')' never drives the depth below zero.
-        assertThat(SqlNormalizer.normalize("SELECT ))) (1)").maxParenDepth()).isEqualTo(1);
-        assertThat(SqlNormalizer.normalize("DROP TABLE t (((").maxParenDepth()).isEqualTo(3);
+        assertThat(MYSQL.normalize("SELECT ))) (1)").maxParenDepth()).isEqualTo(1);
+        assertThat(MYSQL.normalize("DROP TABLE t (((").maxParenDepth()).isEqualTo(3);
     }
 
     @Test
     void literalsDoNotChangeTheCacheKey() {
-        NormalizedSql one = SqlNormalizer.normalize("SELECT * FROM t WHERE id = 1");
-        NormalizedSql two = SqlNormalizer.normalize("SELECT * FROM t WHERE id = 2");
-        NormalizedSql str = SqlNormalizer.normalize("SELECT * FROM t WHERE id = 'abc'");
+        NormalizedSql one = MYSQL.normalize("SELECT * FROM t WHERE id = 1");
+        NormalizedSql two = MYSQL.normalize("SELECT * FROM t WHERE id = 2");
+        NormalizedSql str = MYSQL.normalize("SELECT * FROM t WHERE id = 'abc'");
 
         assertThat(one.template()).isEqualTo(two.template()).isEqualTo(str.template());
         assertThat(one.params()).isNotEqualTo(two.params());
@@ -324,15 +330,15 @@ class SqlNormalizerTest {
 
     @Test
     void ordinalsDoChangeTheCacheKey() {
-        NormalizedSql one = SqlNormalizer.normalize("SELECT a, b FROM t WHERE c = 5 ORDER BY 1");
-        NormalizedSql two = SqlNormalizer.normalize("SELECT a, b FROM t WHERE c = 6 ORDER BY 2");
+        NormalizedSql one = MYSQL.normalize("SELECT a, b FROM t WHERE c = 5 ORDER BY 1");
+        NormalizedSql two = MYSQL.normalize("SELECT a, b FROM t WHERE c = 6 ORDER BY 2");
 
         assertThat(one.template()).isNotEqualTo(two.template());
     }
 
     @Test
     void paramsAreImmutable() {
-        NormalizedSql n = SqlNormalizer.normalize("SELECT * FROM t WHERE id = 1");
+        NormalizedSql n = MYSQL.normalize("SELECT * FROM t WHERE id = 1");
 
         assertThatThrownBy(() -> n.params().add(new UserParameter(1))).isInstanceOf(UnsupportedOperationException.class);
     }
@@ -340,7 +346,7 @@ class SqlNormalizerTest {
     @Test
     void keywordsMatchAsciiOnly() {
         // U+017F (long s) upper-cases to 'S': it must not make "ſELECT" the keyword SELECT.
-        assertThat(SqlNormalizer.normalize("\u017FELECT 1").normalized()).isFalse();
-        assertThat(SqlNormalizer.normalize("sElEcT 1").normalized()).isTrue();
+        assertThat(MYSQL.normalize("\u017FELECT 1").normalized()).isFalse();
+        assertThat(MYSQL.normalize("sElEcT 1").normalized()).isTrue();
     }
 }

@@ -1,7 +1,7 @@
-package dev.shard.core.internal.sql;
+package dev.shard.core.internal.dialect;
 
-import dev.shard.core.internal.sql.ParamSource.Literal;
-import dev.shard.core.internal.sql.ParamSource.UserParameter;
+import dev.shard.core.internal.dialect.ParamSource.Literal;
+import dev.shard.core.internal.dialect.ParamSource.UserParameter;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -12,8 +12,10 @@ import java.util.List;
  * for the (expensive) parse and analysis.
  *
  * <p>A single hand-written pass over the characters: no regular expressions, no tokens materialised, one
- * {@link StringBuilder} (only when something is lifted) and one small list. The lexer follows MySQL's default
- * {@code sql_mode}: backslash escapes in strings, and {@code "x"} is a string, not an identifier.
+ * {@link StringBuilder} (only when something is lifted) and one small list. Quotes, comments, blanks and name
+ * characters are read by {@link MySqlLexer} (MySQL's default {@code sql_mode}: backslash escapes in strings, and
+ * {@code "x"} is a string, not an identifier); this class adds what only literal lifting needs: the keywords that
+ * decide whether a literal may be lifted, numbers, and the values of strings.
  *
  * <p>The guiding principle is that a literal is lifted only when the lexer is sure a bind value may stand in its place
  * with the same meaning; whenever in doubt it stays in the text. Keeping too much costs cache hits, lifting too much
@@ -27,9 +29,12 @@ import java.util.List;
  *       ("?+?"). Client-side interpolation of the values restores the original names in most cases.</li>
  * </ul>
  */
-public final class SqlNormalizer {
+final class MySqlNormalizer {
 
-    private SqlNormalizer() {
+    private final MySqlLexer lexer;
+
+    MySqlNormalizer(MySqlLexer lexer) {
+        this.lexer = lexer;
     }
 
     /**
@@ -38,11 +43,11 @@ public final class SqlNormalizer {
      *
      * @throws NullPointerException if sql is null (there is no text to pass through)
      */
-    public static NormalizedSql normalize(String sql) {
+    NormalizedSql normalize(String sql) {
         if (sql == null) {
             throw new NullPointerException("sql");
         }
-        return new Lexer(sql).run();
+        return new Pass(sql).run();
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -172,7 +177,8 @@ public final class SqlNormalizer {
     private static final int KIND_DML = 1;
     private static final int KIND_OTHER = 2;
 
-    private static final class Lexer {
+    /** One pass over one statement text. */
+    private final class Pass {
         private final String sql;
         private final int n;
         private int pos;
@@ -198,7 +204,7 @@ public final class SqlNormalizer {
         /** True when that list is a clause (ends at CLAUSE_END keywords), false for a type's parentheses. */
         private boolean noLiftIsClause;
 
-        Lexer(String sql) {
+        Pass(String sql) {
             this.sql = sql;
             this.n = sql.length();
         }
@@ -206,14 +212,14 @@ public final class SqlNormalizer {
         NormalizedSql run() {
             while (pos < n && !unterminated) {
                 char c = sql.charAt(pos);
-                if (c <= ' ') {
+                if (lexer.isSpace(c)) {
                     pos++;     // MySQL treats the ASCII whitespace as separators; other controls: best effort
                     continue;
                 }
                 switch (c) {
                     case '\'', '"' -> string();
                     case '`' -> backtick();
-                    case '#' -> lineComment();
+                    case '#' -> comment();
                     case '/' -> {
                         if (pos + 1 < n && sql.charAt(pos + 1) == '*') {
                             blockComment();
@@ -222,9 +228,10 @@ public final class SqlNormalizer {
                         }
                     }
                     case '*' -> {
-                        if (inExecComment && pos + 1 < n && sql.charAt(pos + 1) == '/') {
+                        int closer = inExecComment ? lexer.executableCommentCloserEnd(sql, pos) : -1;
+                        if (closer >= 0) {
                             inExecComment = false;
-                            pos += 2;
+                            pos = closer;
                         } else {
                             operator();
                         }
@@ -238,7 +245,7 @@ public final class SqlNormalizer {
                     case '@' -> variable();
                     case '=', '<', '>', '!', '+', '%', '^', '&', '|', '~', ',', ':', '{' -> operator();
                     default -> {
-                        if (isIdentChar(c)) {
+                        if (lexer.isIdentifierChar(c)) {
                             word();
                         } else {
                             // '}', '\\', '[' and the like: unknown, so treat as an operand (lifts less after it).
@@ -376,44 +383,33 @@ public final class SqlNormalizer {
             after(P_VALUE);
         }
 
-        private void lineComment() {
-            // Comments are kept verbatim; they do not change what the previous token was.
-            int i = pos;
-            while (i < n) {
-                char c = sql.charAt(i);
-                if (c == '\n' || c == '\r') {
-                    break;
-                }
-                i++;
-            }
-            pos = i;
-        }
-
-        private void blockComment() {
-            if (pos + 2 < n && sql.charAt(pos + 2) == '!' && !inExecComment) {
-                // /*!50001 ... */: MySQL executes the content, so lex it as code (its '?' are bind markers, as in
-                // Connector/J) but lift nothing from it: its literals are version-dependent and kept as written.
-                inExecComment = true;
-                int i = pos + 3;
-                while (i < n && isDigit(sql.charAt(i))) {
-                    i++;            // the version number is not a literal
-                }
-                pos = i;
-                return;
-            }
-            // Plain comments and optimizer hints /*+ ... */ are opaque and kept verbatim.
-            int close = sql.indexOf("*/", pos + 2);
-            if (close < 0) {
+        /** A comment starts at pos: kept verbatim, it does not change what the previous token was. */
+        private void comment() {
+            int end = lexer.commentEnd(sql, pos);
+            if (end < 0) {
                 unterminated = true;
                 return;
             }
-            pos = close + 2;
+            pos = end;
+        }
+
+        private void blockComment() {
+            int opener = inExecComment ? -1 : lexer.executableCommentOpenerEnd(sql, pos);
+            if (opener >= 0) {
+                // /*!50001 ... */: MySQL executes the content, so lex it as code (its '?' are bind markers, as in
+                // Connector/J) but lift nothing from it: its literals are version-dependent and kept as written.
+                inExecComment = true;
+                pos = opener;
+                return;
+            }
+            // Plain comments and optimizer hints /*+ ... */ are opaque and kept verbatim.
+            comment();
         }
 
         private void minus() {
             char next = pos + 1 < n ? sql.charAt(pos + 1) : 0;
-            if (next == '-' && (pos + 2 >= n || sql.charAt(pos + 2) <= ' ')) {
-                lineComment();  // MySQL needs whitespace (or a control char) after "--" to start a comment
+            if (lexer.commentEnd(sql, pos) != pos) {
+                comment();      // "-- ": MySQL needs a blank after the dashes to start a comment
                 return;
             }
             if (next == '>') {
@@ -473,7 +469,7 @@ public final class SqlNormalizer {
                 // deliberately end up here too, kept verbatim, since binding them would change their type.
             }
             int end = pos + 1;
-            while (end < n && isIdentChar(sql.charAt(end))) {
+            while (end < n && lexer.isIdentifierChar(sql.charAt(end))) {
                 end++;
             }
             pos = end;
@@ -517,7 +513,7 @@ public final class SqlNormalizer {
         private void string() {
             int start = pos;
             significant(null);
-            int end = scanQuoted(start);
+            int end = lexer.quotedEnd(sql, start);
             if (end < 0) {
                 unterminated = true;
                 return;
@@ -527,11 +523,11 @@ public final class SqlNormalizer {
             int last = end;
             while (true) {
                 int j = last;
-                while (j < n && sql.charAt(j) <= ' ') {
+                while (j < n && lexer.isSpace(sql.charAt(j))) {
                     j++;
                 }
-                if (j < n && (sql.charAt(j) == '\'' || sql.charAt(j) == '"')) {
-                    int e = scanQuoted(j);
+                if (j < n && lexer.isStringQuote(sql.charAt(j))) {
+                    int e = lexer.quotedEnd(sql, j);
                     if (e < 0) {
                         unterminated = true;
                         return;
@@ -550,7 +546,7 @@ public final class SqlNormalizer {
 
         private void backtick() {
             significant(null);
-            int end = scanQuoted(pos);
+            int end = lexer.quotedEnd(sql, pos);
             if (end < 0) {
                 unterminated = true;
                 return;
@@ -566,15 +562,15 @@ public final class SqlNormalizer {
             if (i < n && sql.charAt(i) == '@') {
                 i++;
             }
-            if (i < n && (sql.charAt(i) == '\'' || sql.charAt(i) == '"' || sql.charAt(i) == '`')) {
-                int end = scanQuoted(i);
+            if (i < n && lexer.isQuote(sql.charAt(i))) {
+                int end = lexer.quotedEnd(sql, i);
                 if (end < 0) {
                     unterminated = true;
                     return;
                 }
                 i = end;
             } else {
-                while (i < n && (isIdentChar(sql.charAt(i)) || sql.charAt(i) == '.')) {
+                while (i < n && (lexer.isIdentifierChar(sql.charAt(i)) || sql.charAt(i) == '.')) {
                     i++;
                 }
             }
@@ -585,31 +581,6 @@ public final class SqlNormalizer {
         // ----------------------------------------------------------------------------------------------------------
         // Scanners and values
         // ----------------------------------------------------------------------------------------------------------
-
-        /**
-         * The end (exclusive) of the quoted text opening at start, or -1 if unterminated. A doubled quote is the quote
-         * itself; in strings (not in `identifiers`) a backslash escapes the next char.
-         */
-        private int scanQuoted(int start) {
-            char q = sql.charAt(start);
-            boolean backslash = q != '`';
-            int i = start + 1;
-            while (i < n) {
-                char c = sql.charAt(i);
-                if (c == '\\' && backslash) {
-                    i += 2;
-                } else if (c == q) {
-                    if (i + 1 < n && sql.charAt(i + 1) == q) {
-                        i += 2;
-                    } else {
-                        return i + 1;
-                    }
-                } else {
-                    i++;
-                }
-            }
-            return -1;
-        }
 
         /**
          * The end (exclusive) of the numeric literal starting at p (a digit or '.'), or -1 when the text there is not
@@ -646,7 +617,7 @@ public final class SqlNormalizer {
                     i = k;
                 }
             }
-            if (i < n && isIdentChar(sql.charAt(i))) {
+            if (i < n && lexer.isIdentifierChar(sql.charAt(i))) {
                 return -1;
             }
             return i;
@@ -743,12 +714,6 @@ public final class SqlNormalizer {
     }
 
     private static boolean isDigit(char c) {
-        return c >= '0' && c <= '9';
-    }
-
-    /** Chars of an unquoted MySQL identifier: [0-9a-zA-Z$_] and U+0080 and above. */
-    private static boolean isIdentChar(char c) {
-        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '$'
-                || c >= 0x80;
+        return MySqlLexer.isDigit(c);
     }
 }

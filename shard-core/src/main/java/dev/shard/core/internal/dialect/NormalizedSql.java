@@ -1,4 +1,4 @@
-package dev.shard.core.internal.sql;
+package dev.shard.core.internal.dialect;
 
 import java.util.List;
 import java.util.Objects;
