@@ -25,6 +25,7 @@ final class ShardConfigFactory {
     }
 
     static ShardConfig create(ShardProperties properties, ResourceLoader resources, Environment environment) {
+        ShardPropertyKeys.check(environment);
         String location = properties.getConfig();
         if (location != null && !location.isBlank()) {
             if (!properties.getDataSources().isEmpty()) {
@@ -112,18 +113,32 @@ final class ShardConfigFactory {
     }
 
     /**
-     * Spring's relaxed binding hands us the keys as written, usually kebab case; HikariCP and the drivers' own
-     * {@code dataSource.*} properties want camel case. Each dotted segment is converted on its own, so
-     * {@code data-source.cache-prep-stmts} becomes {@code dataSource.cachePrepStmts}; keys already in camel case
-     * pass through unchanged.
+     * Spring's relaxed binding hands us the keys as written: usually kebab case, or all lower case from an environment
+     * variable ({@code SPRING_SHARD_DATASOURCES_DS1_JDBCURL} binds as {@code jdbcurl}). HikariCP wants its own camel
+     * case names, so each key is matched against them ignoring case and dashes. Below {@code data-source.}, where the
+     * driver's own properties live and HikariCP knows no names, each dotted segment is turned into camel case, so
+     * {@code data-source.cache-prep-stmts} becomes {@code dataSource.cachePrepStmts}. Other keys (weight, and keys
+     * HikariCP will refuse by name) are only turned into camel case.
      */
     static Map<String, String> hikariNames(Map<String, String> pool) {
         Map<String, String> converted = new LinkedHashMap<>();
         if (pool == null) {
             return converted;
         }
-        pool.forEach((key, value) -> converted.put(camelCase(key), value == null ? "" : value));
+        pool.forEach((key, value) -> converted.put(hikariName(key), value == null ? "" : value));
         return converted;
+    }
+
+    static String hikariName(String key) {
+        String camel = camelCase(key);
+        int dot = camel.indexOf('.');
+        if (dot > 0) {
+            String head = camel.substring(0, dot);
+            return head.equalsIgnoreCase(ShardPropertyKeys.DRIVER_PREFIX)
+                    ? ShardPropertyKeys.DRIVER_PREFIX + camel.substring(dot) : camel;
+        }
+        String hikari = ShardPropertyKeys.hikariName(camel);
+        return hikari == null ? camel : hikari;
     }
 
     static String camelCase(String key) {

@@ -1,5 +1,7 @@
 package dev.shard.spring;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
@@ -15,6 +17,18 @@ public final class H2Shards {
 
     public static String url(String prefix, int shard) {
         return "jdbc:h2:mem:" + prefix + "_ds" + shard + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1";
+    }
+
+    /** jdbc-url, username and password of data sources ds0 .. ds(shards - 1), as property=value lines. */
+    public static List<String> dataSourceProperties(String prefix, int shards) {
+        List<String> properties = new ArrayList<>();
+        for (int i = 0; i < shards; i++) {
+            String ds = "spring.shard.data-sources.ds" + i;
+            properties.add(ds + ".jdbc-url=" + url(prefix, i));
+            properties.add(ds + ".username=sa");
+            properties.add(ds + ".password=" + PASSWORD);
+        }
+        return properties;
     }
 
     public static String register(DynamicPropertyRegistry registry) {

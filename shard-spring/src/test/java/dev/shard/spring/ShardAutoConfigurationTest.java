@@ -29,13 +29,7 @@ class ShardAutoConfigurationTest {
 
     private static String[] twoShards() {
         String prefix = "auto_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-        List<String> properties = new ArrayList<>();
-        for (int i = 0; i < 2; i++) {
-            String ds = "spring.shard.data-sources.ds" + i;
-            properties.add(ds + ".jdbc-url=" + H2Shards.url(prefix, i));
-            properties.add(ds + ".username=sa");
-            properties.add(ds + ".password=" + H2Shards.PASSWORD);
-        }
+        List<String> properties = new ArrayList<>(H2Shards.dataSourceProperties(prefix, 2));
         properties.add("spring.shard.tables.t_order.sharding-column=user_id");
         return properties.toArray(String[]::new);
     }
