@@ -25,10 +25,10 @@ final class ScatterQueryRun {
     private ScatterQueryRun() {
     }
 
-    static ResultSet open(ShardStatement statement, Execution.ScatterQuery query, ScatterExecution.Binder binder)
-            throws SQLException {
+    static ResultSet open(ShardStatement statement, Execution.ScatterQuery query, ScatterExecution.Binder binder,
+                          QueryDeadline deadline) throws SQLException {
         ScatterExecution execution = ScatterExecution.prepare(statement.connection, query.calls(), query.paceKey(),
-                Topology.Intent.READ, binder);
+                Topology.Intent.READ, binder, deadline);
         statement.outcome.scatterRunning(execution);
         try {
             return merge(statement, execution, query.merge(), query.bindings());
