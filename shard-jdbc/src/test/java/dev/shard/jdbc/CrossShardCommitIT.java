@@ -401,6 +401,19 @@ class CrossShardCommitIT {
         // While the server was down, the pool retried it with a backoff that grows to 5 s, well past the pool's
         // 1 s connectionTimeout: the next statement on ds1 would fail if its new connection were still to come.
         Readiness.awaitConnection(ds1, "Shard ds1's pool after its server restarted");
+        // A statement that found ds1 dead opened its circuit breaker; a background probe closes it again.
+        long onDs1 = mixedIds.get("ds1").get(0);
+        Readiness.awaitConnection(() -> {
+            Connection c = mixed.getConnection();
+            try (PreparedStatement select = c.prepareStatement("SELECT COUNT(*) FROM t WHERE user_id = ?")) {
+                select.setLong(1, onDs1);
+                select.executeQuery().close();
+            } catch (SQLException | RuntimeException e) {
+                c.close();
+                throw e;
+            }
+            return c;
+        }, "Shard ds1 through Shard after its server restarted");
     }
 
     private static Map<String, String> pool(String jdbcUrl, String user, String password) {

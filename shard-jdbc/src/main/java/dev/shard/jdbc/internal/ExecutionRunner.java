@@ -19,16 +19,22 @@ import java.util.List;
  * @param mode       which execute method the application called
  * @param intent     whether the statement reads or writes, for the choice of physical connection
  * @param sql        the user's statement, for error messages
+ * @param deadline   the statement's query timeout, which every physical statement runs under
  */
 record ExecutionRunner(ShardStatement statement, OwnStatements own, StatementParameters parameters, Mode mode,
-                       Topology.Intent intent, String sql) implements Execution.Visitor<Boolean> {
+                       Topology.Intent intent, String sql, QueryDeadline deadline)
+        implements Execution.Visitor<Boolean> {
 
     /** Which execute method the application called: it decides which results are allowed. */
     enum Mode { QUERY, UPDATE, LARGE_UPDATE, ANY }
 
     /** @return true if the result is a result set */
     boolean run(Execution execution) throws SQLException {
-        return execution.accept(this);
+        try {
+            return execution.accept(this);
+        } catch (SQLException e) {
+            throw deadline.explain(e);
+        }
     }
 
     @Override
@@ -40,23 +46,25 @@ record ExecutionRunner(ShardStatement statement, OwnStatements own, StatementPar
             Statement physical = own.open(shard, intent);
             statement.settings.applyTo(physical, true, own.kept());
             statement.outcome.ranOn(physical, connection.physical(shard, intent));
-            switch (mode) {
-                case QUERY -> {
-                    statement.outcome.resultIs(new ShardResultSet(own.executeQuery(physical, sql), statement));
-                    return true;
-                }
-                case UPDATE, LARGE_UPDATE -> {
-                    statement.outcome.updateCountIs(own.executeUpdate(physical, sql, mode == Mode.LARGE_UPDATE));
-                    return false;
-                }
-                case ANY -> {
-                    boolean hasResultSet = own.execute(physical, sql);
-                    if (hasResultSet) {
-                        statement.outcome.resultIs(new ShardResultSet(physical.getResultSet(), statement));
-                    } else {
-                        statement.outcome.updateCountIs(physical.getUpdateCount());
+            try (QueryDeadline.Watch watched = deadline.watch(connection.topology(), shard, physical)) {
+                switch (mode) {
+                    case QUERY -> {
+                        statement.outcome.resultIs(new ShardResultSet(own.executeQuery(physical, sql), statement));
+                        return true;
                     }
-                    return hasResultSet;
+                    case UPDATE, LARGE_UPDATE -> {
+                        statement.outcome.updateCountIs(own.executeUpdate(physical, sql, mode == Mode.LARGE_UPDATE));
+                        return false;
+                    }
+                    case ANY -> {
+                        boolean hasResultSet = own.execute(physical, sql);
+                        if (hasResultSet) {
+                            statement.outcome.resultIs(new ShardResultSet(physical.getResultSet(), statement));
+                        } else {
+                            statement.outcome.updateCountIs(physical.getUpdateCount());
+                        }
+                        return hasResultSet;
+                    }
                 }
             }
             throw new IllegalStateException("unreachable: every mode returns above");
@@ -74,7 +82,8 @@ record ExecutionRunner(ShardStatement statement, OwnStatements own, StatementPar
             statement.settings.applyTo(physical, true, false);
             bind(physical, call);
             statement.outcome.cancelReaches(physical);
-            try {
+            try (QueryDeadline.Watch watched = deadline.watch(statement.connection.topology(), call.shard(),
+                    physical)) {
                 statement.outcome.updateCountIs(physical.executeLargeUpdate());
             } finally {
                 statement.outcome.cancelReaches(null);
@@ -90,7 +99,7 @@ record ExecutionRunner(ShardStatement statement, OwnStatements own, StatementPar
         }
         parameters.checkReplayable(sql);
         statement.outcome.resultIs(ScatterQueryRun.open(statement.connection.runtime().dialect(), statement,
-                execution, this::bindForScatter));
+                execution, this::bindForScatter, deadline));
         return true;
     }
 
@@ -102,7 +111,7 @@ record ExecutionRunner(ShardStatement statement, OwnStatements own, StatementPar
                 (physical, call) -> {
                     statement.settings.applyTo(physical, true, false);
                     bind(physical, call);
-                }, sql, statement.outcome::scatterRunning);
+                }, sql, statement.outcome::scatterRunning, deadline);
         long total = 0;
         for (long count : counts) {
             total += count;
@@ -130,7 +139,7 @@ record ExecutionRunner(ShardStatement statement, OwnStatements own, StatementPar
                 statement.settings.applyTo(physical, true, own.kept());
                 statement.outcome.cancelReaches(physical); // a long DDL can be cancelled
                 long count;
-                try {
+                try (QueryDeadline.Watch watched = deadline.watch(connection.topology(), shard, physical)) {
                     count = own.executeUpdate(physical, sql, mode == Mode.LARGE_UPDATE);
                 } finally {
                     statement.outcome.cancelReaches(null);

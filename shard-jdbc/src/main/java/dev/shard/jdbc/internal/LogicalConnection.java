@@ -125,7 +125,12 @@ public final class LogicalConnection extends DefaultShardConnection {
             return failure; // borrowing it failed, and that error names the shard already
         }
         dropIfBroken(shard, borrowedForIt);
-        return SqlExceptions.isConnectionFailure(failure) ? SqlExceptions.onShard(held.topology().shardName(shard), failure) : failure;
+        if (!SqlExceptions.isConnectionFailure(failure)) {
+            return failure;
+        }
+        // The next statements for this shard fail at once instead of waiting on its pool, until a probe gets through.
+        held.topology().breaker(shard).failed("connection failure: " + failure.getMessage());
+        return SqlExceptions.onShard(held.topology().shardName(shard), failure);
     }
 
     /** The part of {@link #statementFailed} that drops a broken connection, for callers that name shards. */

@@ -26,8 +26,8 @@ final class MultiShardWrite {
 
     /** @return the update count of each shard, in the order of {@code shards} */
     static long[] run(LogicalConnection connection, List<ShardCall> calls, String paceKey,
-                      ScatterExecution.Binder binder, String sql, ScatterExecutionHolder holder)
-            throws SQLException {
+                      ScatterExecution.Binder binder, String sql, ScatterExecutionHolder holder,
+                      QueryDeadline deadline) throws SQLException {
         ShardRuntime runtime = connection.runtime();
         int[] shards = calls.stream().mapToInt(ShardCall::shard).toArray();
         boolean autoCommit = connection.getAutoCommit();
@@ -38,15 +38,18 @@ final class MultiShardWrite {
         }
         try {
             for (int i = 0; i < shards.length; i++) {
-                if (autoCommit) {
-                    physical[i].setAutoCommit(false);
-                } else {
-                    savepoints[i] = physical[i].setSavepoint();
+                // A round trip to the server each: a frozen shard must not hold the statement past its timeout here.
+                try (QueryDeadline.Watch watched = deadline.watch(connection.topology(), shards[i], physical[i])) {
+                    if (autoCommit) {
+                        physical[i].setAutoCommit(false);
+                    } else {
+                        savepoints[i] = physical[i].setSavepoint();
+                    }
                 }
             }
             long[] counts;
             try (ScatterExecution execution = ScatterExecution.prepare(connection, calls, paceKey,
-                    Topology.Intent.WRITE, binder)) {
+                    Topology.Intent.WRITE, binder, deadline)) {
                 holder.set(execution);
                 counts = execution.update();
             } catch (SQLException e) {

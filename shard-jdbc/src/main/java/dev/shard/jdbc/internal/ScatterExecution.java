@@ -31,10 +31,15 @@ final class ScatterExecution implements AutoCloseable {
     private final Topology topology;
     /** What this statement's execution times are kept under (its normalised text); null: always parallel. */
     private final String paceKey;
+    private final QueryDeadline deadline;
     private volatile boolean closed;
+    /** How often a caller waiting for shards without a timeout checks that the data source is still open. */
+    private static final long CLOSED_CHECK_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
 
-    private ScatterExecution(ShardRuntime runtime, Topology topology, int[] shards, String paceKey) {
+    private ScatterExecution(ShardRuntime runtime, Topology topology, int[] shards, String paceKey,
+                             QueryDeadline deadline) {
         this.runtime = runtime;
+        this.deadline = deadline;
         this.topology = topology;
         this.shards = shards;
         this.statements = new PreparedStatement[shards.length];
@@ -44,16 +49,18 @@ final class ScatterExecution implements AutoCloseable {
     /**
      * Prepares and binds every call on the caller's thread: the logical connection is not shared between threads.
      *
-     * @param paceKey the statement's normalised text, under which its execution times are kept
+     * @param paceKey  the statement's normalised text, under which its execution times are kept
+     * @param deadline the statement's query timeout, which every shard's statement runs under
      */
     static ScatterExecution prepare(LogicalConnection connection, List<ShardCall> calls, String paceKey,
-                                    Topology.Intent intent, Binder binder) throws SQLException {
+                                    Topology.Intent intent, Binder binder, QueryDeadline deadline)
+            throws SQLException {
         int[] shards = new int[calls.size()];
         for (int i = 0; i < shards.length; i++) {
             shards[i] = calls.get(i).shard();
         }
         ScatterExecution execution = new ScatterExecution(connection.runtime(), connection.topology(), shards,
-                paceKey);
+                paceKey, deadline);
         try {
             for (int i = 0; i < shards.length; i++) {
                 ShardCall call = calls.get(i);
@@ -123,7 +130,7 @@ final class ScatterExecution implements AutoCloseable {
     /** Executes shard {@code index}'s statement, timing it into {@code nanos[index]}. */
     private Object execute(int index, boolean query, long[] nanos) throws SQLException {
         long start = System.nanoTime();
-        try {
+        try (QueryDeadline.Watch watched = deadline.watch(topology, shards[index], statements[index])) {
             return query ? statements[index].executeQuery() : (Object) statements[index].executeLargeUpdate();
         } catch (SQLException e) {
             throw onShard(shardName(index), e);
@@ -158,7 +165,14 @@ final class ScatterExecution implements AutoCloseable {
         SQLException failure = null;
         for (int done = 0; done < futures.size(); done++) {
             try {
-                Object[] outcome = completion.take().get();
+                Future<Object[]> next = awaitNext(completion);
+                if (next == null) {
+                    // The deadline and its grace passed without an answer: abandoned, those shards are not awaited.
+                    failure = SqlExceptions.chain(failure, deadline.explain(
+                            new SQLException("Shards did not answer within the query timeout", "HYT00")));
+                    break;
+                }
+                Object[] outcome = next.get();
                 results[(Integer) outcome[0]] = outcome[1];
             } catch (ExecutionException e) {
                 SQLException error = failureOf(e);
@@ -182,6 +196,31 @@ final class ScatterExecution implements AutoCloseable {
             throw failure;
         }
         return results;
+    }
+
+    /**
+     * The next shard to finish, or null once the query timeout and its grace have passed. Without a timeout it waits
+     * as long as the shards run (their sockets have the driver's timeouts), but not past the runtime's close.
+     */
+    private Future<Object[]> awaitNext(CompletionService<Object[]> completion)
+            throws InterruptedException, SQLException {
+        while (true) {
+            long wait = deadline.isSet() ? Math.min(deadline.remainingWithGraceNanos(), CLOSED_CHECK_NANOS)
+                    : CLOSED_CHECK_NANOS;
+            Future<Object[]> next = completion.poll(wait, java.util.concurrent.TimeUnit.NANOSECONDS);
+            if (next != null) {
+                return next;
+            }
+            if (deadline.isSet() && deadline.remainingWithGraceNanos() == 0) {
+                deadline.abandonNow();
+                return null;
+            }
+            if (runtime.isClosed()) {
+                cancelAll();
+                throw new SQLException("The data source was closed while shards " + topology.names()
+                        + " were running the statement", "08003");
+            }
+        }
     }
 
     private static void closeResults(Object[] results, SQLException failure) {

@@ -28,9 +28,9 @@ final class ScatterQueryRun {
     }
 
     static ResultSet open(Dialect dialect, ShardStatement statement, Execution.ScatterQuery query,
-                          ScatterExecution.Binder binder) throws SQLException {
+                          ScatterExecution.Binder binder, QueryDeadline deadline) throws SQLException {
         ScatterExecution execution = ScatterExecution.prepare(statement.connection, query.calls(), query.paceKey(),
-                Topology.Intent.READ, binder);
+                Topology.Intent.READ, binder, deadline);
         statement.outcome.scatterRunning(execution);
         try {
             return merge(dialect, statement, execution, query.merge(), query.bindings());

@@ -49,6 +49,14 @@ public final class ShardRuntime implements AutoCloseable {
     private final ConfigRules rules;
     private final SqlRouter router;
     private final ExecutorService executor;
+    /** Query deadlines and circuit-breaker probes: one daemon thread that only schedules, never waits. */
+    private final java.util.concurrent.ScheduledThreadPoolExecutor timers;
+    /** Cancels and aborts at a query deadline. */
+    private final ShardCancels cancels;
+    /** The circuit breaker of every pool, by data source name; probes run on {@link #probes}. */
+    private final java.util.Map<String, ShardBreaker> breakers = new java.util.concurrent.ConcurrentHashMap<>();
+    /** One probe at most per shard at a time, so as many threads as shards that are down. */
+    private final ExecutorService probes = java.util.concurrent.Executors.newCachedThreadPool(daemon("shard-probe"));
     private final ScatterPacing scatterPacing;
     private volatile StatementListener listener = StatementListener.NONE;
     private final java.util.Map<String, KeyGenerator> keyGenerators = new java.util.HashMap<>();
@@ -59,12 +67,16 @@ public final class ShardRuntime implements AutoCloseable {
         this.dialect = dialect;
         this.rules = rules;
         this.pools = new java.util.concurrent.ConcurrentHashMap<>(pools);
-        List<HikariDataSource> inOrder = slotMap.shards().stream().map(pools::get).toList();
-        this.topology = new java.util.concurrent.atomic.AtomicReference<>(
-                new Topology(1, slotMap, inOrder, config.defaultDataSource()));
+        this.topology = new java.util.concurrent.atomic.AtomicReference<>();
         this.router = new SqlRouter(rules, new JSqlParserAnalyzer(dialect, config.settings().parseTimeoutMillis()),
                 dialect, config.settings().parseCacheSize());
         this.executor = newExecutor();
+        List<HikariDataSource> inOrder = slotMap.shards().stream().map(pools::get).toList();
+        this.topology.set(new Topology(1, slotMap, inOrder, breakersOf(slotMap.shards(), inOrder),
+                config.defaultDataSource()));
+        this.timers = new java.util.concurrent.ScheduledThreadPoolExecutor(1, daemon("shard-timer"));
+        this.timers.setRemoveOnCancelPolicy(true);
+        this.cancels = new ShardCancels(daemon("shard-cancel"));
         this.scatterPacing = new ScatterPacing(config.settings().sequentialScatterBelowMicros(),
                 config.settings().parseCacheSize());
         config.tables().forEach((table, rule) -> {
@@ -138,6 +150,39 @@ public final class ShardRuntime implements AutoCloseable {
         return executor;
     }
 
+    ShardCancels cancels() {
+        return cancels;
+    }
+
+    static java.util.concurrent.ThreadFactory daemon(String name) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** The breakers of these pools (one per data source name, kept across topologies). */
+    private List<ShardBreaker> breakersOf(List<String> names, List<HikariDataSource> inOrder) {
+        List<ShardBreaker> result = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            HikariDataSource pool = inOrder.get(i);
+            result.add(breakers.computeIfAbsent(names.get(i), name -> new ShardBreaker(name, pool, this, probes)));
+        }
+        return result;
+    }
+
+    /** Runs {@code task} once after {@code millis}; null (and it never runs) once the runtime is closed. */
+    java.util.concurrent.ScheduledFuture<?> schedule(Runnable task, long millis) {
+        try {
+            return timers.schedule(task, millis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            return null; // the runtime is closed: its pools abort their connections themselves
+        }
+    }
+
+
     ScatterPacing scatterPacing() {
         return scatterPacing;
     }
@@ -198,6 +243,7 @@ public final class ShardRuntime implements AutoCloseable {
         Properties properties = new Properties();
         properties.putAll(source.poolProperties());
         properties.putIfAbsent("poolName", "shard-" + source.name());
+        PoolDefaults.addTo(properties);
         Redaction redaction = Redaction.of(source);
         HikariConfig hikari;
         try {
@@ -386,7 +432,8 @@ public final class ShardRuntime implements AutoCloseable {
                 }
                 inOrder.add(pool);
             }
-            Topology next = new Topology(topology.get().version() + 1, slotMap, inOrder, config.defaultDataSource());
+            Topology next = new Topology(topology.get().version() + 1, slotMap, inOrder,
+                    breakersOf(slotMap.shards(), inOrder), config.defaultDataSource());
             pools.putAll(started);
             topology.set(next);
             return next;
@@ -417,6 +464,9 @@ public final class ShardRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        timers.shutdownNow();
+        cancels.close();
+        probes.shutdownNow();
         executor.shutdownNow();
         pools.values().forEach(HikariDataSource::close);
     }

@@ -54,7 +54,10 @@ public class ShardStatement extends JdbcWrapper implements Statement {
         connection.runtime().notifyRouted(execution);
         Topology.Intent intent = routed.plan().kind() == StatementKind.SELECT ? Topology.Intent.READ
                 : Topology.Intent.WRITE;
-        return new ExecutionRunner(this, own, parameters, mode, intent, routed.sql()).run(execution);
+        try (QueryDeadline deadline = QueryDeadline.start(connection.runtime(), settings.queryTimeout(),
+                routed.sql())) {
+            return new ExecutionRunner(this, own, parameters, mode, intent, routed.sql(), deadline).run(execution);
+        }
     }
 
     /** The execution for the parameters' values (see {@link ShardRuntime#route}). */

@@ -5,7 +5,8 @@ import java.sql.Statement;
 
 /**
  * The per-statement options an application sets on a logical statement (fetch size, max rows, query timeout,
- * max field size, escape processing), kept here and applied to every physical statement that runs for it.
+ * max field size, escape processing), kept here and applied to every physical statement that runs for it (except
+ * the query timeout, which {@link QueryDeadline} enforces).
  */
 final class StatementSettings {
 
@@ -88,9 +89,9 @@ final class StatementSettings {
         if (withMaxRows && (maxRows != 0 || reapply)) {
             physical.setLargeMaxRows(maxRows);
         }
-        if (queryTimeout != 0 || reapply) {
-            physical.setQueryTimeout(queryTimeout);
-        }
+        // The query timeout is not passed on: Shard enforces it (QueryDeadline). The driver's own timer would cancel
+        // through Connector/J's Statement.cancel(), which holds a lock the statement's thread then waits on for as
+        // long as a frozen server takes to refuse the cancel's new connection (30 s).
         if (maxFieldSize != 0 || reapply) {
             physical.setMaxFieldSize(maxFieldSize);
         }

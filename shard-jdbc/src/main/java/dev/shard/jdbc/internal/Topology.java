@@ -21,19 +21,23 @@ final class Topology implements ShardMap {
     private final SlotMap slotMap;
     private final List<String> names;
     private final List<HikariDataSource> pools;
+    private final List<ShardBreaker> breakers;
     private final int defaultShard;
 
     /**
      * @param pools          one per name of the slot map, in its order
+     * @param breakers       the health of each of those pools, in the same order
      * @param defaultSource  the data source where tables with no rule live
      */
-    Topology(long version, SlotMap slotMap, List<HikariDataSource> pools, String defaultSource) {
+    Topology(long version, SlotMap slotMap, List<HikariDataSource> pools, List<ShardBreaker> breakers,
+             String defaultSource) {
         this.version = version;
         this.slotMap = slotMap;
         this.names = slotMap.shards();
         this.pools = List.copyOf(pools);
+        this.breakers = List.copyOf(breakers);
         this.defaultShard = names.indexOf(defaultSource);
-        if (this.pools.size() != names.size() || defaultShard < 0) {
+        if (this.pools.size() != names.size() || this.breakers.size() != names.size() || defaultShard < 0) {
             throw new IllegalArgumentException("topology " + version + ": " + names.size() + " shards, "
                     + this.pools.size() + " pools, default " + defaultSource);
         }
@@ -80,14 +84,21 @@ final class Topology implements ShardMap {
         return pools.get(shard);
     }
 
+    ShardBreaker breaker(int shard) {
+        return breakers.get(shard);
+    }
+
     /**
      * A physical connection to a shard's primary. Read replicas will be chosen here too (by intent), which is
      * why every physical connection comes through this one method.
      */
     Connection borrow(int shard, Intent intent) throws SQLException {
+        ShardBreaker breaker = breakers.get(shard);
+        breaker.check(); // a shard known to be down fails at once rather than queueing on its pool
         try {
             return pools.get(shard).getConnection();
         } catch (SQLException e) {
+            breaker.failed("no connection: " + e.getMessage());
             // Same kind (HikariCP's pool timeout is an SQLTransientConnectionException, which callers may retry).
             throw SqlExceptions.withMessage(e, "Cannot get a connection to shard " + shardName(shard) + ": "
                     + e.getMessage());

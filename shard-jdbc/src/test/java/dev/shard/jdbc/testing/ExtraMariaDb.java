@@ -317,6 +317,38 @@ public final class ExtraMariaDb implements AutoCloseable {
     }
 
     /**
+     * Stops the server with SIGSTOP: its process stays, its sockets stay open and the kernel still accepts
+     * connections, but nothing answers, as with a server that hangs (swapping, a stalled disk, a paused VM).
+     */
+    public void freeze() {
+        signal("STOP");
+    }
+
+    /** Resumes a frozen server with SIGCONT. */
+    public void thaw() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        if (!isRunning()) {
+            throw new IllegalStateException("The extra MariaDB server is not running");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid()))
+                    .redirectErrorStream(true).start();
+            if (!kill.waitFor(30, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed: "
+                        + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot run kill -" + name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while sending SIG" + name, e);
+        }
+    }
+
+    /**
      * Starts the killed server again, on the same port and data directory, and returns once it answers a query. Pools
      * connected to it before may still need time to reconnect: see {@link Readiness#awaitConnection}.
      */
@@ -336,7 +368,7 @@ public final class ExtraMariaDb implements AutoCloseable {
         if (running == null || !running.isAlive()) {
             return;
         }
-        running.destroyForcibly();
+        running.destroyForcibly(); // SIGKILL ends a frozen (SIGSTOPped) process too
         try {
             if (!running.waitFor(30, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("mariadbd (pid " + running.pid() + ") did not exit after SIGKILL");

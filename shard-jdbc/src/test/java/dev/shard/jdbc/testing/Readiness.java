@@ -39,10 +39,15 @@ public final class Readiness {
      * {@code what} and the last error, if it does not within {@link #BOUND}.
      */
     public static void awaitConnection(DataSource dataSource, String what) {
+        awaitConnection(dataSource::getConnection, what);
+    }
+
+    /** As {@link #awaitConnection(DataSource, String)}, for connections opened (and checked first) by {@code source}. */
+    public static void awaitConnection(ConnectionSource source, String what) {
         long started = System.nanoTime();
         long deadline = started + BOUND.toNanos();
         String problem;
-        while ((problem = problemOf(dataSource::getConnection)) != null) {
+        while ((problem = problemOf(source)) != null) {
             if (System.nanoTime() - deadline >= 0) {
                 Assertions.fail(what + " gave no connection that answers a query within " + BOUND.toSeconds()
                         + " s; last problem: " + problem);

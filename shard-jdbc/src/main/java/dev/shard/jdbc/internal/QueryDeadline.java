@@ -1,0 +1,210 @@
+package dev.shard.jdbc.internal;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A logical statement's query timeout, enforced by Shard rather than left to the driver: the driver's own timeout
+ * sends {@code KILL QUERY} over a new connection, which never arrives at a frozen server, and leaves the caller in a
+ * socket read until the server resumes.
+ *
+ * <p>Every physical statement that runs for the logical one is watched while it runs. At the deadline the ones
+ * still running are cancelled (on the runtime's cancel threads, since a cancel may itself hang); a shard whose
+ * statement has not answered the cancel within {@link #CANCEL_GRACE_MILLIS} is abandoned: its physical connection
+ * is aborted (its socket closed, which ends the blocked read) and evicted from the pool, so the pool slot is free
+ * again. The failure that reaches the application is then a {@link SQLTimeoutException} naming those shards.
+ */
+final class QueryDeadline implements AutoCloseable {
+
+    /** How long a shard's statement has to answer a cancel before its connection is abandoned. */
+    static final long CANCEL_GRACE_MILLIS = 1000;
+
+    private static final QueryDeadline NONE = new QueryDeadline(null, 0, null);
+
+    private final ShardRuntime runtime;
+    private final int seconds;
+    private final long deadlineNanos;
+    private final String sql;
+    private final List<Watch> running = new CopyOnWriteArrayList<>();
+    /** Shards whose statement was still running at the deadline. */
+    private final Set<String> lateShards = java.util.Collections.synchronizedSet(new TreeSet<>());
+    /** Shards whose statement did not answer the cancel: their connections were aborted. */
+    private final Set<String> abandonedShards = java.util.Collections.synchronizedSet(new TreeSet<>());
+    private volatile boolean expired;
+    private volatile ScheduledFuture<?> timer;
+
+    private QueryDeadline(ShardRuntime runtime, int seconds, String sql) {
+        this.runtime = runtime;
+        this.seconds = seconds;
+        this.deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        this.sql = sql;
+    }
+
+    /** Starts the clock; with {@code seconds} 0 (no timeout) nothing is watched. */
+    static QueryDeadline start(ShardRuntime runtime, int seconds, String sql) {
+        if (seconds <= 0) {
+            return NONE;
+        }
+        QueryDeadline deadline = new QueryDeadline(runtime, seconds, sql);
+        deadline.timer = runtime.schedule(deadline::expire, TimeUnit.SECONDS.toMillis(seconds));
+        return deadline;
+    }
+
+    boolean isSet() {
+        return runtime != null;
+    }
+
+    /** Nanoseconds until the deadline plus the grace for cancels (what a waiting caller should allow); 0 if past. */
+    long remainingWithGraceNanos() {
+        return Math.max(0, deadlineNanos + TimeUnit.MILLISECONDS.toNanos(2 * CANCEL_GRACE_MILLIS) - System.nanoTime());
+    }
+
+    /**
+     * Watches a physical statement until the returned watch is closed (when the statement has returned or failed).
+     *
+     * @throws SQLTimeoutException if the deadline has passed already: the statement must not start
+     */
+    Watch watch(Topology topology, int shard, Statement statement) throws SQLException {
+        return isSet() ? watch(topology, shard, statement.getConnection(), statement) : Watch.NOTHING;
+    }
+
+    /**
+     * Watches a call on a physical connection that runs no statement of the caller's (setting a savepoint...):
+     * at the deadline there is nothing to cancel, and after the grace the connection is abandoned.
+     */
+    Watch watch(Topology topology, int shard, Connection connection) throws SQLException {
+        return isSet() ? watch(topology, shard, connection, null) : Watch.NOTHING;
+    }
+
+    private Watch watch(Topology topology, int shard, Connection connection, Statement statement)
+            throws SQLException {
+        if (expired) {
+            throw timeout(null);
+        }
+        Watch watch = new Watch(this, topology, shard, connection, statement);
+        running.add(watch);
+        if (expired) {
+            // The timer may have run between the check and the add and missed this one.
+            running.remove(watch);
+            throw timeout(null);
+        }
+        return watch;
+    }
+
+    /** The deadline: cancel what is still running, and abandon what does not answer the cancel in time. */
+    private void expire() {
+        expired = true;
+        for (Watch watch : running) {
+            lateShards.add(watch.shardName());
+            if (watch.statement != null) {
+                runtime.cancels().cancel(watch.topology, watch.shard, watch.connection, watch.statement);
+            }
+        }
+        runtime.schedule(this::abandonUnanswered, CANCEL_GRACE_MILLIS);
+    }
+
+    private void abandonUnanswered() {
+        for (Watch watch : running) {
+            abandonedShards.add(watch.shardName());
+            runtime.cancels().abandon(watch.topology, watch.shard, watch.connection);
+        }
+    }
+
+    /**
+     * Abandons at once every statement still running: for a caller that waited {@link #remainingWithGraceNanos()}
+     * and got no answer, so that the threads running them are freed rather than left to the driver.
+     */
+    void abandonNow() {
+        expired = true;
+        for (Watch watch : running) {
+            lateShards.add(watch.shardName());
+        }
+        abandonUnanswered();
+    }
+
+    boolean expired() {
+        return expired;
+    }
+
+    /** The failure to report: a timeout naming the shards if the deadline passed, else {@code failure} itself. */
+    SQLException explain(SQLException failure) {
+        boolean ours = failure instanceof SQLTimeoutException && String.valueOf(failure.getMessage())
+                .contains("Query timeout of ");
+        // Nothing was running at the deadline: the failure (a commit's, say) is not the timeout's doing.
+        if (!expired || ours || lateShards.isEmpty()) {
+            return failure;
+        }
+        return timeout(failure);
+    }
+
+    private SQLTimeoutException timeout(SQLException cause) {
+        List<String> late;
+        List<String> abandoned;
+        synchronized (lateShards) {
+            late = new ArrayList<>(lateShards);
+        }
+        synchronized (abandonedShards) {
+            abandoned = new ArrayList<>(abandonedShards);
+        }
+        StringBuilder message = new StringBuilder("Query timeout of ").append(seconds).append(" s expired");
+        if (!late.isEmpty()) {
+            message.append(" on shard").append(late.size() == 1 ? " " : "s ").append(String.join(", ", late));
+        }
+        if (!abandoned.isEmpty()) {
+            message.append("; not answering a cancel within ").append(CANCEL_GRACE_MILLIS).append(" ms: ")
+                    .append(String.join(", ", abandoned)).append(" (connection abandoned)");
+        }
+        message.append(": ").append(dev.shard.core.internal.sql.SqlText.abbreviate(sql));
+        return new SQLTimeoutException(message.toString(), "HYT00", 0, cause);
+    }
+
+    @Override
+    public void close() {
+        ScheduledFuture<?> scheduled = timer;
+        if (scheduled != null) {
+            scheduled.cancel(false);
+        }
+    }
+
+    /** One physical statement being watched; closing it says that the statement returned. */
+    static final class Watch implements AutoCloseable {
+
+        static final Watch NOTHING = new Watch(null, null, -1, null, null);
+
+        private final QueryDeadline deadline;
+        private final Topology topology;
+        private final int shard;
+        private final Connection connection;
+        /** What a cancel goes to; null for a call that is not a statement. */
+        private final Statement statement;
+
+        private Watch(QueryDeadline deadline, Topology topology, int shard, Connection connection,
+                      Statement statement) {
+            this.deadline = deadline;
+            this.topology = topology;
+            this.shard = shard;
+            this.connection = connection;
+            this.statement = statement;
+        }
+
+        String shardName() {
+            return topology.shardName(shard);
+        }
+
+        @Override
+        public void close() {
+            if (deadline != null) {
+                deadline.running.remove(this);
+            }
+        }
+    }
+}
