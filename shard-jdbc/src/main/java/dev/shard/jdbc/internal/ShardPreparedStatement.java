@@ -2,6 +2,7 @@ package dev.shard.jdbc.internal;
 
 import dev.shard.core.internal.route.Execution;
 import dev.shard.core.internal.route.RoutedStatement;
+import dev.shard.core.internal.route.StatementPlan;
 import dev.shard.jdbc.internal.ExecutionRunner.Mode;
 import java.io.InputStream;
 import java.io.Reader;
@@ -120,7 +121,6 @@ public final class ShardPreparedStatement extends ShardStatement implements Prep
     public long[] executeLargeBatch() throws SQLException {
         checkOpen();
         List<Object> batchKeys = new ArrayList<>();
-        String keyColumn = null;
         long[] counts;
         connection.topologyForStatement();
         try {
@@ -154,10 +154,10 @@ public final class ShardPreparedStatement extends ShardStatement implements Prep
         } finally {
             batchEntries.clear();
             // getGeneratedKeys now answers for the whole batch: the keys Shard generated, in entry order.
-            keyColumn = routed.plan() instanceof dev.shard.core.internal.route.StatementPlan.ByKey byKey
-                    && byKey.keyGeneration() != null ? byKey.keyGeneration().column() : null;
+            // Keys are only generated where the plan has a key generation, so its column names them.
             afterBatch(batchKeys.isEmpty() ? Execution.GeneratedValues.NONE
-                    : new Execution.GeneratedValues(keyColumn, batchKeys));
+                    : new Execution.GeneratedValues(((StatementPlan.ByKey) routed.plan()).keyGeneration().column(),
+                    batchKeys));
             own.clearBatches();
         }
         return counts;
