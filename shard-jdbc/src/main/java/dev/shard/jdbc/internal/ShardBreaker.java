@@ -13,13 +13,21 @@ import java.util.concurrent.atomic.AtomicReference;
  * or a connection abandoned at a query deadline), the breaker opens: statements for that shard fail at once with an
  * {@link SQLTransientConnectionException} (SQLState 08001) instead of each queueing on the pool for its
  * {@code connectionTimeout}, which with a dead shard soon ties up every application thread and starves the healthy
- * shards. A probe in the background borrows a connection and validates it, every {@link #PROBE_INTERVAL_MILLIS};
- * the first that succeeds closes the breaker. At most one probe per shard runs at a time, and each is bounded by the
- * pool's {@code connectionTimeout} and {@link #PROBE_VALIDATION_SECONDS}.
+ * shards. A probe in the background asks the pool for a connection and validates it, every
+ * {@link #PROBE_INTERVAL_MILLIS}; the first that succeeds closes the breaker. At most one probe per shard runs at a
+ * time, and each is bounded by {@link #PROBE_BORROW_MILLIS} and {@link #PROBE_VALIDATION_SECONDS}.
+ *
+ * <p>While the breaker is open, the pool's {@code minimumIdle} is 0 (it is put back when the breaker closes).
+ * Otherwise HikariCP keeps trying to refill the pool on its own, waiting twice as long after each failure, up to
+ * 5 s: a server that came back would wait for that pool's next attempt, seconds after the probe could have used it.
+ * With no minimum, the pool only opens connections that someone waits for, the probe's, each time with a fresh
+ * back-off, so that traffic resumes within about a second of the server's return.
  */
 final class ShardBreaker {
 
     static final long PROBE_INTERVAL_MILLIS = 250;
+    /** How long a probe waits for a connection: short, so that the pool's back-off starts afresh each time. */
+    static final long PROBE_BORROW_MILLIS = 1000;
     static final int PROBE_VALIDATION_SECONDS = 2;
 
     /** Why and since when the shard is down. */
@@ -31,6 +39,8 @@ final class ShardBreaker {
     private final ShardRuntime runtime;
     private final ExecutorService probes;
     private final AtomicReference<Open> open = new AtomicReference<>();
+    /** The pool's minimumIdle while the breaker is closed. */
+    private volatile int minimumIdle = -1;
 
     ShardBreaker(String name, HikariDataSource pool, ShardRuntime runtime, ExecutorService probes) {
         this.name = name;
@@ -55,6 +65,8 @@ final class ShardBreaker {
     /** A connection to the shard failed: open the breaker (if it is not open yet) and start probing. */
     void failed(String cause) {
         if (open.compareAndSet(null, new Open(Instant.now(), cause))) {
+            minimumIdle = pool.getMinimumIdle();
+            pool.setMinimumIdle(0);
             org.slf4j.LoggerFactory.getLogger(ShardBreaker.class).warn("Shard {} is down ({}); statements for it "
                     + "fail at once until a probe gets a connection", name, cause);
             scheduleProbe();
@@ -76,8 +88,11 @@ final class ShardBreaker {
         if (pool.isClosed()) {
             return;
         }
-        try (Connection connection = pool.getConnection()) {
+        try (Connection connection = Topology.borrowWithin(pool, PROBE_BORROW_MILLIS)) {
             if (connection.isValid(PROBE_VALIDATION_SECONDS)) {
+                if (minimumIdle >= 0) {
+                    pool.setMinimumIdle(minimumIdle);
+                }
                 Open was = open.getAndSet(null);
                 org.slf4j.LoggerFactory.getLogger(ShardBreaker.class).info("Shard {} answers again after {} ms "
                         + "of probing", name, was == null ? 0

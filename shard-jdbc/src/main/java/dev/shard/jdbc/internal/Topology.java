@@ -1,11 +1,13 @@
 package dev.shard.jdbc.internal;
 
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
 import com.zaxxer.hikari.pool.ProxyConnection;
 import dev.shard.core.internal.hash.SlotMap;
 import dev.shard.core.internal.route.ShardMap;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.util.List;
 
 /**
@@ -90,19 +92,47 @@ final class Topology implements ShardMap {
 
     /**
      * A physical connection to a shard's primary. Read replicas will be chosen here too (by intent), which is
-     * why every physical connection comes through this one method.
+     * why every physical connection comes through this one method. The wait for the pool is bounded by its
+     * {@code connectionTimeout} and by the statement's deadline, whichever comes first.
+     *
+     * @throws java.sql.SQLTimeoutException if the statement's deadline passed while waiting: the pool was busy,
+     *                                      which does not open the shard's breaker
      */
-    Connection borrow(int shard, Intent intent) throws SQLException {
+    Connection borrow(int shard, Intent intent, QueryDeadline deadline) throws SQLException {
         ShardBreaker breaker = breakers.get(shard);
         breaker.check(); // a shard known to be down fails at once rather than queueing on its pool
+        HikariDataSource pool = pools.get(shard);
+        long remaining = deadline.remainingMillis();
+        boolean cutShort = remaining < pool.getConnectionTimeout();
         try {
-            return pools.get(shard).getConnection();
+            return cutShort ? borrowWithin(pool, remaining) : pool.getConnection();
         } catch (SQLException e) {
+            if (cutShort && !pool.isClosed()) {
+                throw deadline.expiredWhileBorrowing(shardName(shard), e);
+            }
             breaker.failed("no connection: " + e.getMessage());
             // Same kind (HikariCP's pool timeout is an SQLTransientConnectionException, which callers may retry).
             throw SqlExceptions.withMessage(e, "Cannot get a connection to shard " + shardName(shard) + ": "
                     + e.getMessage());
         }
+    }
+
+    /** A connection for Shard's own use (a cancel), waiting at most {@code millis}; a failure opens no breaker. */
+    Connection borrowWithin(int shard, long millis) throws SQLException {
+        breakers.get(shard).check();
+        return borrowWithin(pools.get(shard), millis);
+    }
+
+    /** A connection from {@code pool}, waiting at most {@code millis} (HikariCP's own bound is its connectionTimeout). */
+    static Connection borrowWithin(HikariDataSource pool, long millis) throws SQLException {
+        if (pool.isClosed() || !(pool.getHikariPoolMXBean() instanceof HikariPool hikari)) {
+            return pool.getConnection(); // says that the pool is closed
+        }
+        if (millis <= 0) {
+            throw new SQLTransientConnectionException(pool.getPoolName() + " - no time left to wait for a "
+                    + "connection", "08001");
+        }
+        return hikari.getConnection(millis);
     }
 
     /**
