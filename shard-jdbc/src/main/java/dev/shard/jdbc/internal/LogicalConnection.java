@@ -155,7 +155,9 @@ public final class LogicalConnection extends DefaultShardConnection {
             return failure; // borrowing it failed, and that error names the shard already
         }
         dropIfBroken(shard, borrowedForIt);
-        if (!SqlExceptions.isConnectionFailure(failure) || stopReason != null) {
+        // Not when the connection was given up on purpose: by abort, by the data source's close, or at the
+        // statement's deadline (whether that shard is down is then the breaker's decision, see ShardBreaker).
+        if (!SqlExceptions.isConnectionFailure(failure) || stopReason != null || deadline.expired()) {
             return failure;
         }
         // The next statements for this shard fail at once instead of waiting on its pool, until a probe gets through.

@@ -45,6 +45,11 @@ final class MultiShardWrite {
                     } else {
                         savepoints[i] = physical[i].setSavepoint();
                     }
+                } catch (SQLException e) {
+                    SQLException failure = deadline.explain(e);
+                    undo(physical, savepoints, false, failure);
+                    throw SqlExceptions.withMessage(failure, failure.getMessage() + ". The statement ran on no "
+                            + "shard: nothing was applied: " + SqlText.abbreviate(sql));
                 }
             }
             long[] counts;

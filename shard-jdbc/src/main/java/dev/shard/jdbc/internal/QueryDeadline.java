@@ -22,7 +22,9 @@ import java.util.concurrent.TimeUnit;
  * statement has not answered the cancel within the grace ({@link #graceMillis}) is abandoned: its physical
  * connection is aborted (its socket closed, which ends the blocked read) and evicted from the pool, so the pool slot
  * is free again. The failure that reaches the application is then a {@link SQLTimeoutException} naming those shards.
- * Borrowing a connection for the statement is bounded by the deadline too ({@link #remainingMillis()}).
+ * Whether such a shard is down is not decided here: a server that took the cancel is alive, and one that has not
+ * answered yet makes the shard suspect, for its breaker to decide ({@link ShardBreaker#suspect}). Borrowing a
+ * connection for the statement is bounded by the deadline too ({@link #remainingMillis()}).
  */
 final class QueryDeadline implements AutoCloseable {
 
@@ -134,10 +136,8 @@ final class QueryDeadline implements AutoCloseable {
         expired = true;
         for (Watch watch : running) {
             lateShards.add(watch.shardName());
-            if (watch.statement != null) {
-                runtime.cancels().cancel(watch.topology, watch.shard, watch.connection, watch.statement,
-                        () -> running.contains(watch), () -> watch.cancelDelivered = true);
-            }
+            runtime.cancels().cancel(watch.topology, watch.shard, watch.connection, watch.statement,
+                    () -> running.contains(watch), () -> watch.serverAnswered = true);
         }
         runtime.schedule(this::abandonUnanswered, graceMillis);
     }
@@ -145,9 +145,14 @@ final class QueryDeadline implements AutoCloseable {
     private void abandonUnanswered() {
         for (Watch watch : running) {
             abandonedShards.add(watch.shardName());
+            runtime.cancels().abandon(watch.topology, watch.shard, watch.connection);
             // A server that took the cancel is alive, only slow to stop: its connection is given up so that the
-            // caller is free at its deadline, but the shard is not reported down.
-            runtime.cancels().abandon(watch.topology, watch.shard, watch.connection, !watch.cancelDelivered);
+            // caller is free at its deadline, but the shard is not reported down. One that has not answered yet
+            // may be frozen, or the machine busy: the breaker decides once the cancel has had its time.
+            if (!watch.serverAnswered) {
+                watch.topology.breaker(watch.shard).suspect(() -> watch.serverAnswered,
+                        "a statement did not answer at its query timeout, nor the server a cancel");
+            }
         }
     }
 
@@ -218,8 +223,8 @@ final class QueryDeadline implements AutoCloseable {
         private final Connection connection;
         /** What a cancel goes to; null for a call that is not a statement. */
         private final Statement statement;
-        /** Whether the server took the cancel (on MySQL, answered the KILL QUERY). */
-        private volatile boolean cancelDelivered;
+        /** Whether the server took the cancel (on MySQL, answered the KILL QUERY) or answered a ping. */
+        private volatile boolean serverAnswered;
 
         private Watch(QueryDeadline deadline, Topology topology, int shard, Connection connection,
                       Statement statement) {

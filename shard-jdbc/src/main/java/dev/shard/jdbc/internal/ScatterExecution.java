@@ -133,7 +133,9 @@ final class ScatterExecution implements AutoCloseable {
     private Object execute(int index, boolean query, long[] nanos) throws SQLException {
         long start = System.nanoTime();
         try (QueryDeadline.Watch watched = deadline.watch(topology, shards[index], statements[index])) {
-            return query ? statements[index].executeQuery() : (Object) statements[index].executeLargeUpdate();
+            Object result = query ? statements[index].executeQuery() : (Object) statements[index].executeLargeUpdate();
+            topology.answered(shards[index]);
+            return result;
         } catch (SQLException e) {
             throw onShard(shardName(index), e);
         } finally {

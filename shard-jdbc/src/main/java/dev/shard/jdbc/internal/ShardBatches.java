@@ -65,7 +65,8 @@ final class ShardBatches {
      */
     static long[] runInOrder(LogicalConnection connection, int size, String what, int queryTimeout,
                              EntryRouter router, SoloEntry solo, GroupBuilder builder) throws BatchUpdateException {
-        String description = "executeBatch (" + size + " " + what + (size == 1 ? "" : "s") + ")";
+        String description = "executeBatch of " + size + " " + (size == 1 ? what
+                : what.endsWith("y") ? what.substring(0, what.length() - 1) + "ies" : what + "s");
         try (QueryDeadline deadline = QueryDeadline.start(connection.runtime(), queryTimeout, description)) {
             QueryDeadline previous = connection.runUnder(deadline);
             try {
@@ -143,7 +144,9 @@ final class ShardBatches {
             ShardBatch batch = batches.get(shard);
             Callable<long[]> task = () -> {
                 try (QueryDeadline.Watch watched = deadline.watch(topology, shard, batch.statement())) {
-                    return batch.run().run();
+                    long[] shardCounts = batch.run().run();
+                    topology.answered(shard);
+                    return shardCounts;
                 }
             };
             if (s < shards.size() - 1) {

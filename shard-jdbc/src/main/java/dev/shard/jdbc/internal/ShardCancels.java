@@ -16,8 +16,11 @@ import java.util.function.BooleanSupplier;
  */
 final class ShardCancels implements AutoCloseable {
 
-    /** The bound on each step of a {@code KILL QUERY}: getting a connection, and the server's answer. */
-    static final long KILL_TIMEOUT_MILLIS = 2 * QueryDeadline.MAX_CANCEL_GRACE_MILLIS;
+    /**
+     * The bound on each step of a cancel: getting a connection, and the server's answer; a server that has not
+     * answered once the breaker decides ({@link ShardBreaker#SUSPECT_MILLIS}) counts as down.
+     */
+    static final long ANSWER_TIMEOUT_MILLIS = ShardBreaker.SUSPECT_MILLIS;
 
     private final ThreadPoolExecutor threads;
 
@@ -35,9 +38,11 @@ final class ShardCancels implements AutoCloseable {
      * Connector/J's own {@code Statement.cancel()} holds a lock that the statement's thread then waits on until the
      * cancel's new connection gives up (30 s on a frozen server), which would defeat the abort after the grace.
      *
+     * @param statement    the statement to stop; null for a call that is not a statement (a commit...), which is not
+     *                     cancelled: the server is only asked whether it answers (another connection's isValid)
      * @param stillRunning checked just before the cancel goes out: a statement that has returned meanwhile is left
      *                     alone, so that the cancel cannot reach the next statement on that connection
-     * @param delivered    run once the server has taken the cancel
+     * @param delivered    run once the server has taken the cancel, or answered
      */
     void cancel(Topology topology, int shard, Connection connection, Statement statement,
                 BooleanSupplier stillRunning, Runnable delivered) {
@@ -47,7 +52,9 @@ final class ShardCancels implements AutoCloseable {
                 return;
             }
             try {
-                if (serverThread < 0) {
+                if (statement == null) {
+                    ping(topology, shard);
+                } else if (serverThread < 0) {
                     statement.cancel();
                 } else {
                     killQuery(topology, shard, serverThread);
@@ -59,9 +66,17 @@ final class ShardCancels implements AutoCloseable {
         });
     }
 
+    private static void ping(Topology topology, int shard) throws SQLException {
+        try (Connection other = topology.borrowWithin(shard, ANSWER_TIMEOUT_MILLIS)) {
+            if (!other.isValid((int) Math.max(1, ANSWER_TIMEOUT_MILLIS / 1000))) {
+                throw new SQLException("no answer", "08S01");
+            }
+        }
+    }
+
     private static void killQuery(Topology topology, int shard, long serverThread) throws SQLException {
-        try (Connection other = topology.borrowWithin(shard, KILL_TIMEOUT_MILLIS)) {
-            other.setNetworkTimeout(Runnable::run, (int) KILL_TIMEOUT_MILLIS);
+        try (Connection other = topology.borrowWithin(shard, ANSWER_TIMEOUT_MILLIS)) {
+            other.setNetworkTimeout(Runnable::run, (int) ANSWER_TIMEOUT_MILLIS);
             try (Statement kill = other.createStatement()) {
                 kill.execute("KILL QUERY " + serverThread);
             }
@@ -89,16 +104,10 @@ final class ShardCancels implements AutoCloseable {
     /**
      * Gives up on a physical connection whose statement does not answer: aborts it (the driver closes its socket,
      * which ends the read that a thread is blocked in) and evicts it from its pool, so the pool's slot is free.
-     *
-     * @param serverSilent whether the server did not even take the cancel: then the shard is reported down
      */
-    void abandon(Topology topology, int shard, Connection connection, boolean serverSilent) {
-        if (connection == null) {
-            return;
-        }
-        abort(topology, shard, connection);
-        if (serverSilent) {
-            topology.breaker(shard).failed("a statement did not answer a cancel at its query timeout");
+    void abandon(Topology topology, int shard, Connection connection) {
+        if (connection != null) {
+            abort(topology, shard, connection);
         }
     }
 

@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One version of the shard set: the data sources (by index, in the slot map's order), their pools, the slot map
@@ -25,6 +26,8 @@ final class Topology implements ShardMap {
     private final List<HikariDataSource> pools;
     private final List<ShardBreaker> breakers;
     private final int defaultShard;
+    /** How long each wait for a connection is while a shard is suspect (see {@link ShardBreaker}). */
+    private static final long SUSPECT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     /**
      * @param pools          one per name of the slot map, in its order
@@ -104,17 +107,55 @@ final class Topology implements ShardMap {
         HikariDataSource pool = pools.get(shard);
         long remaining = deadline.remainingMillis();
         boolean cutShort = remaining < pool.getConnectionTimeout();
+        long until = System.nanoTime()
+                + TimeUnit.MILLISECONDS.toNanos(Math.min(remaining, pool.getConnectionTimeout()));
+        Connection connection;
         try {
-            return cutShort ? borrowWithin(pool, remaining) : pool.getConnection();
-        } catch (SQLException e) {
-            if (cutShort && !pool.isClosed()) {
-                throw deadline.expiredWhileBorrowing(shardName(shard), e);
+            connection = borrowWhileSuspect(pool, breaker, until);
+            if (connection == null && !breaker.isOpen()) {
+                connection = borrowWithin(pool, TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime()));
             }
-            breaker.failed("no connection: " + e.getMessage());
-            // Same kind (HikariCP's pool timeout is an SQLTransientConnectionException, which callers may retry).
-            throw SqlExceptions.withMessage(e, "Cannot get a connection to shard " + shardName(shard) + ": "
-                    + e.getMessage());
+        } catch (SQLException e) {
+            throw failedToBorrow(shard, breaker, cutShort, deadline, e);
         }
+        if (connection == null) {
+            breaker.check(); // it opened while this statement waited
+            return borrow(shard, intent, deadline); // and closed again already
+        }
+        return connection;
+    }
+
+    /**
+     * While a shard is suspect its breaker may open any moment: a wait in short slices ends then, rather than at
+     * the statement's deadline. Null if no connection came before the breaker opened or the suspicion ended.
+     */
+    private static Connection borrowWhileSuspect(HikariDataSource pool, ShardBreaker breaker, long until)
+            throws SQLException {
+        while (breaker.isSuspect() && !breaker.isOpen() && until - System.nanoTime() > SUSPECT_SLICE_NANOS
+                && !pool.isClosed()) {
+            try {
+                return borrowWithin(pool, TimeUnit.NANOSECONDS.toMillis(SUSPECT_SLICE_NANOS));
+            } catch (SQLTransientConnectionException notYet) {
+                // Another slice, unless the breaker has decided.
+            }
+        }
+        return null;
+    }
+
+    private SQLException failedToBorrow(int shard, ShardBreaker breaker, boolean cutShort, QueryDeadline deadline,
+                                        SQLException e) {
+        if (cutShort && !pools.get(shard).isClosed()) {
+            return deadline.expiredWhileBorrowing(shardName(shard), e);
+        }
+        breaker.failed("no connection: " + e.getMessage());
+        // Same kind (HikariCP's pool timeout is an SQLTransientConnectionException, which callers may retry).
+        return SqlExceptions.withMessage(e, "Cannot get a connection to shard " + shardName(shard) + ": "
+                + e.getMessage());
+    }
+
+    /** A statement on the shard returned: its server answers (see {@link ShardBreaker#suspect}). */
+    void answered(int shard) {
+        breakers.get(shard).answered();
     }
 
     /** A connection for Shard's own use (a cancel), waiting at most {@code millis}; a failure opens no breaker. */
@@ -123,7 +164,7 @@ final class Topology implements ShardMap {
         return borrowWithin(pools.get(shard), millis);
     }
 
-    /** A connection from {@code pool}, waiting at most {@code millis} (HikariCP's own bound is its connectionTimeout). */
+    /** A connection from {@code pool}, waiting at most {@code millis} (HikariCP's own wait is connectionTimeout). */
     static Connection borrowWithin(HikariDataSource pool, long millis) throws SQLException {
         if (pool.isClosed() || !(pool.getHikariPoolMXBean() instanceof HikariPool hikari)) {
             return pool.getConnection(); // says that the pool is closed
