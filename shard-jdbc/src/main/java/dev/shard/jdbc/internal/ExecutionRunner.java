@@ -46,28 +46,30 @@ record ExecutionRunner(ShardStatement statement, OwnStatements own, StatementPar
             Statement physical = own.open(shard, intent);
             statement.settings.applyTo(physical, true, own.kept());
             statement.outcome.ranOn(physical, connection.physical(shard, intent));
+            boolean hasResultSet;
             try (QueryDeadline.Watch watched = deadline.watch(connection.topology(), shard, physical)) {
-                switch (mode) {
+                hasResultSet = switch (mode) {
                     case QUERY -> {
                         statement.outcome.resultIs(new ShardResultSet(own.executeQuery(physical, sql), statement));
-                        return true;
+                        yield true;
                     }
                     case UPDATE, LARGE_UPDATE -> {
                         statement.outcome.updateCountIs(own.executeUpdate(physical, sql, mode == Mode.LARGE_UPDATE));
-                        return false;
+                        yield false;
                     }
                     case ANY -> {
-                        boolean hasResultSet = own.execute(physical, sql);
-                        if (hasResultSet) {
+                        boolean result = own.execute(physical, sql);
+                        if (result) {
                             statement.outcome.resultIs(new ShardResultSet(physical.getResultSet(), statement));
                         } else {
                             statement.outcome.updateCountIs(physical.getUpdateCount());
                         }
-                        return hasResultSet;
+                        yield result;
                     }
-                }
+                };
             }
-            throw new IllegalStateException("unreachable: every mode returns above");
+            connection.topology().answered(shard);
+            return hasResultSet;
         } catch (SQLException e) {
             throw connection.statementFailed(shard, borrowedForIt, e);
         }
@@ -85,6 +87,7 @@ record ExecutionRunner(ShardStatement statement, OwnStatements own, StatementPar
             try (QueryDeadline.Watch watched = deadline.watch(statement.connection.topology(), call.shard(),
                     physical)) {
                 statement.outcome.updateCountIs(physical.executeLargeUpdate());
+                statement.connection.topology().answered(call.shard());
             } finally {
                 statement.outcome.cancelReaches(null);
             }
@@ -141,6 +144,7 @@ record ExecutionRunner(ShardStatement statement, OwnStatements own, StatementPar
                 long count;
                 try (QueryDeadline.Watch watched = deadline.watch(connection.topology(), shard, physical)) {
                     count = own.executeUpdate(physical, sql, mode == Mode.LARGE_UPDATE);
+                    connection.topology().answered(shard);
                 } finally {
                     statement.outcome.cancelReaches(null);
                 }

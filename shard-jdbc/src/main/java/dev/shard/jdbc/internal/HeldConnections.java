@@ -9,6 +9,10 @@ import java.util.List;
  * The physical connections one logical connection holds: at most one per shard of the topology it is pinned to,
  * each borrowed the first time a statement goes there. Indexes are that topology's shard indexes; re-pinning to
  * a newer topology moves every held connection to its shard's new index.
+ *
+ * <p>Only the logical connection's own thread uses it, except {@link #detachAll()}, which abort and the data
+ * source's close call from another thread: changes to the held connections are synchronized for that, and no I/O
+ * happens under the lock.
  */
 final class HeldConnections {
 
@@ -16,6 +20,8 @@ final class HeldConnections {
     private Connection[] physical;
     /** For each shard, how many savepoints existed when its physical connection was opened. */
     private int[] openedAtSavepointDepth;
+    /** Set by {@link #detachAll()}: nothing is held any more, ever. */
+    private boolean detached;
 
     HeldConnections(Topology topology) {
         pin(topology);
@@ -43,13 +49,18 @@ final class HeldConnections {
         return physical[shard] != null;
     }
 
-    void hold(int shard, Connection connection, int savepointDepth) {
+    /** @return false, holding nothing, if the connections were detached (the caller must dispose of it) */
+    synchronized boolean hold(int shard, Connection connection, int savepointDepth) {
+        if (detached) {
+            return false;
+        }
         physical[shard] = connection;
         openedAtSavepointDepth[shard] = savepointDepth;
+        return true;
     }
 
     /** Stops holding a shard's connection and returns it (null if none was held). */
-    Connection release(int shard) {
+    synchronized Connection release(int shard) {
         Connection connection = physical[shard];
         physical[shard] = null;
         return connection;
@@ -101,31 +112,26 @@ final class HeldConnections {
      * @return the connections returned, so that statements can forget what they prepared on them
      */
     List<Connection> repin(Topology next) throws SQLException {
-        Topology previous = topology;
-        Connection[] held = physical;
-        int[] depths = openedAtSavepointDepth;
-        pin(next);
         List<Connection> returned = new ArrayList<>();
-        SQLException failure = null;
-        for (int shard = 0; shard < held.length; shard++) {
-            if (held[shard] == null) {
-                continue;
-            }
-            int index = next.indexOf(previous.shardName(shard));
-            if (index >= 0) {
-                hold(index, held[shard], depths[shard]);
-                continue;
-            }
-            returned.add(held[shard]);
-            try {
-                held[shard].close();
-            } catch (SQLException e) {
-                failure = SqlExceptions.chain(failure, e);
+        synchronized (this) {
+            Topology previous = topology;
+            Connection[] held = physical;
+            int[] depths = openedAtSavepointDepth;
+            pin(next);
+            for (int shard = 0; shard < held.length; shard++) {
+                if (held[shard] == null) {
+                    continue;
+                }
+                int index = next.indexOf(previous.shardName(shard));
+                if (index >= 0 && !detached) {
+                    physical[index] = held[shard];
+                    openedAtSavepointDepth[index] = depths[shard];
+                } else if (!detached) {
+                    returned.add(held[shard]);
+                }
             }
         }
-        if (failure != null) {
-            throw failure;
-        }
+        SqlExceptions.closeAll(returned);
         return returned;
     }
 
@@ -160,26 +166,43 @@ final class HeldConnections {
 
     /** Every held connection goes back to its pool (HikariCP rolls back uncommitted work), whatever the others do. */
     SQLException returnAll(SQLException failure) {
-        for (int i = 0; i < physical.length; i++) {
-            Connection connection = release(i);
-            if (connection != null) {
-                try {
-                    connection.close();
-                } catch (SQLException e) {
-                    failure = SqlExceptions.chain(failure, e);
+        List<Connection> returned = new ArrayList<>();
+        synchronized (this) {
+            for (int i = 0; i < physical.length; i++) {
+                if (physical[i] != null) {
+                    returned.add(physical[i]);
+                    physical[i] = null;
                 }
+            }
+        }
+        for (Connection connection : returned) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                failure = SqlExceptions.chain(failure, e);
             }
         }
         return failure;
     }
 
-    void abortAll(java.util.concurrent.Executor executor) throws SQLException {
+    /** A connection given up by {@link #detachAll()}, with where it came from. */
+    record Held(Topology topology, int shard, Connection connection) {
+    }
+
+    /**
+     * From any thread: stops holding every connection, for good (a later {@link #hold} is refused), and returns
+     * them for the caller to dispose of.
+     */
+    synchronized List<Held> detachAll() {
+        detached = true;
+        List<Held> released = new ArrayList<>();
         for (int i = 0; i < physical.length; i++) {
-            Connection connection = release(i);
-            if (connection != null) {
-                connection.abort(executor);
+            if (physical[i] != null) {
+                released.add(new Held(topology, i, physical[i]));
+                physical[i] = null;
             }
         }
+        return released;
     }
 
     /** Whether every held connection is valid; null when none is held. */

@@ -25,13 +25,16 @@ public final class LogicalConnection extends DefaultShardConnection {
     private final HeldConnections held;
     private final ShardTransaction transaction;
     private final List<ShardStatement> statements = new ArrayList<>();
+    private final PhysicalSettings settings = new PhysicalSettings();
     private boolean autoCommit = true;
-    private boolean readOnly;
-    private int isolation = -1;
-    private int holdability = -1;
-    private int networkTimeoutMillis = -1;
-    private Executor networkTimeoutExecutor;
-    private boolean closed;
+    /** Set by close, by abort and by the data source's close, which may come from other threads. */
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Why the connection was closed under the application's feet (abort, the data source closing), or null. */
+    private volatile String stopReason;
+    /** Whether the runtime knows this connection: from its first physical connection until it is closed. */
+    private boolean tracked;
+    /** The query timeout of the statement running, which bounds the wait for a physical connection. */
+    private QueryDeadline deadline = QueryDeadline.NONE;
     /** Whether a statement ran since the last commit or rollback with auto-commit off. */
     private boolean transactionOpen;
 
@@ -72,6 +75,23 @@ public final class LogicalConnection extends DefaultShardConnection {
     }
 
     /**
+     * The statement that starts now runs under {@code next}: borrowing a connection for it waits no longer than
+     * its deadline. The same connection is never used by two threads at once (JDBC), so this is a plain field.
+     *
+     * @return the deadline to restore when that statement is done
+     */
+    QueryDeadline runUnder(QueryDeadline next) {
+        QueryDeadline previous = deadline;
+        deadline = next;
+        return previous;
+    }
+
+    /** The deadline of the statement running (set by a batch for its entries too); NONE without a timeout. */
+    QueryDeadline deadline() {
+        return deadline;
+    }
+
+    /**
      * The physical connection for a statement on a shard, borrowed and configured on first use. Every physical
      * connection a statement uses comes from here: this is where a read may one day go to a replica (the intent
      * says whether it may), while writes and reads inside a transaction stay on the connection that holds the
@@ -88,15 +108,25 @@ public final class LogicalConnection extends DefaultShardConnection {
             connection = null;
         }
         if (connection == null) {
-            connection = held.topology().borrow(shard, effective);
-            try {
-                applySettings(connection);
+            Topology topology = held.topology();
+            connection = topology.borrow(shard, effective, deadline);
+            // Round trips to the server: under the statement's deadline, like the statement itself.
+            try (QueryDeadline.Watch watched = deadline.watch(topology, shard, connection)) {
+                settings.applyTo(connection, autoCommit);
             } catch (SQLException e) {
                 // Often the first use of a pooled connection that died with its server: say which server.
                 connection.close();
-                throw SqlExceptions.onShard(held.topology().shardName(shard), e);
+                throw SqlExceptions.onShard(topology.shardName(shard), e);
             }
-            held.hold(shard, connection, transaction.savepointDepth());
+            if (!held.hold(shard, connection, transaction.savepointDepth())) {
+                // Aborted, or the data source closed, while this one was borrowed.
+                runtime.cancels().stop(topology, shard, connection, false);
+                checkOpen();
+            }
+            if (!tracked) {
+                tracked = true;
+                runtime.track(this);
+            }
         }
         return connection;
     }
@@ -125,7 +155,9 @@ public final class LogicalConnection extends DefaultShardConnection {
             return failure; // borrowing it failed, and that error names the shard already
         }
         dropIfBroken(shard, borrowedForIt);
-        if (!SqlExceptions.isConnectionFailure(failure)) {
+        // Not when the connection was given up on purpose: by abort, by the data source's close, or at the
+        // statement's deadline (whether that shard is down is then the breaker's decision, see ShardBreaker).
+        if (!SqlExceptions.isConnectionFailure(failure) || stopReason != null || deadline.expired()) {
             return failure;
         }
         // The next statements for this shard fail at once instead of waiting on its pool, until a probe gets through.
@@ -155,29 +187,27 @@ public final class LogicalConnection extends DefaultShardConnection {
         return preferred;
     }
 
-    private void applySettings(Connection connection) throws SQLException {
-        if (connection.getAutoCommit() != autoCommit) {
-            connection.setAutoCommit(autoCommit);
-        }
-        if (readOnly) {
-            connection.setReadOnly(true);
-        }
-        if (isolation >= 0) {
-            connection.setTransactionIsolation(isolation);
-        }
-        if (holdability >= 0) {
-            connection.setHoldability(holdability);
-        }
-        if (networkTimeoutMillis >= 0) {
-            connection.setNetworkTimeout(networkTimeoutExecutor, networkTimeoutMillis);
+    @Override
+    void checkOpen() throws SQLException {
+        if (closed.get()) {
+            String reason = stopReason;
+            throw new SQLException(reason == null ? "Connection is closed" : "Connection is closed: " + reason,
+                    "08003");
         }
     }
 
-    @Override
-    void checkOpen() throws SQLException {
-        if (closed) {
-            throw new SQLException("Connection is closed", "08003");
+    /**
+     * The failure of a statement that was running when the connection was aborted or its data source closed:
+     * what the driver says then (a broken connection, on some shard) is only the consequence, so the cause is told.
+     */
+    SQLException failedBecauseStopped(SQLException failure, String sql) {
+        String reason = stopReason;
+        if (reason == null) {
+            return failure;
         }
+        SQLException stopped = new SQLException(reason + " while a statement was running; its physical connections "
+                + "were closed: " + dev.shard.core.internal.sql.SqlText.abbreviate(sql), "08003", failure);
+        return stopped;
     }
 
     void forget(ShardStatement statement) {
@@ -192,70 +222,20 @@ public final class LogicalConnection extends DefaultShardConnection {
     // ------------------------------------------------------------------ statements
 
     @Override
-    public Statement createStatement() throws SQLException {
-        return createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
-    }
-
-    @Override
-    public Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
-        return createStatement(resultSetType, resultSetConcurrency, -1);
-    }
-
-    @Override
-    public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability)
-            throws SQLException {
+    Statement createStatement(StatementOptions options) throws SQLException {
         checkOpen();
-        ShardStatement statement = new ShardStatement(this,
-                new StatementOptions(resultSetType, resultSetConcurrency, resultSetHoldability));
+        ShardStatement statement = new ShardStatement(this, options);
         statements.add(statement);
         return statement;
     }
 
     @Override
-    public PreparedStatement prepareStatement(String sql) throws SQLException {
-        return prepare(sql, StatementOptions.DEFAULT, GeneratedKeys.NONE);
-    }
-
-    @Override
-    public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency)
-            throws SQLException {
-        return prepare(sql, new StatementOptions(resultSetType, resultSetConcurrency, -1), GeneratedKeys.NONE);
-    }
-
-    @Override
-    public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency,
-                                              int resultSetHoldability) throws SQLException {
-        return prepare(sql, new StatementOptions(resultSetType, resultSetConcurrency, resultSetHoldability),
-                GeneratedKeys.NONE);
-    }
-
-    @Override
-    public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
-        return prepare(sql, StatementOptions.DEFAULT, GeneratedKeys.of(autoGeneratedKeys));
-    }
-
-    @Override
-    public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
-        return prepare(sql, StatementOptions.DEFAULT, GeneratedKeys.of(columnIndexes));
-    }
-
-    @Override
-    public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
-        return prepare(sql, StatementOptions.DEFAULT, GeneratedKeys.of(columnNames));
-    }
-
-    private PreparedStatement prepare(String sql, StatementOptions options, GeneratedKeys keys)
+    PreparedStatement prepare(String sql, StatementOptions options, GeneratedKeys keys)
             throws SQLException {
         checkOpen();
         ShardPreparedStatement statement = new ShardPreparedStatement(this, options, sql, keys);
         statements.add(statement);
         return statement;
-    }
-
-    @Override
-    public String nativeSQL(String sql) throws SQLException {
-        checkOpen();
-        return sql;
     }
 
     // ------------------------------------------------------------------ transactions
@@ -353,60 +333,52 @@ public final class LogicalConnection extends DefaultShardConnection {
         checkOpen();
         // Checked here because the level is kept for connections opened later: a bad one would otherwise fail
         // every later statement that opens a shard, far from the call that caused it.
-        if (level != TRANSACTION_READ_UNCOMMITTED && level != TRANSACTION_READ_COMMITTED
-                && level != TRANSACTION_REPEATABLE_READ && level != TRANSACTION_SERIALIZABLE) {
-            throw new SQLException("Invalid transaction isolation level " + level + "; use one of the "
-                    + "Connection.TRANSACTION_* constants other than TRANSACTION_NONE", "HY024");
-        }
+        PhysicalSettings.checkIsolation(level);
         held.forEach("setTransactionIsolation", (shard, c) -> c.setTransactionIsolation(level));
-        isolation = level;
+        settings.isolation(level);
     }
 
     @Override
     public int getTransactionIsolation() throws SQLException {
         checkOpen();
-        return isolation >= 0 ? isolation : defaultPhysical().getTransactionIsolation();
+        return settings.isolation() >= 0 ? settings.isolation() : defaultPhysical().getTransactionIsolation();
     }
 
     @Override
     public void setReadOnly(boolean readOnly) throws SQLException {
         checkOpen();
         held.forEach("setReadOnly", (shard, c) -> c.setReadOnly(readOnly));
-        this.readOnly = readOnly;
+        settings.readOnly(readOnly);
     }
 
     @Override
     public boolean isReadOnly() throws SQLException {
         checkOpen();
-        return readOnly;
+        return settings.readOnly();
     }
 
     @Override
     public void setHoldability(int holdability) throws SQLException {
         checkOpen();
         // Kept for later connections, like the isolation level: refuse a bad value now rather than later.
-        if (holdability != ResultSet.HOLD_CURSORS_OVER_COMMIT && holdability != ResultSet.CLOSE_CURSORS_AT_COMMIT) {
-            throw new SQLException("Invalid result set holdability " + holdability + "; use "
-                    + "ResultSet.HOLD_CURSORS_OVER_COMMIT or ResultSet.CLOSE_CURSORS_AT_COMMIT", "HY024");
-        }
+        PhysicalSettings.checkHoldability(holdability);
         held.forEach("setHoldability", (shard, c) -> c.setHoldability(holdability));
-        this.holdability = holdability;
+        settings.holdability(holdability);
     }
 
     @Override
     public int getHoldability() throws SQLException {
         checkOpen();
-        return holdability >= 0 ? holdability : defaultPhysical().getHoldability();
+        return settings.holdability() >= 0 ? settings.holdability() : defaultPhysical().getHoldability();
     }
 
     // ------------------------------------------------------------------ lifecycle
 
     @Override
     public void close() throws SQLException {
-        if (closed) {
+        if (!closed.compareAndSet(false, true)) {
             return;
         }
-        closed = true;
         SQLException failure = null;
         for (ShardStatement statement : new ArrayList<>(statements)) {
             try {
@@ -417,6 +389,7 @@ public final class LogicalConnection extends DefaultShardConnection {
         }
         statements.clear();
         failure = held.returnAll(failure);
+        runtime.untrack(this);
         if (failure != null) {
             throw failure;
         }
@@ -424,7 +397,7 @@ public final class LogicalConnection extends DefaultShardConnection {
 
     @Override
     public boolean isClosed() {
-        return closed;
+        return closed.get();
     }
 
     @Override
@@ -432,41 +405,56 @@ public final class LogicalConnection extends DefaultShardConnection {
         if (timeout < 0) {
             throw new SQLException("timeout must not be negative", "HY000");
         }
-        if (closed) {
+        if (closed.get()) {
             return false;
         }
         Boolean heldValid = held.allValid(timeout);
         return heldValid != null ? heldValid : defaultPhysical().isValid(timeout);
     }
 
+    /**
+     * JDBC's abort, callable from any thread, also while another thread runs a statement here: the connection is
+     * closed at once; on {@code executor}, each physical connection's statement is cancelled (on MySQL and MariaDB
+     * by a {@code KILL QUERY}), the connection aborted and evicted from its pool. The thread running a statement
+     * gets an SQLException saying that the connection was aborted.
+     */
     @Override
     public void abort(Executor executor) throws SQLException {
-        if (closed) {
+        if (executor == null) {
+            throw new SQLException("abort needs an executor", "HY009");
+        }
+        stop("the connection was aborted (Connection.abort)", executor, true);
+    }
+
+    /** The data source is closing: the same as abort, on the closing thread, with no cancel sent to the servers. */
+    void dataSourceClosed() {
+        stop("the ShardingDataSource was closed", Runnable::run, false);
+    }
+
+    private void stop(String reason, Executor executor, boolean cancelStatements) {
+        if (!closed.compareAndSet(false, true)) {
             return;
         }
-        closed = true;
-        held.abortAll(executor);
+        stopReason = reason;
+        for (HeldConnections.Held physical : held.detachAll()) {
+            executor.execute(() -> runtime.cancels().stop(physical.topology(), physical.shard(),
+                    physical.connection(), cancelStatements));
+        }
+        runtime.untrack(this);
     }
 
     @Override
     public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
         checkOpen();
-        // Kept for later connections too; MySQL Connector/J refuses a null executor, so refuse it here first.
-        if (executor == null) {
-            throw new SQLException("setNetworkTimeout needs an executor", "HY009");
-        }
-        if (milliseconds < 0) {
-            throw new SQLException("Network timeout must not be negative: " + milliseconds, "HY024");
-        }
+        PhysicalSettings.checkNetworkTimeout(executor, milliseconds);
         held.forEach("setNetworkTimeout", (shard, c) -> c.setNetworkTimeout(executor, milliseconds));
-        networkTimeoutExecutor = executor;
-        networkTimeoutMillis = milliseconds;
+        settings.networkTimeout(executor, milliseconds);
     }
 
     @Override
     public int getNetworkTimeout() throws SQLException {
         checkOpen();
-        return Math.max(networkTimeoutMillis, 0);
+        return settings.networkTimeoutMillis();
     }
 
     // ------------------------------------------------------------------ metadata and the rest
@@ -485,6 +473,6 @@ public final class LogicalConnection extends DefaultShardConnection {
 
     @Override
     public String toString() {
-        return "LogicalConnection[shards=" + held.topology().names() + ", closed=" + closed + "]";
+        return "LogicalConnection[shards=" + held.topology().names() + ", closed=" + closed.get() + "]";
     }
 }

@@ -45,6 +45,11 @@ final class MultiShardWrite {
                     } else {
                         savepoints[i] = physical[i].setSavepoint();
                     }
+                } catch (SQLException e) {
+                    SQLException failure = deadline.explain(e);
+                    undo(physical, savepoints, false, failure);
+                    throw SqlExceptions.withMessage(failure, failure.getMessage() + ". The statement ran on no "
+                            + "shard: nothing was applied: " + SqlText.abbreviate(sql));
                 }
             }
             long[] counts;
@@ -53,16 +58,18 @@ final class MultiShardWrite {
                 holder.set(execution);
                 counts = execution.update();
             } catch (SQLException e) {
-                undo(physical, savepoints, autoCommit, e);
-                throw new SQLException(e.getMessage() + (autoCommit
+                SQLException failure = deadline.explain(e);
+                undo(physical, savepoints, autoCommit, failure);
+                // Of the same kind (a timeout stays one), with what became of the write.
+                throw SqlExceptions.withMessage(failure, failure.getMessage() + (autoCommit
                         ? ". Rolled back on every shard: nothing was applied"
                         : ". Rolled back to before this statement on every shard; the transaction is still open")
-                        + ": " + SqlText.abbreviate(sql), e.getSQLState(), e.getErrorCode(), e);
+                        + ": " + SqlText.abbreviate(sql));
             } finally {
                 holder.set(null);
             }
             if (autoCommit) {
-                commitInOrder(connection.topology(), shards, physical, sql);
+                commitInOrder(connection.topology(), shards, physical, sql, deadline);
             } else {
                 for (int i = 0; i < shards.length; i++) {
                     release(physical[i], savepoints[i]);
@@ -82,14 +89,16 @@ final class MultiShardWrite {
         }
     }
 
-    private static void commitInOrder(Topology runtime, int[] shards, Connection[] physical, String sql)
-            throws SQLException {
+    /** The commits are under the statement's deadline too: a frozen shard must not hold the statement here. */
+    private static void commitInOrder(Topology runtime, int[] shards, Connection[] physical, String sql,
+                                      QueryDeadline deadline) throws SQLException {
         List<String> committed = new ArrayList<>();
         for (int i = 0; i < shards.length; i++) {
-            try {
+            try (QueryDeadline.Watch watched = deadline.watch(runtime, shards[i], physical[i])) {
                 physical[i].commit();
                 committed.add(runtime.shardName(shards[i]));
-            } catch (SQLException e) {
+            } catch (SQLException failure) {
+                SQLException e = deadline.explain(failure);
                 List<String> rolledBack = new ArrayList<>();
                 for (int rest = i + 1; rest < shards.length; rest++) {
                     try {
@@ -99,10 +108,14 @@ final class MultiShardWrite {
                         e.addSuppressed(suppressed);
                     }
                 }
-                throw new SQLException("Commit failed on shard " + runtime.shardName(shards[i]) + ": "
-                        + e.getMessage() + ". Committed on " + committed + "; not committed on "
-                        + runtime.shardName(shards[i]) + (rolledBack.isEmpty() ? "" : " and " + rolledBack)
-                        + ": " + SqlText.abbreviate(sql), e.getSQLState(), e.getErrorCode(), e);
+                String shard = runtime.shardName(shards[i]);
+                // The server may have committed before the connection broke or was abandoned.
+                String failed = e instanceof java.sql.SQLTimeoutException || SqlExceptions.isConnectionFailure(e)
+                        ? "not known whether " + shard + " committed (its connection was lost during the commit)"
+                        : "not committed on " + shard;
+                throw SqlExceptions.withMessage(e, "Commit failed on shard " + shard + ": " + e.getMessage()
+                        + ". Committed on " + committed + "; " + failed + (rolledBack.isEmpty() ? ""
+                        : "; not committed (rolled back) on " + rolledBack) + ": " + SqlText.abbreviate(sql));
             }
         }
     }

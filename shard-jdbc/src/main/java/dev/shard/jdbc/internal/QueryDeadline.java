@@ -19,19 +19,24 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Every physical statement that runs for the logical one is watched while it runs. At the deadline the ones
  * still running are cancelled (on the runtime's cancel threads, since a cancel may itself hang); a shard whose
- * statement has not answered the cancel within {@link #CANCEL_GRACE_MILLIS} is abandoned: its physical connection
- * is aborted (its socket closed, which ends the blocked read) and evicted from the pool, so the pool slot is free
- * again. The failure that reaches the application is then a {@link SQLTimeoutException} naming those shards.
+ * statement has not answered the cancel within the grace ({@link #graceMillis}) is abandoned: its physical
+ * connection is aborted (its socket closed, which ends the blocked read) and evicted from the pool, so the pool slot
+ * is free again. The failure that reaches the application is then a {@link SQLTimeoutException} naming those shards.
+ * Whether such a shard is down is not decided here: a server that took the cancel is alive, and one that has not
+ * answered yet makes the shard suspect, for its breaker to decide ({@link ShardBreaker#suspect}). Borrowing a
+ * connection for the statement is bounded by the deadline too ({@link #remainingMillis()}).
  */
 final class QueryDeadline implements AutoCloseable {
 
-    /** How long a shard's statement has to answer a cancel before its connection is abandoned. */
-    static final long CANCEL_GRACE_MILLIS = 1000;
+    /** The longest a shard's statement has to answer a cancel before its connection is abandoned. */
+    static final long MAX_CANCEL_GRACE_MILLIS = 1000;
 
-    private static final QueryDeadline NONE = new QueryDeadline(null, 0, null);
+    /** No timeout: nothing is watched, and waits are bounded only by the pool's and the driver's own timeouts. */
+    static final QueryDeadline NONE = new QueryDeadline(null, 0, null);
 
     private final ShardRuntime runtime;
     private final int seconds;
+    private final long graceMillis;
     private final long deadlineNanos;
     private final String sql;
     private final List<Watch> running = new CopyOnWriteArrayList<>();
@@ -45,6 +50,7 @@ final class QueryDeadline implements AutoCloseable {
     private QueryDeadline(ShardRuntime runtime, int seconds, String sql) {
         this.runtime = runtime;
         this.seconds = seconds;
+        this.graceMillis = graceMillis(seconds);
         this.deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         this.sql = sql;
     }
@@ -59,13 +65,38 @@ final class QueryDeadline implements AutoCloseable {
         return deadline;
     }
 
+    /**
+     * How long a statement has to answer a cancel before its connection is abandoned: a twentieth of the timeout,
+     * at most {@link #MAX_CANCEL_GRACE_MILLIS}, so that a statement on a server that does not answer fails within
+     * its timeout plus 5 %. A server that does answer kills the statement in milliseconds.
+     */
+    static long graceMillis(int seconds) {
+        return Math.min(MAX_CANCEL_GRACE_MILLIS, TimeUnit.SECONDS.toMillis(seconds) / 20);
+    }
+
     boolean isSet() {
         return runtime != null;
     }
 
-    /** Nanoseconds until the deadline plus the grace for cancels (what a waiting caller should allow); 0 if past. */
+    /** Nanoseconds until the deadline plus twice the grace for cancels (what a waiting caller should allow). */
     long remainingWithGraceNanos() {
-        return Math.max(0, deadlineNanos + TimeUnit.MILLISECONDS.toNanos(2 * CANCEL_GRACE_MILLIS) - System.nanoTime());
+        return Math.max(0, deadlineNanos + TimeUnit.MILLISECONDS.toNanos(2 * graceMillis) - System.nanoTime());
+    }
+
+    /** Milliseconds until the deadline (0 once it has passed); {@link Long#MAX_VALUE} without a timeout. */
+    long remainingMillis() {
+        return isSet() ? Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()))
+                : Long.MAX_VALUE;
+    }
+
+    /**
+     * The failure of a statement whose deadline passed while it waited for a connection from a shard's pool: the
+     * pool was busy, which says nothing about the shard's health.
+     */
+    SQLTimeoutException expiredWhileBorrowing(String shard, SQLException cause) {
+        return new SQLTimeoutException("Query timeout of " + seconds + " s expired while waiting for a connection "
+                + "to shard " + shard + " from its pool: " + dev.shard.core.internal.sql.SqlText.abbreviate(sql),
+                "HYT00", 0, cause);
     }
 
     /**
@@ -105,17 +136,23 @@ final class QueryDeadline implements AutoCloseable {
         expired = true;
         for (Watch watch : running) {
             lateShards.add(watch.shardName());
-            if (watch.statement != null) {
-                runtime.cancels().cancel(watch.topology, watch.shard, watch.connection, watch.statement);
-            }
+            runtime.cancels().cancel(watch.topology, watch.shard, watch.connection, watch.statement,
+                    () -> running.contains(watch), () -> watch.serverAnswered = true);
         }
-        runtime.schedule(this::abandonUnanswered, CANCEL_GRACE_MILLIS);
+        runtime.schedule(this::abandonUnanswered, graceMillis);
     }
 
     private void abandonUnanswered() {
         for (Watch watch : running) {
             abandonedShards.add(watch.shardName());
             runtime.cancels().abandon(watch.topology, watch.shard, watch.connection);
+            // A server that took the cancel is alive, only slow to stop: its connection is given up so that the
+            // caller is free at its deadline, but the shard is not reported down. One that has not answered yet
+            // may be frozen, or the machine busy: the breaker decides once the cancel has had its time.
+            if (!watch.serverAnswered) {
+                watch.topology.breaker(watch.shard).suspect(() -> watch.serverAnswered,
+                        "a statement did not answer at its query timeout, nor the server a cancel");
+            }
         }
     }
 
@@ -160,7 +197,7 @@ final class QueryDeadline implements AutoCloseable {
             message.append(" on shard").append(late.size() == 1 ? " " : "s ").append(String.join(", ", late));
         }
         if (!abandoned.isEmpty()) {
-            message.append("; not answering a cancel within ").append(CANCEL_GRACE_MILLIS).append(" ms: ")
+            message.append("; not answering a cancel within ").append(graceMillis).append(" ms: ")
                     .append(String.join(", ", abandoned)).append(" (connection abandoned)");
         }
         message.append(": ").append(dev.shard.core.internal.sql.SqlText.abbreviate(sql));
@@ -186,6 +223,8 @@ final class QueryDeadline implements AutoCloseable {
         private final Connection connection;
         /** What a cancel goes to; null for a call that is not a statement. */
         private final Statement statement;
+        /** Whether the server took the cancel (on MySQL, answered the KILL QUERY) or answered a ping. */
+        private volatile boolean serverAnswered;
 
         private Watch(QueryDeadline deadline, Topology topology, int shard, Connection connection,
                       Statement statement) {

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One statement running on several shards at once: a prepared statement per shard, executed in parallel on the
@@ -33,8 +34,8 @@ final class ScatterExecution implements AutoCloseable {
     private final String paceKey;
     private final QueryDeadline deadline;
     private volatile boolean closed;
-    /** How often a caller waiting for shards without a timeout checks that the data source is still open. */
-    private static final long CLOSED_CHECK_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+    /** Which shards' statements have returned (or failed), so that a cancel reaches only those still running. */
+    private final java.util.concurrent.atomic.AtomicIntegerArray finished;
 
     private ScatterExecution(ShardRuntime runtime, Topology topology, int[] shards, String paceKey,
                              QueryDeadline deadline) {
@@ -43,6 +44,7 @@ final class ScatterExecution implements AutoCloseable {
         this.topology = topology;
         this.shards = shards;
         this.statements = new PreparedStatement[shards.length];
+        this.finished = new java.util.concurrent.atomic.AtomicIntegerArray(shards.length);
         this.paceKey = paceKey;
     }
 
@@ -131,10 +133,13 @@ final class ScatterExecution implements AutoCloseable {
     private Object execute(int index, boolean query, long[] nanos) throws SQLException {
         long start = System.nanoTime();
         try (QueryDeadline.Watch watched = deadline.watch(topology, shards[index], statements[index])) {
-            return query ? statements[index].executeQuery() : (Object) statements[index].executeLargeUpdate();
+            Object result = query ? statements[index].executeQuery() : (Object) statements[index].executeLargeUpdate();
+            topology.answered(shards[index]);
+            return result;
         } catch (SQLException e) {
             throw onShard(shardName(index), e);
         } finally {
+            finished.set(index, 1);
             nanos[index] = System.nanoTime() - start;
         }
     }
@@ -163,15 +168,20 @@ final class ScatterExecution implements AutoCloseable {
         }
         Object[] results = new Object[statements.length];
         SQLException failure = null;
-        for (int done = 0; done < futures.size(); done++) {
+        int done = 0;
+        while (done < futures.size()) {
             try {
-                Future<Object[]> next = awaitNext(completion);
+                Future<Object[]> next = completion.poll(ShardWait.sliceNanos(deadline), TimeUnit.NANOSECONDS);
                 if (next == null) {
-                    // The deadline and its grace passed without an answer: abandoned, those shards are not awaited.
-                    failure = SqlExceptions.chain(failure, deadline.explain(
-                            new SQLException("Shards did not answer within the query timeout", "HYT00")));
-                    break;
+                    SQLException gaveUp = ShardWait.giveUp(deadline, runtime, stillRunning());
+                    if (gaveUp != null) {
+                        cancelAll();
+                        failure = SqlExceptions.chain(failure, gaveUp);
+                        break;
+                    }
+                    continue;
                 }
+                done++;
                 Object[] outcome = next.get();
                 results[(Integer) outcome[0]] = outcome[1];
             } catch (ExecutionException e) {
@@ -198,29 +208,15 @@ final class ScatterExecution implements AutoCloseable {
         return results;
     }
 
-    /**
-     * The next shard to finish, or null once the query timeout and its grace have passed. Without a timeout it waits
-     * as long as the shards run (their sockets have the driver's timeouts), but not past the runtime's close.
-     */
-    private Future<Object[]> awaitNext(CompletionService<Object[]> completion)
-            throws InterruptedException, SQLException {
-        while (true) {
-            long wait = deadline.isSet() ? Math.min(deadline.remainingWithGraceNanos(), CLOSED_CHECK_NANOS)
-                    : CLOSED_CHECK_NANOS;
-            Future<Object[]> next = completion.poll(wait, java.util.concurrent.TimeUnit.NANOSECONDS);
-            if (next != null) {
-                return next;
-            }
-            if (deadline.isSet() && deadline.remainingWithGraceNanos() == 0) {
-                deadline.abandonNow();
-                return null;
-            }
-            if (runtime.isClosed()) {
-                cancelAll();
-                throw new SQLException("The data source was closed while shards " + topology.names()
-                        + " were running the statement", "08003");
+    /** The names of the shards whose statements have not returned yet. */
+    private List<String> stillRunning() {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < shards.length; i++) {
+            if (finished.get(i) == 0) {
+                names.add(shardName(i));
             }
         }
+        return names;
     }
 
     private static void closeResults(Object[] results, SQLException failure) {
@@ -248,14 +244,21 @@ final class ScatterExecution implements AutoCloseable {
         return SqlExceptions.withMessage(e, "Shard " + shard + ": " + e.getMessage());
     }
 
-    /** Statement.cancel() and a failure elsewhere: every shard's running statement is asked to stop. */
+    /**
+     * Statement.cancel() and a failure elsewhere: every shard's statement still running is asked to stop, on the
+     * runtime's cancel threads (a shard whose server hangs would hold the caller in the driver's cancel); the
+     * caller then waits for them as long as the statement may run.
+     */
     void cancelAll() {
-        for (PreparedStatement statement : statements) {
-            if (statement != null) {
+        for (int i = 0; i < statements.length; i++) {
+            PreparedStatement statement = statements[i];
+            if (statement != null && finished.get(i) == 0) {
+                int index = i;
                 try {
-                    statement.cancel();
+                    runtime.cancels().cancel(topology, shards[i], statement.getConnection(), statement,
+                            () -> finished.get(index) == 0, () -> { });
                 } catch (SQLException | RuntimeException ignored) {
-                    // Best effort: the statement may have finished, or the driver may not support cancel.
+                    // Best effort: the statement is closed already, or its connection is.
                 }
             }
         }

@@ -9,21 +9,29 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Batch entries grouped by shard run as one real JDBC batch per shard, the shards in parallel; the update counts
  * go back to the caller's order. On a failure, every entry's count is known: the driver's counts for the entries
- * a shard ran, {@link Statement#EXECUTE_FAILED} for the rest.
+ * a shard ran, {@link Statement#EXECUTE_FAILED} for the rest. The statement's query timeout applies to the batch
+ * as a whole: each shard's batch, and each entry that runs on its own, is under the one deadline.
  */
 final class ShardBatches {
 
-    /** A shard's batch, built and ready: running it returns the driver's counts. */
+    /** Runs a shard's batch and returns the driver's counts. */
     @FunctionalInterface
-    interface ShardBatch {
+    interface BatchRun {
         long[] run() throws SQLException;
+    }
+
+    /** A shard's batch, built and ready: the physical statement (which a timeout cancels) and how to run it. */
+    record ShardBatch(Statement statement, BatchRun run) {
     }
 
     /** Where one entry goes: its shard, or null if it must run on its own (several shards, generated keys). */
@@ -51,11 +59,27 @@ final class ShardBatches {
      * Runs a batch in entry order: each longest run of consecutive entries that go to one shard each becomes one
      * JDBC batch per shard, the shards in parallel; an entry that cannot join one runs alone, in its place.
      *
-     * @param what     what an entry is called in the error message ("entry", "statement")
+     * @param what         what an entry is called in the error message ("entry", "statement")
+     * @param queryTimeout the statement's query timeout in seconds (0: none)
      * @return each entry's update count; on failure a BatchUpdateException carries them
      */
-    static long[] runInOrder(LogicalConnection connection, int size, String what, EntryRouter router,
-                             SoloEntry solo, GroupBuilder builder) throws BatchUpdateException {
+    static long[] runInOrder(LogicalConnection connection, int size, String what, int queryTimeout,
+                             EntryRouter router, SoloEntry solo, GroupBuilder builder) throws BatchUpdateException {
+        String description = "executeBatch of " + size + " " + (size == 1 ? what
+                : what.endsWith("y") ? what.substring(0, what.length() - 1) + "ies" : what + "s");
+        try (QueryDeadline deadline = QueryDeadline.start(connection.runtime(), queryTimeout, description)) {
+            QueryDeadline previous = connection.runUnder(deadline);
+            try {
+                return runInOrder(connection, size, what, router, solo, builder, deadline, description);
+            } finally {
+                connection.runUnder(previous);
+            }
+        }
+    }
+
+    private static long[] runInOrder(LogicalConnection connection, int size, String what, EntryRouter router,
+                                     SoloEntry solo, GroupBuilder builder, QueryDeadline deadline,
+                                     String description) throws BatchUpdateException {
         long[] counts = new long[size];
         Arrays.fill(counts, Statement.EXECUTE_FAILED);
         int current = 0; // the entry being routed or run, for the error message
@@ -85,7 +109,7 @@ final class ShardBatches {
                     for (Map.Entry<Integer, List<Integer>> group : byShard.entrySet()) {
                         batches.put(group.getKey(), builder.build(group.getKey(), group.getValue(), opened));
                     }
-                    run(connection, byShard, batches, counts);
+                    run(connection, byShard, batches, counts, deadline, description);
                 } finally {
                     for (Statement statement : opened) {
                         statement.close();
@@ -96,8 +120,9 @@ final class ShardBatches {
         } catch (BatchUpdateException e) {
             throw e;
         } catch (SQLException e) {
+            SQLException cause = connection.failedBecauseStopped(deadline.explain(e), description);
             throw new BatchUpdateException("Batch " + what + " " + (current + 1) + " of " + size + " failed: "
-                    + e.getMessage(), e.getSQLState(), e.getErrorCode(), counts.clone(), e);
+                    + cause.getMessage(), cause.getSQLState(), cause.getErrorCode(), counts.clone(), cause);
         }
         return counts;
     }
@@ -108,17 +133,27 @@ final class ShardBatches {
      * @param counts         filled with each entry's count
      */
     private static void run(LogicalConnection connection, Map<Integer, List<Integer>> entriesByShard,
-                            Map<Integer, ShardBatch> batches, long[] counts) throws BatchUpdateException {
+                            Map<Integer, ShardBatch> batches, long[] counts, QueryDeadline deadline,
+                            String description) throws BatchUpdateException {
         ShardRuntime runtime = connection.runtime();
+        Topology topology = connection.topology();
         List<Integer> shards = new ArrayList<>(entriesByShard.keySet());
         List<Future<long[]>> futures = new ArrayList<>();
         for (int s = 0; s < shards.size(); s++) {
-            ShardBatch batch = batches.get(shards.get(s));
+            int shard = shards.get(s);
+            ShardBatch batch = batches.get(shard);
+            Callable<long[]> task = () -> {
+                try (QueryDeadline.Watch watched = deadline.watch(topology, shard, batch.statement())) {
+                    long[] shardCounts = batch.run().run();
+                    topology.answered(shard);
+                    return shardCounts;
+                }
+            };
             if (s < shards.size() - 1) {
-                futures.add(runtime.executor().submit(batch::run));
+                futures.add(runtime.executor().submit(task));
             } else {
                 // The caller would only wait: it runs the last shard's batch itself, saving a thread hand-off.
-                FutureTask<long[]> last = new FutureTask<>(batch::run);
+                FutureTask<long[]> last = new FutureTask<>(task);
                 last.run();
                 futures.add(last);
             }
@@ -128,26 +163,27 @@ final class ShardBatches {
         for (int s = 0; s < shards.size(); s++) {
             List<Integer> entries = entriesByShard.get(shards.get(s));
             long[] shardCounts;
+            SQLException error = null;
             try {
-                shardCounts = futures.get(s).get();
+                shardCounts = await(futures.get(s), deadline, runtime, topology.shardName(shards.get(s)));
             } catch (ExecutionException e) {
-                SQLException error = e.getCause() instanceof SQLException sql ? sql
+                error = e.getCause() instanceof SQLException sql ? sql
                         : new SQLException("Batch failed: " + e.getCause(), "HY000", e.getCause());
                 shardCounts = error instanceof BatchUpdateException batchError
                         ? batchError.getLargeUpdateCounts() : new long[0];
-                if (failure == null) {
-                    failure = error;
-                    failedShard = connection.topology().shardName(shards.get(s));
-                } else {
-                    failure.addSuppressed(error);
-                }
+            } catch (SQLException e) {
+                error = e;
+                shardCounts = new long[0];
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                error = new SQLException("Interrupted while waiting for shard batches", "HY008", e);
                 shardCounts = new long[0];
-                if (failure == null) {
-                    failure = new SQLException("Interrupted while waiting for shard batches", "HY008", e);
-                    failedShard = connection.topology().shardName(shards.get(s));
-                }
+            }
+            if (error != null && failure == null) {
+                failure = error;
+                failedShard = topology.shardName(shards.get(s));
+            } else if (error != null) {
+                failure.addSuppressed(error);
             }
             for (int k = 0; k < entries.size(); k++) {
                 counts[entries.get(k)] = shardCounts != null && k < shardCounts.length ? shardCounts[k]
@@ -155,9 +191,25 @@ final class ShardBatches {
             }
         }
         if (failure != null) {
-            throw new BatchUpdateException("Batch failed on shard " + failedShard + ": " + failure.getMessage()
-                    + " (the other shards' entries ran; see the update counts)", failure.getSQLState(),
-                    failure.getErrorCode(), counts.clone(), failure);
+            SQLException cause = connection.failedBecauseStopped(deadline.explain(failure), description);
+            throw new BatchUpdateException("Batch failed on shard " + failedShard + ": " + cause.getMessage()
+                    + " (the other shards' entries ran; see the update counts)", cause.getSQLState(),
+                    cause.getErrorCode(), counts.clone(), cause);
+        }
+    }
+
+    /** A shard's counts, waiting no longer than the query timeout allows and not past the data source's close. */
+    private static long[] await(Future<long[]> future, QueryDeadline deadline, ShardRuntime runtime, String shard)
+            throws ExecutionException, InterruptedException, SQLException {
+        while (true) {
+            try {
+                return future.get(ShardWait.sliceNanos(deadline), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                SQLException gaveUp = ShardWait.giveUp(deadline, runtime, List.of(shard));
+                if (gaveUp != null) {
+                    throw gaveUp;
+                }
+            }
         }
     }
 

@@ -124,7 +124,7 @@ public final class ShardPreparedStatement extends ShardStatement implements Prep
         long[] counts;
         connection.topologyForStatement();
         try {
-            counts = ShardBatches.runInOrder(connection, batchEntries.size(), "entry",
+            counts = ShardBatches.runInOrder(connection, batchEntries.size(), "entry", settings.queryTimeout(),
                     entry -> ShardBatches.batchableShard(route(routed, batchEntries.get(entry), false)),
                     entry -> {
                         RecordedParameters entryParameters = batchEntries.get(entry);
@@ -143,13 +143,13 @@ public final class ShardPreparedStatement extends ShardStatement implements Prep
                         // Binding is part of the shard's task, so the shards bind in parallel as they execute.
                         // Only that task touches this physical statement; the entries are only read until all
                         // are done.
-                        return () -> {
+                        return new ShardBatches.ShardBatch(batch, () -> {
                             for (int entry : entries) {
                                 batchEntries.get(entry).bindAll(batch);
                                 batch.addBatch();
                             }
                             return batch.executeLargeBatch();
-                        };
+                        });
                     });
         } finally {
             batchEntries.clear();

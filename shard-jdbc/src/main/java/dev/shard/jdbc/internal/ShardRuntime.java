@@ -1,6 +1,5 @@
 package dev.shard.jdbc.internal;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.shard.core.config.DataSourceConfig;
 import dev.shard.core.config.ShardConfig;
@@ -29,7 +28,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -59,6 +57,13 @@ public final class ShardRuntime implements AutoCloseable {
     private final ExecutorService probes = java.util.concurrent.Executors.newCachedThreadPool(daemon("shard-probe"));
     private final ScatterPacing scatterPacing;
     private volatile StatementListener listener = StatementListener.NONE;
+    /** Set first thing by {@link #close()}. */
+    private volatile boolean closed;
+    /**
+     * The logical connections that hold physical connections: closing the runtime aborts them, so that a statement
+     * running on one fails at once and its pool slots are free, rather than wait on a pool that is closing.
+     */
+    private final java.util.Set<LogicalConnection> holding = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final java.util.Map<String, KeyGenerator> keyGenerators = new java.util.HashMap<>();
 
     private ShardRuntime(ShardConfig config, Dialect dialect, ConfigRules rules, SlotMap slotMap,
@@ -98,7 +103,9 @@ public final class ShardRuntime implements AutoCloseable {
     /**
      * Threads for running one statement on several shards at once. Bounded, with no queue: when every thread is
      * busy the caller runs the shard's statement itself, so a burst of scatter queries slows down rather than
-     * queueing without limit or deadlocking on a full pool.
+     * queueing without limit or deadlocking on a full pool. Once the runtime is closed the caller runs it too
+     * (ThreadPoolExecutor.CallerRunsPolicy would drop it, and whoever waits for its result would wait forever);
+     * its connection is closed by then, so it fails at once.
      */
     private static ExecutorService newExecutor() {
         // Not sized by the shard count, which can change: threads are made on demand, up to this bound.
@@ -109,7 +116,7 @@ public final class ShardRuntime implements AutoCloseable {
                     Thread thread = new Thread(runnable, "shard-scatter-" + counter.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
-                }, new ThreadPoolExecutor.CallerRunsPolicy());
+                }, (task, executor) -> task.run());
         return pool;
     }
 
@@ -200,7 +207,7 @@ public final class ShardRuntime implements AutoCloseable {
         java.util.Map<String, HikariDataSource> pools = new java.util.LinkedHashMap<>();
         try {
             for (String name : slotMap.shards()) {
-                pools.put(name, startPool(config.dataSource(name)));
+                pools.put(name, PoolStarter.start(config.dataSource(name)));
             }
         } catch (RuntimeException e) {
             pools.values().forEach(HikariDataSource::close);
@@ -237,56 +244,6 @@ public final class ShardRuntime implements AutoCloseable {
         }, "shard-routing-warm-up");
         warmUp.setDaemon(true);
         warmUp.start();
-    }
-
-    private static HikariDataSource startPool(DataSourceConfig source) {
-        Properties properties = new Properties();
-        properties.putAll(source.poolProperties());
-        properties.putIfAbsent("poolName", "shard-" + source.name());
-        PoolDefaults.addTo(properties);
-        Redaction redaction = Redaction.of(source);
-        HikariConfig hikari;
-        try {
-            hikari = new HikariConfig(properties);
-        } catch (RuntimeException e) {
-            throw invalidSetting(source, properties, redaction, e);
-        }
-        try {
-            return new HikariDataSource(hikari);
-        } catch (RuntimeException e) {
-            throw new ShardConfigException("Data source " + source.name() + " (" + source.maskedJdbcUrl()
-                    + "): cannot start its connection pool: " + redaction.apply(rootMessage(e)),
-                    redaction.apply(e));
-        }
-    }
-
-    /**
-     * HikariCP names an unknown property, but for a value it cannot convert it only says "For input string: ..."
-     * without the property; setting the properties one at a time finds the one to name.
-     */
-    private static ShardConfigException invalidSetting(DataSourceConfig source, Properties properties,
-                                                       Redaction redaction, RuntimeException e) {
-        for (String key : properties.stringPropertyNames()) {
-            Properties single = new Properties();
-            single.setProperty(key, properties.getProperty(key));
-            try {
-                new HikariConfig(single);
-            } catch (RuntimeException culprit) {
-                String reason = Redaction.isSecretKey(key) ? "value refused" : redaction.apply(rootMessage(culprit));
-                return new ShardConfigException("Data source " + source.name() + ": invalid pool setting '" + key
-                        + "': " + reason + " (see HikariCP's configuration properties)", redaction.apply(e));
-            }
-        }
-        return new ShardConfigException("Data source " + source.name() + ": invalid pool setting: "
-                + redaction.apply(rootMessage(e)) + " (see HikariCP's configuration properties)", redaction.apply(e));
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage();
     }
 
     /**
@@ -417,7 +374,7 @@ public final class ShardRuntime implements AutoCloseable {
                 if (pools.containsKey(source.name()) || started.containsKey(source.name())) {
                     throw new ShardConfigException("Data source " + source.name() + " already has a pool");
                 }
-                started.put(source.name(), startPool(source));
+                started.put(source.name(), PoolStarter.start(source));
             }
             if (!slotMap.shards().contains(config.defaultDataSource())) {
                 throw new ShardConfigException("The new slot map leaves out the default data source "
@@ -443,6 +400,21 @@ public final class ShardRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * A logical connection borrowed its first physical connection: it is aborted if the runtime closes before it
+     * does. If the runtime is closing already, it is aborted now.
+     */
+    void track(LogicalConnection connection) {
+        holding.add(connection);
+        if (closed) {
+            connection.dataSourceClosed();
+        }
+    }
+
+    void untrack(LogicalConnection connection) {
+        holding.remove(connection);
+    }
+
     /** A new logical connection over this runtime's pools; the caller checks that the runtime is open. */
     public Connection openConnection() {
         return new LogicalConnection(this);
@@ -462,8 +434,17 @@ public final class ShardRuntime implements AutoCloseable {
         return topology().names();
     }
 
+    /**
+     * Closes everything: logical connections that hold physical connections are aborted first (a statement running
+     * on one fails with an SQLException saying that the data source was closed, and the pool slots are freed),
+     * then the threads stop and the pools close.
+     */
     @Override
     public void close() {
+        closed = true;
+        for (LogicalConnection connection : holding) {
+            connection.dataSourceClosed();
+        }
         timers.shutdownNow();
         cancels.close();
         probes.shutdownNow();
@@ -472,6 +453,6 @@ public final class ShardRuntime implements AutoCloseable {
     }
 
     public boolean isClosed() {
-        return pools.values().stream().anyMatch(HikariDataSource::isClosed);
+        return closed || pools.values().stream().anyMatch(HikariDataSource::isClosed);
     }
 }

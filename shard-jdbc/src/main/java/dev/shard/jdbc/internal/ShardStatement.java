@@ -54,9 +54,22 @@ public class ShardStatement extends JdbcWrapper implements Statement {
         connection.runtime().notifyRouted(execution);
         Topology.Intent intent = routed.plan().kind() == StatementKind.SELECT ? Topology.Intent.READ
                 : Topology.Intent.WRITE;
+        QueryDeadline batch = connection.deadline();
+        if (batch.isSet()) {
+            // An entry of a batch that runs on its own: the batch's timeout is the one that applies.
+            return new ExecutionRunner(this, own, parameters, mode, intent, routed.sql(), batch).run(execution);
+        }
         try (QueryDeadline deadline = QueryDeadline.start(connection.runtime(), settings.queryTimeout(),
                 routed.sql())) {
-            return new ExecutionRunner(this, own, parameters, mode, intent, routed.sql(), deadline).run(execution);
+            QueryDeadline previous = connection.runUnder(deadline);
+            try {
+                return new ExecutionRunner(this, own, parameters, mode, intent, routed.sql(), deadline)
+                        .run(execution);
+            } catch (SQLException e) {
+                throw connection.failedBecauseStopped(e, routed.sql());
+            } finally {
+                connection.runUnder(previous);
+            }
         }
     }
 
@@ -220,7 +233,7 @@ public class ShardStatement extends JdbcWrapper implements Statement {
         List<String> work = new ArrayList<>(batch);
         batch.clear();
         connection.topologyForStatement();
-        long[] counts = ShardBatches.runInOrder(connection, work.size(), "statement",
+        long[] counts = ShardBatches.runInOrder(connection, work.size(), "statement", settings.queryTimeout(),
                 entry -> {
                     String sql = work.get(entry);
                     return ShardBatches.batchableShard(route(connection.runtime().router().prepare(sql),
@@ -238,7 +251,7 @@ public class ShardStatement extends JdbcWrapper implements Statement {
                     for (int entry : entries) {
                         physical.addBatch(work.get(entry));
                     }
-                    return physical::executeLargeBatch;
+                    return new ShardBatches.ShardBatch(physical, physical::executeLargeBatch);
                 });
         clearResults();
         return counts;

@@ -1,12 +1,15 @@
 package dev.shard.jdbc.internal;
 
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
 import com.zaxxer.hikari.pool.ProxyConnection;
 import dev.shard.core.internal.hash.SlotMap;
 import dev.shard.core.internal.route.ShardMap;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One version of the shard set: the data sources (by index, in the slot map's order), their pools, the slot map
@@ -23,6 +26,8 @@ final class Topology implements ShardMap {
     private final List<HikariDataSource> pools;
     private final List<ShardBreaker> breakers;
     private final int defaultShard;
+    /** How long each wait for a connection is while a shard is suspect (see {@link ShardBreaker}). */
+    private static final long SUSPECT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     /**
      * @param pools          one per name of the slot map, in its order
@@ -90,19 +95,85 @@ final class Topology implements ShardMap {
 
     /**
      * A physical connection to a shard's primary. Read replicas will be chosen here too (by intent), which is
-     * why every physical connection comes through this one method.
+     * why every physical connection comes through this one method. The wait for the pool is bounded by its
+     * {@code connectionTimeout} and by the statement's deadline, whichever comes first.
+     *
+     * @throws java.sql.SQLTimeoutException if the statement's deadline passed while waiting: the pool was busy,
+     *                                      which does not open the shard's breaker
      */
-    Connection borrow(int shard, Intent intent) throws SQLException {
+    Connection borrow(int shard, Intent intent, QueryDeadline deadline) throws SQLException {
         ShardBreaker breaker = breakers.get(shard);
         breaker.check(); // a shard known to be down fails at once rather than queueing on its pool
+        HikariDataSource pool = pools.get(shard);
+        long remaining = deadline.remainingMillis();
+        boolean cutShort = remaining < pool.getConnectionTimeout();
+        long until = System.nanoTime()
+                + TimeUnit.MILLISECONDS.toNanos(Math.min(remaining, pool.getConnectionTimeout()));
+        Connection connection;
         try {
-            return pools.get(shard).getConnection();
+            connection = borrowWhileSuspect(pool, breaker, until);
+            if (connection == null && !breaker.isOpen()) {
+                connection = borrowWithin(pool, TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime()));
+            }
         } catch (SQLException e) {
-            breaker.failed("no connection: " + e.getMessage());
-            // Same kind (HikariCP's pool timeout is an SQLTransientConnectionException, which callers may retry).
-            throw SqlExceptions.withMessage(e, "Cannot get a connection to shard " + shardName(shard) + ": "
-                    + e.getMessage());
+            throw failedToBorrow(shard, breaker, cutShort, deadline, e);
         }
+        if (connection == null) {
+            breaker.check(); // it opened while this statement waited
+            return borrow(shard, intent, deadline); // and closed again already
+        }
+        return connection;
+    }
+
+    /**
+     * While a shard is suspect its breaker may open any moment: a wait in short slices ends then, rather than at
+     * the statement's deadline. Null if no connection came before the breaker opened or the suspicion ended.
+     */
+    private static Connection borrowWhileSuspect(HikariDataSource pool, ShardBreaker breaker, long until)
+            throws SQLException {
+        while (breaker.isSuspect() && !breaker.isOpen() && until - System.nanoTime() > SUSPECT_SLICE_NANOS
+                && !pool.isClosed()) {
+            try {
+                return borrowWithin(pool, TimeUnit.NANOSECONDS.toMillis(SUSPECT_SLICE_NANOS));
+            } catch (SQLTransientConnectionException notYet) {
+                // Another slice, unless the breaker has decided.
+            }
+        }
+        return null;
+    }
+
+    private SQLException failedToBorrow(int shard, ShardBreaker breaker, boolean cutShort, QueryDeadline deadline,
+                                        SQLException e) {
+        if (cutShort && !pools.get(shard).isClosed()) {
+            return deadline.expiredWhileBorrowing(shardName(shard), e);
+        }
+        breaker.failed("no connection: " + e.getMessage());
+        // Same kind (HikariCP's pool timeout is an SQLTransientConnectionException, which callers may retry).
+        return SqlExceptions.withMessage(e, "Cannot get a connection to shard " + shardName(shard) + ": "
+                + e.getMessage());
+    }
+
+    /** A statement on the shard returned: its server answers (see {@link ShardBreaker#suspect}). */
+    void answered(int shard) {
+        breakers.get(shard).answered();
+    }
+
+    /** A connection for Shard's own use (a cancel), waiting at most {@code millis}; a failure opens no breaker. */
+    Connection borrowWithin(int shard, long millis) throws SQLException {
+        breakers.get(shard).check();
+        return borrowWithin(pools.get(shard), millis);
+    }
+
+    /** A connection from {@code pool}, waiting at most {@code millis} (HikariCP's own wait is connectionTimeout). */
+    static Connection borrowWithin(HikariDataSource pool, long millis) throws SQLException {
+        if (pool.isClosed() || !(pool.getHikariPoolMXBean() instanceof HikariPool hikari)) {
+            return pool.getConnection(); // says that the pool is closed
+        }
+        if (millis <= 0) {
+            throw new SQLTransientConnectionException(pool.getPoolName() + " - no time left to wait for a "
+                    + "connection", "08001");
+        }
+        return hikari.getConnection(millis);
     }
 
     /**
