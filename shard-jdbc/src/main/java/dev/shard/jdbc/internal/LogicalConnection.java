@@ -181,7 +181,9 @@ public final class LogicalConnection extends DefaultShardConnection {
     }
 
     void forget(ShardStatement statement) {
-        statements.remove(statement);
+        if (!closed) { // while the connection closes, close() walks the list and clears it itself
+            statements.remove(statement);
+        }
     }
 
     @Override
@@ -408,7 +410,7 @@ public final class LogicalConnection extends DefaultShardConnection {
         }
         closed = true;
         SQLException failure = null;
-        for (ShardStatement statement : new ArrayList<>(statements)) {
+        for (ShardStatement statement : statements) {
             try {
                 statement.close();
             } catch (SQLException e) {

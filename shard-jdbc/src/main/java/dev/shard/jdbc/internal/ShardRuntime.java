@@ -44,6 +44,7 @@ public final class ShardRuntime implements AutoCloseable {
     private final Dialect dialect;
     /** Every pool this runtime started, by data source name; a topology uses some of them. */
     private final java.util.Map<String, HikariDataSource> pools;
+    private volatile boolean closed;
     /** The current shard set. Read once per statement (once per transaction inside one); swapped whole. */
     private final java.util.concurrent.atomic.AtomicReference<Topology> topology;
     private final ConfigRules rules;
@@ -464,6 +465,7 @@ public final class ShardRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         timers.shutdownNow();
         cancels.close();
         probes.shutdownNow();
@@ -471,7 +473,8 @@ public final class ShardRuntime implements AutoCloseable {
         pools.values().forEach(HikariDataSource::close);
     }
 
+    /** Read on every getConnection: a flag, not a look at each pool, so that the check allocates nothing. */
     public boolean isClosed() {
-        return pools.values().stream().anyMatch(HikariDataSource::isClosed);
+        return closed;
     }
 }
