@@ -8,7 +8,9 @@ benchmark and engine: shard/direct of every run (both targets measured in the sa
 jar, and after/before of the medians. The noise is the spread of shard/direct between the rounds of one jar,
 (max - min) / median, the larger of the two jars; a change smaller than that is "within the noise", and a noise
 above RESOLVES means the comparison cannot tell a slowdown of that size from none. Where a run had -prof gc,
-bytes allocated per operation (gc.alloc.rate.norm, which does not depend on the machine's load) are compared too.
+bytes allocated per operation (gc.alloc.rate.norm, which does not depend on the machine's load) are compared too,
+and where it had -prof dev.shard.bench.CpuTimeProfiler, the JVM's CPU time per operation (cpu.time.norm: the work
+done, without the time spent waiting for a core on a busy machine).
 """
 import glob
 import json
@@ -21,7 +23,7 @@ RESOLVES = 0.25
 
 
 def load_runs(out):
-    runs = {}  # (benchmark, engine, side, round) -> {target: (score, error, bytes per operation or None)}
+    runs = {}  # (benchmark, engine, side, round) -> {target: (score, error, bytes per op or None, CPU us per op or None)}
     for path in glob.glob(os.path.join(out, "r*-*-*.json")):
         m = re.fullmatch(r"r(\d+)-(.+)-(before|after)\.json", os.path.basename(path))
         if not m:
@@ -30,9 +32,11 @@ def load_runs(out):
         for r in json.load(open(path)):
             bench = ".".join(r["benchmark"].rsplit(".", 2)[-2:])
             metric = r["primaryMetric"]
-            alloc = r.get("secondaryMetrics", {}).get("gc.alloc.rate.norm", {}).get("score")
+            secondary = r.get("secondaryMetrics", {})
+            alloc = secondary.get("gc.alloc.rate.norm", {}).get("score")
+            cpu = secondary.get("cpu.time.norm", {}).get("score")
             runs.setdefault((bench, engine, side, rnd), {})[r["params"]["target"]] = (
-                metric["score"], metric["scoreError"], alloc)
+                metric["score"], metric["scoreError"], alloc, cpu)
     return runs
 
 
@@ -67,7 +71,7 @@ def main(out):
     print("| benchmark | engine | round | jar | load | others | direct ops/s | shard ops/s | shard / direct |")
     print("|---|---|---:|---|---:|---:|---:|---:|---:|")
     for (bench, engine, side, rnd), t in sorted(runs.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][3], kv[0][2] == "after")):
-        (d, de, _), (s, se, _) = t["direct"], t["shard"]
+        (d, de, *_), (s, se, *_) = t["direct"], t["shard"]
         load, others = conditions.get(f"r{rnd}-{engine}-{side}", ("", ""))
         print(f"| {bench} | {engine} | {rnd} | {side} | {load} | {others} | {d:,.0f} ± {error(de)} | {s:,.0f} ± {error(se)} | {s / d:.3f} |")
 
@@ -97,24 +101,31 @@ def main(out):
               f"| {', '.join(f'{x:.3f}' for x in ratio['after'])} | {ra:.3f} | **{change:.3f}** | {noise * 100:.0f} % | {not_lower} of {len(paired)} "
               f"| {sb:,.0f} → {sa:,.0f} | {sa / sb:.3f} | {verdict} |")
 
-    allocations = {}  # (benchmark, engine, target, side) -> bytes per operation of each run with -prof gc
-    for (bench, engine, side, rnd), t in runs.items():
-        for target, (_, _, alloc) in t.items():
-            if alloc is not None:
-                allocations.setdefault((bench, engine, target, side), []).append(alloc)
-    if allocations:
-        print()
-        print("Bytes allocated per operation (runs with -prof gc; median, and min-max over those runs):")
-        print()
-        print("| benchmark | engine | target | before B/op | after B/op | after - before |")
-        print("|---|---|---|---:|---:|---:|")
-        for bench, engine, target in sorted({k[:3] for k in allocations}):
-            b, a = allocations.get((bench, engine, target, "before")), allocations.get((bench, engine, target, "after"))
-            if b and a:
-                mb, ma = statistics.median(b), statistics.median(a)
-                print(f"| {bench} | {engine} | {target} | {mb:,.0f} ({min(b):,.0f}-{max(b):,.0f}) "
-                      f"| {ma:,.0f} ({min(a):,.0f}-{max(a):,.0f}) | {ma - mb:+,.0f} |")
+    per_operation(runs, 2, "gc.alloc.rate.norm", "Bytes allocated per operation (runs with -prof gc", "B/op", "{:,.0f}")
+    per_operation(runs, 3, "cpu.time.norm", "CPU time of the benchmark JVM per operation, all its threads (runs with "
+                  "-prof dev.shard.bench.CpuTimeProfiler", "µs/op", "{:,.2f}")
 
+
+def per_operation(runs, index, metric, title, unit, fmt):
+    """Compares a secondary metric of every run, before against after, per benchmark, engine and target."""
+    values = {}  # (benchmark, engine, target, side) -> the metric of each run that has it
+    for (bench, engine, side, rnd), t in runs.items():
+        for target, measured in t.items():
+            if measured[index] is not None:
+                values.setdefault((bench, engine, target, side), []).append(measured[index])
+    if not values:
+        return
+    print()
+    print(f"{title}; median, and min-max over those runs; {metric}):")
+    print()
+    print(f"| benchmark | engine | target | before {unit} | after {unit} | after / before |")
+    print("|---|---|---|---:|---:|---:|")
+    for bench, engine, target in sorted({k[:3] for k in values}):
+        b, a = values.get((bench, engine, target, "before")), values.get((bench, engine, target, "after"))
+        if b and a:
+            mb, ma = statistics.median(b), statistics.median(a)
+            print(f"| {bench} | {engine} | {target} | {fmt.format(mb)} ({fmt.format(min(b))}-{fmt.format(max(b))}) "
+                  f"| {fmt.format(ma)} ({fmt.format(min(a))}-{fmt.format(max(a))}) | {ma / mb:.3f} |")
 
 if __name__ == "__main__":
     main(sys.argv[1] if len(sys.argv) > 1 else ".")

@@ -211,7 +211,9 @@ public final class LogicalConnection extends DefaultShardConnection {
     }
 
     void forget(ShardStatement statement) {
-        statements.remove(statement);
+        if (!closed.get()) { // while the connection closes, close() walks the list and clears it itself
+            statements.remove(statement);
+        }
     }
 
     @Override
@@ -380,7 +382,7 @@ public final class LogicalConnection extends DefaultShardConnection {
             return;
         }
         SQLException failure = null;
-        for (ShardStatement statement : new ArrayList<>(statements)) {
+        for (ShardStatement statement : statements) {
             try {
                 statement.close();
             } catch (SQLException e) {

@@ -23,7 +23,14 @@ final class PreparedPerShard implements OwnStatements {
     private final GeneratedKeys keys;
     /** The parameters bound by {@link #open}; a batch swaps in each entry's. */
     private RecordedParameters parameters;
-    private final Map<Connection, PreparedStatement> byConnection = new IdentityHashMap<>(4);
+    /**
+     * The first physical connection's statement lives in two fields: most prepared statements run on one shard
+     * (a point query) and are closed soon after, and a map for them would be most of what preparing allocates.
+     * The map holds the statements of any further connections, keyed by identity.
+     */
+    private Connection firstConnection;
+    private PreparedStatement firstStatement;
+    private Map<Connection, PreparedStatement> others;
 
     PreparedPerShard(LogicalConnection connection, String sql, StatementOptions options, GeneratedKeys keys,
                      RecordedParameters parameters) {
@@ -37,10 +44,21 @@ final class PreparedPerShard implements OwnStatements {
     /** The kept physical statement for a shard, prepared on first use, without binding anything. */
     PreparedStatement prepared(int shard, Topology.Intent intent) throws SQLException {
         Connection physical = connection.physical(shard, intent);
-        PreparedStatement statement = byConnection.get(physical);
+        if (physical == firstConnection) {
+            return firstStatement;
+        }
+        PreparedStatement statement = others == null ? null : others.get(physical);
         if (statement == null) {
             statement = prepareOn(physical);
-            byConnection.put(physical, statement);
+            if (firstConnection == null) {
+                firstConnection = physical;
+                firstStatement = statement;
+            } else {
+                if (others == null) {
+                    others = new IdentityHashMap<>(4);
+                }
+                others.put(physical, statement);
+            }
         }
         return statement;
     }
@@ -95,23 +113,51 @@ final class PreparedPerShard implements OwnStatements {
 
     /** The connection was discarded, and its statements with it: they are not closed here, only forgotten. */
     void forget(Connection discarded) {
-        byConnection.remove(discarded);
+        if (discarded == firstConnection) {
+            firstConnection = null;
+            firstStatement = null;
+        } else if (others != null) {
+            others.remove(discarded);
+        }
     }
 
     /** After a batch: no entry's parameters stay behind on a kept statement. */
     void clearBatches() {
-        for (PreparedStatement statement : byConnection.values()) {
-            try {
-                statement.clearBatch();
-            } catch (SQLException ignored) {
-                // The statement is unusable anyway; its next use will say so.
+        clearBatch(firstStatement);
+        if (others != null) {
+            for (PreparedStatement statement : others.values()) {
+                clearBatch(statement);
             }
         }
     }
 
+    private static void clearBatch(PreparedStatement statement) {
+        if (statement == null) {
+            return;
+        }
+        try {
+            statement.clearBatch();
+        } catch (SQLException ignored) {
+            // The statement is unusable anyway; its next use will say so.
+        }
+    }
+
     void closeAll() throws SQLException {
-        List<PreparedStatement> open = new ArrayList<>(byConnection.values());
-        byConnection.clear();
+        PreparedStatement first = firstStatement;
+        firstConnection = null;
+        firstStatement = null;
+        if (others == null) {
+            if (first != null) {
+                SqlExceptions.closeAll(List.of(first));
+            }
+            return;
+        }
+        List<PreparedStatement> open = new ArrayList<>(others.size() + 1);
+        if (first != null) {
+            open.add(first);
+        }
+        open.addAll(others.values());
+        others = null;
         SqlExceptions.closeAll(open);
     }
 }

@@ -15,7 +15,9 @@ import java.util.Locale;
 
 /**
  * Normalise, then plan through a bounded cache keyed by the normalised text: a statement that differs from an
- * earlier one only in its literals costs one lexer pass and a cache hit.
+ * earlier one only in its literals costs one lexer pass and a cache hit. A statement with no literal to lift
+ * (the usual prepared statement: only '?') is also kept whole under its own text, so that preparing it again
+ * costs a single lookup and no lexer pass.
  */
 public final class SqlRouter {
 
@@ -23,6 +25,7 @@ public final class SqlRouter {
     private final SqlAnalyzer analyzer;
     private final StatementPlanner planner;
     private final Cache<String, StatementPlan> plans;
+    private final Cache<String, RoutedStatement> literalFree;
 
     /** @param dialect how statement text is normalised and read; the analyzer is built for the same one */
     public SqlRouter(ShardingRules rules, SqlAnalyzer analyzer, Dialect dialect, int cacheSize) {
@@ -30,14 +33,25 @@ public final class SqlRouter {
         this.analyzer = analyzer;
         this.planner = new StatementPlanner(rules, dialect);
         this.plans = Caffeine.newBuilder().maximumSize(cacheSize).build();
+        this.literalFree = Caffeine.newBuilder().maximumSize(cacheSize).build();
     }
 
     public RoutedStatement prepare(String sql) throws SQLException {
         if (sql == null || sql.isBlank()) {
             throw new SQLException("SQL statement is empty", "42000");
         }
+        RoutedStatement known = literalFree.getIfPresent(sql);
+        if (known != null) {
+            return known;
+        }
         try {
-            return prepareChecked(sql);
+            RoutedStatement routed = prepareChecked(sql);
+            if (liftsNoLiteral(routed.normalized())) {
+                // Only literal-free text is kept whole: text with literals would fill this cache with one entry
+                // per value, where the plan cache already shares one entry among them.
+                literalFree.put(sql, routed);
+            }
+            return routed;
         } catch (RuntimeException e) {
             // A parser or analyser defect must not reach the application as an unchecked exception.
             throw new SQLException("Shard could not analyse the statement (" + e.getClass().getSimpleName() + ": "
@@ -92,6 +106,15 @@ public final class SqlRouter {
             }
             throw e;
         }
+    }
+
+    private static boolean liftsNoLiteral(NormalizedSql normalized) {
+        for (ParamSource param : normalized.params()) {
+            if (!(param instanceof ParamSource.UserParameter)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static NormalizedSql unnormalized(String sql, NormalizedSql normalized) {

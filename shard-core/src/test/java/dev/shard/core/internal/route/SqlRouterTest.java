@@ -59,4 +59,18 @@ class SqlRouterTest {
         }
         assertThat(router.cachedPlans()).isLessThanOrEqualTo(10);
     }
+
+    @Test
+    void aStatementWithoutLiteralsIsPreparedAgainFromItsOwnTextAndOneWithLiteralsIsNormalisedEachTime()
+            throws Exception {
+        SqlRouter router = new SqlRouter(GoldenRoutingTest.RULES, new CountingAnalyzer(), MYSQL, 100);
+        String placeholders = "SELECT * FROM t_order WHERE user_id = ? AND status = ?";
+        assertThat(router.prepare(placeholders)).isSameAs(router.prepare(placeholders));
+
+        // Kept whole, text with literals would need one entry per value; each gets its own bound literals instead.
+        RoutedStatement seven = router.prepare("SELECT * FROM t_order WHERE user_id = 7");
+        RoutedStatement sevenAgain = router.prepare("SELECT * FROM t_order WHERE user_id = 7");
+        assertThat(sevenAgain).isNotSameAs(seven).isEqualTo(seven);
+        assertThat(sevenAgain.plan()).isSameAs(seven.plan());
+    }
 }
