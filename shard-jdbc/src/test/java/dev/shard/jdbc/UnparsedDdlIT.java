@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shard.core.RouteKind;
-import dev.shard.core.config.ShardConfig;
-import dev.shard.jdbc.testing.MySqlServer;
+import dev.shard.jdbc.testing.DifferentialDatabases;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,7 +13,6 @@ import java.sql.SQLSyntaxErrorException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,42 +30,24 @@ class UnparsedDdlIT {
 
     static final int SHARDS = 3;
 
-    private final String suffix = "_" + ProcessHandle.current().pid();
-    private MySqlServer server;
+    private DifferentialDatabases databases;
     private ShardingDataSource sharded;
     private Connection reference;
-    private final List<Connection> shards = new ArrayList<>();
-
-    private String database(int shard) {
-        return "shard_it_ddl_" + shard + suffix;
-    }
-
-    private String referenceDatabase() {
-        return "shard_it_ddl_ref" + suffix;
-    }
+    private List<Connection> shards;
 
     @BeforeAll
     void start() throws SQLException {
-        server = MySqlServer.require();
-        ShardConfig.Builder builder = ShardConfig.builder();
-        for (int i = 0; i < SHARDS; i++) {
-            server.recreateDatabase(database(i));
-            builder.dataSource("ds" + i, Map.of("jdbcUrl", server.jdbcUrl(database(i)), "username", server.user(),
-                    "password", server.password(), "maximumPoolSize", "2"));
-        }
-        server.recreateDatabase(referenceDatabase());
+        databases = DifferentialDatabases.create("shard_it_ddl", SHARDS);
+        reference = databases.reference();
+        shards = databases.shards();
         // customer and orders are sharded on the same key, so each order's customer is on its shard and the
         // foreign key holds shard by shard.
-        sharded = new ShardingDataSource(builder.defaultDataSource("ds0")
+        sharded = new ShardingDataSource(databases.config(2)
                 .shardedTable("customer", "id")
                 .shardedTable("orders", "customer_id")
                 .shardedTable("event_log", "id")
                 .broadcastTables("country", "country_history")
                 .build());
-        reference = server.connect(referenceDatabase());
-        for (int i = 0; i < SHARDS; i++) {
-            shards.add(server.connect(database(i)));
-        }
     }
 
     @AfterAll
@@ -75,17 +55,8 @@ class UnparsedDdlIT {
         if (sharded != null) {
             sharded.close();
         }
-        for (Connection c : shards) {
-            c.close();
-        }
-        if (reference != null) {
-            reference.close();
-        }
-        if (server != null) {
-            for (int i = 0; i < SHARDS; i++) {
-                server.dropDatabase(database(i));
-            }
-            server.dropDatabase(referenceDatabase());
+        if (databases != null) {
+            databases.close();
         }
     }
 

@@ -57,6 +57,11 @@ public class ShardStatement extends JdbcWrapper implements Statement {
         try (QueryDeadline deadline = QueryDeadline.start(connection.runtime(), settings.queryTimeout(),
                 routed.sql())) {
             return new ExecutionRunner(this, own, parameters, mode, intent, routed.sql(), deadline).run(execution);
+        } finally {
+            if (routed.plan().kind() == StatementKind.DDL) {
+                // Failed DDL may have changed some shards, so this runs either way.
+                connection.runtime().schemaChanged();
+            }
         }
     }
 

@@ -496,7 +496,8 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
                 }
             }
             scope.analyzeNested();
-            insert = new InsertShape(table, columns, rows, fromSelect, upsert, selectSources);
+            insert = new InsertShape(table, columns, rows, fromSelect, upsert, selectSources,
+                    targetTable.getFullyQualifiedName(), !columns.isEmpty());
         }
 
         private void analyzeUpdate(Update update) throws SQLException {
