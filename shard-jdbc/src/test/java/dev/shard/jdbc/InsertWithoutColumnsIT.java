@@ -41,7 +41,7 @@ class InsertWithoutColumnsIT {
         databases = DifferentialDatabases.create("shard_it_nocols", SHARDS);
         reference = databases.reference();
         shards = databases.shards();
-        sharded = new ShardingDataSource(databases.config(3)
+        sharded = databases.open(databases.config(3)
                 .shardedTable("t_entry", "account_id")
                 .shardedTable("t_event", "event_id").keyGenerator("t_event", "event_id", "snowflake")
                 .build());
@@ -50,9 +50,6 @@ class InsertWithoutColumnsIT {
 
     @AfterAll
     void stop() throws SQLException {
-        if (sharded != null) {
-            sharded.close();
-        }
         if (databases != null) {
             databases.close();
         }

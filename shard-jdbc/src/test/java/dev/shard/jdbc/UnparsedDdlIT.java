@@ -42,7 +42,7 @@ class UnparsedDdlIT {
         shards = databases.shards();
         // customer and orders are sharded on the same key, so each order's customer is on its shard and the
         // foreign key holds shard by shard.
-        sharded = new ShardingDataSource(databases.config(2)
+        sharded = databases.open(databases.config(2)
                 .shardedTable("customer", "id")
                 .shardedTable("orders", "customer_id")
                 .shardedTable("event_log", "id")
@@ -52,9 +52,6 @@ class UnparsedDdlIT {
 
     @AfterAll
     void stop() throws SQLException {
-        if (sharded != null) {
-            sharded.close();
-        }
         if (databases != null) {
             databases.close();
         }

@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * For a differential test on the MySQL-family test server: shard databases {@code <prefix>_0 ...} and one plain
  * reference database {@code <prefix>_ref}, each name ending in the process id, created empty, with a direct
- * connection to each (bypassing Shard). {@link #close} drops them all.
+ * connection to each (bypassing Shard). {@link #close} closes the data source {@link #open} made and drops them all.
  */
 public final class DifferentialDatabases implements AutoCloseable {
 
@@ -19,6 +19,7 @@ public final class DifferentialDatabases implements AutoCloseable {
     private final String referenceName;
     private final List<Connection> shards = new ArrayList<>();
     private Connection reference;
+    private dev.shard.jdbc.ShardingDataSource sharded;
 
     private DifferentialDatabases(MySqlServer server, String prefix, int shardCount) {
         this.server = server;
@@ -57,6 +58,12 @@ public final class DifferentialDatabases implements AutoCloseable {
         return builder.defaultDataSource("ds0");
     }
 
+    /** A ShardingDataSource over the shard databases, closed by {@link #close}. */
+    public dev.shard.jdbc.ShardingDataSource open(ShardConfig config) {
+        sharded = new dev.shard.jdbc.ShardingDataSource(config);
+        return sharded;
+    }
+
     public Connection reference() {
         return reference;
     }
@@ -68,6 +75,9 @@ public final class DifferentialDatabases implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
+        if (sharded != null) {
+            sharded.close();
+        }
         List<Connection> open = new ArrayList<>(shards);
         if (reference != null) {
             open.add(reference);
