@@ -309,6 +309,25 @@ class ExplainMatchesExecutionTest {
     }
 
     @Test
+    void anInsertWithoutAColumnListIsRoutedByTheTablesColumnsAndSentAsWritten() throws SQLException {
+        String undo = "DELETE FROM t_order WHERE order_id >= 2000";
+        String sql = "INSERT INTO t_order VALUES (?, ?, ?, ?)";
+        RouteExplanation bound = assertRunsAsExplained(sql, undo, 2001L, user("ds2", 0), "new",
+                new BigDecimal("1.50"));
+        assertThat(bound.routeKind()).isEqualTo(RouteKind.SINGLE_SHARD);
+        assertThat(bound.shardQueries()).singleElement().satisfies(q -> {
+            assertThat(q.shard()).isEqualTo("ds2");
+            assertThat(q.sql()).isEqualTo(sql);
+        });
+
+        RouteExplanation split = assertRunsAsExplained("INSERT INTO t_order VALUES (2002, " + user("ds1", 0)
+                + ", 'new', 1.5), (2003, " + user("ds3", 1) + ", 'paid', NULL), (2004, " + user("ds1", 1)
+                + ", 'new', 2)", undo);
+        assertThat(split.routeKind()).isEqualTo(RouteKind.SPLIT_INSERT);
+        assertThat(split.shards()).containsExactly("ds1", "ds3");
+    }
+
+    @Test
     void aBroadcastWriteSendsEveryShardTheSameStatementAndABroadcastReadOneShard() throws SQLException {
         RouteExplanation insert = assertRunsAsExplained("INSERT INTO t_region (id, name) VALUES (?, ?)",
                 "DELETE FROM t_region WHERE id = 3", 3, "east");

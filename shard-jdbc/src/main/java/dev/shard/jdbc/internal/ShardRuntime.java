@@ -46,6 +46,8 @@ public final class ShardRuntime implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicReference<Topology> topology;
     private final ConfigRules rules;
     private final SqlRouter router;
+    /** Columns of tables that INSERTs without a column list were routed by; forgotten when DDL runs. */
+    private final TableColumnCache tableColumns;
     private final ExecutorService executor;
     /** Query deadlines and circuit-breaker probes: one daemon thread that only schedules, never waits. */
     private final java.util.concurrent.ScheduledThreadPoolExecutor timers;
@@ -73,8 +75,12 @@ public final class ShardRuntime implements AutoCloseable {
         this.rules = rules;
         this.pools = new java.util.concurrent.ConcurrentHashMap<>(pools);
         this.topology = new java.util.concurrent.atomic.AtomicReference<>();
+        this.tableColumns = new TableColumnCache(() -> {
+            Topology current = topology();
+            return current.borrow(current.defaultShard(), Topology.Intent.READ);
+        }, dialect);
         this.router = new SqlRouter(rules, new JSqlParserAnalyzer(dialect, config.settings().parseTimeoutMillis()),
-                dialect, config.settings().parseCacheSize());
+                dialect, config.settings().parseCacheSize(), tableColumns);
         this.executor = newExecutor();
         List<HikariDataSource> inOrder = slotMap.shards().stream().map(pools::get).toList();
         this.topology.set(new Topology(1, slotMap, inOrder, breakersOf(slotMap.shards(), inOrder),
@@ -344,6 +350,11 @@ public final class ShardRuntime implements AutoCloseable {
 
     SqlRouter router() {
         return router;
+    }
+
+    /** DDL ran through Shard: table columns read before may be wrong now. */
+    void schemaChanged() {
+        tableColumns.schemaChanged();
     }
 
     Dialect dialect() {

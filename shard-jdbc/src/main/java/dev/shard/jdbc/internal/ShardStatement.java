@@ -54,21 +54,28 @@ public class ShardStatement extends JdbcWrapper implements Statement {
         connection.runtime().notifyRouted(execution);
         Topology.Intent intent = routed.plan().kind() == StatementKind.SELECT ? Topology.Intent.READ
                 : Topology.Intent.WRITE;
-        QueryDeadline batch = connection.deadline();
-        if (batch.isSet()) {
-            // An entry of a batch that runs on its own: the batch's timeout is the one that applies.
-            return new ExecutionRunner(this, own, parameters, mode, intent, routed.sql(), batch).run(execution);
-        }
-        try (QueryDeadline deadline = QueryDeadline.start(connection.runtime(), settings.queryTimeout(),
-                routed.sql())) {
-            QueryDeadline previous = connection.runUnder(deadline);
-            try {
-                return new ExecutionRunner(this, own, parameters, mode, intent, routed.sql(), deadline)
-                        .run(execution);
-            } catch (SQLException e) {
-                throw connection.failedBecauseStopped(e, routed.sql());
-            } finally {
-                connection.runUnder(previous);
+        try {
+            QueryDeadline batch = connection.deadline();
+            if (batch.isSet()) {
+                // An entry of a batch that runs on its own: the batch's timeout is the one that applies.
+                return new ExecutionRunner(this, own, parameters, mode, intent, routed.sql(), batch).run(execution);
+            }
+            try (QueryDeadline deadline = QueryDeadline.start(connection.runtime(), settings.queryTimeout(),
+                    routed.sql())) {
+                QueryDeadline previous = connection.runUnder(deadline);
+                try {
+                    return new ExecutionRunner(this, own, parameters, mode, intent, routed.sql(), deadline)
+                            .run(execution);
+                } catch (SQLException e) {
+                    throw connection.failedBecauseStopped(e, routed.sql());
+                } finally {
+                    connection.runUnder(previous);
+                }
+            }
+        } finally {
+            if (routed.plan().kind() == StatementKind.DDL) {
+                // Failed DDL may have changed some shards, so this runs either way.
+                connection.runtime().schemaChanged();
             }
         }
     }

@@ -6,7 +6,9 @@ import dev.shard.core.internal.dialect.Dialect;
 import dev.shard.core.internal.dialect.NormalizedSql;
 import dev.shard.core.internal.dialect.ParamSource;
 import dev.shard.core.internal.dialect.SqlLexer;
+import dev.shard.core.internal.sql.InsertShape;
 import dev.shard.core.internal.sql.SqlAnalyzer;
+import dev.shard.core.internal.sql.StatementShape;
 import dev.shard.core.internal.sql.SqlText;
 import dev.shard.core.internal.sql.StatementKind;
 import java.sql.SQLException;
@@ -15,22 +17,44 @@ import java.util.Locale;
 
 /**
  * Normalise, then plan through a bounded cache keyed by the normalised text: a statement that differs from an
- * earlier one only in its literals costs one lexer pass and a cache hit. A statement with no literal to lift
- * (the usual prepared statement: only '?') is also kept whole under its own text, so that preparing it again
- * costs a single lookup and no lexer pass.
+ * earlier one only in its literals costs one lexer pass and a cache hit.
+ * A statement with no literal to lift (the usual prepared statement: only '?') is also kept whole under its own
+ * text, so that preparing it again costs a single lookup and no lexer pass.
  */
 public final class SqlRouter {
 
     private final Dialect dialect;
     private final SqlAnalyzer analyzer;
     private final StatementPlanner planner;
-    private final Cache<String, StatementPlan> plans;
-    private final Cache<String, RoutedStatement> literalFree;
+    private final ShardingRules rules;
+    private final TableColumns tableColumns;
+    private final Cache<String, Planned> plans;
+
+    /**
+     * A cached plan, and the generation of {@link TableColumns} it was made from when it depends on a table's
+     * columns (an INSERT without a column list); -1 when it does not.
+     */
+    private record Planned(StatementPlan plan, long columnsGeneration) {
+    }
+
+    /** Literal-free statements by their own text; an entry holds while the table columns it saw are current. */
+    private final Cache<String, Known> literalFree;
+
+    private record Known(RoutedStatement routed, long columnsGeneration) {
+    }
 
     /** @param dialect how statement text is normalised and read; the analyzer is built for the same one */
     public SqlRouter(ShardingRules rules, SqlAnalyzer analyzer, Dialect dialect, int cacheSize) {
+        this(rules, analyzer, dialect, cacheSize, TableColumns.NONE);
+    }
+
+    /** @param tableColumns where the columns of a table come from, for an INSERT that lists none */
+    public SqlRouter(ShardingRules rules, SqlAnalyzer analyzer, Dialect dialect, int cacheSize,
+                     TableColumns tableColumns) {
         this.dialect = dialect;
         this.analyzer = analyzer;
+        this.rules = rules;
+        this.tableColumns = tableColumns;
         this.planner = new StatementPlanner(rules, dialect);
         this.plans = Caffeine.newBuilder().maximumSize(cacheSize).build();
         this.literalFree = Caffeine.newBuilder().maximumSize(cacheSize).build();
@@ -40,16 +64,17 @@ public final class SqlRouter {
         if (sql == null || sql.isBlank()) {
             throw new SQLException("SQL statement is empty", "42000");
         }
-        RoutedStatement known = literalFree.getIfPresent(sql);
-        if (known != null) {
-            return known;
+        Known known = literalFree.getIfPresent(sql);
+        if (known != null && known.columnsGeneration() == tableColumns.generation()) {
+            return known.routed();
         }
         try {
+            long generation = tableColumns.generation();
             RoutedStatement routed = prepareChecked(sql);
             if (liftsNoLiteral(routed.normalized())) {
                 // Only literal-free text is kept whole: text with literals would fill this cache with one entry
                 // per value, where the plan cache already shares one entry among them.
-                literalFree.put(sql, routed);
+                literalFree.put(sql, new Known(routed, generation));
             }
             return routed;
         } catch (RuntimeException e) {
@@ -62,50 +87,81 @@ public final class SqlRouter {
 
     private RoutedStatement prepareChecked(String sql) throws SQLException {
         NormalizedSql normalized = dialect.normalize(sql);
-        StatementPlan plan = plans.getIfPresent(normalized.template());
+        StatementPlan plan = cached(normalized.template());
         if (plan == null) {
             plan = planUncached(sql, normalized);
             if (plan == null) {
                 // The template did not parse (a literal the normaliser should have kept); the original text
                 // always carries its own literals, so plan that and bind nothing lifted.
                 normalized = unnormalized(sql, normalized);
-                plan = plans.getIfPresent(sql);
+                plan = cached(sql);
                 if (plan == null) {
-                    plan = plan(sql, sql);
-                    plans.put(sql, plan);
+                    plan = plan(sql, sql, sql);
                 }
-            } else {
-                plans.put(normalized.template(), plan);
             }
         }
         return new RoutedStatement(sql, normalized, plan);
     }
 
+    /** The cached plan of a text, unless it was made from table columns that have been read again since. */
+    private StatementPlan cached(String text) {
+        Planned planned = plans.getIfPresent(text);
+        if (planned == null
+                || planned.columnsGeneration() >= 0 && planned.columnsGeneration() != tableColumns.generation()) {
+            return null;
+        }
+        return planned.plan();
+    }
+
     /** Null when a normalised template fails to parse, so that the caller retries with the original text. */
     private StatementPlan planUncached(String sql, NormalizedSql normalized) throws SQLException {
         if (!normalized.normalized() || normalized.template().equals(sql)) {
-            return plan(normalized.template(), sql);
+            return plan(normalized.template(), sql, normalized.template());
         }
+        StatementShape shape;
         try {
-            return planner.plan(analyzer.analyze(normalized.template()), normalized.template());
+            shape = analyzer.analyze(normalized.template());
         } catch (java.sql.SQLSyntaxErrorException e) {
             return null;
         }
+        return planAndCache(shape, normalized.template(), normalized.template());
     }
 
-    private StatementPlan plan(String text, String original) throws SQLException {
+    private StatementPlan plan(String text, String original, String cacheKey) throws SQLException {
+        StatementShape shape;
         try {
-            return planner.plan(analyzer.analyze(text), text);
+            shape = analyzer.analyze(text);
         } catch (java.sql.SQLSyntaxErrorException e) {
             if (isSessionStatement(firstWord(original, dialect.lexer()))) {
                 // SET NAMES, SHOW ..., LOCK TABLES and other session statements the parser may not know: they
                 // touch no sharded data, so they run where unruled statements run. Anything else that does not
                 // parse is an error here, with the parser's position, rather than a guess at a shard.
-                return planner.plan(new dev.shard.core.internal.sql.StatementShape(
-                        StatementKind.OTHER, List.of(), null, List.of()));
+                shape = new StatementShape(StatementKind.OTHER, List.of(), null, List.of());
+            } else {
+                throw e;
             }
-            throw e;
         }
+        return planAndCache(shape, text, cacheKey);
+    }
+
+    private StatementPlan planAndCache(StatementShape shape, String text, String cacheKey) throws SQLException {
+        long generation = tableColumns.generation();
+        InsertShape insert = shape.insert();
+        boolean needsColumns = insert != null && insert.columns().isEmpty()
+                && rules.shardingColumn(insert.table()) != null;
+        StatementPlan plan;
+        if (needsColumns) {
+            InsertColumns filled = InsertColumns.fill(insert, tableColumns, rules);
+            if (filled.refusal() != null) {
+                // Not cached: the next execution asks the database again, which may have changed by then.
+                return new StatementPlan.Rejected(shape.kind(), filled.refusal(), false);
+            }
+            plan = planner.plan(filled.insert() == null ? shape : shape.withInsert(filled.insert()), text);
+        } else {
+            plan = planner.plan(shape, text);
+        }
+        plans.put(cacheKey, new Planned(plan, needsColumns ? generation : -1));
+        return plan;
     }
 
     private static boolean liftsNoLiteral(NormalizedSql normalized) {

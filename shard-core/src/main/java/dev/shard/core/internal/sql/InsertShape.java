@@ -13,9 +13,14 @@ import java.util.List;
  * @param upsertColumns    columns assigned by ON DUPLICATE KEY UPDATE, lower-case
  * @param selectSources    INSERT ... SELECT: per select item, "i.column" when it is a plain column of the
  *                         statement's i-th table occurrence, else null
+ * @param target           the target table as the statement writes it ({@code shop.`T_Order`}), to read its
+ *                         columns from the database when the statement lists none
+ * @param columnsListed    whether the statement itself lists {@code columns}, rather than Shard from the table's
+ *                         definition
  */
 public record InsertShape(String table, List<String> columns, List<List<ValueRef>> rows, boolean fromSelect,
-                          List<String> upsertColumns, List<String> selectSources) {
+                          List<String> upsertColumns, List<String> selectSources, String target,
+                          boolean columnsListed) {
 
     public InsertShape {
         columns = List.copyOf(columns);
@@ -26,6 +31,11 @@ public record InsertShape(String table, List<String> columns, List<List<ValueRef
 
     public InsertShape(String table, List<String> columns, List<List<ValueRef>> rows, boolean fromSelect,
                        List<String> upsertColumns) {
-        this(table, columns, rows, fromSelect, upsertColumns, List.of());
+        this(table, columns, rows, fromSelect, upsertColumns, List.of(), table, !columns.isEmpty());
+    }
+
+    /** The same INSERT routed as if it listed the table's columns, in the table's order. */
+    public InsertShape withTableColumns(List<String> tableColumns) {
+        return new InsertShape(table, tableColumns, rows, fromSelect, upsertColumns, selectSources, target, false);
     }
 }

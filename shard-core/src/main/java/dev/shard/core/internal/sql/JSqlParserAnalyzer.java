@@ -41,6 +41,7 @@ import net.sf.jsqlparser.parser.Token;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.UnsupportedStatement;
 import net.sf.jsqlparser.statement.alter.Alter;
 import net.sf.jsqlparser.statement.alter.RenameTableStatement;
 import net.sf.jsqlparser.statement.create.index.CreateIndex;
@@ -101,7 +102,25 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
 
     @Override
     public StatementShape analyze(String sql) throws SQLException {
-        Statement statement = parse(sql);
+        Statement statement;
+        try {
+            statement = parse(sql);
+        } catch (SQLSyntaxErrorException e) {
+            // DDL beyond the parser's grammar must still reach every shard of its table.
+            StatementShape ddl = UnparsedDdl.shape(sql, dialect, e);
+            if (ddl != null) {
+                return ddl;
+            }
+            throw e;
+        }
+        if (statement instanceof UnsupportedStatement) {
+            // What the parser skips over unread (ALTER ONLINE TABLE ...) would otherwise look like a statement
+            // that names no table, and run on the default data source alone.
+            StatementShape ddl = UnparsedDdl.shape(sql, dialect, null);
+            if (ddl != null) {
+                return ddl;
+            }
+        }
         StatementShape shape = new ShapeBuilder(statement, dialect).build();
         // The rewrite mutates the tree, so it runs after the shape was read from it.
         ScatterSelect scatter = null;
@@ -241,7 +260,10 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
                         && "ON".equalsIgnoreCase(params.get(0))) {
                     // DROP INDEX i ON t: the parser gives the index as the name (in names too) and keeps the table
                     // among the parameters, so this is checked before names.
-                    addBare(new Table(params.get(1)));
+                    // The parameter is the name as written, db.t or `db`.`t` included: its last part is the table.
+                    List<dev.shard.core.internal.dialect.SqlTokens.Token> parts =
+                            dev.shard.core.internal.dialect.SqlTokens.of(params.get(1), dialect.lexer());
+                    addBare(new Table(parts.get(parts.size() - 1).text()));
                 } else if (drop.getNames() != null && !drop.getNames().isEmpty()) {
                     drop.getNames().forEach(this::addBare);
                 } else {
@@ -474,7 +496,8 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
                 }
             }
             scope.analyzeNested();
-            insert = new InsertShape(table, columns, rows, fromSelect, upsert, selectSources);
+            insert = new InsertShape(table, columns, rows, fromSelect, upsert, selectSources,
+                    targetTable.getFullyQualifiedName(), !columns.isEmpty());
         }
 
         private void analyzeUpdate(Update update) throws SQLException {

@@ -31,6 +31,10 @@ public record StatementShape(StatementKind kind, List<TableOccurrence> tables, I
         this(kind, tables, insert, assignments, null, null, List.of(), List.of());
     }
 
+    public StatementShape withInsert(InsertShape insert) {
+        return new StatementShape(kind, tables, insert, assignments, scatter, scatterRefusal, written, outerJoins);
+    }
+
     public StatementShape withScatter(ScatterSelect scatter, String scatterRefusal) {
         return new StatementShape(kind, tables, insert, assignments, scatter, scatterRefusal, written, outerJoins);
     }

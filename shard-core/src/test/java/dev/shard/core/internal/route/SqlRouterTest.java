@@ -73,4 +73,66 @@ class SqlRouterTest {
         assertThat(sevenAgain).isNotSameAs(seven).isEqualTo(seven);
         assertThat(sevenAgain.plan()).isSameAs(seven.plan());
     }
+
+    /** Columns of t_order as a test database would report them, with the reads and generations counted. */
+    private static final class FakeColumns implements TableColumns {
+        final AtomicInteger reads = new AtomicInteger();
+        volatile java.util.List<String> current = java.util.List.of("order_id", "user_id", "status");
+        volatile java.util.List<String> cached;
+        volatile long generation;
+
+        @Override
+        public java.util.List<String> of(String table, String written, boolean refresh) {
+            assertThat(table).isEqualTo("t_order");
+            if (cached == null || refresh) {
+                reads.incrementAndGet();
+                cached = current;
+            }
+            return cached;
+        }
+
+        @Override
+        public long generation() {
+            return generation;
+        }
+
+        void schemaChanged() {
+            cached = null;
+            generation++;
+        }
+    }
+
+    private static Route routeOf(SqlRouter router, String sql) throws SQLException {
+        RoutedStatement routed = router.prepare(sql);
+        return routed.plan().route(SqlRouterTestSupport.literals(routed), GoldenRoutingTest.SHARDS, routed.sql());
+    }
+
+    @Test
+    void anInsertWithoutColumnsIsRoutedByTheTablesColumnsUntilTheyChange() throws Exception {
+        CountingAnalyzer analyzer = new CountingAnalyzer();
+        FakeColumns columns = new FakeColumns();
+        SqlRouter router = new SqlRouter(GoldenRoutingTest.RULES, analyzer, MYSQL, 100, columns);
+        assertThat(routeOf(router, "INSERT INTO t_order VALUES (10, 5, 'new')")).isEqualTo(new Route.Single(1));
+        assertThat(routeOf(router, "INSERT INTO t_order VALUES (11, 6, 'new'), (12, 7, 'x')"))
+                .isEqualTo(new Route.InsertSplit(new int[] {2, 3}));
+        assertThat(routeOf(router, "INSERT INTO t_order VALUES (13, 9, 'new')")).isEqualTo(new Route.Single(1));
+        assertThat(columns.reads).hasValue(1);
+        assertThat(analyzer.parses).hasValue(2);
+
+        // DDL reorders the columns: the cached plans are made again from the columns read anew.
+        columns.current = java.util.List.of("user_id", "order_id", "status");
+        columns.schemaChanged();
+        assertThat(routeOf(router, "INSERT INTO t_order VALUES (6, 5, 'new')")).isEqualTo(new Route.Single(2));
+        assertThat(columns.reads).hasValue(2);
+        assertThat(analyzer.parses).hasValue(3);
+
+        // Changed where Shard did not see it: values that do not fit make it read the columns again.
+        columns.current = java.util.List.of("region", "user_id", "order_id", "status");
+        assertThat(routeOf(router, "INSERT INTO t_order VALUES (0, 7, 5, 'new')")).isEqualTo(new Route.Single(3));
+        assertThat(columns.reads).hasValue(3);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> routeOf(router, "INSERT INTO t_order VALUES (1, 2)"))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("gives 2 values per row, but t_order has 4 columns [region, user_id, order_id,"
+                        + " status]; list the columns it gives");
+    }
 }
