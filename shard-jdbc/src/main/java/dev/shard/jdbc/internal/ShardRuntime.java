@@ -77,7 +77,7 @@ public final class ShardRuntime implements AutoCloseable {
         this.topology = new java.util.concurrent.atomic.AtomicReference<>();
         this.tableColumns = new TableColumnCache(() -> {
             Topology current = topology();
-            return current.borrow(current.defaultShard(), Topology.Intent.READ);
+            return current.borrow(current.defaultShard(), Topology.Intent.READ, QueryDeadline.NONE);
         }, dialect);
         this.router = new SqlRouter(rules, new JSqlParserAnalyzer(dialect, config.settings().parseTimeoutMillis()),
                 dialect, config.settings().parseCacheSize(), tableColumns);
