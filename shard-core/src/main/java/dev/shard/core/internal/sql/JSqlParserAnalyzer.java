@@ -89,6 +89,11 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
         this.parseTimeoutMillis = parseTimeoutMillis;
     }
 
+    @Override
+    public long timeoutMillis() {
+        return parseTimeoutMillis;
+    }
+
     private static ScheduledExecutorService newWatchdog() {
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "shard-parse-watchdog");
@@ -165,6 +170,7 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
                 throw new SQLSyntaxErrorException("Only one statement per execution is supported; found more after"
                         + " line " + next.beginLine + ", column " + next.beginColumn + ": " + SqlText.abbreviate(sql), "42000");
             }
+            NumberedParameters.refuse(sql, dialect.lexer());
             return statement;
         } catch (ParseException | RuntimeException | StackOverflowError e) {
             if (parser.interrupted) {
