@@ -1,5 +1,6 @@
 package dev.shard.core.internal.route;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shard.core.internal.dialect.Dialect;
@@ -23,6 +24,34 @@ class HostileTextRoutingTest {
                 "UPDATE t_order SET status = 'a' WHERE user_id = 4 /* c */ 2"}) {
             assertThatThrownBy(() -> router.prepare(sql)).as(sql).isInstanceOf(SQLSyntaxErrorException.class)
                     .hasMessageContaining(sql);
+        }
+    }
+
+    @Test
+    void deepParenthesesAreRefusedBeforeParsing() throws Exception {
+        String sql = "SELECT * FROM t_order WHERE user_id = " + "(".repeat(50_000) + "1" + ")".repeat(50_000);
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> router.prepare(sql)).isInstanceOf(SQLSyntaxErrorException.class)
+                .hasMessageContaining("50000 levels").hasMessageContaining("SELECT * FROM t_order WHERE");
+        // Refused from the normaliser's count: far inside the parse bound, which this statement used to exceed.
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(2_000);
+        String fine = "SELECT * FROM t_order WHERE user_id = " + "(".repeat(100) + "1" + ")".repeat(100);
+        assertThat(router.prepare(fine).plan()).isInstanceOf(StatementPlan.ByKey.class);
+    }
+
+    @Test
+    void deepNotsAndLongOrChainsGiveAnSqlExceptionOrARoute() throws Exception {
+        String nots = "SELECT * FROM t_order WHERE " + "NOT ".repeat(5_000) + "user_id = 1";
+        StringBuilder or = new StringBuilder("SELECT * FROM t_order WHERE user_id = 0");
+        for (int i = 1; i < 20_000; i++) {
+            or.append(" OR user_id = ").append(i);
+        }
+        for (String sql : new String[] {nots, or.toString()}) {
+            try {
+                assertThat(router.prepare(sql).plan()).isNotNull();
+            } catch (java.sql.SQLException expected) {
+                assertThat(expected.getMessage()).contains(sql.substring(0, 40));
+            }
         }
     }
 }
