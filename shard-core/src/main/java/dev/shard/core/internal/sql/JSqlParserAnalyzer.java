@@ -753,11 +753,12 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
                             collectSubqueries(condition);
                         }
                     }
-                    if (join.getUsingColumns() != null && !outerJoin) {
-                        // JOIN ... USING (c): c of the new table equals c of the tables before it.
-                        Ref right = refs.get(refs.size() - 1);
+                    if (join.getUsingColumns() != null && !outerJoin && refs.size() == before + 1) {
+                        // JOIN ... USING (c): c of the new table equals c of the tables before it. A derived
+                        // table adds no ref (its columns are its select's), so it ties nothing here.
+                        Ref right = refs.get(before);
                         for (Column column : join.getUsingColumns()) {
-                            for (int i = 0; i < refs.size() - 1; i++) {
+                            for (int i = 0; i < before; i++) {
                                 Column leftColumn = new Column(new Table(refs.get(i).alias), column.getColumnName());
                                 Column rightColumn = new Column(new Table(right.alias), column.getColumnName());
                                 equalities.add(new Expression[] {leftColumn, rightColumn});

@@ -28,6 +28,16 @@ class HostileTextRoutingTest {
     }
 
     @Test
+    void joinsOfDerivedTablesAreAnalysed() throws Exception {
+        assertThat(router.prepare("SELECT a.x FROM (SELECT 1 AS x) a JOIN (SELECT 1 AS y) b ON a.x = b.y").plan())
+                .isInstanceOf(StatementPlan.Fixed.class);
+        // USING with a derived table on the right ties nothing: the earlier tables are not equated to each other.
+        StatementPlan plan = router.prepare("SELECT * FROM t_order o JOIN t_order_item i ON i.order_id = o.order_id"
+                + " JOIN (SELECT 1 AS user_id) d USING (user_id) WHERE o.status = 'x'").plan();
+        assertThat(((StatementPlan.ByKey) plan).scatterRefusal()).contains("not on their sharding columns");
+    }
+
+    @Test
     void deepParenthesesAreRefusedBeforeParsing() throws Exception {
         String sql = "SELECT * FROM t_order WHERE user_id = " + "(".repeat(50_000) + "1" + ")".repeat(50_000);
         long start = System.nanoTime();
