@@ -72,6 +72,35 @@ class OutsideSuiteCasesIT {
                 + " WHERE o.user_id = 8 ORDER BY o.order_id");
     }
 
+    @Test
+    void literalKeysFindTheRowsOfTheNumberMySqlComparesThemTo() throws SQLException {
+        String[][] spellings = {
+            {"10", "b'1010'", "B'1010'", "0b1010", "0xA", "x'0A'", "+10", "10.0", "'10'", "'10.0'", "(10)", "1e1"},
+            {"37", "0x25", "X'25'", "b'100101'", "+37", "37.00", "'37'"},
+        };
+        for (String[] forms : spellings) {
+            for (String form : forms) {
+                assertSameRows("SELECT order_id, user_id FROM t_order WHERE user_id = " + form + " ORDER BY order_id");
+                assertSameRows("SELECT order_id FROM t_order WHERE user_id IN (" + form + ", 3) ORDER BY order_id");
+                assertSameRows("SELECT COUNT(*) FROM t_order o JOIN t_order_item i ON i.user_id = o.user_id"
+                        + " AND i.order_id = o.order_id WHERE " + form + " = o.user_id");
+            }
+        }
+        // Inserted rows land where their key, read as MySQL reads it, hashes to.
+        String[] keys = {"b'1010'", "0x25", "+41", "'42'", "43.0", "0x2C"};
+        for (int i = 0; i < keys.length; i++) {
+            both("INSERT INTO t_order (order_id, user_id, status) VALUES (" + (1000 + i) + ", " + keys[i] + ", 'lit')");
+        }
+        assertSameRows("SELECT order_id, user_id FROM t_order WHERE status = 'lit' ORDER BY order_id");
+        List<Connection> shards = databases.shards();
+        for (int shard = 0; shard < SHARDS; shard++) {
+            for (List<String> row : rows(shards.get(shard), "SELECT user_id FROM t_order WHERE status = 'lit'")) {
+                assertThat(slots.shardIndexOf(Long.parseLong(row.get(0)))).as("user %s on shard %d", row, shard)
+                        .isEqualTo(shard);
+            }
+        }
+    }
+
     /** The same rows, in the same order, through Shard and from the reference database. */
     private void assertSameRows(String sql) throws SQLException {
         try (Connection c = sharded.getConnection()) {
