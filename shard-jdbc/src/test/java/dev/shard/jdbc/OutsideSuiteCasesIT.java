@@ -101,6 +101,19 @@ class OutsideSuiteCasesIT {
         }
     }
 
+    @Test
+    void selectItemsAfterAStarSortAsHiddenColumnsAndExplainShowsThem() throws SQLException {
+        for (String sql : List.of("SELECT *, order_id, o.* FROM t_order o ORDER BY o.order_id",
+                "SELECT *, status FROM t_order ORDER BY status, order_id",
+                "SELECT amount, t_order.* FROM t_order ORDER BY amount DESC, order_id DESC LIMIT 40",
+                "SELECT o.*, amount AS a FROM t_order o ORDER BY a, order_id LIMIT 7, 30",
+                "SELECT o.*, i.qty FROM t_order o JOIN t_order_item i ON i.user_id = o.user_id"
+                        + " AND i.order_id = o.order_id ORDER BY i.qty, o.order_id")) {
+            assertSameRows(sql);
+            assertThat(sharded.explain(sql).toString()).as(sql).contains("AS __shard_0");
+        }
+    }
+
     /** The same rows, in the same order, through Shard and from the reference database. */
     private void assertSameRows(String sql) throws SQLException {
         try (Connection c = sharded.getConnection()) {

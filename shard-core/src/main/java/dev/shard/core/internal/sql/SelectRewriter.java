@@ -341,18 +341,25 @@ final class SelectRewriter {
             }
             return Slot.user((int) position - 1);
         }
+        // An item after a '*' has no position known before the rows arrive ('*' is as many columns as the table
+        // has), so Slot.user(i) would name another column; such an item is sorted on as a hidden column instead.
+        int placed = 0;
+        while (placed < items.size() && !(originalItems.get(placed) instanceof AllColumns)) {
+            placed++;
+        }
         if (expression instanceof Column column && column.getTable() == null) {
             String name = dialect.canonicalName(column.getColumnName());
             for (int i = 0; i < items.size(); i++) {
                 SelectItem<?> item = items.get(i);
                 if (item.getAlias() != null && dialect.canonicalName(item.getAlias().getName()).equals(name)) {
-                    return Slot.user(i);
+                    // After a '*', the aliased expression itself (the alias cannot be selected again).
+                    return i < placed ? Slot.user(i) : derive(originalItems.get(i));
                 }
             }
         }
-        for (int i = 0; i < items.size(); i++) {
+        for (int i = 0; i < placed; i++) {
             Expression written = originalItems.get(i);
-            if (!(written instanceof AllColumns) && same(written, expression)) {
+            if (same(written, expression)) {
                 return Slot.user(i);
             }
             if (expression instanceof Column column && written instanceof Column selected
