@@ -114,6 +114,29 @@ class OutsideSuiteCasesIT {
         }
     }
 
+    @Test
+    void limitsBeyondALongMeanToTheEnd() throws SQLException {
+        for (String sql : List.of("SELECT order_id FROM t_order ORDER BY order_id LIMIT 10, 18446744073709551615",
+                "SELECT order_id FROM t_order ORDER BY order_id LIMIT 18446744073709551615 OFFSET 290",
+                "SELECT order_id FROM t_order ORDER BY order_id LIMIT 9223372036854775807, 9223372036854775807",
+                "SELECT order_id FROM t_order ORDER BY order_id LIMIT 18446744073709551615",
+                "SELECT user_id, COUNT(*) FROM t_order GROUP BY user_id ORDER BY user_id LIMIT 50, 18446744073709551615")) {
+            assertSameRows(sql);
+            assertThat(sharded.explain(sql).toString()).as(sql).doesNotContain("LIMIT -").doesNotContain("LIMIT 9\n");
+        }
+        String prepared = "SELECT order_id FROM t_order ORDER BY order_id LIMIT ?, ?";
+        try (Connection c = sharded.getConnection(); var ps = c.prepareStatement(prepared);
+             var reference = this.reference.prepareStatement(prepared)) {
+            for (var target : List.of(ps, reference)) {
+                target.setLong(1, 280);
+                target.setObject(2, new java.math.BigInteger("18446744073709551615"));
+            }
+            try (ResultSet mine = ps.executeQuery(); ResultSet theirs = reference.executeQuery()) {
+                assertThat(ResultSets.rows(mine)).hasSize(20).isEqualTo(ResultSets.rows(theirs));
+            }
+        }
+    }
+
     /** The same rows, in the same order, through Shard and from the reference database. */
     private void assertSameRows(String sql) throws SQLException {
         try (Connection c = sharded.getConnection()) {

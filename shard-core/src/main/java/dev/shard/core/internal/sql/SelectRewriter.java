@@ -567,10 +567,11 @@ final class SelectRewriter {
         Limit limit = new ShardLimit(dialect);
         if (spec.offset() == null && spec.count() instanceof ValueRef.Param param) {
             limit.setRowCount(fixed(param.index()));
-        } else if (spec.count() instanceof ValueRef.Constant count
-                && (spec.offset() == null || spec.offset() instanceof ValueRef.Constant)) {
-            long sum = ((Number) count.value()).longValue()
-                    + (spec.offset() == null ? 0 : ((Number) ((ValueRef.Constant) spec.offset()).value()).longValue());
+        } else if (spec.count() instanceof ValueRef.Constant count && RowLimits.rows(count.value()) != null
+                && (spec.offset() == null || spec.offset() instanceof ValueRef.Constant offset
+                && RowLimits.rows(offset.value()) != null)) {
+            long sum = RowLimits.sum(spec.offset() == null ? 0 : RowLimits.rows(((ValueRef.Constant) spec.offset()).value()),
+                    RowLimits.rows(count.value()));
             limit.setRowCount(new LongValue(sum));
         } else {
             limit.setRowCount(fixed(LIMIT_MARKER));
