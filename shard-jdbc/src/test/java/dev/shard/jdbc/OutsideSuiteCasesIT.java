@@ -137,6 +137,49 @@ class OutsideSuiteCasesIT {
         }
     }
 
+    /**
+     * getDate/getTime/getTimestamp with a Calendar on a merged result answer as the shard's own (Connector/J)
+     * result set does when the key pins one shard, for every temporal column type.
+     */
+    @Test
+    void calendarGettersOfAMergedResultAnswerAsASingleShardResultDoes() throws SQLException {
+        both("CREATE TABLE t_when (id BIGINT NOT NULL, user_id BIGINT NOT NULL, c_dt DATETIME(3), c_date DATE,"
+                + " c_time TIME, c_ts TIMESTAMP(3) NULL, PRIMARY KEY (id))");
+        for (int id = 1; id <= 12; id++) {
+            String at = "'2024-0" + (1 + id % 9) + "-1" + id % 10 + " 0" + id % 10 + ":3" + id % 6 + ":07.250'";
+            both("INSERT INTO t_when (id, user_id, c_dt, c_date, c_time, c_ts) VALUES (" + id + ", " + id * 3 + ", "
+                    + (id == 5 ? "NULL, NULL, NULL, NULL" : at + ", " + at + ", " + at + ", " + at) + ")");
+        }
+        java.util.Calendar calendar = java.util.Calendar.getInstance(java.util.TimeZone.getTimeZone(
+                "Asia/Kathmandu".equals(java.util.TimeZone.getDefault().getID()) ? "America/St_Johns"
+                        : "Asia/Kathmandu"));
+        java.util.Map<Long, List<Object>> merged = new java.util.HashMap<>();
+        try (Connection c = sharded.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT id, c_dt, c_date, c_time, c_ts FROM t_when ORDER BY id")) {
+            while (rs.next()) {
+                merged.put(rs.getLong(1), calendarGetters(rs, calendar));
+            }
+        }
+        assertThat(merged).hasSize(12);
+        try (Connection c = sharded.getConnection(); var ps = c.prepareStatement(
+                "SELECT id, c_dt, c_date, c_time, c_ts FROM t_when WHERE user_id = ?")) {
+            for (long id = 1; id <= 12; id++) {
+                ps.setLong(1, id * 3);
+                try (ResultSet single = ps.executeQuery()) {
+                    assertThat(single.next()).isTrue();
+                    assertThat(merged.get(id)).as("row %d: merged, then single-shard", id)
+                            .isEqualTo(calendarGetters(single, calendar));
+                }
+            }
+        }
+    }
+
+    private static List<Object> calendarGetters(ResultSet rs, java.util.Calendar calendar) throws SQLException {
+        return java.util.Arrays.asList(rs.getTimestamp(2, calendar), rs.getDate(2, calendar), rs.getTime(2, calendar),
+                rs.getDate(3, calendar), rs.getTimestamp(3, calendar), rs.getTime(4, calendar),
+                rs.getTimestamp(5, calendar), rs.getDate("c_ts", calendar), rs.getTime("C_DT", calendar));
+    }
+
     /** The same rows, in the same order, through Shard and from the reference database. */
     private void assertSameRows(String sql) throws SQLException {
         try (Connection c = sharded.getConnection()) {
