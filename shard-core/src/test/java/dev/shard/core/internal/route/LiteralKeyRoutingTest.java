@@ -18,27 +18,7 @@ class LiteralKeyRoutingTest {
     private static final Dialect MYSQL = new MySqlDialect();
     private static final SlotMap SLOTS = SlotMap.consistent(List.of("ds0", "ds1", "ds2", "ds3"),
             List.of(1.0, 1.0, 1.0, 1.0));
-    private static final ShardMap SHARDS = new ShardMap() {
-        @Override
-        public int shardCount() {
-            return 4;
-        }
-
-        @Override
-        public int defaultShard() {
-            return 0;
-        }
-
-        @Override
-        public int shardOf(Object value) {
-            return SLOTS.shardIndexOf(value);
-        }
-
-        @Override
-        public String shardName(int shard) {
-            return "ds" + shard;
-        }
-    };
+    private static final ShardMap SHARDS = SqlRouterTestSupport.shards(4, SLOTS::shardIndexOf);
 
     private final SqlRouter router = new SqlRouter(GoldenRoutingTest.RULES, new JSqlParserAnalyzer(MYSQL, 2_000),
             MYSQL, 100);
