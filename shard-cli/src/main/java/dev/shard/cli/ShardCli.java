@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "shard", mixinStandardHelpOptions = true, version = "shard-cli 0.1.0",
         description = "Schema migrations and schema drift checks on every data source of a Shard configuration.",
-        subcommands = {MigrateCommand.class})
+        subcommands = {MigrateCommand.class, DiffCommand.class})
 public final class ShardCli {
 
     /** The check a command makes did not pass. */

@@ -24,7 +24,7 @@ class ShardCliJarIT {
     Path directory;
 
     @Test
-    void theSelfContainedJarMigratesEveryDataSource() throws Exception {
+    void theSelfContainedJarMigratesEveryDataSourceAndFindsDrift() throws Exception {
         try (ShardDatabases databases = ShardDatabases.create("cli_jar", directory)) {
             Run run = java("migrate", "--config", databases.yaml().toString(),
                     "--locations", "filesystem:" + EXAMPLE_MIGRATIONS);
@@ -32,6 +32,18 @@ class ShardCliJarIT {
             assertThat(run.out()).contains("OK: every data source is at version 3");
             assertThat(run.all()).doesNotContain(databases.password());
             assertThat(databases.schemaVersions()).containsOnly("3");
+
+            String config = databases.yaml().toString();
+            assertThat(java("diff", "--config", config).exitCode()).isZero();
+            databases.execute("ds3", "ALTER TABLE t_user MODIFY name VARCHAR(200) NOT NULL");
+            Run drift = java("diff", "--config", config);
+            assertThat(drift.exitCode()).as(drift.all()).isEqualTo(ShardCli.EXIT_CHECK_FAILED);
+            assertThat(drift.out()).startsWith("ds3 t_user column name: varchar(200) NOT NULL COLLATE "
+                    + "utf8mb4_general_ci; expected varchar(100) NOT NULL COLLATE utf8mb4_general_ci (as on ds0, ds1, "
+                    + "ds2, main)" + System.lineSeparator() + "DRIFT: 1 difference");
+            Run error = java("diff", "--config", directory.resolve("missing.yaml").toString());
+            assertThat(error.exitCode()).isEqualTo(ShardCli.EXIT_ERROR);
+            assertThat(error.err()).contains("configuration file not found");
         }
     }
 
