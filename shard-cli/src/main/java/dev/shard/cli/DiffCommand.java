@@ -1,11 +1,9 @@
 package dev.shard.cli;
 
-import dev.shard.core.config.ShardConfig;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code shard diff}: schema drift across the data sources ({@link SchemaDiff}). */
@@ -19,13 +17,12 @@ final class DiffCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--config", required = true, paramLabel = "<shard.yaml>",
-            description = "The applications' Shard configuration.")
-    private Path config;
+    @Mixin
+    private ConfigOption config;
 
     @Override
     public Integer call() throws Exception {
-        DriftReport report = SchemaDiff.compare(ShardConfig.fromYaml(config));
+        DriftReport report = SchemaDiff.compare(config.load());
         spec.commandLine().getOut().print(report.render());
         return report.hasDrift() ? ShardCli.EXIT_CHECK_FAILED : 0;
     }

@@ -1,10 +1,9 @@
 package dev.shard.cli;
 
-import dev.shard.core.config.ShardConfig;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -19,9 +18,8 @@ final class MigrateCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--config", required = true, paramLabel = "<shard.yaml>",
-            description = "The applications' Shard configuration.")
-    private Path config;
+    @Mixin
+    private ConfigOption config;
 
     @Option(names = "--locations", required = true, split = ",", paramLabel = "<location>",
             description = "Flyway locations, e.g. filesystem:db/migration (comma-separated or repeated).")
@@ -32,7 +30,7 @@ final class MigrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (ShardMigrations migrations = ShardMigrations.open(ShardConfig.fromYaml(config), locations)) {
+        try (ShardMigrations migrations = ShardMigrations.open(config.load(), locations)) {
             MigrationReport report = dryRun ? migrations.plan() : migrations.migrate();
             spec.commandLine().getOut().print(report.render());
             return report.complete() ? 0 : ShardCli.EXIT_CHECK_FAILED;

@@ -160,7 +160,7 @@ public final class ShardMigrations implements AutoCloseable {
         try {
             return flyway(name, null).info();
         } catch (RuntimeException e) {
-            throw new SQLException("data source " + name + ": cannot read its migration history: "
+            throw new SQLException("data source " + name + ": cannot read the migrations or its history: "
                     + sources.redaction().apply(e.getMessage()));
         }
     }

@@ -108,6 +108,14 @@ class MigrateCommandIT {
     }
 
     @Test
+    void aMissingLocationIsAnErrorNotAnEmptySetOfMigrations() {
+        Run run = migrate(directory.resolve("no-such-folder"));
+        assertThat(run.exitCode()).isEqualTo(ShardCli.EXIT_ERROR);
+        assertThat(run.err()).startsWith("shard migrate: data source ds0: cannot read the migrations or its history: "
+                + "Failed to find filesystem location");
+    }
+
+    @Test
     void aDataSourceThatRefusesTheLoginStopsTheCommandWithoutPrintingThePassword() throws IOException {
         databases.writeConfig("wrong-" + databases.password());
         Run run = migrate(EXAMPLE_MIGRATIONS);

@@ -52,6 +52,7 @@ class ShardCliJarIT {
         assertThat(jar).as("the packaged jar; run with mvn verify").isRegularFile();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-XX:TieredStopAtLevel=1"); // a short run: the client compiler alone starts it sooner
         command.add("-jar");
         command.add(jar.toString());
         command.addAll(List.of(args));
