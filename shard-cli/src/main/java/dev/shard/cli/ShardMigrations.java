@@ -15,6 +15,7 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.configuration.Configuration;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 
 /**
@@ -41,11 +42,12 @@ public final class ShardMigrations implements AutoCloseable {
     static final String HISTORY_TABLE = "flyway_schema_history";
 
     private final PhysicalDataSources sources;
-    private final List<String> locations;
+    /** Flyway's settings for every data source; its own data source is never used. */
+    private final Configuration settings;
 
-    private ShardMigrations(PhysicalDataSources sources, List<String> locations) {
+    private ShardMigrations(PhysicalDataSources sources, Configuration settings) {
         this.sources = sources;
-        this.locations = locations;
+        this.settings = settings;
     }
 
     /**
@@ -57,7 +59,22 @@ public final class ShardMigrations implements AutoCloseable {
         if (locations == null || locations.isEmpty()) {
             throw new IllegalArgumentException("no migration locations given (e.g. filesystem:db/migration)");
         }
-        return new ShardMigrations(new PhysicalDataSources(config), List.copyOf(locations));
+        Configuration settings = Flyway.configure(ShardMigrations.class.getClassLoader())
+                .locations(locations.toArray(String[]::new))
+                .table(HISTORY_TABLE)
+                .failOnMissingLocations(true);
+        return new ShardMigrations(new PhysicalDataSources(config), settings);
+    }
+
+    /**
+     * With the settings of an existing Flyway configuration (locations, history table, placeholders, callbacks...),
+     * as Spring Boot builds it from {@code spring.flyway.*}; its data source is ignored: each physical data source of
+     * {@code config} is migrated instead.
+     */
+    public static ShardMigrations open(ShardConfig config, Configuration flyway) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(flyway, "flyway");
+        return new ShardMigrations(new PhysicalDataSources(config), flyway);
     }
 
     /** What {@link #migrate()} would apply where; changes nothing (not even an empty history table). */
@@ -169,16 +186,14 @@ public final class ShardMigrations implements AutoCloseable {
     private void forgetFailure(String name) throws SQLException {
         try (Connection connection = sources.get(name).getConnection();
              Statement statement = connection.createStatement()) {
-            statement.executeUpdate("DELETE FROM " + HISTORY_TABLE + " WHERE success = 0");
+            statement.executeUpdate("DELETE FROM " + settings.getTable() + " WHERE success = 0");
         }
     }
 
     private Flyway flyway(String name, MigrationVersion target) throws SQLException {
-        FluentConfiguration configuration = Flyway.configure(ShardMigrations.class.getClassLoader())
-                .dataSource(sources.get(name))
-                .locations(locations.toArray(String[]::new))
-                .table(HISTORY_TABLE)
-                .failOnMissingLocations(true);
+        FluentConfiguration configuration = Flyway.configure(settings.getClassLoader())
+                .configuration(settings)
+                .dataSource(sources.get(name));
         if (target != null) {
             configuration.target(target);
         }
