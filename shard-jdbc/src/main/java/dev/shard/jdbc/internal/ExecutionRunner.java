@@ -107,6 +107,17 @@ record ExecutionRunner(ShardStatement statement, OwnStatements own, StatementPar
     }
 
     @Override
+    public Boolean unionQuery(Execution.UnionQuery execution) throws SQLException {
+        if (mode == Mode.UPDATE || mode == Mode.LARGE_UPDATE) {
+            throw new SQLException("executeUpdate was given a query: " + sql, "07000");
+        }
+        parameters.checkReplayable(sql);
+        statement.outcome.resultIs(UnionQueryRun.open(statement.connection.runtime().dialect(), statement,
+                execution, this::bindForScatter, deadline, sql));
+        return true;
+    }
+
+    @Override
     public Boolean multiShardWrite(Execution.MultiShardWrite execution) throws SQLException {
         refuseQuery(execution.countOneCopy() ? "writes to every shard" : "writes");
         parameters.checkReplayable(sql);

@@ -29,6 +29,21 @@ final class ScatterQueryRun {
 
     static ResultSet open(Dialect dialect, ShardStatement statement, Execution.ScatterQuery query,
                           ScatterExecution.Binder binder, QueryDeadline deadline) throws SQLException {
+        Merged merged = openMerged(dialect, statement, query, binder, deadline);
+        return new MergedResultSet(merged.rows(), merged.metaData(), statement, merged.onClose());
+    }
+
+    /**
+     * A query's merged rows before they become a result set (a UNION combines several).
+     *
+     * @param metaData the rows' metadata, a snapshot
+     * @param onClose  ends the shards' statements; to run once the rows are closed
+     */
+    record Merged(RowCursor rows, ResultSetMetaData metaData, Runnable onClose) {
+    }
+
+    static Merged openMerged(Dialect dialect, ShardStatement statement, Execution.ScatterQuery query,
+                             ScatterExecution.Binder binder, QueryDeadline deadline) throws SQLException {
         ScatterExecution execution = ScatterExecution.prepare(statement.connection, query.calls(), query.paceKey(),
                 Topology.Intent.READ, binder, deadline);
         statement.outcome.scatterRunning(execution);
@@ -41,7 +56,7 @@ final class ScatterQueryRun {
         }
     }
 
-    private static ResultSet merge(Dialect dialect, ShardStatement statement, ScatterExecution execution,
+    private static Merged merge(Dialect dialect, ShardStatement statement, ScatterExecution execution,
                                    MergeSpec spec, Bindings bindings) throws SQLException {
         List<ResultSet> results = execution.query();
         List<RowCursor> cursors = new ArrayList<>(results.size());
@@ -98,7 +113,7 @@ final class ScatterQueryRun {
                     shardMeta.getScale(column + 1)));
         }
         ResultSetMetaData metaData = new MergedMetaData(shardMeta, userColumns, labels, types);
-        return new MergedResultSet(merged, metaData, statement, () -> {
+        return new Merged(merged, metaData, () -> {
             execution.closeQuietly(new SQLException("closing"));
             statement.outcome.scatterFinished(execution);
         });
