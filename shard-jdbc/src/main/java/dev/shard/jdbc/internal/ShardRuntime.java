@@ -13,9 +13,6 @@ import dev.shard.core.internal.route.Bind;
 import dev.shard.core.internal.route.Bindings;
 import dev.shard.core.internal.route.Execution;
 import dev.shard.core.internal.route.ExecutionBuilder;
-import dev.shard.core.internal.route.UnionPlanner;
-import dev.shard.core.internal.sql.UnionShape;
-import dev.shard.core.internal.merge.UnionMerge;
 import dev.shard.core.internal.route.KeyGeneration;
 import dev.shard.core.internal.route.ShardCall;
 import dev.shard.core.internal.route.MergePlanner;
@@ -309,7 +306,7 @@ public final class ShardRuntime implements AutoCloseable {
         }
         String merge = execution instanceof Execution.ScatterQuery query
                 ? describeMerge(query.merge(), query.bindings(), query.calls().size())
-                : execution instanceof Execution.UnionQuery union ? describeUnion(union) : "";
+                : execution instanceof Execution.UnionQuery union ? UnionQueryRun.describe(this, union) : "";
         return new RouteExplanation(execution.routeKind(), names, routed.normalized().template(), queries,
                 merge);
     }
@@ -339,44 +336,13 @@ public final class ShardRuntime implements AutoCloseable {
      * The merge plan as it would run. Collations are only known from the shards' result metadata, so explain
      * shows every column as binary; with SELECT *, the column count is a placeholder too.
      */
-    private String describeMerge(MergeSpec spec, Bindings bindings, int shards) throws SQLException {
+    String describeMerge(MergeSpec spec, Bindings bindings, int shards) throws SQLException {
         int user = spec.userColumns() >= 0 ? spec.userColumns() : 1;
         List<ColumnInfo> columns = new ArrayList<>();
         for (int i = 0; i < user + spec.derivedColumns(); i++) {
             columns.add(new ColumnInfo("", dialect.comparator(false)));
         }
         return MergePlanner.plan(spec, columns, bindings, 0).describe(shards).stripTrailing();
-    }
-
-    /**
-     * The union's combination, then each branch's merge, with every column binary as in {@link #describeMerge};
-     * a one-shard branch shows only its shard's rows.
-     */
-    private String describeUnion(Execution.UnionQuery union) throws SQLException {
-        // Placeholders enough for the union's ORDER BY: the columns are known only from the branches' results.
-        int count = 1;
-        for (UnionShape.OrderKey key : union.combine().order()) {
-            count = Math.max(count, key.position() + 1);
-        }
-        List<ColumnInfo> columns = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            columns.add(new ColumnInfo("", dialect.comparator(false)));
-        }
-        for (UnionShape.OrderKey key : union.combine().order()) {
-            if (key.label() != null) {
-                columns.add(new ColumnInfo(key.label(), dialect.comparator(false)));
-            }
-        }
-        UnionMerge combine = UnionPlanner.plan(union.combine(), columns, union.bindings(), 0);
-        StringBuilder text = new StringBuilder(combine.describe(union.branches().size()));
-        for (int i = 0; i < union.branches().size(); i++) {
-            Execution.ScatterQuery branch = union.branches().get(i);
-            text.append("Branch ").append(i + 1).append(":\n");
-            for (String line : describeMerge(branch.merge(), branch.bindings(), branch.calls().size()).split("\n")) {
-                text.append("  ").append(line).append('\n');
-            }
-        }
-        return text.toString().stripTrailing();
     }
 
     public ShardConfig config() {

@@ -6,6 +6,7 @@ import dev.shard.core.internal.merge.RowCursor;
 import dev.shard.core.internal.merge.UnionMerge;
 import dev.shard.core.internal.route.Execution;
 import dev.shard.core.internal.route.UnionPlanner;
+import dev.shard.core.internal.sql.UnionShape;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -13,15 +14,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A UNION run branch by branch: each branch runs and merges as its own query ({@link ScatterQueryRun}), one
- * after another, and their rows are combined by the union's {@link UnionMerge}. The result's metadata is the
- * first branch's, as MySQL takes the column labels from the first SELECT. A column compares case-insensitively
- * (for duplicate removal and the union's ORDER BY) only when every branch reports it so: MySQL resolves a mix of
- * a case-insensitive and a binary collation to the binary one.
+ * A UNION run branch by branch: each branch runs and merges as its own query ({@link ScatterQueryRun}), and their
+ * rows are combined by the union's {@link UnionMerge}. The result's metadata is the first branch's, as MySQL takes
+ * the column labels from the first SELECT.
  *
- * <p>Every branch's statements are executed before the first row is read, so a branch's results stay open while
- * the next branch runs, possibly on the same physical connection: drivers that buffer results (the default of
- * Connector/J and MariaDB Connector/J) allow that; a streaming fetch size may not.
+ * <p>The first branch runs at once (its metadata decides the columns); every other branch runs only when the union
+ * has read the branches before it, so that at most one branch's results are open at a time: two branches on one
+ * shard share its connection (Connector/J's row streaming allows one open result per connection), the results of a
+ * driver that buffers are held one branch at a time, and a LIMIT met early leaves the later branches unrun. For the
+ * same reason a column's collation is the first branch's: a string column deduplicates and orders
+ * case-insensitively when the first branch reports it so.
  */
 final class UnionQueryRun {
 
@@ -30,50 +32,137 @@ final class UnionQueryRun {
 
     static ResultSet open(Dialect dialect, ShardStatement statement, Execution.UnionQuery union,
                           ScatterExecution.Binder binder, QueryDeadline deadline, String sql) throws SQLException {
-        List<ScatterQueryRun.Merged> branches = new ArrayList<>();
+        List<Execution.ScatterQuery> queries = union.branches();
+        ScatterQueryRun.Merged first = ScatterQueryRun.openMerged(dialect, statement, queries.get(0), binder,
+                deadline);
+        List<RowCursor> branches = new ArrayList<>();
+        branches.add(first.rows());
         try {
-            for (Execution.ScatterQuery branch : union.branches()) {
-                branches.add(ScatterQueryRun.openMerged(dialect, statement, branch, binder, deadline));
+            ResultSetMetaData meta = first.metaData();
+            int count = meta.getColumnCount();
+            List<ColumnInfo> columns = new ArrayList<>(count);
+            for (int i = 1; i <= count; i++) {
+                boolean caseInsensitive = dialect.ignoresCase(meta.getColumnType(i), meta.isCaseSensitive(i));
+                columns.add(new ColumnInfo(meta.getColumnLabel(i), dialect.comparator(caseInsensitive)));
             }
-            List<ColumnInfo> columns = columns(dialect, branches, sql);
+            for (int b = 1; b < queries.size(); b++) {
+                Execution.ScatterQuery query = queries.get(b);
+                String problem = "SELECT " + (b + 1) + " of the UNION";
+                branches.add(new LaterBranch(count, problem + ": " + sql,
+                        () -> ScatterQueryRun.openMerged(dialect, statement, query, binder, deadline)));
+            }
             UnionMerge merge = UnionPlanner.plan(union.combine(), columns, union.bindings(),
                     statement.settings.maxRows());
-            RowCursor rows = merge.open(branches.stream().map(ScatterQueryRun.Merged::rows).toList());
-            return new MergedResultSet(rows, branches.get(0).metaData(), statement,
-                    () -> branches.forEach(branch -> branch.onClose().run()));
+            return new MergedResultSet(merge.open(branches), meta, statement, first.onClose());
         } catch (SQLException | RuntimeException e) {
-            for (ScatterQueryRun.Merged branch : branches) {
+            for (RowCursor branch : branches) {
                 try {
-                    branch.rows().close();
+                    branch.close();
                 } catch (SQLException suppressed) {
                     e.addSuppressed(suppressed);
                 }
-                branch.onClose().run();
             }
+            first.onClose().run();
             throw e;
         }
     }
 
-    private static List<ColumnInfo> columns(Dialect dialect, List<ScatterQueryRun.Merged> branches, String sql)
-            throws SQLException {
-        ResultSetMetaData first = branches.get(0).metaData();
-        int count = first.getColumnCount();
-        for (int b = 1; b < branches.size(); b++) {
-            int other = branches.get(b).metaData().getColumnCount();
-            if (other != count) {
-                throw new SQLException("The SELECTs of the UNION have different numbers of columns: " + count
-                        + " in the first, " + other + " in SELECT " + (b + 1) + ": " + sql, "21000");
+    /** Runs a branch's statements. */
+    @FunctionalInterface
+    private interface Opener {
+        ScatterQueryRun.Merged open() throws SQLException;
+    }
+
+    /** A branch after the first: its statements run at its first {@code next()}. */
+    private static final class LaterBranch implements RowCursor {
+        private final int columns;
+        private final String which;
+        private final Opener opener;
+        private ScatterQueryRun.Merged opened;
+        private boolean closed;
+
+        LaterBranch(int columns, String which, Opener opener) {
+            this.columns = columns;
+            this.which = which;
+            this.opener = opener;
+        }
+
+        @Override
+        public boolean next() throws SQLException {
+            if (closed) {
+                throw new SQLException("UNION branch is closed: " + which, "HY010");
+            }
+            if (opened == null) {
+                opened = opener.open();
+                int count = opened.metaData().getColumnCount();
+                if (count != columns) {
+                    throw new SQLException("The SELECTs of the UNION have different numbers of columns: " + columns
+                            + " in the first, " + count + " in " + which, "21000");
+                }
+            }
+            return opened.rows().next();
+        }
+
+        @Override
+        public Object get(int column) throws SQLException {
+            if (opened == null) {
+                throw new SQLException("No current row: call next() first", "24000");
+            }
+            return opened.rows().get(column);
+        }
+
+        @Override
+        public int columnCount() {
+            return columns;
+        }
+
+        @Override
+        public void close() throws SQLException {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (opened != null) {
+                try {
+                    opened.rows().close();
+                } finally {
+                    opened.onClose().run();
+                }
             }
         }
-        List<ColumnInfo> columns = new ArrayList<>(count);
-        for (int i = 1; i <= count; i++) {
-            boolean caseInsensitive = true;
-            for (ScatterQueryRun.Merged branch : branches) {
-                ResultSetMetaData meta = branch.metaData();
-                caseInsensitive &= dialect.ignoresCase(meta.getColumnType(i), meta.isCaseSensitive(i));
-            }
-            columns.add(new ColumnInfo(first.getColumnLabel(i), dialect.comparator(caseInsensitive)));
+    }
+
+    /**
+     * explain's rendering: the union's combination, then each branch's merge, every column binary as in
+     * {@link ShardRuntime#describeMerge} (collations and column counts are known only from results); a one-shard
+     * branch shows only its shard's rows.
+     */
+    static String describe(ShardRuntime runtime, Execution.UnionQuery union) throws SQLException {
+        Dialect dialect = runtime.dialect();
+        // Placeholders enough for the union's ORDER BY: by position, or by a label.
+        int count = 1;
+        for (UnionShape.OrderKey key : union.combine().order()) {
+            count = Math.max(count, key.position() + 1);
         }
-        return columns;
+        List<ColumnInfo> columns = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            columns.add(new ColumnInfo("", dialect.comparator(false)));
+        }
+        for (UnionShape.OrderKey key : union.combine().order()) {
+            if (key.label() != null) {
+                columns.add(new ColumnInfo(key.label(), dialect.comparator(false)));
+            }
+        }
+        UnionMerge combine = UnionPlanner.plan(union.combine(), columns, union.bindings(), 0);
+        StringBuilder text = new StringBuilder(combine.describe(union.branches().size()));
+        for (int i = 0; i < union.branches().size(); i++) {
+            Execution.ScatterQuery branch = union.branches().get(i);
+            text.append("Branch ").append(i + 1).append(":\n");
+            String merge = runtime.describeMerge(branch.merge(), branch.bindings(), branch.calls().size());
+            for (String line : merge.split("\n")) {
+                text.append("  ").append(line).append('\n');
+            }
+        }
+        return text.toString().stripTrailing();
     }
 }
