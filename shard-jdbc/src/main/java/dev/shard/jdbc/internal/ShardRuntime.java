@@ -301,7 +301,9 @@ public final class ShardRuntime implements AutoCloseable {
             for (Bind bind : call.binds()) {
                 values.add(bind.valueOf(parameters));
             }
-            names.add(shards.shardName(call.shard()));
+            if (!names.contains(shards.shardName(call.shard()))) {
+                names.add(shards.shardName(call.shard())); // a union's branches may share shards
+            }
             queries.add(new RouteExplanation.ShardQuery(shards.shardName(call.shard()), call.sql(), values));
         }
         String merge = execution instanceof Execution.ScatterQuery query
