@@ -100,6 +100,15 @@ final class UnionConformance {
         String statuses = "SELECT status FROM t_order UNION SELECT status FROM t_order WHERE amount > 500";
         assertThat(folded(query(sharded, statuses))).containsExactlyInAnyOrderElementsOf(
                 folded(query(reference, statuses)));
+        // setMaxRows limits the union's rows, after its ORDER BY and duplicate removal, never a branch's.
+        String ordered = "SELECT order_id FROM t_order WHERE user_id = 7 UNION SELECT order_id FROM t_order"
+                + " UNION SELECT order_id FROM t_order ORDER BY 1 DESC";
+        try (Statement limited = sharded.createStatement(); Statement whole = reference.createStatement()) {
+            limited.setMaxRows(3);
+            whole.setMaxRows(3);
+            assertThat(RoutingConformanceSuite.rows(limited.executeQuery(ordered)))
+                    .isEqualTo(RoutingConformanceSuite.rows(whole.executeQuery(ordered))).hasSize(3);
+        }
         String labelled = "SELECT order_id AS first_id, status FROM t_order WHERE user_id = 5"
                 + " UNION ALL SELECT item_id AS second_id, sku AS other FROM t_order_item WHERE qty = 2";
         assertThat(labels(sharded, labelled)).isEqualTo(labels(reference, labelled))

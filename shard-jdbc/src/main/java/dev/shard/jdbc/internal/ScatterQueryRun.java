@@ -29,7 +29,7 @@ final class ScatterQueryRun {
 
     static ResultSet open(Dialect dialect, ShardStatement statement, Execution.ScatterQuery query,
                           ScatterExecution.Binder binder, QueryDeadline deadline) throws SQLException {
-        Merged merged = openMerged(dialect, statement, query, binder, deadline);
+        Merged merged = openMerged(dialect, statement, query, binder, deadline, statement.settings.maxRows());
         return new MergedResultSet(merged.rows(), merged.metaData(), statement, merged.onClose());
     }
 
@@ -42,13 +42,15 @@ final class ScatterQueryRun {
     record Merged(RowCursor rows, ResultSetMetaData metaData, Runnable onClose) {
     }
 
+    /** @param maxRows the most rows to return, 0 for all (a union's branch returns all: the union limits) */
     static Merged openMerged(Dialect dialect, ShardStatement statement, Execution.ScatterQuery query,
-                             ScatterExecution.Binder binder, QueryDeadline deadline) throws SQLException {
+                             ScatterExecution.Binder binder, QueryDeadline deadline, long maxRows)
+            throws SQLException {
         ScatterExecution execution = ScatterExecution.prepare(statement.connection, query.calls(), query.paceKey(),
                 Topology.Intent.READ, binder, deadline);
         statement.outcome.scatterRunning(execution);
         try {
-            return merge(dialect, statement, execution, query.merge(), query.bindings());
+            return merge(dialect, statement, execution, query.merge(), query.bindings(), maxRows);
         } catch (SQLException | RuntimeException e) {
             statement.outcome.scatterFinished(execution);
             execution.closeQuietly(e);
@@ -57,7 +59,7 @@ final class ScatterQueryRun {
     }
 
     private static Merged merge(Dialect dialect, ShardStatement statement, ScatterExecution execution,
-                                   MergeSpec spec, Bindings bindings) throws SQLException {
+                                   MergeSpec spec, Bindings bindings, long maxRows) throws SQLException {
         List<ResultSet> results = execution.query();
         List<RowCursor> cursors = new ArrayList<>(results.size());
         try {
@@ -82,7 +84,7 @@ final class ScatterQueryRun {
         }
         MergePlan mergePlan;
         try {
-            mergePlan = MergePlanner.plan(spec, columns, bindings, statement.settings.maxRows());
+            mergePlan = MergePlanner.plan(spec, columns, bindings, maxRows);
         } catch (SQLException | RuntimeException e) {
             for (RowCursor cursor : cursors) {
                 try {

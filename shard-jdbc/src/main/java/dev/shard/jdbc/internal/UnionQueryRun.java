@@ -33,8 +33,9 @@ final class UnionQueryRun {
     static ResultSet open(Dialect dialect, ShardStatement statement, Execution.UnionQuery union,
                           ScatterExecution.Binder binder, QueryDeadline deadline, String sql) throws SQLException {
         List<Execution.ScatterQuery> queries = union.branches();
+        // Branches return all their rows: setMaxRows applies to the union's, after duplicates and its ORDER BY.
         ScatterQueryRun.Merged first = ScatterQueryRun.openMerged(dialect, statement, queries.get(0), binder,
-                deadline);
+                deadline, 0);
         List<RowCursor> branches = new ArrayList<>();
         branches.add(first.rows());
         try {
@@ -49,7 +50,7 @@ final class UnionQueryRun {
                 Execution.ScatterQuery query = queries.get(b);
                 String problem = "SELECT " + (b + 1) + " of the UNION";
                 branches.add(new LaterBranch(count, problem + ": " + sql,
-                        () -> ScatterQueryRun.openMerged(dialect, statement, query, binder, deadline)));
+                        () -> ScatterQueryRun.openMerged(dialect, statement, query, binder, deadline, 0)));
             }
             UnionMerge merge = UnionPlanner.plan(union.combine(), columns, union.bindings(),
                     statement.settings.maxRows());
