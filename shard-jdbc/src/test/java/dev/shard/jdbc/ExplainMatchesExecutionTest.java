@@ -207,7 +207,7 @@ class ExplainMatchesExecutionTest {
     }
 
     private static boolean isQuery(String sql) {
-        return sql.strip().toUpperCase(Locale.ROOT).startsWith("SELECT");
+        return sql.strip().toUpperCase(Locale.ROOT).matches("\\(*SELECT.*");
     }
 
     private static int markers(String sql) {
@@ -263,6 +263,33 @@ class ExplainMatchesExecutionTest {
                 "SELECT user_id, COUNT(*) FROM t_order GROUP BY user_id ORDER BY user_id LIMIT 3 OFFSET 1", null);
         assertThat(literal.routeKind()).isEqualTo(RouteKind.SCATTER);
         assertThat(literal.shardQueries()).hasSize(NAMES.size());
+    }
+
+    @Test
+    void aUnionSendsEachBranchWhereItRoutesOrTheWholeStatementToTheOneShardAllBranchesShare()
+            throws SQLException {
+        long a = user("ds1", 0);
+        long b = user("ds3", 0);
+        RouteExplanation split = assertRunsAsExplained("SELECT order_id, status FROM t_order WHERE user_id = ?"
+                + " UNION SELECT order_id, status FROM t_order WHERE status = 'paid' ORDER BY 1 DESC LIMIT 3", null, a);
+        assertThat(split.routeKind()).isEqualTo(RouteKind.SCATTER);
+        assertThat(split.shardQueries()).hasSize(1 + NAMES.size());
+        assertThat(split.shardQueries().get(0).shard()).isEqualTo("ds1");
+        assertThat(split.shardQueries().get(0).sql())
+                .isEqualTo("SELECT order_id, status FROM t_order WHERE user_id = ?");
+        assertThat(split.shardQueries().get(1).parameters()).containsExactly("paid");
+        assertThat(split.mergePlan()).startsWith("Limit(offset=0, count=3)").contains("HashDistinct", "Branch 2:");
+
+        RouteExplanation literals = assertRunsAsExplained("(SELECT order_id FROM t_order WHERE user_id = " + a
+                + ") UNION ALL (SELECT order_id FROM t_order WHERE user_id = " + b + " ORDER BY order_id LIMIT 1)",
+                null);
+        assertThat(literals.shards()).containsExactly("ds1", "ds3");
+        assertThat(literals.shardQueries().get(1).parameters()).containsExactly(b);
+
+        String together = "SELECT order_id FROM t_order WHERE user_id = ? UNION SELECT id FROM t_region";
+        RouteExplanation whole = assertRunsAsExplained(together, null, b);
+        assertThat(whole.routeKind()).isEqualTo(RouteKind.SINGLE_SHARD);
+        assertThat(whole.shardQueries()).singleElement().satisfies(q -> assertThat(q.sql()).isEqualTo(together));
     }
 
     @Test

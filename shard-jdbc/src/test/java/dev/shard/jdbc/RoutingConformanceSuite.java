@@ -545,6 +545,14 @@ abstract class RoutingConformanceSuite {
     }
 
     @Test
+    void unionsMatchTheReferenceAndThoseThatCannotBeCombinedAreRefused() throws Exception {
+        try (Connection c = sharded.getConnection()) {
+            UnionConformance.assertMatchTheReference(c, reference);
+            UnionConformance.assertRefusals(c);
+        }
+    }
+
+    @Test
     void scatterWritesMatchTheReference() throws Exception {
         Random params = new Random(12);
         try (Connection c = sharded.getConnection()) {
@@ -575,7 +583,7 @@ abstract class RoutingConformanceSuite {
                     "not on their sharding columns",
                     "SELECT * FROM t_order WHERE order_id IN (SELECT order_id FROM t_order_item WHERE qty > 2)",
                     "is not tied to t_order.user_id",
-                    "SELECT user_id FROM t_order UNION SELECT user_id FROM t_order_item", "UNION",
+                    "SELECT user_id FROM t_order INTERSECT SELECT user_id FROM t_order_item", "INTERSECT",
                     "SELECT MAX(amount) - MIN(amount) FROM t_order", "aggregate inside an expression",
                     "SELECT COUNT(*) FROM (SELECT user_id FROM t_order GROUP BY user_id) x", "only inside a subquery");
             for (Map.Entry<String, String> entry : refused.entrySet()) {

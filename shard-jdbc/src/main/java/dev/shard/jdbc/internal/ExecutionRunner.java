@@ -97,12 +97,28 @@ record ExecutionRunner(ShardStatement statement, OwnStatements own, StatementPar
 
     @Override
     public Boolean scatterQuery(Execution.ScatterQuery execution) throws SQLException {
+        return mergedQuery(() -> ScatterQueryRun.open(statement.connection.runtime().dialect(), statement,
+                execution, this::bindForScatter, deadline));
+    }
+
+    @Override
+    public Boolean unionQuery(Execution.UnionQuery execution) throws SQLException {
+        return mergedQuery(() -> UnionQueryRun.open(statement.connection.runtime().dialect(), statement,
+                execution, this::bindForScatter, deadline, sql));
+    }
+
+    /** Opens a result Shard merges from shard statements it prepares and binds itself. */
+    @FunctionalInterface
+    private interface MergedResult {
+        java.sql.ResultSet open() throws SQLException;
+    }
+
+    private boolean mergedQuery(MergedResult result) throws SQLException {
         if (mode == Mode.UPDATE || mode == Mode.LARGE_UPDATE) {
             throw new SQLException("executeUpdate was given a query: " + sql, "07000");
         }
         parameters.checkReplayable(sql);
-        statement.outcome.resultIs(ScatterQueryRun.open(statement.connection.runtime().dialect(), statement,
-                execution, this::bindForScatter, deadline));
+        statement.outcome.resultIs(result.open());
         return true;
     }
 

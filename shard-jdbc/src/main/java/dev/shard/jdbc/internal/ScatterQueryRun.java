@@ -29,11 +29,28 @@ final class ScatterQueryRun {
 
     static ResultSet open(Dialect dialect, ShardStatement statement, Execution.ScatterQuery query,
                           ScatterExecution.Binder binder, QueryDeadline deadline) throws SQLException {
+        Merged merged = openMerged(dialect, statement, query, binder, deadline, statement.settings.maxRows());
+        return new MergedResultSet(merged.rows(), merged.metaData(), statement, merged.onClose());
+    }
+
+    /**
+     * A query's merged rows before they become a result set (a UNION combines several).
+     *
+     * @param metaData the rows' metadata, a snapshot
+     * @param onClose  ends the shards' statements; to run once the rows are closed
+     */
+    record Merged(RowCursor rows, ResultSetMetaData metaData, Runnable onClose) {
+    }
+
+    /** @param maxRows the most rows to return, 0 for all (a union's branch returns all: the union limits) */
+    static Merged openMerged(Dialect dialect, ShardStatement statement, Execution.ScatterQuery query,
+                             ScatterExecution.Binder binder, QueryDeadline deadline, long maxRows)
+            throws SQLException {
         ScatterExecution execution = ScatterExecution.prepare(statement.connection, query.calls(), query.paceKey(),
                 Topology.Intent.READ, binder, deadline);
         statement.outcome.scatterRunning(execution);
         try {
-            return merge(dialect, statement, execution, query.merge(), query.bindings());
+            return merge(dialect, statement, execution, query.merge(), query.bindings(), maxRows);
         } catch (SQLException | RuntimeException e) {
             statement.outcome.scatterFinished(execution);
             execution.closeQuietly(e);
@@ -41,8 +58,8 @@ final class ScatterQueryRun {
         }
     }
 
-    private static ResultSet merge(Dialect dialect, ShardStatement statement, ScatterExecution execution,
-                                   MergeSpec spec, Bindings bindings) throws SQLException {
+    private static Merged merge(Dialect dialect, ShardStatement statement, ScatterExecution execution,
+                                   MergeSpec spec, Bindings bindings, long maxRows) throws SQLException {
         List<ResultSet> results = execution.query();
         List<RowCursor> cursors = new ArrayList<>(results.size());
         try {
@@ -67,7 +84,7 @@ final class ScatterQueryRun {
         }
         MergePlan mergePlan;
         try {
-            mergePlan = MergePlanner.plan(spec, columns, bindings, statement.settings.maxRows());
+            mergePlan = MergePlanner.plan(spec, columns, bindings, maxRows);
         } catch (SQLException | RuntimeException e) {
             for (RowCursor cursor : cursors) {
                 try {
@@ -98,7 +115,7 @@ final class ScatterQueryRun {
                     shardMeta.getScale(column + 1)));
         }
         ResultSetMetaData metaData = new MergedMetaData(shardMeta, userColumns, labels, types);
-        return new MergedResultSet(merged, metaData, statement, () -> {
+        return new Merged(merged, metaData, () -> {
             execution.closeQuietly(new SQLException("closing"));
             statement.outcome.scatterFinished(execution);
         });

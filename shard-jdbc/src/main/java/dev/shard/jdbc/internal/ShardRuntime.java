@@ -310,11 +310,14 @@ public final class ShardRuntime implements AutoCloseable {
             for (Bind bind : call.binds()) {
                 values.add(bind.valueOf(parameters));
             }
-            names.add(shards.shardName(call.shard()));
+            if (!names.contains(shards.shardName(call.shard()))) {
+                names.add(shards.shardName(call.shard())); // a union's branches may share shards
+            }
             queries.add(new RouteExplanation.ShardQuery(shards.shardName(call.shard()), call.sql(), values));
         }
         String merge = execution instanceof Execution.ScatterQuery query
-                ? describeMerge(query.merge(), query.bindings(), query.calls().size()) : "";
+                ? describeMerge(query.merge(), query.bindings(), query.calls().size())
+                : execution instanceof Execution.UnionQuery union ? UnionQueryRun.describe(this, union) : "";
         return new RouteExplanation(execution.routeKind(), names, routed.normalized().template(), queries,
                 merge);
     }
@@ -344,7 +347,7 @@ public final class ShardRuntime implements AutoCloseable {
      * The merge plan as it would run. Collations are only known from the shards' result metadata, so explain
      * shows every column as binary; with SELECT *, the column count is a placeholder too.
      */
-    private String describeMerge(MergeSpec spec, Bindings bindings, int shards) throws SQLException {
+    String describeMerge(MergeSpec spec, Bindings bindings, int shards) throws SQLException {
         int user = spec.userColumns() >= 0 ? spec.userColumns() : 1;
         List<ColumnInfo> columns = new ArrayList<>();
         for (int i = 0; i < user + spec.derivedColumns(); i++) {

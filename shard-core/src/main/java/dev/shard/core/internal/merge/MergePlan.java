@@ -83,13 +83,20 @@ public record MergePlan(MergeSource source, List<MergeStep> steps) {
         return render("Shards(" + shardCount + ")");
     }
 
+    /** The plan as EXPLAIN shows it over inputs described by {@code leaf}; no leaf line when it is empty. */
+    public String describeOver(String leaf) {
+        return render(leaf);
+    }
+
     private String render(String leaf) {
         List<String> lines = new ArrayList<>();
         for (int i = steps.size() - 1; i >= 0; i--) {
             lines.add(steps.get(i).describe());
         }
         lines.add(source.describe());
-        lines.add(leaf);
+        if (!leaf.isEmpty()) {
+            lines.add(leaf);
+        }
         StringBuilder sb = new StringBuilder();
         for (int depth = 0; depth < lines.size(); depth++) {
             sb.append("  ".repeat(depth)).append(lines.get(depth)).append('\n');

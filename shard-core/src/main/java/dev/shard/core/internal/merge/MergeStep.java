@@ -6,7 +6,8 @@ import java.sql.SQLException;
  * One step of a plan above its {@link MergeSource}: reads one cursor, is one cursor. Steps are immutable values,
  * reusable across executions; {@link #open} makes the per-execution state.
  */
-public sealed interface MergeStep permits Limit, Aggregate, GroupAggregate, MemorySort, Filter, Distinct, Project {
+public sealed interface MergeStep permits Limit, Aggregate, GroupAggregate, MemorySort, Filter, Distinct, Project,
+        HashDistinct {
 
     /**
      * Starts reading {@code input}. The returned cursor owns it: closing it closes the input.

@@ -2,6 +2,7 @@ package dev.shard.core.internal.route;
 
 import dev.shard.core.RouteKind;
 import dev.shard.core.internal.sql.MergeSpec;
+import dev.shard.core.internal.sql.UnionShape;
 import java.sql.SQLException;
 import java.util.List;
 
@@ -35,6 +36,8 @@ public sealed interface Execution {
         R multiShardWrite(MultiShardWrite execution) throws SQLException;
 
         R everyShard(EveryShard execution) throws SQLException;
+
+        R unionQuery(UnionQuery execution) throws SQLException;
     }
 
     /** The user's statement, as written, on one shard (by key, the default data source, or any shard). */
@@ -91,6 +94,37 @@ public sealed interface Execution {
         @Override
         public <R> R accept(Visitor<R> visitor) throws SQLException {
             return visitor.scatterQuery(this);
+        }
+    }
+
+    /**
+     * A UNION whose branches run where each routes (a one-shard branch as a one-call query), each merged as its
+     * own query, then combined: deduplicated where the union says DISTINCT, ordered and limited by the union's
+     * ORDER BY and LIMIT.
+     *
+     * @param branches the branches' queries, in the statement's order
+     * @param bindings the union's values, for its LIMIT
+     */
+    record UnionQuery(List<ScatterQuery> branches, UnionShape.Combine combine, Bindings bindings)
+            implements Execution {
+
+        public UnionQuery {
+            branches = List.copyOf(branches);
+        }
+
+        @Override
+        public RouteKind routeKind() {
+            return RouteKind.SCATTER;
+        }
+
+        @Override
+        public List<ShardCall> calls() {
+            return branches.stream().flatMap(branch -> branch.calls().stream()).toList();
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) throws SQLException {
+            return visitor.unionQuery(this);
         }
     }
 

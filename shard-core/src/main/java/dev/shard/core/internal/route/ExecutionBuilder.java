@@ -38,6 +38,9 @@ public final class ExecutionBuilder {
      */
     public static Execution build(RoutedStatement routed, Route route, Bindings bindings, GeneratedValues generated,
                                   int userParameters, int anyShard, int shardCount) throws SQLException {
+        if (route instanceof Route.Union union) {
+            return UnionRouting.build(routed, union, bindings, anyShard, shardCount);
+        }
         List<Bind> asWritten = userParameters < USER_BINDS.size() ? USER_BINDS.get(userParameters)
                 : userBinds(userParameters);
         KeyGeneration generation = routed.plan() instanceof StatementPlan.ByKey byKey ? byKey.keyGeneration() : null;

@@ -97,6 +97,24 @@ public sealed interface Route {
         }
     }
 
+    /**
+     * A UNION whose branches run where each routes, their rows combined; a union whose branches all land on one
+     * shard routes {@link Single} (or {@link Default}, {@link AnyOne}) instead and runs whole.
+     *
+     * @param branches each branch's route, in the statement's order
+     */
+    record Union(java.util.List<Route> branches) implements Route {
+
+        public Union {
+            branches = java.util.List.copyOf(branches);
+        }
+
+        @Override
+        public RouteKind kind() {
+            return RouteKind.SCATTER;
+        }
+    }
+
     /** Every shard: DDL of sharded or broadcast tables, and writes to broadcast tables. */
     record All() implements Route {
         @Override

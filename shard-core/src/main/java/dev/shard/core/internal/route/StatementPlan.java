@@ -4,6 +4,7 @@ import dev.shard.core.RouteKind;
 import dev.shard.core.internal.sql.SqlText;
 import dev.shard.core.internal.sql.ScatterSelect;
 import dev.shard.core.internal.sql.StatementKind;
+import dev.shard.core.internal.sql.UnionShape;
 import dev.shard.core.internal.sql.ValueRef;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
@@ -225,6 +226,27 @@ public sealed interface StatementPlan {
             StringJoiner joiner = new StringJoiner(", ");
             shards.stream().forEach(i -> joiner.add(map.shardName(i)));
             return joiner.toString();
+        }
+    }
+
+    /**
+     * A UNION of SELECTs, each branch planned on its own: run whole where every branch lands on one shard, else
+     * branch by branch, their rows combined (see {@link UnionRouting}).
+     */
+    record Union(List<UnionBranch> branches, UnionShape.Combine combine) implements StatementPlan {
+
+        public Union {
+            branches = List.copyOf(branches);
+        }
+
+        @Override
+        public StatementKind kind() {
+            return StatementKind.SELECT;
+        }
+
+        @Override
+        public Route route(Bindings bindings, ShardMap shards, String sql) throws SQLException {
+            return UnionRouting.route(this, bindings, shards, sql);
         }
     }
 

@@ -31,6 +31,9 @@ final class StatementPlanner {
 
     /** @param text the statement text the shape was read from, to split multi-row INSERTs by row */
     StatementPlan plan(StatementShape shape, String text) {
+        if (shape.union() != null) {
+            return UnionRouting.plan(shape.union(), this);
+        }
         return switch (shape.kind()) {
             case OTHER -> planOther(shape);
             case DDL -> planDdl(new TableRoles(shape, rules));

@@ -134,8 +134,10 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
             } catch (RuntimeException e) {
                 refusal = "the statement could not be rewritten for several shards (" + e + ")";
             }
+        } else if (statement instanceof SetOperationList union) {
+            return UnionAnalysis.analyze(shape, union, sql, dialect, this);
         } else if (statement instanceof Select) {
-            refusal = "UNION, INTERSECT, EXCEPT, VALUES and parenthesised queries are not supported across shards";
+            refusal = "VALUES and parenthesised queries are not supported across shards";
         } else if (statement instanceof Update update && (update.getLimit() != null
                 || update.getOrderByElements() != null)) {
             refusal = "UPDATE with ORDER BY or LIMIT cannot be split across shards";

@@ -14,10 +14,12 @@ import java.util.List;
  * @param scatterRefusal  why the statement cannot run on several shards, or null if it can
  * @param written         the tables the statement writes
  * @param outerJoins      its outer joins
+ * @param union           for a UNION of SELECTs: its branches, each analysed on its own, and how their rows
+ *                        combine; null otherwise
  */
 public record StatementShape(StatementKind kind, List<TableOccurrence> tables, InsertShape insert,
                              List<ColumnAssignment> assignments, ScatterSelect scatter, String scatterRefusal,
-                             List<String> written, List<OuterJoin> outerJoins) {
+                             List<String> written, List<OuterJoin> outerJoins, UnionShape union) {
 
     public StatementShape {
         tables = List.copyOf(tables);
@@ -31,11 +33,22 @@ public record StatementShape(StatementKind kind, List<TableOccurrence> tables, I
         this(kind, tables, insert, assignments, null, null, List.of(), List.of());
     }
 
+    public StatementShape(StatementKind kind, List<TableOccurrence> tables, InsertShape insert,
+                          List<ColumnAssignment> assignments, ScatterSelect scatter, String scatterRefusal,
+                          List<String> written, List<OuterJoin> outerJoins) {
+        this(kind, tables, insert, assignments, scatter, scatterRefusal, written, outerJoins, null);
+    }
+
     public StatementShape withInsert(InsertShape insert) {
-        return new StatementShape(kind, tables, insert, assignments, scatter, scatterRefusal, written, outerJoins);
+        return new StatementShape(kind, tables, insert, assignments, scatter, scatterRefusal, written, outerJoins, union);
+    }
+
+    public StatementShape withUnion(UnionShape union) {
+        return new StatementShape(kind, tables, insert, assignments, scatter, scatterRefusal, written, outerJoins,
+                union);
     }
 
     public StatementShape withScatter(ScatterSelect scatter, String scatterRefusal) {
-        return new StatementShape(kind, tables, insert, assignments, scatter, scatterRefusal, written, outerJoins);
+        return new StatementShape(kind, tables, insert, assignments, scatter, scatterRefusal, written, outerJoins, union);
     }
 }

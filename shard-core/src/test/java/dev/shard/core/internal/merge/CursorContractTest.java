@@ -21,6 +21,7 @@ class CursorContractTest {
                 new MemorySort(List.of(MySqlMerge.desc(1)), 2),
                 new Filter(MySqlMerge.gt(MySqlMerge.col(1), MySqlMerge.lit(0L))),
                 new Distinct(List.of(MySqlMerge.asc(0))),
+                new HashDistinct(List.of(MySqlMerge.PLAIN, MySqlMerge.PLAIN)),
                 Project.first(1));
     }
 
