@@ -43,7 +43,8 @@ class CollationMergeIT {
     void start() throws SQLException {
         databases = DifferentialDatabases.create("shard_it_coll", SHARDS);
         reference = databases.reference();
-        sharded = databases.open(databases.config(3).shardedTable("t_word", "id").build());
+        sharded = databases.open(databases.config(3).shardedTable("t_word", "id").shardedTable("t_name", "k")
+                .build());
     }
 
     @AfterAll
@@ -86,6 +87,48 @@ class CollationMergeIT {
         exactly("SELECT COUNT(DISTINCT e) FROM t_word");
         exactly("SELECT MIN(e), MAX(e) FROM t_word");
         exactly("SELECT e, w, id FROM t_word ORDER BY e, w, id");
+    }
+
+    /**
+     * A string shard key finds every row its column holds equal: the rows were routed by the collation's weights,
+     * so 'Straße' and 'strase' (general_ci), 'ß' and 'ss' (unicode_ci), 'x' and 'x ' (PAD SPACE) are on one shard.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"utf8mb4_general_ci", "utf8mb4_unicode_ci", "utf8mb4_bin"})
+    void stringShardKeysRouteByTheColumnCollation(String collation) throws SQLException {
+        both("DROP TABLE IF EXISTS t_name");
+        both("CREATE TABLE t_name (k VARCHAR(30) CHARACTER SET utf8mb4 COLLATE " + collation + " NOT NULL, v INT)");
+        for (Connection target : List.of(sharded.getConnection(), reference)) {
+            try (PreparedStatement insert = target.prepareStatement("INSERT INTO t_name VALUES (?, ?)")) {
+                for (int i = 0; i < WORDS.size(); i++) {
+                    insert.setString(1, WORDS.get(i));
+                    insert.setInt(2, i);
+                    insert.executeUpdate();
+                }
+            } finally {
+                if (target != reference) {
+                    target.close();
+                }
+            }
+        }
+        for (String word : WORDS) {
+            for (String sql : List.of("SELECT k, v FROM t_name WHERE k = ? ORDER BY v",
+                    "SELECT v FROM t_name WHERE k IN (?, 'no such key') ORDER BY v")) {
+                List<List<String>> expected;
+                try (PreparedStatement s = reference.prepareStatement(sql)) {
+                    s.setString(1, word);
+                    try (ResultSet rs = s.executeQuery()) {
+                        expected = ResultSets.rows(rs);
+                    }
+                }
+                try (Connection c = sharded.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+                    s.setString(1, word);
+                    try (ResultSet rs = s.executeQuery()) {
+                        assertThat(ResultSets.rows(rs)).as(sql + " with '" + word + "'").isEqualTo(expected);
+                    }
+                }
+            }
+        }
     }
 
     private void createTable(String collation) throws SQLException {

@@ -49,6 +49,7 @@ public final class ShardRuntime implements AutoCloseable {
     /** Columns of tables that INSERTs without a column list were routed by; forgotten when DDL runs. */
     private final TableColumnCache tableColumns;
     private final KeyCatalog keyCatalog;
+    private final KeyCollations keyCollations;
     private final ExecutorService executor;
     /** Query deadlines and circuit-breaker probes: one daemon thread that only schedules, never waits. */
     private final java.util.concurrent.ScheduledThreadPoolExecutor timers;
@@ -82,6 +83,7 @@ public final class ShardRuntime implements AutoCloseable {
         };
         this.tableColumns = new TableColumnCache(defaultShard, dialect);
         this.keyCatalog = new KeyCatalog(defaultShard);
+        this.keyCollations = new KeyCollations(keyCatalog, dialect.weightStrings());
         this.router = new SqlRouter(rules, new JSqlParserAnalyzer(dialect, config.settings().parseTimeoutMillis()),
                 dialect, config.settings().parseCacheSize(), tableColumns);
         this.executor = newExecutor();
@@ -282,7 +284,7 @@ public final class ShardRuntime implements AutoCloseable {
             int first = generation.firstParam();
             bindings = index -> index >= first ? values[index - first] : userBindings.value(index);
         }
-        Route route = routed.plan().route(bindings, shards, routed.sql());
+        Route route = routed.plan().route(bindings, keyCollations.over(shards), routed.sql());
         return ExecutionBuilder.build(routed, route, bindings, keys, parameters.count(), anyShard,
                 shards.shardCount());
     }
