@@ -71,6 +71,7 @@ class CollationMergeIT {
         underCollation(collation, "SELECT w, COUNT(*) FROM t_word GROUP BY w ORDER BY COUNT(*) DESC, w", false);
         underCollation(collation, "SELECT DISTINCT w FROM t_word", false);
         underCollation(collation, "SELECT DISTINCT w FROM t_word ORDER BY w DESC", false);
+        underCollation(collation, "SELECT DISTINCT w FROM t_word ORDER BY w LIMIT 12", false);
         underCollation(collation, "SELECT MIN(w), MAX(w) FROM t_word", false);
         underCollation(collation, "SELECT id % 2, MIN(w), MAX(w), COUNT(DISTINCT w) FROM t_word GROUP BY id % 2", false);
         underCollation(collation, "SELECT w FROM t_word WHERE id IN (2, 3, 17, 23) ORDER BY w", true);

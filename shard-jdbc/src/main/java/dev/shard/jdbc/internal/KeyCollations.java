@@ -39,7 +39,14 @@ final class KeyCollations {
         if (type == null || type.collation() == null) {
             return null;
         }
-        CollationWeights weights = CollationWeights.of(type.collation());
+        CollationWeights weights;
+        try {
+            weights = CollationWeights.of(type.collation());
+        } catch (RuntimeException e) {
+            // A weight table that cannot be read is a broken installation: no key of the column can be routed.
+            throw new SQLException("Cannot route on sharding column " + column + " of " + table + ": the weight table"
+                    + " of collation " + type.collation() + " cannot be read: " + e.getMessage(), "HY000", e);
+        }
         if (weights == null && warned.add(type.collation())) {
             LOG.warn("Sharding column {}.{} has collation {}, for which Shard has no weight table: its string keys"
                     + " are routed by case, accent and trailing-space folding, which may put strings the collation"

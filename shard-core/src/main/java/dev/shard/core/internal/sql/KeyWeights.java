@@ -80,6 +80,12 @@ final class KeyWeights {
             return spec;
         }
         select.setSelectItems(items);
+        if (spec.distinctRows()) {
+            // A shard's DISTINCT now also tells apart strings whose weights differ only in trailing spaces ('x' and
+            // 'x ' under PAD SPACE, one row to the merge): a shard LIMIT could fill up with such near-duplicates and
+            // cut off rows the merge needs. Shards return all their distinct rows; the merge still stops at the limit.
+            select.setLimit(null);
+        }
         return spec.withWeights(weights.size(), weights);
     }
 

@@ -45,10 +45,28 @@ class KeyWeightsTest {
     }
 
     @Test
+    void aKeyWithAParameterBindsItInTheWeightToo() throws Exception {
+        ScatterSelect select = scatter(weighing, "SELECT id FROM t_user WHERE id IN (?, ?) ORDER BY CONCAT(name, ?)");
+        assertThat(select.shardSql()).isEqualTo("SELECT id, CONCAT(name, ?) AS __shard_0,"
+                + " WEIGHT_STRING(CONCAT(name, ?)) AS __shard_w0 FROM t_user WHERE id IN (?, ?) ORDER BY CONCAT(name, ?)");
+        assertThat(select.shardParams()).containsExactly(new ScatterSelect.ShardParam.FromTemplate(2),
+                new ScatterSelect.ShardParam.FromTemplate(2), new ScatterSelect.ShardParam.FromTemplate(0),
+                new ScatterSelect.ShardParam.FromTemplate(1), new ScatterSelect.ShardParam.FromTemplate(2));
+    }
+
+    @Test
     void selectStarWeighsOnlyTheColumnsItAppends() throws Exception {
         ScatterSelect select = scatter(weighing, "SELECT * FROM t_user ORDER BY name");
         assertThat(select.shardSql()).isEqualTo("SELECT *, name AS __shard_0, WEIGHT_STRING(name) AS __shard_w0"
                 + " FROM t_user ORDER BY name");
+    }
+
+    @Test
+    void distinctRowsGoWithoutAShardLimit() throws Exception {
+        assertThat(scatter(weighing, "SELECT DISTINCT name FROM t_user ORDER BY name LIMIT 5").shardSql())
+                .isEqualTo("SELECT DISTINCT name, WEIGHT_STRING(name) AS __shard_w0 FROM t_user ORDER BY 1");
+        assertThat(scatter(h2, "SELECT DISTINCT name FROM t_user ORDER BY name LIMIT 5").shardSql())
+                .isEqualTo("SELECT DISTINCT name FROM t_user ORDER BY 1 LIMIT 5");
     }
 
     @Test
