@@ -1,6 +1,7 @@
 package dev.shard.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shard.jdbc.testing.DifferentialDatabases;
 import dev.shard.jdbc.testing.ResultSets;
@@ -88,6 +89,42 @@ class CollationMergeIT {
         exactly("SELECT COUNT(DISTINCT e) FROM t_word");
         exactly("SELECT MIN(e), MAX(e) FROM t_word");
         exactly("SELECT e, w, id FROM t_word ORDER BY e, w, id");
+    }
+
+    /**
+     * A column changed behind Shard's back (not through it, so its catalog was not told): a column that turned
+     * into an ENUM is read again as soon as a shard's result shows a string where a number was; new ENUM members
+     * fail the first statement that meets one, with a message saying so, and are read for the next.
+     */
+    @Test
+    void columnsChangedBehindShardsBackAreReadAgain() throws SQLException {
+        createTable("utf8mb4_general_ci");
+        direct("ALTER TABLE t_word ADD COLUMN n INT");
+        direct("UPDATE t_word SET n = id % 4");
+        exactly("SELECT n, id FROM t_word ORDER BY n, id");
+        direct("ALTER TABLE t_word DROP COLUMN n, ADD COLUMN n ENUM('three', 'one', 'two', 'zero')");
+        direct("UPDATE t_word SET n = ELT(id % 4 + 1, 'zero', 'one', 'two', 'three')");
+        exactly("SELECT n, id FROM t_word ORDER BY n, id");
+
+        exactly("SELECT e, id FROM t_word ORDER BY e, id");
+        direct("ALTER TABLE t_word MODIFY e ENUM('zeta', 'alpha', 'beta', 'mid')");
+        direct("UPDATE t_word SET e = 'beta' WHERE id % 3 = 0");
+        String sql = "SELECT e, id FROM t_word ORDER BY e, id";
+        assertThatThrownBy(() -> exactly(sql)).isInstanceOf(SQLException.class)
+                .hasMessageContaining("ENUM column t_word.e holds 'beta'");
+        exactly(sql);
+    }
+
+    /** A statement on every shard database and the reference, bypassing Shard. */
+    private void direct(String sql) throws SQLException {
+        for (Connection target : databases.shards()) {
+            try (Statement s = target.createStatement()) {
+                s.execute(sql);
+            }
+        }
+        try (Statement s = reference.createStatement()) {
+            s.execute(sql);
+        }
     }
 
     /**

@@ -64,30 +64,46 @@ final class KeyCatalog {
     private final Map<String, Map<String, ColumnType>> tables = new ConcurrentHashMap<>();
     private final Map<String, Optional<byte[]>> padUnits = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
+    private final java.util.Set<String> refreshed = ConcurrentHashMap.newKeySet();
 
     KeyCatalog(TableColumnCache.ConnectionSource source) {
         this.source = source;
     }
 
-    /** The column's type, or null when the default data source has no such table or column. */
+    /**
+     * The column's type, or null when the default data source has no such table or column. A table that exists is
+     * kept until DDL; one that does not is asked about again next time. A column missing from a kept table is
+     * read again once (see {@link #refreshOnce}).
+     */
     ColumnType column(String table, String column) throws SQLException {
         String tableKey = table.toLowerCase(Locale.ROOT);
         String columnKey = column.toLowerCase(Locale.ROOT);
         Map<String, ColumnType> known = tables.get(tableKey);
-        if (known != null && known.containsKey(columnKey)) {
+        if (known != null && (known.containsKey(columnKey) || !refreshOnce(table, column))) {
             return known.get(columnKey);
         }
         long before = generation.get();
         Map<String, ColumnType> read = read(table);
-        if (generation.get() == before) {
+        if (generation.get() == before && !read.isEmpty()) {
             tables.put(tableKey, read);
         }
         return read.get(columnKey);
     }
 
-    /** Forgets {@code table}, so that the next question reads it again (a shard reported a different type). */
-    void forget(String table) {
-        tables.remove(table.toLowerCase(Locale.ROOT));
+    /**
+     * Forgets {@code table} so that the next question reads it again, at most once per column between two DDL
+     * statements: a shard reported something of {@code column} the cache does not have (the table changed behind
+     * Shard's back), and a column that keeps disagreeing must not have its table read for every statement.
+     *
+     * @return whether the table was forgotten
+     */
+    boolean refreshOnce(String table, String column) {
+        String tableKey = table.toLowerCase(Locale.ROOT);
+        if (!refreshed.add(tableKey + "." + column.toLowerCase(Locale.ROOT))) {
+            return false;
+        }
+        tables.remove(tableKey);
+        return true;
     }
 
     /**
@@ -114,6 +130,7 @@ final class KeyCatalog {
     void schemaChanged() {
         generation.incrementAndGet();
         tables.clear();
+        refreshed.clear();
     }
 
     private Map<String, ColumnType> read(String table) throws SQLException {

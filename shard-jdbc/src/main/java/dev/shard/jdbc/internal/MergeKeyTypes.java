@@ -37,13 +37,25 @@ final class MergeKeyTypes {
             KeyCatalog.ColumnType type = typeOf(meta, value + 1, catalog);
             KeyWeight keyWeight;
             if (type != null && type.isEnum()) {
-                keyWeight = new KeyWeight.EnumOrder(meta.getColumnName(value + 1), type.enumMembers());
+                String table = meta.getTableName(value + 1);
+                String name = meta.getColumnName(value + 1);
+                keyWeight = new KeyWeight.EnumOrder(table + "." + name, type.enumMembers(),
+                        () -> catalog.refreshOnce(table, name));
             } else {
                 keyWeight = new KeyWeight.ServerWeight(weightColumn, type == null ? null : catalog.padUnit(type));
             }
             attached.set(value, attached.get(value).withWeight(keyWeight));
         }
         return attached;
+    }
+
+    private static boolean isCharacterType(int sqlType) {
+        return switch (sqlType) {
+            case java.sql.Types.CHAR, java.sql.Types.VARCHAR, java.sql.Types.LONGVARCHAR, java.sql.Types.NCHAR,
+                    java.sql.Types.NVARCHAR, java.sql.Types.LONGNVARCHAR, java.sql.Types.CLOB,
+                    java.sql.Types.NCLOB -> true;
+            default -> false;
+        };
     }
 
     /** The type of a table's column in the result, or null for a computed one. */
@@ -55,10 +67,9 @@ final class MergeKeyTypes {
             return null;
         }
         KeyCatalog.ColumnType type = catalog.column(table, name);
-        boolean reportedEnum = "ENUM".equalsIgnoreCase(meta.getColumnTypeName(column));
-        if (type == null || reportedEnum != type.isEnum()) {
-            // The shard's column is not what was read: the table changed behind Shard's back. Read it once more.
-            catalog.forget(table);
+        if (type != null && (type.collation() != null) != isCharacterType(meta.getColumnType(column))
+                && catalog.refreshOnce(table, name)) {
+            // The shard's column is not the kind that was read: the table changed behind Shard's back.
             type = catalog.column(table, name);
         }
         return type;

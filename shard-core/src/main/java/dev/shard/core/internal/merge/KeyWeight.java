@@ -67,14 +67,20 @@ public sealed interface KeyWeight {
     }
 
     /**
-     * @param members the ENUM's members in definition order; the key is the 1-based position, as {@code e+0}
-     *                gives it, '' (an invalid value stored in non-strict mode) being 0
+     * @param members   the ENUM's members in definition order; the key is the 1-based position, as {@code e+0}
+     *                  gives it, '' (an invalid value stored in non-strict mode) being 0
+     * @param onUnknown told when a value is not among the members: whoever read them should read them again
      */
-    record EnumOrder(String column, List<String> members) implements KeyWeight {
+    record EnumOrder(String column, List<String> members, Runnable onUnknown) implements KeyWeight {
 
         public EnumOrder {
             Objects.requireNonNull(column, "column");
+            Objects.requireNonNull(onUnknown, "onUnknown");
             members = List.copyOf(members);
+        }
+
+        public EnumOrder(String column, List<String> members) {
+            this(column, members, () -> { });
         }
 
         @Override
@@ -95,6 +101,7 @@ public sealed interface KeyWeight {
                 }
             }
             if (index < 0) {
+                onUnknown.run();
                 throw new SQLException("merge: the ENUM column " + column + " holds '" + text + "', which is not"
                         + " among the members " + members + " Shard read for it; the column's definition differs"
                         + " between shards or changed: run the statement again", "HY000");
