@@ -130,6 +130,9 @@ class AbortAndCloseIT {
                 return rows.next();
             }
         });
+        // One at a time, so that each is seen waiting on ds1 before the data source closes (counting both at once
+        // could take a thread of one for the other while the second had not started its statement yet).
+        awaitTrue("the scatter waiting for ds1", () -> threadsWaitingForAServer() >= 1);
         Future<int[]> batch = application.submit(() -> {
             try (PreparedStatement update = batchConnection.prepareStatement(
                     "UPDATE t SET note = 'batch' WHERE user_id = ?")) {

@@ -452,6 +452,13 @@ abstract class RoutingConformanceSuite {
                     + " LIMIT ?", true, r -> new Object[] {r.nextInt(1000), 1 + r.nextInt(40)}),
             new CatalogueQuery("SELECT order_id, note FROM t_order ORDER BY note, order_id LIMIT 25", true,
                     RoutingConformanceSuite::none),
+            // Items after a '*' have no known position: sorted on as hidden columns at the end of the row.
+            new CatalogueQuery("SELECT *, order_id, o.* FROM t_order o WHERE o.amount > ? ORDER BY o.order_id"
+                    + " LIMIT 30", true, r -> new Object[] {r.nextInt(1000)}),
+            new CatalogueQuery("SELECT o.*, amount AS a FROM t_order o WHERE o.amount < ? ORDER BY a DESC, order_id"
+                    + " LIMIT 20", true, r -> new Object[] {r.nextInt(1000)}),
+            new CatalogueQuery("SELECT note, o.* FROM t_order o ORDER BY note, order_id DESC LIMIT 20", true,
+                    RoutingConformanceSuite::none),
             new CatalogueQuery("SELECT order_id, note FROM t_order ORDER BY note DESC, order_id DESC LIMIT 25", true,
                     RoutingConformanceSuite::none),
             new CatalogueQuery("SELECT order_id, amount FROM t_order ORDER BY amount, order_id LIMIT 10 OFFSET ?",

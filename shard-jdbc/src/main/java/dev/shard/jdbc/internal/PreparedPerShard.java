@@ -49,7 +49,11 @@ final class PreparedPerShard implements OwnStatements {
         }
         PreparedStatement statement = others == null ? null : others.get(physical);
         if (statement == null) {
-            statement = prepareOn(physical);
+            try {
+                statement = prepareOn(physical);
+            } catch (RuntimeException | StackOverflowError e) {
+                throw SqlExceptions.unexpected(e, sql); // H2 parses in this call, and may overflow on deep text
+            }
             if (firstConnection == null) {
                 firstConnection = physical;
                 firstStatement = statement;

@@ -267,6 +267,15 @@ public final class ShardRuntime implements AutoCloseable {
      */
     Execution route(RoutedStatement routed, StatementParameters parameters, boolean generateKeys, Topology shards,
                     int anyShard) throws SQLException {
+        try {
+            return routeChecked(routed, parameters, generateKeys, shards, anyShard);
+        } catch (RuntimeException | StackOverflowError e) {
+            throw SqlExceptions.unexpected(e, routed.sql());
+        }
+    }
+
+    private Execution routeChecked(RoutedStatement routed, StatementParameters parameters, boolean generateKeys,
+                                   Topology shards, int anyShard) throws SQLException {
         Bindings bindings = Bindings.of(routed, parameters);
         KeyGeneration generation = routed.plan() instanceof StatementPlan.ByKey byKey ? byKey.keyGeneration() : null;
         Execution.GeneratedValues keys = Execution.GeneratedValues.NONE;

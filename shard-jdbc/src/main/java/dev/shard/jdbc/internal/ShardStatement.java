@@ -68,6 +68,8 @@ public class ShardStatement extends JdbcWrapper implements Statement {
                             .run(execution);
                 } catch (SQLException e) {
                     throw connection.failedBecauseStopped(e, routed.sql());
+                } catch (RuntimeException | StackOverflowError e) {
+                    throw SqlExceptions.unexpected(e, routed.sql());
                 } finally {
                     connection.runUnder(previous);
                 }

@@ -92,6 +92,17 @@ final class SqlExceptions {
         }
     }
 
+    /**
+     * An unchecked exception or a stack overflow from a driver or from Shard itself, as the SQLException every
+     * JDBC caller expects: nothing else may leave a JDBC call (an in-process database such as H2 overflows its
+     * own parser's stack on 5,000 nested NOTs, which a server would report as an error).
+     */
+    static SQLException unexpected(Throwable e, String sql) {
+        String what = e instanceof StackOverflowError ? "the statement is nested too deeply to run"
+                : "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage();
+        return new SQLException(what + ": " + dev.shard.core.internal.sql.SqlText.abbreviate(sql), "HY000", e);
+    }
+
     /** The first failure, with {@code next} added to it as suppressed. */
     static SQLException chain(SQLException first, SQLException next) {
         if (first == null) {

@@ -112,7 +112,8 @@ public final class ExecutionBuilder {
             } else {
                 ScatterSelect.ShardParam.LimitSum sum = (ScatterSelect.ShardParam.LimitSum) param;
                 long offset = sum.offset() == null ? 0 : MergePlanner.number(sum.offset(), bindings, "offset");
-                binds.add(new Bind.Value(offset + MergePlanner.number(sum.count(), bindings, "row count")));
+                binds.add(new Bind.Value(dev.shard.core.internal.sql.RowLimits.sum(offset,
+                        MergePlanner.number(sum.count(), bindings, "row count"))));
             }
         }
         return binds;

@@ -76,14 +76,12 @@ public final class MergePlanner {
         return plan.build();
     }
 
-    /** LIMIT and OFFSET values: whole numbers, not negative. */
+    /** LIMIT and OFFSET values: whole numbers, not negative; beyond a long, {@link Long#MAX_VALUE}. */
     public static long number(ValueRef ref, Bindings bindings, String what) throws SQLException {
         Object value = ref.value(bindings);
-        if (value instanceof Number n && n.longValue() >= 0 && new java.math.BigDecimal(n.toString()).scale() <= 0) {
-            return n.longValue();
-        }
-        if (value instanceof String s && s.matches("\\d+")) {
-            return Long.parseLong(s);
+        Long rows = dev.shard.core.internal.sql.RowLimits.rows(value);
+        if (rows != null) {
+            return rows;
         }
         throw new SQLException("LIMIT " + what + " must be a whole number of 0 or more, was " + value, "22023");
     }

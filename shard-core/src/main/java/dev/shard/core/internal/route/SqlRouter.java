@@ -70,7 +70,7 @@ public final class SqlRouter {
         }
         try {
             long generation = tableColumns.generation();
-            RoutedStatement routed = prepareChecked(sql);
+            RoutedStatement routed = AnalysisGuard.run(sql, analyzer.timeoutMillis(), () -> prepareChecked(sql));
             if (liftsNoLiteral(routed.normalized())) {
                 // Only literal-free text is kept whole: text with literals would fill this cache with one entry
                 // per value, where the plan cache already shares one entry among them.
@@ -87,6 +87,7 @@ public final class SqlRouter {
 
     private RoutedStatement prepareChecked(String sql) throws SQLException {
         NormalizedSql normalized = dialect.normalize(sql);
+        AnalysisGuard.refuseDeepNesting(normalized.maxParenDepth(), sql);
         StatementPlan plan = cached(normalized.template());
         if (plan == null) {
             plan = planUncached(sql, normalized);

@@ -1,7 +1,6 @@
 package dev.shard.core.internal.sql;
 
 import dev.shard.core.internal.dialect.Dialect;
-import java.math.BigDecimal;
 import java.sql.SQLException;
 import java.sql.SQLSyntaxErrorException;
 import java.sql.SQLTimeoutException;
@@ -18,15 +17,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import net.sf.jsqlparser.expression.DoubleValue;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
 import net.sf.jsqlparser.expression.JdbcParameter;
-import net.sf.jsqlparser.expression.LongValue;
 import net.sf.jsqlparser.expression.NullValue;
 import net.sf.jsqlparser.expression.Parenthesis;
 import net.sf.jsqlparser.expression.SignedExpression;
-import net.sf.jsqlparser.expression.StringValue;
 import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
 import net.sf.jsqlparser.expression.operators.conditional.OrExpression;
 import net.sf.jsqlparser.expression.operators.relational.EqualsTo;
@@ -87,6 +83,11 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
     public JSqlParserAnalyzer(Dialect dialect, long parseTimeoutMillis) {
         this.dialect = dialect;
         this.parseTimeoutMillis = parseTimeoutMillis;
+    }
+
+    @Override
+    public long timeoutMillis() {
+        return parseTimeoutMillis;
     }
 
     private static ScheduledExecutorService newWatchdog() {
@@ -165,6 +166,7 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
                 throw new SQLSyntaxErrorException("Only one statement per execution is supported; found more after"
                         + " line " + next.beginLine + ", column " + next.beginColumn + ": " + SqlText.abbreviate(sql), "42000");
             }
+            NumberedParameters.refuse(sql, dialect.lexer());
             return statement;
         } catch (ParseException | RuntimeException | StackOverflowError e) {
             if (parser.interrupted) {
@@ -580,35 +582,20 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
             if (expression instanceof JdbcParameter parameter && parameter.getIndex() != null) {
                 return new ValueRef.Param(parameter.getIndex() - 1);
             }
-            if (expression instanceof LongValue value) {
-                return new ValueRef.Constant(value.getStringValue().length() < 19
-                        ? (Object) value.getValue() : value.getBigIntegerValue());
-            }
-            if (expression instanceof StringValue value) {
-                return new ValueRef.Constant(value.getValue());
-            }
-            if (expression instanceof DoubleValue value) {
-                return new ValueRef.Constant(new BigDecimal(value.toString()));
-            }
-            if (expression instanceof SignedExpression signed && signed.getSign() == '-'
-                    && valueOf(signed.getExpression()) instanceof ValueRef.Constant constant) {
-                if (constant.value() instanceof Long l) {
-                    return new ValueRef.Constant(-l);
-                }
-                if (constant.value() instanceof java.math.BigInteger b) {
-                    return new ValueRef.Constant(b.negate());
-                }
-                if (constant.value() instanceof BigDecimal d) {
-                    return new ValueRef.Constant(d.negate());
-                }
-            }
             if (expression instanceof Parenthesis parenthesis) {
                 return valueOf(parenthesis.getExpression());
+            }
+            if (expression instanceof ParenthesedExpressionList<?> list && list.size() == 1) {
+                return valueOf(list.get(0)); // user_id = (10)
+            }
+            if (expression instanceof SignedExpression signed && signed.getSign() == '+') {
+                return valueOf(signed.getExpression()); // +37 is lifted as +?
             }
             if (expression instanceof NullValue) {
                 return new ValueRef.Constant(null);
             }
-            return null;
+            Object literal = LiteralValues.valueOf(expression);
+            return literal == null ? null : new ValueRef.Constant(literal);
         }
 
         // ---------------------------------------------------------------- scopes
@@ -747,11 +734,12 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
                             collectSubqueries(condition);
                         }
                     }
-                    if (join.getUsingColumns() != null && !outerJoin) {
-                        // JOIN ... USING (c): c of the new table equals c of the tables before it.
-                        Ref right = refs.get(refs.size() - 1);
+                    if (join.getUsingColumns() != null && !outerJoin && refs.size() == before + 1) {
+                        // JOIN ... USING (c): c of the new table equals c of the tables before it. A derived
+                        // table adds no ref (its columns are its select's), so it ties nothing here.
+                        Ref right = refs.get(before);
                         for (Column column : join.getUsingColumns()) {
-                            for (int i = 0; i < refs.size() - 1; i++) {
+                            for (int i = 0; i < before; i++) {
                                 Column leftColumn = new Column(new Table(refs.get(i).alias), column.getColumnName());
                                 Column rightColumn = new Column(new Table(right.alias), column.getColumnName());
                                 equalities.add(new Expression[] {leftColumn, rightColumn});
@@ -796,7 +784,8 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
                 } else if (condition instanceof EqualsTo equals) {
                     Expression left = equals.getLeftExpression();
                     Expression right = equals.getRightExpression();
-                    if (left instanceof Column && right instanceof Column) {
+                    if (left instanceof Column && right instanceof Column && valueOf(left) == null
+                            && valueOf(right) == null) { // 0b1010 and 0x1F reach us as names
                         equalities.add(new Expression[] {left, right});
                     } else if (!columnsOnly && left instanceof Column column && valueOf(right) != null) {
                         restrictions.add(new Object[] {column, List.of(valueOf(right))});

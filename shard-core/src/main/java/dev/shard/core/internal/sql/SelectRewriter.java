@@ -341,18 +341,25 @@ final class SelectRewriter {
             }
             return Slot.user((int) position - 1);
         }
+        // An item after a '*' has no position known before the rows arrive ('*' is as many columns as the table
+        // has), so Slot.user(i) would name another column; such an item is sorted on as a hidden column instead.
+        int placed = 0;
+        while (placed < items.size() && !(originalItems.get(placed) instanceof AllColumns)) {
+            placed++;
+        }
         if (expression instanceof Column column && column.getTable() == null) {
             String name = dialect.canonicalName(column.getColumnName());
             for (int i = 0; i < items.size(); i++) {
                 SelectItem<?> item = items.get(i);
                 if (item.getAlias() != null && dialect.canonicalName(item.getAlias().getName()).equals(name)) {
-                    return Slot.user(i);
+                    // After a '*', the aliased expression itself (the alias cannot be selected again).
+                    return i < placed ? Slot.user(i) : derive(originalItems.get(i));
                 }
             }
         }
-        for (int i = 0; i < items.size(); i++) {
+        for (int i = 0; i < placed; i++) {
             Expression written = originalItems.get(i);
-            if (!(written instanceof AllColumns) && same(written, expression)) {
+            if (same(written, expression)) {
                 return Slot.user(i);
             }
             if (expression instanceof Column column && written instanceof Column selected
@@ -560,10 +567,11 @@ final class SelectRewriter {
         Limit limit = new ShardLimit(dialect);
         if (spec.offset() == null && spec.count() instanceof ValueRef.Param param) {
             limit.setRowCount(fixed(param.index()));
-        } else if (spec.count() instanceof ValueRef.Constant count
-                && (spec.offset() == null || spec.offset() instanceof ValueRef.Constant)) {
-            long sum = ((Number) count.value()).longValue()
-                    + (spec.offset() == null ? 0 : ((Number) ((ValueRef.Constant) spec.offset()).value()).longValue());
+        } else if (spec.count() instanceof ValueRef.Constant count && RowLimits.rows(count.value()) != null
+                && (spec.offset() == null || spec.offset() instanceof ValueRef.Constant offset
+                && RowLimits.rows(offset.value()) != null)) {
+            long sum = RowLimits.sum(spec.offset() == null ? 0 : RowLimits.rows(((ValueRef.Constant) spec.offset()).value()),
+                    RowLimits.rows(count.value()));
             limit.setRowCount(new LongValue(sum));
         } else {
             limit.setRowCount(fixed(LIMIT_MARKER));

@@ -14,4 +14,9 @@ public interface SqlAnalyzer {
      * @throws java.sql.SQLTimeoutException     when parsing exceeds the configured bound
      */
     StatementShape analyze(String sql) throws SQLException;
+
+    /** How long analysing one statement may take (settings.parseTimeoutMillis). */
+    default long timeoutMillis() {
+        return dev.shard.core.config.Settings.DEFAULT_PARSE_TIMEOUT_MILLIS;
+    }
 }

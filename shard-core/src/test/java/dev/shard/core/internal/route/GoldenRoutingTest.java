@@ -46,29 +46,8 @@ class GoldenRoutingTest {
     };
 
     /** Integer key k lives on shard k mod 4. */
-    static final ShardMap SHARDS = new ShardMap() {
-
-        @Override
-        public int shardCount() {
-            return 4;
-        }
-
-        @Override
-        public int defaultShard() {
-            return 0;
-        }
-
-        @Override
-        public int shardOf(Object value) {
-            long key = new BigDecimal(value.toString()).longValueExact();
-            return (int) Math.floorMod(key, 4L);
-        }
-
-        @Override
-        public String shardName(int shard) {
-            return "ds" + shard;
-        }
-    };
+    static final ShardMap SHARDS = SqlRouterTestSupport.shards(4,
+            value -> (int) Math.floorMod(new BigDecimal(value.toString()).longValueExact(), 4L));
 
     record Case(String expected, String sql, List<String> params, int line) {
         @Override
