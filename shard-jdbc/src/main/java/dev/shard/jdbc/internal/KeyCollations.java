@@ -75,7 +75,7 @@ final class KeyCollations {
 
         @Override
         public int shardOf(Object value, String table, String column) throws SQLException {
-            if (!(value instanceof String) || !(shards instanceof Topology topology)) {
+            if (!(value instanceof String || value instanceof Character) || !(shards instanceof Topology topology)) {
                 return shards.shardOf(value, table, column);
             }
             return topology.slotMap().shardIndexOf(value, collations.of(table, column));

@@ -62,6 +62,9 @@ public final class ShardKeys {
      * null, hash as {@link #slotOf(Object)} does.
      */
     public static int slotOf(Object value, CollationWeights collation) {
+        if (value instanceof Character c) {
+            value = c.toString();
+        }
         if (collation == null || !(value instanceof String s)) {
             return slotOf(value);
         }

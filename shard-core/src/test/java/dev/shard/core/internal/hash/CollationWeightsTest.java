@@ -28,6 +28,7 @@ class CollationWeightsTest {
         assertThat(ShardKeys.slotOf("Ångström ", UNICODE)).isEqualTo(ShardKeys.slotOf("angstrom", UNICODE));
         assertThat(ShardKeys.slotOf("x", BIN)).isEqualTo(ShardKeys.slotOf("x  ", BIN));
         assertThat(ShardKeys.slotOf("x", BIN)).isNotEqualTo(ShardKeys.slotOf("X", BIN));
+        assertThat(ShardKeys.slotOf('ß', UNICODE)).isEqualTo(ShardKeys.slotOf("ss", UNICODE));
     }
 
     @Test
