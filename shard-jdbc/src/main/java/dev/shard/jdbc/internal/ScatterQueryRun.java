@@ -84,6 +84,7 @@ final class ScatterQueryRun {
         }
         MergePlan mergePlan;
         try {
+            columns = MergeKeyTypes.attach(spec, columns, shardMeta, statement.connection.runtime().keyCatalog());
             mergePlan = MergePlanner.plan(spec, columns, bindings, maxRows);
         } catch (SQLException | RuntimeException e) {
             for (RowCursor cursor : cursors) {

@@ -48,6 +48,8 @@ public final class ShardRuntime implements AutoCloseable {
     private final SqlRouter router;
     /** Columns of tables that INSERTs without a column list were routed by; forgotten when DDL runs. */
     private final TableColumnCache tableColumns;
+    private final KeyCatalog keyCatalog;
+    private final KeyCollations keyCollations;
     private final ExecutorService executor;
     /** Query deadlines and circuit-breaker probes: one daemon thread that only schedules, never waits. */
     private final java.util.concurrent.ScheduledThreadPoolExecutor timers;
@@ -75,10 +77,13 @@ public final class ShardRuntime implements AutoCloseable {
         this.rules = rules;
         this.pools = new java.util.concurrent.ConcurrentHashMap<>(pools);
         this.topology = new java.util.concurrent.atomic.AtomicReference<>();
-        this.tableColumns = new TableColumnCache(() -> {
+        TableColumnCache.ConnectionSource defaultShard = () -> {
             Topology current = topology();
             return current.borrow(current.defaultShard(), Topology.Intent.READ, QueryDeadline.NONE);
-        }, dialect);
+        };
+        this.tableColumns = new TableColumnCache(defaultShard, dialect);
+        this.keyCatalog = new KeyCatalog(defaultShard);
+        this.keyCollations = new KeyCollations(keyCatalog, dialect.weightStrings());
         this.router = new SqlRouter(rules, new JSqlParserAnalyzer(dialect, config.settings().parseTimeoutMillis()),
                 dialect, config.settings().parseCacheSize(), tableColumns);
         this.executor = newExecutor();
@@ -206,7 +211,7 @@ public final class ShardRuntime implements AutoCloseable {
      */
     public static ShardRuntime start(ShardConfig config) {
         // The only dialect so far; a second one will be chosen from the configuration.
-        Dialect dialect = new MySqlDialect();
+        Dialect dialect = new MySqlDialect(ServerFamily.hasWeightStrings(config));
         ConfigRules rules = new ConfigRules(config);
         warmUpRouting(config, dialect, rules);
         SlotMap slotMap = SlotMap.of(config);
@@ -288,7 +293,7 @@ public final class ShardRuntime implements AutoCloseable {
             int first = generation.firstParam();
             bindings = index -> index >= first ? values[index - first] : userBindings.value(index);
         }
-        Route route = routed.plan().route(bindings, shards, routed.sql());
+        Route route = routed.plan().route(bindings, keyCollations.over(shards), routed.sql());
         return ExecutionBuilder.build(routed, route, bindings, keys, parameters.count(), anyShard,
                 shards.shardCount());
     }
@@ -367,6 +372,12 @@ public final class ShardRuntime implements AutoCloseable {
     /** DDL ran through Shard: table columns read before may be wrong now. */
     void schemaChanged() {
         tableColumns.schemaChanged();
+        keyCatalog.schemaChanged();
+    }
+
+    /** The types of the columns scatter queries are merged by. */
+    KeyCatalog keyCatalog() {
+        return keyCatalog;
     }
 
     Dialect dialect() {

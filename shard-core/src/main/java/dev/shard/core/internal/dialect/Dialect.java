@@ -59,6 +59,15 @@ public interface Dialect {
     boolean ignoresCase(int sqlType, boolean reportedCaseSensitive);
 
     /**
+     * Whether the databases give each string its collation's sort key ({@code WEIGHT_STRING} in MySQL and
+     * MariaDB): then a scatter query returns it beside each string it is merged by, and the merge compares that
+     * instead of approximating the collation (see {@code KeyWeights}). False where the databases cannot (H2).
+     */
+    default boolean weightStrings() {
+        return false;
+    }
+
+    /**
      * The type of an aggregate's merged column where it differs from the shards' column: the merge computes some
      * aggregates itself (a SUM of partial sums, an AVG from sums and counts), and their values have the type the
      * database would give the aggregate over all rows. Null when the shards' column type stands.

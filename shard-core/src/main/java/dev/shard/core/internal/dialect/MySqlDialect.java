@@ -7,10 +7,17 @@ import java.sql.Types;
 import java.util.Locale;
 
 /**
- * MySQL's (and MariaDB's) rules, under the default {@code sql_mode}. A record without components: every instance
- * is the same dialect, and equal to the others.
+ * MySQL's (and MariaDB's) rules, under the default {@code sql_mode}.
+ *
+ * @param weightStrings whether the databases are MySQL or MariaDB servers, which have {@code WEIGHT_STRING}; false
+ *                      for H2 in MySQL mode, where the merge approximates the collations
  */
-public record MySqlDialect() implements Dialect {
+public record MySqlDialect(boolean weightStrings) implements Dialect {
+
+    /** The dialect for databases without {@code WEIGHT_STRING} (H2). */
+    public MySqlDialect() {
+        this(false);
+    }
 
     private static final MySqlLexer LEXER = new MySqlLexer();
     private static final MySqlNormalizer NORMALIZER = new MySqlNormalizer(LEXER);

@@ -54,6 +54,28 @@ public final class ShardKeys {
         return hash(value) & SLOT_MASK;
     }
 
+    /**
+     * The slot of a shard-key value in a column whose collation's weights are known: a string hashes by its weight
+     * under the collation (see {@link CollationWeights}), so strings the column holds equal share a slot; a weight
+     * that spells a number in ASCII hashes as that number, as {@link #slotOf(Object)} hashes number-shaped strings,
+     * so that {@code setInt(42)} and {@code '42'} still meet. Other values, and any value when {@code collation} is
+     * null, hash as {@link #slotOf(Object)} does.
+     */
+    public static int slotOf(Object value, CollationWeights collation) {
+        if (value instanceof Character c) {
+            value = c.toString();
+        }
+        if (collation == null || !(value instanceof String s)) {
+            return slotOf(value);
+        }
+        byte[] key = collation.key(s);
+        String ascii = collation.asciiForm(key);
+        if (ascii != null && numberShape(ascii) != NumberShape.NONE) {
+            return hashText(ascii) & SLOT_MASK;
+        }
+        return MURMUR3_32.hashBytes(key).asInt() & SLOT_MASK;
+    }
+
     private static int hash(Object value) {
         // Most frequent types first: this runs once per routed statement or row.
         if (value instanceof Long l) {

@@ -213,6 +213,11 @@ public final class SlotMap {
         return shardIndexOfSlot(ShardKeys.slotOf(keyValue));
     }
 
+    /** The shard that holds rows whose shard key, in a column of {@code collation}, equals {@code keyValue}. */
+    public int shardIndexOf(Object keyValue, CollationWeights collation) {
+        return shardIndexOfSlot(ShardKeys.slotOf(keyValue, collation));
+    }
+
     /** How many slots each shard owns, indexed like {@link #shards()}. */
     public int[] slotCounts() {
         int[] counts = new int[shards.size()];

@@ -23,11 +23,11 @@ abstract class Accumulator {
         return switch (spec.kind()) {
             case COUNT -> new Count(column);
             case SUM -> new SumOf(column);
-            case MIN -> new Extreme(column, spec.info().comparator(), false);
-            case MAX -> new Extreme(column, spec.info().comparator(), true);
+            case MIN -> new Extreme(column, spec.info(), false);
+            case MAX -> new Extreme(column, spec.info(), true);
             case AVG -> new Avg(column, spec.countIndex());
             case COUNT_DISTINCT, SUM_DISTINCT, AVG_DISTINCT ->
-                    new DistinctValues(column, spec.kind(), spec.info().comparator());
+                    new DistinctValues(column, spec.kind(), spec.info());
         };
     }
 
@@ -70,16 +70,20 @@ abstract class Accumulator {
         }
     }
 
-    /** MIN or MAX: the first value seen wins ties, so of 'paid' and 'PAID' the first spelling is kept. */
+    /**
+     * MIN or MAX: picked by the column's sort key (the database's weight where there is one), the first value seen
+     * winning ties, so of 'paid' and 'PAID' the first spelling is kept.
+     */
     private static final class Extreme extends Accumulator {
         private final int column;
-        private final ValueComparator comparator;
+        private final ColumnInfo info;
         private final boolean max;
         private Object best;
+        private Object bestKey;
 
-        Extreme(int column, ValueComparator comparator, boolean max) {
+        Extreme(int column, ColumnInfo info, boolean max) {
             this.column = column;
-            this.comparator = comparator;
+            this.info = info;
             this.max = max;
         }
 
@@ -89,18 +93,21 @@ abstract class Accumulator {
             if (value == null) {
                 return;
             }
+            Object key = info.sortKey(row, value);
             if (best == null) {
                 best = value;
+                bestKey = key;
                 return;
             }
             int c;
             try {
-                c = comparator.compare(value, best);
+                c = info.comparator().compareKeys(key, bestKey);
             } catch (IllegalArgumentException e) {
                 throw BaseCursor.comparisonFailure(e);
             }
             if (max ? c > 0 : c < 0) {
                 best = value;
+                bestKey = key;
             }
         }
 
@@ -143,16 +150,17 @@ abstract class Accumulator {
     private static final class DistinctValues extends Accumulator {
         private final int column;
         private final AggregateKind kind;
-        private final ValueComparator comparator;
+        private final ColumnInfo info;
         private final Sum sum = new Sum();
         private Object last;
+        private Object lastKey;
         private int direction;
         private long count;
 
-        DistinctValues(int column, AggregateKind kind, ValueComparator comparator) {
+        DistinctValues(int column, AggregateKind kind, ColumnInfo info) {
             this.column = column;
             this.kind = kind;
-            this.comparator = comparator;
+            this.info = info;
         }
 
         @Override
@@ -161,10 +169,11 @@ abstract class Accumulator {
             if (value == null) {
                 return;
             }
+            Object key = info.sortKey(row, value);
             if (last != null) {
                 int c;
                 try {
-                    c = Integer.signum(comparator.compare(value, last));
+                    c = Integer.signum(info.comparator().compareKeys(key, lastKey));
                 } catch (IllegalArgumentException e) {
                     throw BaseCursor.comparisonFailure(e);
                 }
@@ -180,6 +189,7 @@ abstract class Accumulator {
                 }
             }
             last = value;
+            lastKey = key;
             count++;
             if (kind != AggregateKind.COUNT_DISTINCT) {
                 sum.add(value);

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Extracts and compares the sort-key values of rows. Keys are extracted once per row in their collation form
- * (see {@link ValueComparator#collationKey}), so a row that takes part in many comparisons, as in a merge's
+ * (see {@link ColumnInfo#sortKey}: the database's weight where the rewrite asked for it), so a row that takes part in many comparisons, as in a merge's
  * priority queue, folds its strings once.
  */
 final class RowKeys {
@@ -13,6 +13,7 @@ final class RowKeys {
     private final int[] columns;
     private final boolean[] descending;
     private final ValueComparator[] comparators;
+    private final ColumnInfo[] infos;
     private final List<SortKey> keys;
 
     RowKeys(List<SortKey> keys) {
@@ -21,11 +22,13 @@ final class RowKeys {
         columns = new int[n];
         descending = new boolean[n];
         comparators = new ValueComparator[n];
+        infos = new ColumnInfo[n];
         for (int i = 0; i < n; i++) {
             SortKey key = keys.get(i);
             columns[i] = key.index();
             descending[i] = key.descending();
             comparators[i] = key.info().comparator();
+            infos[i] = key.info();
         }
     }
 
@@ -38,17 +41,13 @@ final class RowKeys {
     Object[] extract(RowView row) throws SQLException {
         Object[] values = new Object[columns.length];
         for (int i = 0; i < columns.length; i++) {
-            values[i] = comparators[i].collationKey(row.get(columns[i]));
+            values[i] = infos[i].sortKey(row, row.get(columns[i]));
         }
         return values;
     }
 
-    Object[] extract(Object[] row) {
-        Object[] values = new Object[columns.length];
-        for (int i = 0; i < columns.length; i++) {
-            values[i] = comparators[i].collationKey(row[columns[i]]);
-        }
-        return values;
+    Object[] extract(Object[] row) throws SQLException {
+        return extract(new ArrayRow(row));
     }
 
     /**

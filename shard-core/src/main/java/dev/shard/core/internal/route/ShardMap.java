@@ -15,5 +15,13 @@ public interface ShardMap {
     /** Index of the shard that holds rows whose shard key is {@code value}. */
     int shardOf(Object value);
 
+    /**
+     * Index of the shard that holds rows whose sharding column {@code column} of {@code table} is {@code value}:
+     * the column's collation may decide which strings are one key. By default as {@link #shardOf(Object)}.
+     */
+    default int shardOf(Object value, String table, String column) throws java.sql.SQLException {
+        return shardOf(value);
+    }
+
     String shardName(int shard);
 }

@@ -158,7 +158,8 @@ public sealed interface StatementPlan {
                             Object value = bindings.value(param.index());
                             if (value != null && pruned.stream().noneMatch(p -> p[0] == param.index())) {
                                 try {
-                                    pruned.add(new int[] {param.index(), map.shardOf(value)});
+                                    pruned.add(new int[] {param.index(),
+                                            map.shardOf(value, target.table(), target.column())});
                                 } catch (IllegalArgumentException e) {
                                     // Not a routable value (the shard set ignored it too): leave it unpruned.
                                 }
@@ -214,7 +215,7 @@ public sealed interface StatementPlan {
 
         private int shardOf(Object value, String table, String column, ShardMap map, String sql) throws SQLException {
             try {
-                return map.shardOf(value);
+                return map.shardOf(value, table, column);
             } catch (IllegalArgumentException e) {
                 throw new SQLException("Cannot route on sharding column " + column + " of " + table + ": "
                         + e.getMessage() + ": " + SqlText.abbreviate(sql), "22023", e);

@@ -31,17 +31,39 @@ import java.util.List;
  * @param labels         for user items the rewrite changed (AVG became SUM, COUNT(DISTINCT x) became x,
  *                       MIN(DISTINCT x) is printed anew) and that have no alias: the label the user's own statement
  *                       would have had; other entries null, meaning the shard's label stands
+ * @param weights        columns the merge compares by the database's sort key: each key or MIN/MAX column and the
+ *                       derived column holding its {@code WEIGHT_STRING} (see {@code KeyWeights})
  */
 public record MergeSpec(int userColumns, int derivedColumns, Kind kind, List<SortKey> mergeOrder,
                         List<SortKey> groupKeys, List<AggregateColumn> aggregates, Expr having,
-                        List<SortKey> finalOrder, boolean distinctRows, LimitSpec limit, List<String> labels) {
+                        List<SortKey> finalOrder, boolean distinctRows, LimitSpec limit, List<String> labels,
+                        List<WeightColumn> weights) {
 
     public MergeSpec {
+        weights = weights == null ? List.of() : List.copyOf(weights);
         labels = labels == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(labels));
         mergeOrder = List.copyOf(mergeOrder);
         groupKeys = List.copyOf(groupKeys);
         aggregates = List.copyOf(aggregates);
         finalOrder = List.copyOf(finalOrder);
+    }
+
+    /** A spec without weight columns. */
+    public MergeSpec(int userColumns, int derivedColumns, Kind kind, List<SortKey> mergeOrder,
+                     List<SortKey> groupKeys, List<AggregateColumn> aggregates, Expr having,
+                     List<SortKey> finalOrder, boolean distinctRows, LimitSpec limit, List<String> labels) {
+        this(userColumns, derivedColumns, kind, mergeOrder, groupKeys, aggregates, having, finalOrder, distinctRows,
+                limit, labels, List.of());
+    }
+
+    /** This spec with {@code added} more derived columns, holding the weights of {@code weightColumns}. */
+    MergeSpec withWeights(int added, List<WeightColumn> weightColumns) {
+        return new MergeSpec(userColumns, derivedColumns + added, kind, mergeOrder, groupKeys, aggregates, having,
+                finalOrder, distinctRows, limit, labels, weightColumns);
+    }
+
+    /** The derived column {@code weight} holds the database's sort key of the values in column {@code value}. */
+    public record WeightColumn(Slot value, Slot weight) {
     }
 
     public enum Kind {

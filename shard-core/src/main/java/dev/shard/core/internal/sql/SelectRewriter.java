@@ -603,7 +603,7 @@ final class SelectRewriter {
     // ------------------------------------------------------------------ rendering
 
     private ScatterSelect finish(MergeSpec spec) throws Refusal {
-        return render(spec);
+        return render(dialect.weightStrings() ? KeyWeights.append(select, spec) : spec);
     }
 
     /**

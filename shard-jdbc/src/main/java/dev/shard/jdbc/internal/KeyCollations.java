@@ -1,0 +1,89 @@
+package dev.shard.jdbc.internal;
+
+import dev.shard.core.internal.hash.CollationWeights;
+import dev.shard.core.internal.route.ShardMap;
+import java.sql.SQLException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Routes string shard keys by their column's collation: the collation comes from {@link KeyCatalog} (read once
+ * per table, forgotten on DDL), its weights from {@link CollationWeights}. A collation Shard has no weights for
+ * ({@code utf8mb4_0900_ai_ci}, {@code uca1400}, {@code latin1_*}...) keeps the collation-independent fold, with a
+ * warning logged once per collation: strings that collation holds equal but the fold does not (under
+ * {@code utf8mb4_0900_ai_ci}, few) could reach different shards. Non-string values, and every value on a server
+ * without {@code information_schema} (H2), route as before.
+ */
+final class KeyCollations {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KeyCollations.class);
+
+    private final KeyCatalog catalog;
+    private final boolean enabled;
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
+
+    /** @param enabled whether the data sources are MySQL or MariaDB servers, whose catalog says the collation */
+    KeyCollations(KeyCatalog catalog, boolean enabled) {
+        this.catalog = catalog;
+        this.enabled = enabled;
+    }
+
+    /** {@code shards}, routing string keys by their column's collation. */
+    ShardMap over(ShardMap shards) {
+        return enabled ? new Collated(shards, this) : shards;
+    }
+
+    /** The weights of the column's collation, or null: not a string column, or a collation without a table. */
+    CollationWeights of(String table, String column) throws SQLException {
+        KeyCatalog.ColumnType type = catalog.column(table, column);
+        if (type == null || type.collation() == null) {
+            return null;
+        }
+        CollationWeights weights;
+        try {
+            weights = CollationWeights.of(type.collation());
+        } catch (RuntimeException e) {
+            // A weight table that cannot be read is a broken installation: no key of the column can be routed.
+            throw new SQLException("Cannot route on sharding column " + column + " of " + table + ": the weight table"
+                    + " of collation " + type.collation() + " cannot be read: " + e.getMessage(), "HY000", e);
+        }
+        if (weights == null && warned.add(type.collation())) {
+            LOG.warn("Sharding column {}.{} has collation {}, for which Shard has no weight table: its string keys"
+                    + " are routed by case, accent and trailing-space folding, which may put strings the collation"
+                    + " holds equal on different shards. Collations with tables: utf8mb4_general_ci,"
+                    + " utf8mb4_unicode_ci, utf8mb4_bin (see docs/routing.md)", table, column, type.collation());
+        }
+        return weights;
+    }
+
+    private record Collated(ShardMap shards, KeyCollations collations) implements ShardMap {
+
+        @Override
+        public int shardCount() {
+            return shards.shardCount();
+        }
+
+        @Override
+        public int defaultShard() {
+            return shards.defaultShard();
+        }
+
+        @Override
+        public int shardOf(Object value) {
+            return shards.shardOf(value);
+        }
+
+        @Override
+        public int shardOf(Object value, String table, String column) throws SQLException {
+            if (!(value instanceof String || value instanceof Character) || !(shards instanceof Topology topology)) {
+                return shards.shardOf(value, table, column);
+            }
+            return topology.slotMap().shardIndexOf(value, collations.of(table, column));
+        }
+
+        @Override
+        public String shardName(int shard) {
+            return shards.shardName(shard);
+        }
+    }
+}
