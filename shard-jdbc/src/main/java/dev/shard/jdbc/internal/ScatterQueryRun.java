@@ -83,8 +83,10 @@ final class ScatterQueryRun {
             columns.add(new ColumnInfo(shardMeta.getColumnLabel(i), dialect.comparator(caseInsensitive)));
         }
         MergePlan mergePlan;
+        java.util.function.UnaryOperator<RowCursor> computedValues;
         try {
             mergePlan = MergePlanner.plan(spec, columns, bindings, maxRows);
+            computedValues = ComputedValues.converter(spec, shardMeta, columns.size() - spec.derivedColumns());
         } catch (SQLException | RuntimeException e) {
             for (RowCursor cursor : cursors) {
                 try {
@@ -95,7 +97,7 @@ final class ScatterQueryRun {
             }
             throw e;
         }
-        RowCursor merged = mergePlan.open(cursors);
+        RowCursor merged = computedValues.apply(mergePlan.open(cursors));
         int userColumns = columns.size() - spec.derivedColumns();
         List<String> labels = new ArrayList<>();
         List<ResultType> types = new ArrayList<>();

@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  * {@link Literal}s. Only a resolved tree can be evaluated, and {@link Filter} accepts only that.
  */
 public sealed interface Expr permits Slot, ColumnRef, Expr.Literal, Expr.Param, Expr.Comparison, Expr.And, Expr.Or,
-        Expr.Not, Expr.IsNull, Expr.Arithmetic, Expr.Between, Expr.InList {
+        Expr.Not, Expr.IsNull, Expr.Arithmetic, Expr.Between, Expr.InList, ScalarFunction {
 
     Object eval(RowView row) throws SQLException;
 

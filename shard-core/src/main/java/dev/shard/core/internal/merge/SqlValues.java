@@ -210,7 +210,7 @@ final class SqlValues {
     }
 
     /** A value in a numeric context: booleans are 0 and 1, strings their numeric prefix as a DOUBLE. */
-    private static Number numeric(Object v) throws SQLException {
+    static Number numeric(Object v) throws SQLException {
         if (v instanceof Number) {
             return (Number) v;
         }
@@ -238,16 +238,16 @@ final class SqlValues {
         return m.find() ? Double.parseDouble(m.group().trim()) : 0.0;
     }
 
-    private static boolean isFloating(Number n) {
+    static boolean isFloating(Number n) {
         return n instanceof Double || n instanceof Float;
     }
 
-    private static boolean isIntegral(Number n) {
+    static boolean isIntegral(Number n) {
         return n instanceof Long || n instanceof Integer || n instanceof Short || n instanceof Byte
                 || n instanceof BigInteger;
     }
 
-    private static BigInteger bigInteger(Number n) {
+    static BigInteger bigInteger(Number n) {
         return n instanceof BigInteger ? (BigInteger) n : BigInteger.valueOf(n.longValue());
     }
 

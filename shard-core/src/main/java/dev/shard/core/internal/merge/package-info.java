@@ -31,6 +31,8 @@
  *   <tr><td>COUNT/SUM/AVG(DISTINCT x)</td><td>GROUP BY [g,] x ORDER BY [g,] x, selecting x in each column
  *       that aggregates it</td><td>OrderedMerge([g,] x), Aggregate or GroupAggregate(g)</td></tr>
  *   <tr><td>HAVING p</td><td>no HAVING; p's aggregates selected</td><td>Filter(p) after the aggregation</td></tr>
+ *   <tr><td>an expression over aggregates, e.g. SUM(a) / COUNT(*)</td><td>the expression (for its type), its
+ *       aggregates selected</td><td>Compute after the aggregation, before Filter and MemorySort</td></tr>
  *   <tr><td>ORDER BY an aggregate</td><td>as GROUP BY</td><td>MemorySort (top-N when a LIMIT follows)</td></tr>
  *   <tr><td>DISTINCT</td><td>DISTINCT ... ORDER BY the distinct columns</td>
  *       <td>OrderedMerge, Distinct</td></tr>
@@ -60,7 +62,10 @@
  *       NO PAD collations are treated as PAD SPACE. Mismatches in order are detected (above), mismatches in
  *       equality (e.g. 'ß' = 'ss' under 0900_ai_ci) are not.</li>
  *   <li>DOUBLE sums add the shards' partial sums, so the last bits may differ from one database's sum.</li>
- *   <li>Expr has no functions (CONCAT, IFNULL, ...), CASE, LIKE, or temporal arithmetic.</li>
+ *   <li>Expr has only the numeric functions of {@link dev.shard.core.internal.merge.ScalarFunction} and COALESCE
+ *       and IFNULL: no CONCAT, CASE, LIKE, or temporal arithmetic (over values without aggregates, the shards
+ *       compute those).</li>
+ *   <li>A quotient inside a longer expression is rounded to its scale first; MariaDB keeps nine places.</li>
  * </ul>
  */
 package dev.shard.core.internal.merge;

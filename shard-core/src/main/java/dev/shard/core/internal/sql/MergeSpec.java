@@ -1,6 +1,7 @@
 package dev.shard.core.internal.sql;
 
 import dev.shard.core.internal.merge.AggregateColumn;
+import dev.shard.core.internal.merge.Compute;
 import dev.shard.core.internal.merge.Expr;
 import dev.shard.core.internal.merge.Slot;
 import dev.shard.core.internal.merge.SortKey;
@@ -31,12 +32,24 @@ import java.util.List;
  * @param labels         for user items the rewrite changed (AVG became SUM, COUNT(DISTINCT x) became x,
  *                       MIN(DISTINCT x) is printed anew) and that have no alias: the label the user's own statement
  *                       would have had; other entries null, meaning the shard's label stands
+ * @param computed       AGGREGATE and GROUPED: columns computed after the aggregates from their merged values
+ *                       ({@code SUM(a) / COUNT(*)}), before HAVING and the final order read them; empty if none
  */
 public record MergeSpec(int userColumns, int derivedColumns, Kind kind, List<SortKey> mergeOrder,
                         List<SortKey> groupKeys, List<AggregateColumn> aggregates, Expr having,
-                        List<SortKey> finalOrder, boolean distinctRows, LimitSpec limit, List<String> labels) {
+                        List<SortKey> finalOrder, boolean distinctRows, LimitSpec limit, List<String> labels,
+                        List<Compute.Computed> computed) {
+
+    /** A spec with nothing computed after the merge. */
+    public MergeSpec(int userColumns, int derivedColumns, Kind kind, List<SortKey> mergeOrder,
+                     List<SortKey> groupKeys, List<AggregateColumn> aggregates, Expr having,
+                     List<SortKey> finalOrder, boolean distinctRows, LimitSpec limit, List<String> labels) {
+        this(userColumns, derivedColumns, kind, mergeOrder, groupKeys, aggregates, having, finalOrder, distinctRows,
+                limit, labels, List.of());
+    }
 
     public MergeSpec {
+        computed = List.copyOf(computed);
         labels = labels == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(labels));
         mergeOrder = List.copyOf(mergeOrder);
         groupKeys = List.copyOf(groupKeys);

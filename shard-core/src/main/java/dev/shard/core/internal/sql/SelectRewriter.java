@@ -4,6 +4,7 @@ import dev.shard.core.internal.dialect.Dialect;
 import dev.shard.core.internal.dialect.SqlLexer;
 import dev.shard.core.internal.merge.AggregateColumn;
 import dev.shard.core.internal.merge.AggregateKind;
+import dev.shard.core.internal.merge.Compute;
 import dev.shard.core.internal.merge.Expr;
 import dev.shard.core.internal.merge.Slot;
 import dev.shard.core.internal.merge.SortKey;
@@ -70,6 +71,8 @@ final class SelectRewriter {
 
     private final PlainSelect select;
     private final List<Expression> derived = new ArrayList<>();
+    /** Items and ORDER BY keys computed after the merge from the aggregates in them. */
+    private final List<Compute.Computed> computed = new ArrayList<>();
     /** The select items as written, before AVG became SUM: HAVING and ORDER BY refer to these. */
     private List<Expression> originalItems;
     private int userColumns;
@@ -145,13 +148,11 @@ final class SelectRewriter {
             refuseWindowFunctions(expression);
             if (expression instanceof Function function && isAggregate(function)) {
                 refuseNestedAggregates(function.getParameters());
-            } else {
-                refuseNestedAggregates(expression);
             }
         }
         userColumns = star ? -1 : items.size();
         boolean grouped = select.getGroupBy() != null;
-        boolean anyAggregate = items.stream().anyMatch(i -> i.getExpression() instanceof Function f && isAggregate(f));
+        boolean anyAggregate = items.stream().anyMatch(i -> containsAggregate(i.getExpression()));
         if (star && (grouped || anyAggregate || select.getDistinct() != null)) {
             throw new Refusal("SELECT * cannot be combined with GROUP BY, aggregates or DISTINCT across shards;"
                     + " name the columns");
@@ -250,6 +251,14 @@ final class SelectRewriter {
                 }
             });
         }
+        for (int i = 0; i < items.size(); i++) {
+            Expression expression = items.get(i).getExpression();
+            if (!(expression instanceof Function function && isAggregate(function)) && containsAggregate(expression)) {
+                // The shard computes the item from its own rows, which gives the column its type; the merge
+                // computes it again from the merged aggregates.
+                computed.add(new Compute.Computed(Slot.user(i), havingExpr(expression, items, aggregates)));
+            }
+        }
         Expr having = null;
         if (select.getHaving() != null) {
             having = havingExpr(select.getHaving(), items, aggregates);
@@ -286,7 +295,7 @@ final class SelectRewriter {
         appendDerived();
         MergeSpec.Kind kind = grouped ? MergeSpec.Kind.GROUPED : MergeSpec.Kind.AGGREGATE;
         return finish(new MergeSpec(userColumns, derived.size(), kind, mergeOrder, groupKeys, aggregates, having,
-                finalOrder, false, limit, labels));
+                finalOrder, false, limit, labels, computed));
     }
 
     /** The merge's kind for an aggregate call: COUNT(DISTINCT x) is COUNT_DISTINCT, MIN(DISTINCT x) is MIN. */
@@ -383,7 +392,11 @@ final class SelectRewriter {
         if (expression instanceof Function function && isAggregate(function)) {
             return derivedAggregate(function, aggregates);
         }
-        refuseNestedAggregates(expression);
+        if (containsAggregate(expression)) {
+            Slot slot = derive(expression);
+            computed.add(new Compute.Computed(slot, havingExpr(expression, items, aggregates)));
+            return slot;
+        }
         return derive(expression);
     }
 
@@ -420,6 +433,11 @@ final class SelectRewriter {
 
     // ------------------------------------------------------------------ HAVING
 
+    /**
+     * An expression of HAVING, or a select item or ORDER BY key with aggregates inside, as the merge computes it
+     * from merged rows: aggregates become (derived) aggregate columns, expressions without aggregates columns
+     * the shards compute, and what lies between them merge expressions.
+     */
     private Expr havingExpr(Expression expression, List<SelectItem<?>> items, List<AggregateColumn> aggregates)
             throws Refusal {
         if (expression instanceof Parenthesis parenthesis) {
@@ -442,8 +460,8 @@ final class SelectRewriter {
         if (expression instanceof ComparisonOperator comparison) {
             Expr.CompareOp op = Expr.CompareOp.of(comparison.getStringExpression().trim());
             if (op == null) {
-                throw new Refusal("HAVING comparison " + comparison.getStringExpression().trim()
-                        + " is not supported across shards");
+                throw new Refusal("the comparison " + comparison.getStringExpression().trim()
+                        + " cannot be computed after merging across shards");
             }
             return new Expr.Comparison(op, havingExpr(comparison.getLeftExpression(), items, aggregates),
                     havingExpr(comparison.getRightExpression(), items, aggregates), dialect.comparator(false));
@@ -479,6 +497,9 @@ final class SelectRewriter {
         if (value != null) {
             return value.toExpr();
         }
+        if (expression instanceof Function function && !isAggregate(function) && containsAggregate(function)) {
+            return MergeFunctions.call(function, argument -> havingExpr(argument, items, aggregates));
+        }
         Slot existing = existingItem(expression, items);
         if (existing != null) {
             return existing;
@@ -486,10 +507,11 @@ final class SelectRewriter {
         if (expression instanceof Function function && isAggregate(function)) {
             return derivedAggregate(function, aggregates);
         }
-        if (expression instanceof Column) {
+        if (!containsAggregate(expression)) {
+            // A grouped column, or an expression of them (status LIKE 'i%'): each shard computes it per group.
             return derive(expression);
         }
-        throw new Refusal("HAVING " + expression + " is not supported across shards");
+        throw new Refusal(MergeFunctions.cannotCompute(expression));
     }
 
     // ------------------------------------------------------------------ ORDER BY, GROUP BY, LIMIT in the shard query
@@ -746,8 +768,14 @@ final class SelectRewriter {
     }
 
     private static void refuseNestedAggregates(Expression expression) throws Refusal {
+        if (containsAggregate(expression)) {
+            throw new Refusal("an aggregate inside an aggregate (" + expression + ") is not supported across shards");
+        }
+    }
+
+    static boolean containsAggregate(Expression expression) {
         if (expression == null) {
-            return;
+            return false;
         }
         boolean[] found = {false};
         expression.accept(new ExpressionVisitorAdapter<Void>() {
@@ -760,9 +788,6 @@ final class SelectRewriter {
                 return super.visit(function, context);
             }
         }, null);
-        if (found[0]) {
-            throw new Refusal("an aggregate inside an expression (" + expression + ") is not supported across"
-                    + " shards; select the aggregate itself");
-        }
+        return found[0];
     }
 }
