@@ -33,6 +33,9 @@
  *   <tr><td>HAVING p</td><td>no HAVING; p's aggregates selected</td><td>Filter(p) after the aggregation</td></tr>
  *   <tr><td>an expression over aggregates, e.g. SUM(a) / COUNT(*)</td><td>the expression (for its type), its
  *       aggregates selected</td><td>Compute after the aggregation, before Filter and MemorySort</td></tr>
+ *   <tr><td>GROUP_CONCAT(a ORDER BY k)</td><td>also GROUP BY a, k; CONCAT(a), k, COUNT(*) and
+ *       {@code @@group_concat_max_len} selected</td><td>Aggregate or GroupAggregate with a {@link
+ *       dev.shard.core.internal.merge.GroupConcat}</td></tr>
  *   <tr><td>ORDER BY an aggregate</td><td>as GROUP BY</td><td>MemorySort (top-N when a LIMIT follows)</td></tr>
  *   <tr><td>DISTINCT</td><td>DISTINCT ... ORDER BY the distinct columns</td>
  *       <td>OrderedMerge, Distinct</td></tr>
@@ -41,7 +44,8 @@
  * <h2>Memory</h2>
  * Proportional to the number of shards for every step except {@link dev.shard.core.internal.merge.MemorySort},
  * which holds all its input rows (after a GROUP BY, one per group) or, with a top-N bound, that many rows.
- * COUNT(DISTINCT) counts value changes of a sorted stream: O(1), not a set of values.
+ * COUNT(DISTINCT) counts value changes of a sorted stream: O(1), not a set of values. GROUP_CONCAT holds one group's
+ * pieces, as the database does.
  *
  * <h2>Order is checked, not trusted</h2>
  * Streaming GROUP BY, DISTINCT and the DISTINCT aggregates are only right if equal values arrive together, which
@@ -54,7 +58,7 @@
  * <ul>
  *   <li>COUNT(DISTINCT a, b) over several columns; DISTINCT aggregates over two different columns in one query;
  *       SUM/AVG(DISTINCT) of non-numeric values.</li>
- *   <li>GROUP_CONCAT, BIT_AND/OR/XOR, STD/VARIANCE, JSON_ARRAYAGG and other aggregates; WITH ROLLUP; window
+ *   <li>BIT_AND/OR/XOR, STD/VARIANCE, JSON_ARRAYAGG and other aggregates; WITH ROLLUP; window
  *       functions.</li>
  *   <li>A hash-based DISTINCT or GROUP BY for unsorted input: the rewrite always sorts on the shards.</li>
  *   <li>Exact emulation of MySQL collations: case-insensitive strings are folded (NFD, no marks, lower case),

@@ -55,7 +55,7 @@ final class SelectRewriter {
 
     private static final Set<String> AGGREGATES = Set.of("count", "sum", "min", "max", "avg");
     /** MySQL aggregates the merge cannot combine from per-shard partials: refused rather than concatenated. */
-    private static final Set<String> UNMERGEABLE = Set.of("group_concat", "std", "stddev", "stddev_pop",
+    private static final Set<String> UNMERGEABLE = Set.of("std", "stddev", "stddev_pop",
             "stddev_samp", "variance", "var_pop", "var_samp", "bit_and", "bit_or", "bit_xor", "json_arrayagg",
             "json_objectagg", "any_value");
     private static final String DERIVED_PREFIX = "__shard_";
@@ -71,6 +71,8 @@ final class SelectRewriter {
 
     private final PlainSelect select;
     private final List<Expression> derived = new ArrayList<>();
+    /** What the shard query also groups by for GROUP_CONCAT: its expressions and order keys. */
+    private final List<Expression> concatGroup = new ArrayList<>();
     /** Items and ORDER BY keys computed after the merge from the aggregates in them. */
     private final List<Compute.Computed> computed = new ArrayList<>();
     /** The select items as written, before AVG became SUM: HAVING and ORDER BY refer to these. */
@@ -218,6 +220,10 @@ final class SelectRewriter {
         }
         for (int i = 0; i < items.size(); i++) {
             SelectItem<?> item = items.get(i);
+            if (item.getExpression() instanceof Function concat && GroupConcatRewrite.is(concat)) {
+                aggregates.add(GroupConcatRewrite.aggregate(concat, Slot.user(i), this::derive, concatGroup));
+                continue;
+            }
             if (!(item.getExpression() instanceof Function function) || !isAggregate(function)) {
                 continue;
             }
@@ -249,11 +255,15 @@ final class SelectRewriter {
                     labels.set(i, written);
                     yield new AggregateColumn(kind, Slot.user(i), null);
                 }
+                // kindOf never answers GROUP_CONCAT: the parser reads it as its own expression (above).
+                case GROUP_CONCAT -> throw new Refusal(function + " is not an aggregate function call");
             });
         }
         for (int i = 0; i < items.size(); i++) {
             Expression expression = items.get(i).getExpression();
-            if (!(expression instanceof Function function && isAggregate(function)) && containsAggregate(expression)) {
+            if (!(expression instanceof Function function && isAggregate(function))
+                    && !(expression instanceof Function concat && GroupConcatRewrite.is(concat))
+                    && containsAggregate(expression)) {
                 // The shard computes the item from its own rows, which gives the column its type; the merge
                 // computes it again from the merged aggregates.
                 computed.add(new Compute.Computed(Slot.user(i), havingExpr(expression, items, aggregates)));
@@ -274,13 +284,19 @@ final class SelectRewriter {
         }
         // Each shard returns its groups sorted by the keys (then the distinct argument), for a streaming merge.
         List<SortKey> mergeOrder = new ArrayList<>(groupKeys);
-        if (distinctArgument != null) {
+        if (distinctArgument != null || !concatGroup.isEmpty()) {
             List<Expression> shardGroup = new ArrayList<>();
             if (grouped) {
                 shardGroup.addAll(select.getGroupBy().getGroupByExpressionList());
             }
-            shardGroup.add(distinctArgument);
+            if (distinctArgument != null) {
+                shardGroup.add(distinctArgument);
+            }
+            // Sorting by the group keys (then the distinct argument) is all the merge needs of these.
+            shardGroup.addAll(concatGroup);
             setShardGroupBy(shardGroup);
+        }
+        if (distinctArgument != null) {
             // Every distinct aggregate's column holds the same values: sorting by the first sorts them all.
             aggregates.stream().filter(a -> a.kind().distinct()).findFirst()
                     .ifPresent(a -> mergeOrder.add(new SortKey(a.column(), false)));
@@ -409,7 +425,7 @@ final class SelectRewriter {
                 Slot sum = derive(aggregate("SUM", argument));
                 yield new AggregateColumn(kind, sum, derive(aggregate("COUNT", argument)));
             }
-            case COUNT_DISTINCT, SUM_DISTINCT, AVG_DISTINCT ->
+            case COUNT_DISTINCT, SUM_DISTINCT, AVG_DISTINCT, GROUP_CONCAT ->
                     throw new Refusal(function + " is only supported across shards in the select list");
         };
         aggregates.add(column);
@@ -736,12 +752,6 @@ final class SelectRewriter {
                 }
 
                 @Override
-                public <S> Void visit(net.sf.jsqlparser.expression.MySQLGroupConcat concat, S context) {
-                    found[0] = "GROUP_CONCAT";
-                    return null;
-                }
-
-                @Override
                 public <S> Void visit(net.sf.jsqlparser.expression.JsonAggregateFunction json, S context) {
                     found[0] = "JSON aggregate " + json;
                     return null;
@@ -781,7 +791,7 @@ final class SelectRewriter {
         expression.accept(new ExpressionVisitorAdapter<Void>() {
             @Override
             public <S> Void visit(Function function, S context) {
-                if (isAggregate(function)) {
+                if (isAggregate(function) || GroupConcatRewrite.is(function)) {
                     found[0] = true;
                     return null;
                 }
