@@ -105,6 +105,13 @@ class ScatterExpressionsIT {
     }
 
     @Test
+    void parenthesisedDistinctColumnsAreTheColumns() throws SQLException {
+        assertSame("SELECT DISTINCT(user_id) FROM t_sale ORDER BY user_id");
+        assertSame("SELECT DISTINCT (s.status), qty FROM t_sale s ORDER BY status DESC, s.qty LIMIT 9");
+        assertSame("SELECT DISTINCT((qty)) FROM t_sale WHERE qty > ? ORDER BY qty", 3);
+    }
+
+    @Test
     void anExpressionTheMergeCannotComputeIsRefusedWithTheStatement() throws SQLException {
         try (Connection c = sharded.getConnection(); Statement s = c.createStatement()) {
             assertThatThrownBy(() -> s.executeQuery("SELECT CONCAT(COUNT(*), ' sales') FROM t_sale"))

@@ -382,8 +382,10 @@ final class SelectRewriter {
                 }
             }
         }
+        expression = unparenthesised(expression);
         for (int i = 0; i < placed; i++) {
-            Expression written = originalItems.get(i);
+            // SELECT DISTINCT(item_id) selects item_id: the parentheses belong to the expression, not to DISTINCT.
+            Expression written = unparenthesised(originalItems.get(i));
             if (same(written, expression)) {
                 return Slot.user(i);
             }
@@ -728,6 +730,19 @@ final class SelectRewriter {
         @SuppressWarnings("unchecked")
         SelectItem<Expression> item = (SelectItem<Expression>) items.get(index);
         item.setExpression(expression);
+    }
+
+    private static Expression unparenthesised(Expression expression) {
+        Expression inner = expression;
+        while (true) {
+            if (inner instanceof Parenthesis parenthesis) {
+                inner = parenthesis.getExpression();
+            } else if (inner instanceof ParenthesedExpressionList<?> list && list.size() == 1) {
+                inner = list.get(0);
+            } else {
+                return inner;
+            }
+        }
     }
 
     private static boolean same(Expression a, Expression b) {
