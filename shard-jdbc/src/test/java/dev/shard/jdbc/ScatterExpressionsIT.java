@@ -112,6 +112,19 @@ class ScatterExpressionsIT {
     }
 
     @Test
+    void positionsInOrderByCountTheColumnsStarExpandsTo() throws SQLException {
+        assertSame("SELECT * FROM t_sale s ORDER BY s.status, 2 DESC, s.sale_id");
+        assertSame("SELECT * FROM t_sale ORDER BY 5 DESC, 1 LIMIT 20 OFFSET 3");
+        assertSame("SELECT s.*, qty * 2 AS twice FROM t_sale s ORDER BY 7, sale_id DESC LIMIT 15");
+        try (Connection c = sharded.getConnection(); Statement s = c.createStatement()) {
+            // Past the last column: the shards say so, as one database would.
+            assertThatThrownBy(() -> s.executeQuery("SELECT * FROM t_sale ORDER BY 9"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("9");
+            assertThat(ResultSets.rows(s.executeQuery("SELECT COUNT(*) FROM t_sale"))).containsExactly(List.of("400"));
+        }
+    }
+
+    @Test
     void anExpressionTheMergeCannotComputeIsRefusedWithTheStatement() throws SQLException {
         try (Connection c = sharded.getConnection(); Statement s = c.createStatement()) {
             assertThatThrownBy(() -> s.executeQuery("SELECT CONCAT(COUNT(*), ' sales') FROM t_sale"))

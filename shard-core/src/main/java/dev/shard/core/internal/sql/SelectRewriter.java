@@ -358,10 +358,9 @@ final class SelectRewriter {
     private Slot existingItem(Expression expression, List<SelectItem<?>> items) throws Refusal {
         if (expression instanceof LongValue ordinal) {
             long position = ordinal.getValue();
-            if (userColumns < 0) {
-                throw new Refusal("ORDER BY or GROUP BY by position cannot be combined with SELECT * across shards");
-            }
-            if (position < 1 || position > userColumns) {
+            // With SELECT * the count is known only from the shards' result, whose user columns are the select list
+            // as the database expanded it: the position the statement gives. A shard refuses a position past them.
+            if (position < 1 || userColumns >= 0 && position > userColumns) {
                 throw new Refusal("position " + position + " is not in the select list");
             }
             return Slot.user((int) position - 1);
