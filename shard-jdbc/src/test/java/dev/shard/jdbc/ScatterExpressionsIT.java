@@ -105,6 +105,17 @@ class ScatterExpressionsIT {
     }
 
     @Test
+    void havingConditionsOnGroupedColumnsMatchTheReference() throws SQLException {
+        assertSame("SELECT status, COUNT(*) FROM t_sale GROUP BY status HAVING status LIKE 'p%' ORDER BY status");
+        assertSame("SELECT status, COUNT(*) FROM t_sale GROUP BY status HAVING status LIKE ? OR COUNT(*) > 120"
+                + " ORDER BY status", "n%");
+        assertSame("SELECT user_id, SUM(qty) FROM t_sale GROUP BY user_id HAVING user_id BETWEEN 10 AND 20"
+                + " AND SUM(qty) > 5 ORDER BY user_id");
+        assertSame("SELECT status FROM t_sale GROUP BY status HAVING UPPER(status) IN ('NEW', 'PAID') ORDER BY status");
+        assertSame("SELECT COUNT(*) FROM t_sale GROUP BY status HAVING status <> 'new' ORDER BY 1");
+    }
+
+    @Test
     void parenthesisedDistinctColumnsAreTheColumns() throws SQLException {
         assertSame("SELECT DISTINCT(user_id) FROM t_sale ORDER BY user_id");
         assertSame("SELECT DISTINCT (s.status), qty FROM t_sale s ORDER BY status DESC, s.qty LIMIT 9");
