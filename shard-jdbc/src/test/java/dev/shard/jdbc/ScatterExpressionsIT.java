@@ -116,6 +116,16 @@ class ScatterExpressionsIT {
     }
 
     @Test
+    void selectDistinctOverGroupsMatchesTheReference() throws SQLException {
+        assertSame("SELECT DISTINCT COUNT(*) FROM t_sale GROUP BY user_id ORDER BY 1");
+        assertSame("SELECT DISTINCT status FROM t_sale GROUP BY status, user_id ORDER BY status");
+        assertSame("SELECT DISTINCT status, MAX(qty) FROM t_sale GROUP BY status, user_id ORDER BY status DESC, 2"
+                + " LIMIT 7");
+        assertSame("SELECT DISTINCT qty > 5, COUNT(*) > 4 FROM t_sale GROUP BY user_id, qty ORDER BY 1, 2");
+        assertSame("SELECT DISTINCT SUM(qty) / COUNT(*) AS mean FROM t_sale GROUP BY user_id ORDER BY mean LIMIT 10");
+    }
+
+    @Test
     void parenthesisedDistinctColumnsAreTheColumns() throws SQLException {
         assertSame("SELECT DISTINCT(user_id) FROM t_sale ORDER BY user_id");
         assertSame("SELECT DISTINCT (s.status), qty FROM t_sale s ORDER BY status DESC, s.qty LIMIT 9");

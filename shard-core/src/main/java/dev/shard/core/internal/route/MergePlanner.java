@@ -68,7 +68,8 @@ public final class MergePlanner {
             plan.sort(SortKey.resolve(spec.finalOrder(), resolver));
         }
         if (spec.distinctRows()) {
-            plan.distinct(mergeOrder);
+            // After grouping, the final order (which ends with every selected column) brings equal rows together.
+            plan.distinct(spec.finalOrder().isEmpty() ? mergeOrder : SortKey.resolve(spec.finalOrder(), resolver));
         }
         if (spec.limit() != null) {
             long offset = spec.limit().offset() == null ? 0 : number(spec.limit().offset(), bindings, "offset");

@@ -305,13 +305,19 @@ final class SelectRewriter {
         if (!requested.isEmpty() && !isGroupOrder(requested, groupKeys)) {
             finalOrder = requested;
         }
+        boolean distinctRows = select.getDistinct() != null;
+        if (distinctRows) {
+            finalOrder = DistinctGroups.order(requested, userColumns);
+            // A shard's rows are partial groups: equal rows appear only once the groups are merged.
+            select.setDistinct(null);
+        }
         setShardOrder(mergeOrder);
         // Partial groups cannot be limited on a shard; the whole LIMIT applies after the merge.
         select.setLimit(null);
         appendDerived();
         MergeSpec.Kind kind = grouped ? MergeSpec.Kind.GROUPED : MergeSpec.Kind.AGGREGATE;
         return finish(new MergeSpec(userColumns, derived.size(), kind, mergeOrder, groupKeys, aggregates, having,
-                finalOrder, false, limit, labels, computed));
+                finalOrder, distinctRows, limit, labels, computed));
     }
 
     /** The merge's kind for an aggregate call: COUNT(DISTINCT x) is COUNT_DISTINCT, MIN(DISTINCT x) is MIN. */
