@@ -117,12 +117,7 @@ class GroupConcatIT {
     }
 
     private void assertSame(String sql, Object... parameters) throws SQLException {
-        try (Connection c = sharded.getConnection()) {
-            ScatterExpressionsIT.Answer expected = ScatterExpressionsIT.answer(reference, sql, parameters);
-            ScatterExpressionsIT.Answer actual = ScatterExpressionsIT.answer(c, sql, parameters);
-            assertThat(actual.rows()).as(sql).isEqualTo(expected.rows());
-            assertThat(actual.columns()).as("columns of %s", sql).isEqualTo(expected.columns());
-        }
+        ScatterExpressionsIT.assertSameAnswer(sharded, reference, sql, parameters);
     }
 
     /** Each row with its GROUP_CONCAT (column 2) split at the commas and sorted: MySQL leaves the order undefined. */

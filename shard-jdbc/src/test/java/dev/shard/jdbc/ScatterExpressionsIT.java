@@ -88,8 +88,21 @@ class ScatterExpressionsIT {
         assertSame("SELECT COALESCE(SUM(amount), 0), IFNULL(MAX(price), -1), COUNT(*) + 1, FLOOR(AVG(qty)),"
                 + " CEILING(AVG(qty)) FROM t_sale WHERE qty > 100");
         // An aggregate also selected on its own, and AVG inside an expression.
-        assertSame("SELECT status, AVG(amount), AVG(amount) + 1, COUNT(DISTINCT qty),"
+        assertSame("SELECT status, AVG(amount), AVG(amount) * COUNT(*) - SUM(amount), COUNT(DISTINCT qty),"
                 + " COUNT(DISTINCT qty) * 10 FROM t_sale GROUP BY status ORDER BY status");
+    }
+
+    @Test
+    void aQuotientKeepsMariaDbsNinePlacesInsideAnExpression() throws SQLException {
+        // 2 / 3 * 100 is 66.6667 (0.666666666 * 100, rounded at the end), not 66.6700.
+        assertSame("SELECT status, SUM(qty) / COUNT(*) * 100, COUNT(*) / 7 * 1000000, ROUND(SUM(qty) / COUNT(*), 6),"
+                + " (SUM(amount) / COUNT(*) - AVG(amount)) * 1000000000, ROUND(AVG(qty), 3) FROM t_sale"
+                + " GROUP BY status ORDER BY status");
+        // Compared as shown: at the quotient's own scale.
+        assertSame("SELECT user_id, SUM(qty) / COUNT(*) FROM t_sale GROUP BY user_id"
+                + " HAVING SUM(qty) / COUNT(*) = ROUND(SUM(qty) / COUNT(*), 4) ORDER BY user_id");
+        assertSame("SELECT user_id, COUNT(*) FROM t_sale GROUP BY user_id HAVING SUM(qty) / 3 = ? ORDER BY user_id",
+                new java.math.BigDecimal("6.6667"));
     }
 
     @Test
@@ -161,6 +174,12 @@ class ScatterExpressionsIT {
     }
 
     private void assertSame(String sql, Object... parameters) throws SQLException {
+        assertSameAnswer(sharded, reference, sql, parameters);
+    }
+
+    /** The statement's rows, and its columns' labels, types and scales, are the same through Shard and direct. */
+    static void assertSameAnswer(ShardingDataSource sharded, Connection reference, String sql, Object... parameters)
+            throws SQLException {
         try (Connection c = sharded.getConnection()) {
             Answer expected = answer(reference, sql, parameters);
             Answer actual = answer(c, sql, parameters);

@@ -69,7 +69,6 @@
  *   <li>Expr has only the numeric functions of {@link dev.shard.core.internal.merge.ScalarFunction} and COALESCE
  *       and IFNULL: no CONCAT, CASE, LIKE, or temporal arithmetic (over values without aggregates, the shards
  *       compute those).</li>
- *   <li>A quotient inside a longer expression is rounded to its scale first; MariaDB keeps nine places.</li>
  * </ul>
  */
 package dev.shard.core.internal.merge;

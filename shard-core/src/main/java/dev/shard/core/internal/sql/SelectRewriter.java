@@ -513,15 +513,15 @@ final class SelectRewriter {
                 : expression instanceof Modulo ? Expr.ArithmeticOp.MOD : null;
         if (op != null) {
             var binary = (net.sf.jsqlparser.expression.BinaryExpression) expression;
-            return new Expr.Arithmetic(op, havingExpr(binary.getLeftExpression(), items, aggregates),
-                    havingExpr(binary.getRightExpression(), items, aggregates));
+            return new Expr.Arithmetic(op, operand(binary.getLeftExpression(), items, aggregates),
+                    operand(binary.getRightExpression(), items, aggregates));
         }
         ValueRef value = JSqlParserAnalyzer.constantOrParameter(expression);
         if (value != null) {
             return value.toExpr();
         }
         if (expression instanceof Function function && !isAggregate(function) && containsAggregate(function)) {
-            return MergeFunctions.call(function, argument -> havingExpr(argument, items, aggregates));
+            return MergeFunctions.call(function, argument -> operand(argument, items, aggregates));
         }
         Slot existing = existingItem(expression, items);
         if (existing != null) {
@@ -535,6 +535,21 @@ final class SelectRewriter {
             return derive(expression);
         }
         throw new Refusal(MergeFunctions.cannotCompute(expression));
+    }
+
+    /**
+     * An operand of arithmetic or of a function: AVG(x) there is SUM(x) / COUNT(x) with the quotient's extra digits,
+     * as MySQL computes on with them (ROUND(AVG(x), 2), AVG(x) * 100); the AVG column itself is already rounded.
+     */
+    private Expr operand(Expression expression, List<SelectItem<?>> items, List<AggregateColumn> aggregates)
+            throws Refusal {
+        if (unparenthesised(expression) instanceof Function function && isAggregate(function)
+                && kindOf(function) == AggregateKind.AVG) {
+            Expression argument = requireArgument(function, singleArgument(function));
+            return new Expr.Arithmetic(Expr.ArithmeticOp.DIV, derivedAggregate(aggregate("SUM", argument), aggregates),
+                    derivedAggregate(aggregate("COUNT", argument), aggregates));
+        }
+        return havingExpr(expression, items, aggregates);
     }
 
     // ------------------------------------------------------------------ ORDER BY, GROUP BY, LIMIT in the shard query
