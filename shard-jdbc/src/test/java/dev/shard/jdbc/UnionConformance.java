@@ -129,7 +129,7 @@ final class UnionConformance {
                 "INTERSECT and EXCEPT are not supported across shards",
                 "SELECT user_id FROM t_order EXCEPT SELECT user_id FROM t_order_item WHERE qty = 1",
                 "INTERSECT and EXCEPT are not supported across shards",
-                "SELECT user_id FROM t_order WHERE user_id = 1 UNION SELECT MAX(amount) - MIN(amount) FROM t_order",
+                "SELECT user_id FROM t_order WHERE user_id = 1 UNION SELECT CONCAT(COUNT(*), 'x') FROM t_order",
                 "UNION branch 2 of 2");
         try (Statement s = sharded.createStatement()) {
             for (Map.Entry<String, String> entry : refused.entrySet()) {

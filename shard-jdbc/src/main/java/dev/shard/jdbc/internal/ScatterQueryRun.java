@@ -83,9 +83,11 @@ final class ScatterQueryRun {
             columns.add(new ColumnInfo(shardMeta.getColumnLabel(i), dialect.comparator(caseInsensitive)));
         }
         MergePlan mergePlan;
+        java.util.function.UnaryOperator<RowCursor> computedValues;
         try {
             columns = MergeKeyTypes.attach(spec, columns, shardMeta, statement.connection.runtime().keyCatalog());
             mergePlan = MergePlanner.plan(spec, columns, bindings, maxRows);
+            computedValues = ComputedValues.converter(spec, shardMeta, columns.size() - spec.derivedColumns());
         } catch (SQLException | RuntimeException e) {
             for (RowCursor cursor : cursors) {
                 try {
@@ -96,7 +98,7 @@ final class ScatterQueryRun {
             }
             throw e;
         }
-        RowCursor merged = mergePlan.open(cursors);
+        RowCursor merged = computedValues.apply(mergePlan.open(cursors));
         int userColumns = columns.size() - spec.derivedColumns();
         List<String> labels = new ArrayList<>();
         List<ResultType> types = new ArrayList<>();

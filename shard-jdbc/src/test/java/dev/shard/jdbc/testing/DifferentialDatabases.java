@@ -49,9 +49,18 @@ public final class DifferentialDatabases implements AutoCloseable {
 
     /** A configuration builder with data sources ds0, ds1, ... on the shard databases, ds0 the default. */
     public ShardConfig.Builder config(int maximumPoolSize) {
+        return config(maximumPoolSize, "");
+    }
+
+    /**
+     * As {@link #config(int)}, with driver options added to each URL, e.g.
+     * {@code "sessionVariables=group_concat_max_len=20"}.
+     */
+    public ShardConfig.Builder config(int maximumPoolSize, String urlOptions) {
         ShardConfig.Builder builder = ShardConfig.builder();
         for (int i = 0; i < shardNames.size(); i++) {
-            builder.dataSource("ds" + i, Map.of("jdbcUrl", server.jdbcUrl(shardNames.get(i)),
+            String url = server.jdbcUrl(shardNames.get(i)) + (urlOptions.isEmpty() ? "" : "&" + urlOptions);
+            builder.dataSource("ds" + i, Map.of("jdbcUrl", url,
                     "username", server.user(), "password", server.password(),
                     "maximumPoolSize", String.valueOf(maximumPoolSize)));
         }

@@ -104,7 +104,8 @@ public record MySqlDialect(boolean weightStrings) implements Dialect {
     public ResultType aggregateType(AggregateKind kind, int shardType, int shardScale) {
         boolean decimal = shardType == Types.DECIMAL || shardType == Types.NUMERIC;
         return switch (kind) {
-            case COUNT, MIN, MAX -> null;
+            // GROUP_CONCAT: the shards' own GROUP_CONCAT column has the type (VARCHAR or TEXT by the max length).
+            case COUNT, MIN, MAX, GROUP_CONCAT -> null;
             case COUNT_DISTINCT -> BIGINT;
             case SUM -> isExactInteger(shardType) ? decimal(0) : null;
             // The shards return the distinct values themselves; their sum is a DECIMAL (scale 4 unless integers).

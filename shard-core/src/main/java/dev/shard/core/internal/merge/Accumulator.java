@@ -28,6 +28,7 @@ abstract class Accumulator {
             case AVG -> new Avg(column, spec.countIndex());
             case COUNT_DISTINCT, SUM_DISTINCT, AVG_DISTINCT ->
                     new DistinctValues(column, spec.kind(), spec.info());
+            case GROUP_CONCAT -> new Concatenation(spec.concat());
         };
     }
 
@@ -202,7 +203,8 @@ abstract class Accumulator {
                 case COUNT_DISTINCT -> count;
                 case SUM_DISTINCT -> sum.result();
                 case AVG_DISTINCT -> average(sum.result(), count);
-                case COUNT, SUM, MIN, MAX, AVG -> throw new IllegalStateException(kind + " is not a DISTINCT kind");
+                case COUNT, SUM, MIN, MAX, AVG, GROUP_CONCAT ->
+                        throw new IllegalStateException(kind + " is not a DISTINCT kind");
             };
         }
     }

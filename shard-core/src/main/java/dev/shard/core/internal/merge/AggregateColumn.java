@@ -15,11 +15,24 @@ import java.util.Objects;
  * @param countColumn for {@link AggregateKind#AVG}, the column holding the shards' {@code COUNT(x)}; otherwise
  *                    null
  */
-public record AggregateColumn(AggregateKind kind, Column column, Column countColumn) {
+public record AggregateColumn(AggregateKind kind, Column column, Column countColumn, GroupConcat concat) {
+
+    /** Any aggregate but GROUP_CONCAT. */
+    public AggregateColumn(AggregateKind kind, Column column, Column countColumn) {
+        this(kind, column, countColumn, null);
+    }
+
+    /** GROUP_CONCAT into {@code column} (written, not read: the pieces come from the columns {@code concat} names). */
+    public static AggregateColumn groupConcat(Column column, GroupConcat concat) {
+        return new AggregateColumn(AggregateKind.GROUP_CONCAT, column, null, Objects.requireNonNull(concat, "concat"));
+    }
 
     public AggregateColumn {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(column, "column");
+        if ((kind == AggregateKind.GROUP_CONCAT) != (concat != null)) {
+            throw new IllegalArgumentException("GROUP_CONCAT, and only GROUP_CONCAT, has a concatenation: " + kind);
+        }
         if (kind == AggregateKind.AVG) {
             if (countColumn == null || countColumn.position().equals(column.position())) {
                 throw new IllegalArgumentException("AVG needs a count column other than its sum column "
@@ -53,11 +66,13 @@ public record AggregateColumn(AggregateKind kind, Column column, Column countCol
     /** This aggregate over one execution's shard columns. */
     public AggregateColumn resolve(Resolver resolver) throws SQLException {
         return new AggregateColumn(kind, column.resolve(resolver),
-                countColumn == null ? null : countColumn.resolve(resolver));
+                countColumn == null ? null : countColumn.resolve(resolver),
+                concat == null ? null : concat.resolve(resolver));
     }
 
     boolean isResolved() {
-        return column.isResolved() && (countColumn == null || countColumn.isResolved());
+        return column.isResolved() && (countColumn == null || countColumn.isResolved())
+                && (concat == null || concat.isResolved());
     }
 
     /** The resolved column's index; see {@link Column#ref}. */
@@ -77,7 +92,9 @@ public record AggregateColumn(AggregateKind kind, Column column, Column countCol
     /** {@code sum(1)}, {@code avg(2/3)} (sum/count columns), {@code count_distinct(4 ci)}. */
     public String describe() {
         String name = kind.name().toLowerCase(Locale.ROOT);
-        String args = kind == AggregateKind.AVG ? column.position() + "/" + countColumn.position() : column.position();
+        String args = kind == AggregateKind.AVG ? column.position() + "/" + countColumn.position()
+                : kind == AggregateKind.GROUP_CONCAT ? column.position() + " = " + concat.describe()
+                : column.position();
         boolean ci = kind.collated() && column.isResolved() && column.ref().info().caseInsensitive();
         return name + "(" + args + (ci ? " ci" : "") + ")";
     }

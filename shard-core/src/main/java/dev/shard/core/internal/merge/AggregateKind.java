@@ -26,7 +26,12 @@ public enum AggregateKind {
     /** {@code SUM(DISTINCT x)} over rows of distinct x values sorted by x. */
     SUM_DISTINCT(true, true),
     /** {@code AVG(DISTINCT x)} over rows of distinct x values sorted by x: their sum over their count, as AVG. */
-    AVG_DISTINCT(true, true);
+    AVG_DISTINCT(true, true),
+    /**
+     * {@code GROUP_CONCAT}: the pieces of each group, one per sub-group the shard query adds, joined as
+     * {@link GroupConcat} says; a String, NULL when no row had a value.
+     */
+    GROUP_CONCAT(false, false);
 
     private final boolean distinct;
     private final boolean collated;

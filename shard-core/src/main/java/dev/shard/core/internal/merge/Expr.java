@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  * {@link Literal}s. Only a resolved tree can be evaluated, and {@link Filter} accepts only that.
  */
 public sealed interface Expr permits Slot, ColumnRef, Expr.Literal, Expr.Param, Expr.Comparison, Expr.And, Expr.Or,
-        Expr.Not, Expr.IsNull, Expr.Arithmetic, Expr.Between, Expr.InList {
+        Expr.Not, Expr.IsNull, Expr.Arithmetic, Expr.Between, Expr.InList, ScalarFunction {
 
     Object eval(RowView row) throws SQLException;
 
@@ -347,7 +347,8 @@ public sealed interface Expr permits Slot, ColumnRef, Expr.Literal, Expr.Param, 
 
     /**
      * {@code left op right}, NULL if either is NULL. Integers give integers (BIGINT overflow is an error, as in
-     * MySQL), except {@code /}, which gives a DECIMAL with the dividend's scale + 4; DECIMALs give DECIMALs; a
+     * MySQL), except {@code /}, which gives a DECIMAL with the dividend's scale + 4 (holding MySQL's nine places,
+     * see {@code Quotient}); DECIMALs give DECIMALs; a
      * DOUBLE (or a string, which MySQL converts to DOUBLE) gives a DOUBLE. Division and modulo by zero are NULL.
      */
     record Arithmetic(ArithmeticOp op, Expr left, Expr right) implements Expr {

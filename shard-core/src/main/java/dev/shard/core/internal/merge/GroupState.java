@@ -35,6 +35,9 @@ final class GroupState {
                 if (a.kind() == AggregateKind.AVG) {
                     BaseCursor.checkColumn(step, a.countIndex(), columnCount);
                 }
+                if (a.concat() != null) {
+                    a.concat().checkColumns(step, columnCount);
+                }
                 aggregated[a.index()] = true;
             }
         }

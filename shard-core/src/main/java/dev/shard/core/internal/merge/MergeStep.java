@@ -7,7 +7,7 @@ import java.sql.SQLException;
  * reusable across executions; {@link #open} makes the per-execution state.
  */
 public sealed interface MergeStep permits Limit, Aggregate, GroupAggregate, MemorySort, Filter, Distinct, Project,
-        HashDistinct {
+        HashDistinct, Compute {
 
     /**
      * Starts reading {@code input}. The returned cursor owns it: closing it closes the input.

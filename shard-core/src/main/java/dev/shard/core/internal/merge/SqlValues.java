@@ -65,6 +65,9 @@ final class SqlValues {
         if (a == null || b == null) {
             return null;
         }
+        // MySQL compares a quotient as its type shows it: 2 / 3 = 0.6667.
+        a = a instanceof Quotient q ? q.shown() : a;
+        b = b instanceof Quotient q ? q.shown() : b;
         ValueComparator.Kind ka = ValueComparator.Kind.of(a);
         ValueComparator.Kind kb = ValueComparator.Kind.of(b);
         try {
@@ -191,26 +194,35 @@ final class SqlValues {
         throw new SQLException("BIGINT value is out of range in '" + x + " " + op.symbol() + " " + y + "'", "22003");
     }
 
+    /**
+     * DECIMAL arithmetic on all the digits, with the result's declared scale MySQL's: the larger of the two for
+     * {@code + - %}, their sum for {@code *}, the dividend's + 4 for {@code /}, whose quotient keeps MySQL's extra
+     * digits (see {@link Quotient}).
+     */
     private static Object decimalArithmetic(Expr.ArithmeticOp op, BigDecimal x, BigDecimal y) {
         if (y.signum() == 0 && (op == Expr.ArithmeticOp.DIV || op == Expr.ArithmeticOp.MOD)) {
             return null;
         }
+        int max = ValueComparator.MAX_DECIMAL_SCALE;
+        int dx = Quotient.declaredScale(x);
+        int dy = Quotient.declaredScale(y);
         return switch (op) {
-            case ADD -> x.add(y);
-            case SUB -> x.subtract(y);
+            case ADD -> Quotient.of(x.add(y), Math.max(dx, dy));
+            case SUB -> Quotient.of(x.subtract(y), Math.max(dx, dy));
             case MUL -> {
                 BigDecimal product = x.multiply(y);
-                yield product.scale() > ValueComparator.MAX_DECIMAL_SCALE
-                        ? product.setScale(ValueComparator.MAX_DECIMAL_SCALE, RoundingMode.HALF_UP) : product;
+                yield Quotient.of(product.scale() > max ? product.setScale(max, RoundingMode.HALF_UP) : product,
+                        Math.min(dx + dy, max));
             }
-            case DIV -> x.divide(y, Math.min(Math.max(x.scale(), 0) + Accumulator.DIV_PRECISION_INCREMENT,
-                    ValueComparator.MAX_DECIMAL_SCALE), RoundingMode.HALF_UP);
-            case MOD -> x.remainder(y);
+            case DIV -> Quotient.of(x.divide(y, Math.min(Quotient.keptDigits(Math.max(x.scale(), 0),
+                    Math.max(y.scale(), 0), Accumulator.DIV_PRECISION_INCREMENT), max), RoundingMode.DOWN),
+                    Math.min(dx + Accumulator.DIV_PRECISION_INCREMENT, max));
+            case MOD -> Quotient.of(x.remainder(y), Math.max(dx, dy));
         };
     }
 
     /** A value in a numeric context: booleans are 0 and 1, strings their numeric prefix as a DOUBLE. */
-    private static Number numeric(Object v) throws SQLException {
+    static Number numeric(Object v) throws SQLException {
         if (v instanceof Number) {
             return (Number) v;
         }
@@ -238,16 +250,16 @@ final class SqlValues {
         return m.find() ? Double.parseDouble(m.group().trim()) : 0.0;
     }
 
-    private static boolean isFloating(Number n) {
+    static boolean isFloating(Number n) {
         return n instanceof Double || n instanceof Float;
     }
 
-    private static boolean isIntegral(Number n) {
+    static boolean isIntegral(Number n) {
         return n instanceof Long || n instanceof Integer || n instanceof Short || n instanceof Byte
                 || n instanceof BigInteger;
     }
 
-    private static BigInteger bigInteger(Number n) {
+    static BigInteger bigInteger(Number n) {
         return n instanceof BigInteger ? (BigInteger) n : BigInteger.valueOf(n.longValue());
     }
 

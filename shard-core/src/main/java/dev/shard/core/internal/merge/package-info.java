@@ -31,6 +31,11 @@
  *   <tr><td>COUNT/SUM/AVG(DISTINCT x)</td><td>GROUP BY [g,] x ORDER BY [g,] x, selecting x in each column
  *       that aggregates it</td><td>OrderedMerge([g,] x), Aggregate or GroupAggregate(g)</td></tr>
  *   <tr><td>HAVING p</td><td>no HAVING; p's aggregates selected</td><td>Filter(p) after the aggregation</td></tr>
+ *   <tr><td>an expression over aggregates, e.g. SUM(a) / COUNT(*)</td><td>the expression (for its type), its
+ *       aggregates selected</td><td>Compute after the aggregation, before Filter and MemorySort</td></tr>
+ *   <tr><td>GROUP_CONCAT(a ORDER BY k)</td><td>also GROUP BY a, k; CONCAT(a), k, COUNT(*) and
+ *       {@code @@group_concat_max_len} selected</td><td>Aggregate or GroupAggregate with a {@link
+ *       dev.shard.core.internal.merge.GroupConcat}</td></tr>
  *   <tr><td>ORDER BY an aggregate</td><td>as GROUP BY</td><td>MemorySort (top-N when a LIMIT follows)</td></tr>
  *   <tr><td>DISTINCT</td><td>DISTINCT ... ORDER BY the distinct columns</td>
  *       <td>OrderedMerge, Distinct</td></tr>
@@ -39,7 +44,8 @@
  * <h2>Memory</h2>
  * Proportional to the number of shards for every step except {@link dev.shard.core.internal.merge.MemorySort},
  * which holds all its input rows (after a GROUP BY, one per group) or, with a top-N bound, that many rows.
- * COUNT(DISTINCT) counts value changes of a sorted stream: O(1), not a set of values.
+ * COUNT(DISTINCT) counts value changes of a sorted stream: O(1), not a set of values. GROUP_CONCAT holds one group's
+ * pieces, as the database does.
  *
  * <h2>Order is checked, not trusted</h2>
  * Streaming GROUP BY, DISTINCT and the DISTINCT aggregates are only right if equal values arrive together, which
@@ -52,7 +58,7 @@
  * <ul>
  *   <li>COUNT(DISTINCT a, b) over several columns; DISTINCT aggregates over two different columns in one query;
  *       SUM/AVG(DISTINCT) of non-numeric values.</li>
- *   <li>GROUP_CONCAT, BIT_AND/OR/XOR, STD/VARIANCE, JSON_ARRAYAGG and other aggregates; WITH ROLLUP; window
+ *   <li>BIT_AND/OR/XOR, STD/VARIANCE, JSON_ARRAYAGG and other aggregates; WITH ROLLUP; window
  *       functions.</li>
  *   <li>A hash-based DISTINCT or GROUP BY for unsorted input: the rewrite always sorts on the shards.</li>
  *   <li>Exact emulation of MySQL collations: case-insensitive strings are folded (NFD, no marks, lower case),
@@ -60,7 +66,9 @@
  *       NO PAD collations are treated as PAD SPACE. Mismatches in order are detected (above), mismatches in
  *       equality (e.g. 'ß' = 'ss' under 0900_ai_ci) are not.</li>
  *   <li>DOUBLE sums add the shards' partial sums, so the last bits may differ from one database's sum.</li>
- *   <li>Expr has no functions (CONCAT, IFNULL, ...), CASE, LIKE, or temporal arithmetic.</li>
+ *   <li>Expr has only the numeric functions of {@link dev.shard.core.internal.merge.ScalarFunction} and COALESCE
+ *       and IFNULL: no CONCAT, CASE, LIKE, or temporal arithmetic (over values without aggregates, the shards
+ *       compute those).</li>
  * </ul>
  */
 package dev.shard.core.internal.merge;

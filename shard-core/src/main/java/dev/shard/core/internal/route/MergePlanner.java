@@ -3,6 +3,7 @@ package dev.shard.core.internal.route;
 import dev.shard.core.internal.merge.AggregateColumn;
 import dev.shard.core.internal.merge.ColumnInfo;
 import dev.shard.core.internal.merge.ColumnRef;
+import dev.shard.core.internal.merge.Compute;
 import dev.shard.core.internal.merge.MergePlan;
 import dev.shard.core.internal.merge.Project;
 import dev.shard.core.internal.merge.Resolver;
@@ -53,6 +54,13 @@ public final class MergePlanner {
             case AGGREGATE -> plan.aggregate(aggregates);
             case GROUPED -> plan.groupAggregate(SortKey.resolve(spec.groupKeys(), resolver), aggregates);
         };
+        if (!spec.computed().isEmpty()) {
+            List<Compute.Computed> computed = new ArrayList<>();
+            for (Compute.Computed column : spec.computed()) {
+                computed.add(column.resolve(resolver));
+            }
+            plan.step(new Compute(computed));
+        }
         if (spec.having() != null) {
             plan.filter(spec.having().resolve(resolver));
         }
@@ -60,7 +68,8 @@ public final class MergePlanner {
             plan.sort(SortKey.resolve(spec.finalOrder(), resolver));
         }
         if (spec.distinctRows()) {
-            plan.distinct(mergeOrder);
+            // After grouping, the final order (which ends with every selected column) brings equal rows together.
+            plan.distinct(spec.finalOrder().isEmpty() ? mergeOrder : SortKey.resolve(spec.finalOrder(), resolver));
         }
         if (spec.limit() != null) {
             long offset = spec.limit().offset() == null ? 0 : number(spec.limit().offset(), bindings, "offset");

@@ -2,6 +2,7 @@ package dev.shard.core.internal.sql;
 
 import dev.shard.core.internal.merge.AggregateColumn;
 import dev.shard.core.internal.merge.AggregateKind;
+import dev.shard.core.internal.merge.Compute;
 import dev.shard.core.internal.merge.Slot;
 import dev.shard.core.internal.merge.SortKey;
 import dev.shard.core.internal.sql.MergeSpec.WeightColumn;
@@ -55,6 +56,16 @@ final class KeyWeights {
                     || aggregate.kind() == AggregateKind.COUNT_DISTINCT) {
                 slots.add(aggregate.column().slot());
             }
+        }
+        // Columns whose merged value the merge makes itself (a GROUP_CONCAT joined from pieces, an expression over
+        // merged aggregates) have no shard weight that belongs to that value: they compare as before.
+        for (AggregateColumn aggregate : spec.aggregates()) {
+            if (aggregate.kind() == AggregateKind.GROUP_CONCAT) {
+                slots.remove(aggregate.column().slot());
+            }
+        }
+        for (Compute.Computed computed : spec.computed()) {
+            slots.remove(computed.column().slot());
         }
         List<SelectItem<?>> items = new ArrayList<>(select.getSelectItems());
         int firstDerived = items.size() - spec.derivedColumns();

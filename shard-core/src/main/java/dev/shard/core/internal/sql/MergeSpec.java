@@ -1,6 +1,7 @@
 package dev.shard.core.internal.sql;
 
 import dev.shard.core.internal.merge.AggregateColumn;
+import dev.shard.core.internal.merge.Compute;
 import dev.shard.core.internal.merge.Expr;
 import dev.shard.core.internal.merge.Slot;
 import dev.shard.core.internal.merge.SortKey;
@@ -31,15 +32,35 @@ import java.util.List;
  * @param labels         for user items the rewrite changed (AVG became SUM, COUNT(DISTINCT x) became x,
  *                       MIN(DISTINCT x) is printed anew) and that have no alias: the label the user's own statement
  *                       would have had; other entries null, meaning the shard's label stands
+ * @param computed       AGGREGATE and GROUPED: columns computed after the aggregates from their merged values
+ *                       ({@code SUM(a) / COUNT(*)}), before HAVING and the final order read them; empty if none
  * @param weights        columns the merge compares by the database's sort key: each key or MIN/MAX column and the
  *                       derived column holding its {@code WEIGHT_STRING} (see {@code KeyWeights})
  */
 public record MergeSpec(int userColumns, int derivedColumns, Kind kind, List<SortKey> mergeOrder,
                         List<SortKey> groupKeys, List<AggregateColumn> aggregates, Expr having,
                         List<SortKey> finalOrder, boolean distinctRows, LimitSpec limit, List<String> labels,
-                        List<WeightColumn> weights) {
+                        List<Compute.Computed> computed, List<WeightColumn> weights) {
+
+    /** A spec with nothing computed after the merge and no weight columns. */
+    public MergeSpec(int userColumns, int derivedColumns, Kind kind, List<SortKey> mergeOrder,
+                     List<SortKey> groupKeys, List<AggregateColumn> aggregates, Expr having,
+                     List<SortKey> finalOrder, boolean distinctRows, LimitSpec limit, List<String> labels) {
+        this(userColumns, derivedColumns, kind, mergeOrder, groupKeys, aggregates, having, finalOrder, distinctRows,
+                limit, labels, List.of(), List.of());
+    }
+
+    /** A spec without weight columns (they are added last, by {@link #withWeights}). */
+    public MergeSpec(int userColumns, int derivedColumns, Kind kind, List<SortKey> mergeOrder,
+                     List<SortKey> groupKeys, List<AggregateColumn> aggregates, Expr having,
+                     List<SortKey> finalOrder, boolean distinctRows, LimitSpec limit, List<String> labels,
+                     List<Compute.Computed> computed) {
+        this(userColumns, derivedColumns, kind, mergeOrder, groupKeys, aggregates, having, finalOrder, distinctRows,
+                limit, labels, computed, List.of());
+    }
 
     public MergeSpec {
+        computed = List.copyOf(computed);
         weights = weights == null ? List.of() : List.copyOf(weights);
         labels = labels == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(labels));
         mergeOrder = List.copyOf(mergeOrder);
@@ -48,18 +69,10 @@ public record MergeSpec(int userColumns, int derivedColumns, Kind kind, List<Sor
         finalOrder = List.copyOf(finalOrder);
     }
 
-    /** A spec without weight columns. */
-    public MergeSpec(int userColumns, int derivedColumns, Kind kind, List<SortKey> mergeOrder,
-                     List<SortKey> groupKeys, List<AggregateColumn> aggregates, Expr having,
-                     List<SortKey> finalOrder, boolean distinctRows, LimitSpec limit, List<String> labels) {
-        this(userColumns, derivedColumns, kind, mergeOrder, groupKeys, aggregates, having, finalOrder, distinctRows,
-                limit, labels, List.of());
-    }
-
     /** This spec with {@code added} more derived columns, holding the weights of {@code weightColumns}. */
     MergeSpec withWeights(int added, List<WeightColumn> weightColumns) {
         return new MergeSpec(userColumns, derivedColumns + added, kind, mergeOrder, groupKeys, aggregates, having,
-                finalOrder, distinctRows, limit, labels, weightColumns);
+                finalOrder, distinctRows, limit, labels, computed, weightColumns);
     }
 
     /** The derived column {@code weight} holds the database's sort key of the values in column {@code value}. */

@@ -4,6 +4,7 @@ import dev.shard.core.internal.dialect.Dialect;
 import dev.shard.core.internal.dialect.SqlLexer;
 import dev.shard.core.internal.merge.AggregateColumn;
 import dev.shard.core.internal.merge.AggregateKind;
+import dev.shard.core.internal.merge.Compute;
 import dev.shard.core.internal.merge.Expr;
 import dev.shard.core.internal.merge.Slot;
 import dev.shard.core.internal.merge.SortKey;
@@ -54,7 +55,7 @@ final class SelectRewriter {
 
     private static final Set<String> AGGREGATES = Set.of("count", "sum", "min", "max", "avg");
     /** MySQL aggregates the merge cannot combine from per-shard partials: refused rather than concatenated. */
-    private static final Set<String> UNMERGEABLE = Set.of("group_concat", "std", "stddev", "stddev_pop",
+    private static final Set<String> UNMERGEABLE = Set.of("std", "stddev", "stddev_pop",
             "stddev_samp", "variance", "var_pop", "var_samp", "bit_and", "bit_or", "bit_xor", "json_arrayagg",
             "json_objectagg", "any_value");
     private static final String DERIVED_PREFIX = "__shard_";
@@ -70,6 +71,10 @@ final class SelectRewriter {
 
     private final PlainSelect select;
     private final List<Expression> derived = new ArrayList<>();
+    /** What the shard query also groups by for GROUP_CONCAT: its expressions and order keys. */
+    private final List<Expression> concatGroup = new ArrayList<>();
+    /** Items and ORDER BY keys computed after the merge from the aggregates in them. */
+    private final List<Compute.Computed> computed = new ArrayList<>();
     /** The select items as written, before AVG became SUM: HAVING and ORDER BY refer to these. */
     private List<Expression> originalItems;
     private int userColumns;
@@ -145,13 +150,11 @@ final class SelectRewriter {
             refuseWindowFunctions(expression);
             if (expression instanceof Function function && isAggregate(function)) {
                 refuseNestedAggregates(function.getParameters());
-            } else {
-                refuseNestedAggregates(expression);
             }
         }
         userColumns = star ? -1 : items.size();
         boolean grouped = select.getGroupBy() != null;
-        boolean anyAggregate = items.stream().anyMatch(i -> i.getExpression() instanceof Function f && isAggregate(f));
+        boolean anyAggregate = items.stream().anyMatch(i -> containsAggregate(i.getExpression()));
         if (star && (grouped || anyAggregate || select.getDistinct() != null)) {
             throw new Refusal("SELECT * cannot be combined with GROUP BY, aggregates or DISTINCT across shards;"
                     + " name the columns");
@@ -217,6 +220,10 @@ final class SelectRewriter {
         }
         for (int i = 0; i < items.size(); i++) {
             SelectItem<?> item = items.get(i);
+            if (item.getExpression() instanceof Function concat && GroupConcatRewrite.is(concat)) {
+                aggregates.add(GroupConcatRewrite.aggregate(concat, Slot.user(i), this::derive, concatGroup));
+                continue;
+            }
             if (!(item.getExpression() instanceof Function function) || !isAggregate(function)) {
                 continue;
             }
@@ -248,7 +255,19 @@ final class SelectRewriter {
                     labels.set(i, written);
                     yield new AggregateColumn(kind, Slot.user(i), null);
                 }
+                // kindOf never answers GROUP_CONCAT: the parser reads it as its own expression (above).
+                case GROUP_CONCAT -> throw new Refusal(function + " is not an aggregate function call");
             });
+        }
+        for (int i = 0; i < items.size(); i++) {
+            Expression expression = items.get(i).getExpression();
+            if (!(expression instanceof Function function && isAggregate(function))
+                    && !(expression instanceof Function concat && GroupConcatRewrite.is(concat))
+                    && containsAggregate(expression)) {
+                // The shard computes the item from its own rows, which gives the column its type; the merge
+                // computes it again from the merged aggregates.
+                computed.add(new Compute.Computed(Slot.user(i), havingExpr(expression, items, aggregates)));
+            }
         }
         Expr having = null;
         if (select.getHaving() != null) {
@@ -265,13 +284,19 @@ final class SelectRewriter {
         }
         // Each shard returns its groups sorted by the keys (then the distinct argument), for a streaming merge.
         List<SortKey> mergeOrder = new ArrayList<>(groupKeys);
-        if (distinctArgument != null) {
+        if (distinctArgument != null || !concatGroup.isEmpty()) {
             List<Expression> shardGroup = new ArrayList<>();
             if (grouped) {
                 shardGroup.addAll(select.getGroupBy().getGroupByExpressionList());
             }
-            shardGroup.add(distinctArgument);
+            if (distinctArgument != null) {
+                shardGroup.add(distinctArgument);
+            }
+            // Sorting by the group keys (then the distinct argument) is all the merge needs of these.
+            shardGroup.addAll(concatGroup);
             setShardGroupBy(shardGroup);
+        }
+        if (distinctArgument != null) {
             // Every distinct aggregate's column holds the same values: sorting by the first sorts them all.
             aggregates.stream().filter(a -> a.kind().distinct()).findFirst()
                     .ifPresent(a -> mergeOrder.add(new SortKey(a.column(), false)));
@@ -280,13 +305,19 @@ final class SelectRewriter {
         if (!requested.isEmpty() && !isGroupOrder(requested, groupKeys)) {
             finalOrder = requested;
         }
+        boolean distinctRows = select.getDistinct() != null;
+        if (distinctRows) {
+            finalOrder = DistinctGroups.order(requested, userColumns);
+            // A shard's rows are partial groups: equal rows appear only once the groups are merged.
+            select.setDistinct(null);
+        }
         setShardOrder(mergeOrder);
         // Partial groups cannot be limited on a shard; the whole LIMIT applies after the merge.
         select.setLimit(null);
         appendDerived();
         MergeSpec.Kind kind = grouped ? MergeSpec.Kind.GROUPED : MergeSpec.Kind.AGGREGATE;
         return finish(new MergeSpec(userColumns, derived.size(), kind, mergeOrder, groupKeys, aggregates, having,
-                finalOrder, false, limit, labels));
+                finalOrder, distinctRows, limit, labels, computed));
     }
 
     /** The merge's kind for an aggregate call: COUNT(DISTINCT x) is COUNT_DISTINCT, MIN(DISTINCT x) is MIN. */
@@ -333,10 +364,9 @@ final class SelectRewriter {
     private Slot existingItem(Expression expression, List<SelectItem<?>> items) throws Refusal {
         if (expression instanceof LongValue ordinal) {
             long position = ordinal.getValue();
-            if (userColumns < 0) {
-                throw new Refusal("ORDER BY or GROUP BY by position cannot be combined with SELECT * across shards");
-            }
-            if (position < 1 || position > userColumns) {
+            // With SELECT * the count is known only from the shards' result, whose user columns are the select list
+            // as the database expanded it: the position the statement gives. A shard refuses a position past them.
+            if (position < 1 || userColumns >= 0 && position > userColumns) {
                 throw new Refusal("position " + position + " is not in the select list");
             }
             return Slot.user((int) position - 1);
@@ -357,8 +387,10 @@ final class SelectRewriter {
                 }
             }
         }
+        expression = unparenthesised(expression);
         for (int i = 0; i < placed; i++) {
-            Expression written = originalItems.get(i);
+            // SELECT DISTINCT(item_id) selects item_id: the parentheses belong to the expression, not to DISTINCT.
+            Expression written = unparenthesised(originalItems.get(i));
             if (same(written, expression)) {
                 return Slot.user(i);
             }
@@ -383,7 +415,11 @@ final class SelectRewriter {
         if (expression instanceof Function function && isAggregate(function)) {
             return derivedAggregate(function, aggregates);
         }
-        refuseNestedAggregates(expression);
+        if (containsAggregate(expression)) {
+            Slot slot = derive(expression);
+            computed.add(new Compute.Computed(slot, havingExpr(expression, items, aggregates)));
+            return slot;
+        }
         return derive(expression);
     }
 
@@ -396,7 +432,7 @@ final class SelectRewriter {
                 Slot sum = derive(aggregate("SUM", argument));
                 yield new AggregateColumn(kind, sum, derive(aggregate("COUNT", argument)));
             }
-            case COUNT_DISTINCT, SUM_DISTINCT, AVG_DISTINCT ->
+            case COUNT_DISTINCT, SUM_DISTINCT, AVG_DISTINCT, GROUP_CONCAT ->
                     throw new Refusal(function + " is only supported across shards in the select list");
         };
         aggregates.add(column);
@@ -420,6 +456,11 @@ final class SelectRewriter {
 
     // ------------------------------------------------------------------ HAVING
 
+    /**
+     * An expression of HAVING, or a select item or ORDER BY key with aggregates inside, as the merge computes it
+     * from merged rows: aggregates become (derived) aggregate columns, expressions without aggregates columns
+     * the shards compute, and what lies between them merge expressions.
+     */
     private Expr havingExpr(Expression expression, List<SelectItem<?>> items, List<AggregateColumn> aggregates)
             throws Refusal {
         if (expression instanceof Parenthesis parenthesis) {
@@ -442,8 +483,8 @@ final class SelectRewriter {
         if (expression instanceof ComparisonOperator comparison) {
             Expr.CompareOp op = Expr.CompareOp.of(comparison.getStringExpression().trim());
             if (op == null) {
-                throw new Refusal("HAVING comparison " + comparison.getStringExpression().trim()
-                        + " is not supported across shards");
+                throw new Refusal("the comparison " + comparison.getStringExpression().trim()
+                        + " cannot be computed after merging across shards");
             }
             return new Expr.Comparison(op, havingExpr(comparison.getLeftExpression(), items, aggregates),
                     havingExpr(comparison.getRightExpression(), items, aggregates), dialect.comparator(false));
@@ -472,12 +513,15 @@ final class SelectRewriter {
                 : expression instanceof Modulo ? Expr.ArithmeticOp.MOD : null;
         if (op != null) {
             var binary = (net.sf.jsqlparser.expression.BinaryExpression) expression;
-            return new Expr.Arithmetic(op, havingExpr(binary.getLeftExpression(), items, aggregates),
-                    havingExpr(binary.getRightExpression(), items, aggregates));
+            return new Expr.Arithmetic(op, operand(binary.getLeftExpression(), items, aggregates),
+                    operand(binary.getRightExpression(), items, aggregates));
         }
         ValueRef value = JSqlParserAnalyzer.constantOrParameter(expression);
         if (value != null) {
             return value.toExpr();
+        }
+        if (expression instanceof Function function && !isAggregate(function) && containsAggregate(function)) {
+            return MergeFunctions.call(function, argument -> operand(argument, items, aggregates));
         }
         Slot existing = existingItem(expression, items);
         if (existing != null) {
@@ -486,10 +530,26 @@ final class SelectRewriter {
         if (expression instanceof Function function && isAggregate(function)) {
             return derivedAggregate(function, aggregates);
         }
-        if (expression instanceof Column) {
+        if (!containsAggregate(expression)) {
+            // A grouped column, or an expression of them (status LIKE 'i%'): each shard computes it per group.
             return derive(expression);
         }
-        throw new Refusal("HAVING " + expression + " is not supported across shards");
+        throw new Refusal(MergeFunctions.cannotCompute(expression));
+    }
+
+    /**
+     * An operand of arithmetic or of a function: AVG(x) there is SUM(x) / COUNT(x) with the quotient's extra digits,
+     * as MySQL computes on with them (ROUND(AVG(x), 2), AVG(x) * 100); the AVG column itself is already rounded.
+     */
+    private Expr operand(Expression expression, List<SelectItem<?>> items, List<AggregateColumn> aggregates)
+            throws Refusal {
+        if (unparenthesised(expression) instanceof Function function && isAggregate(function)
+                && kindOf(function) == AggregateKind.AVG) {
+            Expression argument = requireArgument(function, singleArgument(function));
+            return new Expr.Arithmetic(Expr.ArithmeticOp.DIV, derivedAggregate(aggregate("SUM", argument), aggregates),
+                    derivedAggregate(aggregate("COUNT", argument), aggregates));
+        }
+        return havingExpr(expression, items, aggregates);
     }
 
     // ------------------------------------------------------------------ ORDER BY, GROUP BY, LIMIT in the shard query
@@ -692,6 +752,19 @@ final class SelectRewriter {
         item.setExpression(expression);
     }
 
+    private static Expression unparenthesised(Expression expression) {
+        Expression inner = expression;
+        while (true) {
+            if (inner instanceof Parenthesis parenthesis) {
+                inner = parenthesis.getExpression();
+            } else if (inner instanceof ParenthesedExpressionList<?> list && list.size() == 1) {
+                inner = list.get(0);
+            } else {
+                return inner;
+            }
+        }
+    }
+
     private static boolean same(Expression a, Expression b) {
         return a.toString().equalsIgnoreCase(b.toString());
     }
@@ -711,12 +784,6 @@ final class SelectRewriter {
                         return null;
                     }
                     return super.visit(function, context);
-                }
-
-                @Override
-                public <S> Void visit(net.sf.jsqlparser.expression.MySQLGroupConcat concat, S context) {
-                    found[0] = "GROUP_CONCAT";
-                    return null;
                 }
 
                 @Override
@@ -746,23 +813,26 @@ final class SelectRewriter {
     }
 
     private static void refuseNestedAggregates(Expression expression) throws Refusal {
+        if (containsAggregate(expression)) {
+            throw new Refusal("an aggregate inside an aggregate (" + expression + ") is not supported across shards");
+        }
+    }
+
+    static boolean containsAggregate(Expression expression) {
         if (expression == null) {
-            return;
+            return false;
         }
         boolean[] found = {false};
         expression.accept(new ExpressionVisitorAdapter<Void>() {
             @Override
             public <S> Void visit(Function function, S context) {
-                if (isAggregate(function)) {
+                if (isAggregate(function) || GroupConcatRewrite.is(function)) {
                     found[0] = true;
                     return null;
                 }
                 return super.visit(function, context);
             }
         }, null);
-        if (found[0]) {
-            throw new Refusal("an aggregate inside an expression (" + expression + ") is not supported across"
-                    + " shards; select the aggregate itself");
-        }
+        return found[0];
     }
 }

@@ -22,6 +22,8 @@ class CursorContractTest {
                 new Filter(MySqlMerge.gt(MySqlMerge.col(1), MySqlMerge.lit(0L))),
                 new Distinct(List.of(MySqlMerge.asc(0))),
                 new HashDistinct(List.of(MySqlMerge.PLAIN, MySqlMerge.PLAIN)),
+                new Compute(List.of(new Compute.Computed(new ColumnRef(1, MySqlMerge.PLAIN),
+                        MySqlMerge.arithmetic(Expr.ArithmeticOp.MUL, MySqlMerge.col(1), MySqlMerge.lit(2L))))),
                 Project.first(1));
     }
 
