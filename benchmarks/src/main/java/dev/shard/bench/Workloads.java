@@ -205,10 +205,13 @@ public class Workloads {
      */
     @Benchmark
     public int broadcastBatch128() throws SQLException {
+        return itemBatch128(fixture.dataSource, nextOrderId.getAndAdd(128));
+    }
+
+    /** Items {@code first} to {@code first + 127} as one executeBatch of prepared INSERTs; the rows inserted. */
+    static int itemBatch128(javax.sql.DataSource target, long first) throws SQLException {
         int count = 0;
-        try (Connection c = fixture.dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(INSERT_ITEM)) {
-            long first = nextOrderId.getAndAdd(128);
+        try (Connection c = target.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT_ITEM)) {
             for (long id = first; id < first + 128; id++) {
                 ps.setLong(1, id);
                 ps.setString(2, "item " + id);
