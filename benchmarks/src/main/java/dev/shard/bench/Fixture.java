@@ -21,7 +21,8 @@ import javax.sql.DataSource;
  *
  * <p>Every target gets its own physical databases, loaded with the same rows: {@code direct} one database holding
  * all of them, {@code shard} four databases behind a {@link ShardingDataSource}, {@code shardingsphere} four
- * databases behind ShardingSphere-JDBC with HASH_MOD over the same four data sources. Tables are created on the
+ * databases behind ShardingSphere-JDBC with HASH_MOD over the same four data sources (t_item, broadcast, a full
+ * copy on each). Tables are created on the
  * physical databases first (ShardingSphere reads table metadata when it starts), then the rows are loaded through
  * the target's own data source in JDBC batches.
  */
@@ -48,6 +49,9 @@ public final class Fixture implements AutoCloseable {
         "CREATE INDEX idx_order_amount ON t_order (amount)",
         "CREATE TABLE t_order_batch (order_id BIGINT NOT NULL PRIMARY KEY, user_id BIGINT NOT NULL,"
                 + " amount BIGINT NOT NULL, status VARCHAR(16) NOT NULL)",
+        // Broadcast: a full copy on every shard (TPC-C's item table).
+        "CREATE TABLE t_item (item_id BIGINT NOT NULL PRIMARY KEY, name VARCHAR(24) NOT NULL,"
+                + " price BIGINT NOT NULL)",
     };
 
     private static final java.util.concurrent.atomic.AtomicInteger TRIALS = new java.util.concurrent.atomic.AtomicInteger();
@@ -237,6 +241,7 @@ public final class Fixture implements AutoCloseable {
         return new ShardingDataSource(builder.defaultDataSource("ds0")
                 .shardedTable("t_order", "user_id")
                 .shardedTable("t_order_batch", "user_id")
+                .broadcastTables("t_item")
                 .build());
     }
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import javax.sql.DataSource;
+import org.apache.shardingsphere.broadcast.config.BroadcastRuleConfiguration;
 import org.apache.shardingsphere.driver.api.ShardingSphereDataSourceFactory;
 import org.apache.shardingsphere.infra.algorithm.core.config.AlgorithmConfiguration;
 import org.apache.shardingsphere.sharding.api.config.ShardingRuleConfiguration;
@@ -14,7 +15,7 @@ import org.apache.shardingsphere.sharding.api.config.strategy.sharding.StandardS
 /**
  * ShardingSphere-JDBC 5.5.2 configured like Shard: t_order and t_order_batch sharded by user_id over the same four
  * kinds of pool (same HikariCP settings), with the HASH_MOD algorithm (sharding-count 4) choosing the data source.
- * One table per data source.
+ * One table per data source; t_item a broadcast table, as in Shard.
  */
 final class ShardingSphereSupport {
 
@@ -40,6 +41,7 @@ final class ShardingSphereSupport {
         Properties algorithm = new Properties();
         algorithm.setProperty("sharding-count", Integer.toString(Fixture.SHARDS));
         rules.getShardingAlgorithms().put("hash_mod", new AlgorithmConfiguration("HASH_MOD", algorithm));
-        return ShardingSphereDataSourceFactory.createDataSource("bench", null, pools, List.of(rules), new Properties());
+        return ShardingSphereDataSourceFactory.createDataSource("bench", null, pools,
+                List.of(rules, new BroadcastRuleConfiguration(List.of("t_item"))), new Properties());
     }
 }

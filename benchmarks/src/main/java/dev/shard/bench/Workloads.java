@@ -44,6 +44,7 @@ public class Workloads {
     static final String INSERT = "INSERT INTO t_order (order_id, user_id, amount, status) VALUES (?, ?, ?, ?)";
     static final String INSERT_BATCH =
             "INSERT INTO t_order_batch (order_id, user_id, amount, status) VALUES (?, ?, ?, ?)";
+    static final String INSERT_ITEM = "INSERT INTO t_item (item_id, name, price) VALUES (?, ?, ?)";
     static final String UPDATE = "UPDATE t_order SET amount = amount + 1 WHERE user_id = ? AND order_id = ?";
 
     @Param({"h2", "mariadb"})
@@ -90,6 +91,7 @@ public class Workloads {
     public void clearBatchTable() throws SQLException {
         try (Connection c = fixture.dataSource.getConnection(); Statement s = c.createStatement()) {
             s.executeUpdate("DELETE FROM t_order_batch");
+            s.executeUpdate("DELETE FROM t_item");
         }
     }
 
@@ -188,6 +190,32 @@ public class Workloads {
                 ps.setLong(2, random.nextInt(Fixture.USERS));
                 ps.setLong(3, Fixture.amount(id));
                 ps.setString(4, "NEW");
+                ps.addBatch();
+            }
+            for (int n : ps.executeBatch()) {
+                count += n;
+            }
+        }
+        return count;
+    }
+
+    /**
+     * 6b. Batch insert of 128 rows into a broadcast table (one operation = 128 rows on every shard), auto-commit:
+     * loading TPC-C's item table. {@code direct} writes its one copy.
+     */
+    @Benchmark
+    public int broadcastBatch128() throws SQLException {
+        return itemBatch128(fixture.dataSource, nextOrderId.getAndAdd(128));
+    }
+
+    /** Items {@code first} to {@code first + 127} as one executeBatch of prepared INSERTs; the rows inserted. */
+    static int itemBatch128(javax.sql.DataSource target, long first) throws SQLException {
+        int count = 0;
+        try (Connection c = target.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT_ITEM)) {
+            for (long id = first; id < first + 128; id++) {
+                ps.setLong(1, id);
+                ps.setString(2, "item " + id);
+                ps.setLong(3, Fixture.amount(id));
                 ps.addBatch();
             }
             for (int n : ps.executeBatch()) {

@@ -154,7 +154,8 @@ final class StalledShards implements AutoCloseable {
                 reading |= frame.getMethodName().startsWith("read")
                         && (frame.getClassName().endsWith("NioSocketImpl")
                         || frame.getClassName().endsWith("SocketInputStream"));
-                statement |= STATEMENT_CLASSES.contains(frame.getClassName());
+                // A nested class (ShardBatches.Run) counts as its outer class.
+                statement |= STATEMENT_CLASSES.contains(frame.getClassName().split("\\$", 2)[0]);
             }
             waiting += reading && statement ? 1 : 0;
         }

@@ -2,6 +2,7 @@ package dev.shard.jdbc.internal;
 
 import dev.shard.core.RouteKind;
 import dev.shard.core.internal.route.Execution;
+import dev.shard.core.internal.route.ShardCall;
 import java.sql.BatchUpdateException;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -18,9 +20,15 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Batch entries grouped by shard run as one real JDBC batch per shard, the shards in parallel; the update counts
- * go back to the caller's order. On a failure, every entry's count is known: the driver's counts for the entries
- * a shard ran, {@link Statement#EXECUTE_FAILED} for the rest. The statement's query timeout applies to the batch
- * as a whole: each shard's batch, and each entry that runs on its own, is under the one deadline.
+ * go back to the caller's order. Two kinds of entries group: those that go to one shard each, and those that
+ * write the same text to every shard (a broadcast table), which join the batch of every shard they go to. A run
+ * of the second kind is applied as one all-or-nothing step ({@link AllOrNothing}), as each of its entries would
+ * be on its own; a run of the first kind is not, as on one database in auto-commit mode. The two kinds never
+ * share a run, so entry order holds across them.
+ *
+ * <p>On a failure, every entry's count is known: the driver's counts for the entries a shard ran and that stay
+ * applied, {@link Statement#EXECUTE_FAILED} for the rest. The statement's query timeout applies to the batch as
+ * a whole: each shard's batch, and each entry that runs on its own, is under the one deadline.
  */
 final class ShardBatches {
 
@@ -34,10 +42,28 @@ final class ShardBatches {
     record ShardBatch(Statement statement, BatchRun run) {
     }
 
-    /** Where one entry goes: its shard, or null if it must run on its own (several shards, generated keys). */
+    /** Where a batchable entry goes. */
+    sealed interface Target {
+        /** The shards whose batch the entry joins. */
+        int[] shards();
+
+        /** The user's statement on one shard. */
+        record OneShard(int shard) implements Target {
+            @Override
+            public int[] shards() {
+                return new int[] {shard};
+            }
+        }
+
+        /** The user's statement, as written, on each of these shards, counted as one copy (a broadcast write). */
+        record EveryShard(int[] shards) implements Target {
+        }
+    }
+
+    /** Where one entry goes, or null if it must run on its own (a split or scatter write, generated keys, DDL). */
     @FunctionalInterface
     interface EntryRouter {
-        Integer shardOf(int entry) throws SQLException;
+        Target targetOf(int entry) throws SQLException;
     }
 
     /** Runs one entry on its own and returns its update count. */
@@ -86,15 +112,19 @@ final class ShardBatches {
         try {
             int next = 0;
             while (next < size) {
-                Map<Integer, List<Integer>> byShard = new java.util.TreeMap<>();
+                Map<Integer, List<Integer>> byShard = new TreeMap<>();
                 int end = next;
+                Target first = null;
                 while (end < size) {
                     current = end;
-                    Integer shard = router.shardOf(end);
-                    if (shard == null) {
+                    Target target = router.targetOf(end);
+                    if (target == null || first != null && target.getClass() != first.getClass()) {
                         break;
                     }
-                    byShard.computeIfAbsent(shard, k -> new ArrayList<>()).add(end);
+                    first = first == null ? target : first;
+                    for (int shard : target.shards()) {
+                        byShard.computeIfAbsent(shard, k -> new ArrayList<>()).add(end);
+                    }
                     end++;
                 }
                 current = next;
@@ -103,13 +133,18 @@ final class ShardBatches {
                     next++;
                     continue;
                 }
-                Map<Integer, ShardBatch> batches = new java.util.TreeMap<>();
+                Map<Integer, ShardBatch> batches = new TreeMap<>();
                 List<Statement> opened = new ArrayList<>();
                 try {
                     for (Map.Entry<Integer, List<Integer>> group : byShard.entrySet()) {
                         batches.put(group.getKey(), builder.build(group.getKey(), group.getValue(), opened));
                     }
-                    run(connection, byShard, batches, counts, deadline, description);
+                    Run run = new Run(connection, byShard, batches, counts, deadline, description);
+                    if (first instanceof Target.EveryShard) {
+                        run.allOrNothing(next, end);
+                    } else {
+                        run.throwIfFailed(run.execute(), " (the other shards' entries ran; see the update counts)");
+                    }
                 } finally {
                     for (Statement statement : opened) {
                         statement.close();
@@ -128,73 +163,116 @@ final class ShardBatches {
     }
 
     /**
+     * One run of entries, built into a batch per shard.
+     *
      * @param entriesByShard the caller's entry indexes per shard, in order
      * @param batches        the prepared batch of each shard
-     * @param counts         filled with each entry's count
+     * @param counts         filled with each entry's count: on several shards, its first shard's (one copy)
      */
-    private static void run(LogicalConnection connection, Map<Integer, List<Integer>> entriesByShard,
-                            Map<Integer, ShardBatch> batches, long[] counts, QueryDeadline deadline,
-                            String description) throws BatchUpdateException {
-        ShardRuntime runtime = connection.runtime();
-        Topology topology = connection.topology();
-        List<Integer> shards = new ArrayList<>(entriesByShard.keySet());
-        List<Future<long[]>> futures = new ArrayList<>();
-        for (int s = 0; s < shards.size(); s++) {
-            int shard = shards.get(s);
-            ShardBatch batch = batches.get(shard);
-            Callable<long[]> task = () -> {
-                try (QueryDeadline.Watch watched = deadline.watch(topology, shard, batch.statement())) {
-                    long[] shardCounts = batch.run().run();
-                    topology.answered(shard);
-                    return shardCounts;
+    private record Run(LogicalConnection connection, Map<Integer, List<Integer>> entriesByShard,
+                       Map<Integer, ShardBatch> batches, long[] counts, QueryDeadline deadline,
+                       String description) {
+
+        /** What went wrong on the shards, if anything: the first failure, the others suppressed in it. */
+        record Failure(SQLException error, String shard) {
+        }
+
+        /** Runs entries {@code from} to {@code to} (exclusive), which write to every shard, as one step. */
+        void allOrNothing(int from, int to) throws SQLException {
+            int[] shards = entriesByShard.keySet().stream().mapToInt(Integer::intValue).toArray();
+            try (AllOrNothing step = AllOrNothing.begin(connection, shards, deadline, description)) {
+                Failure failure = execute();
+                if (failure != null) {
+                    Arrays.fill(counts, from, to, Statement.EXECUTE_FAILED);
+                    step.undo(failure.error());
+                    String entries = to - from == 1 ? "entry " + (from + 1)
+                            : "entries " + (from + 1) + " to " + to;
+                    throwIfFailed(failure, step.undone() + " of " + entries + ", which write to every shard;"
+                            + " see the update counts");
                 }
-            };
-            if (s < shards.size() - 1) {
-                futures.add(runtime.executor().submit(task));
-            } else {
-                // The caller would only wait: it runs the last shard's batch itself, saving a thread hand-off.
-                FutureTask<long[]> last = new FutureTask<>(task);
-                last.run();
-                futures.add(last);
+                try {
+                    step.finish(description);
+                } catch (SQLException e) {
+                    Arrays.fill(counts, from, to, Statement.EXECUTE_FAILED);
+                    throw e;
+                }
             }
         }
-        SQLException failure = null;
-        String failedShard = null;
-        for (int s = 0; s < shards.size(); s++) {
-            List<Integer> entries = entriesByShard.get(shards.get(s));
-            long[] shardCounts;
-            SQLException error = null;
-            try {
-                shardCounts = await(futures.get(s), deadline, runtime, topology.shardName(shards.get(s)));
-            } catch (ExecutionException e) {
-                error = e.getCause() instanceof SQLException sql ? sql
-                        : new SQLException("Batch failed: " + e.getCause(), "HY000", e.getCause());
-                shardCounts = error instanceof BatchUpdateException batchError
-                        ? batchError.getLargeUpdateCounts() : new long[0];
-            } catch (SQLException e) {
-                error = e;
-                shardCounts = new long[0];
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                error = new SQLException("Interrupted while waiting for shard batches", "HY008", e);
-                shardCounts = new long[0];
+
+        /** Runs every shard's batch, the shards in parallel, and fills in the counts. */
+        Failure execute() {
+            ShardRuntime runtime = connection.runtime();
+            Topology topology = connection.topology();
+            List<Integer> shards = new ArrayList<>(entriesByShard.keySet());
+            List<Future<long[]>> futures = new ArrayList<>();
+            for (int s = 0; s < shards.size(); s++) {
+                int shard = shards.get(s);
+                ShardBatch batch = batches.get(shard);
+                Callable<long[]> task = () -> {
+                    try (QueryDeadline.Watch watched = deadline.watch(topology, shard, batch.statement())) {
+                        long[] shardCounts = batch.run().run();
+                        topology.answered(shard);
+                        return shardCounts;
+                    }
+                };
+                if (s < shards.size() - 1) {
+                    futures.add(runtime.executor().submit(task));
+                } else {
+                    // The caller would only wait: it runs the last shard's batch itself, saving a thread hand-off.
+                    FutureTask<long[]> last = new FutureTask<>(task);
+                    last.run();
+                    futures.add(last);
+                }
             }
-            if (error != null && failure == null) {
-                failure = error;
-                failedShard = topology.shardName(shards.get(s));
-            } else if (error != null) {
-                failure.addSuppressed(error);
+            boolean[] counted = new boolean[counts.length];
+            Failure failure = null;
+            for (int s = 0; s < shards.size(); s++) {
+                List<Integer> entries = entriesByShard.get(shards.get(s));
+                long[] shardCounts;
+                SQLException error = null;
+                try {
+                    shardCounts = await(futures.get(s), deadline, runtime, topology.shardName(shards.get(s)));
+                } catch (ExecutionException e) {
+                    error = e.getCause() instanceof SQLException sql ? sql
+                            : new SQLException("Batch failed: " + e.getCause(), "HY000", e.getCause());
+                    shardCounts = error instanceof BatchUpdateException batchError
+                            ? batchError.getLargeUpdateCounts() : new long[0];
+                } catch (SQLException e) {
+                    error = e;
+                    shardCounts = new long[0];
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    error = new SQLException("Interrupted while waiting for shard batches", "HY008", e);
+                    shardCounts = new long[0];
+                }
+                if (error != null && failure == null) {
+                    failure = new Failure(error, topology.shardName(shards.get(s)));
+                } else if (error != null) {
+                    failure.error().addSuppressed(error);
+                }
+                for (int k = 0; k < entries.size(); k++) {
+                    int entry = entries.get(k);
+                    long count = shardCounts != null && k < shardCounts.length ? shardCounts[k]
+                            : Statement.EXECUTE_FAILED;
+                    // An entry on several shards counts one copy, its first shard's, unless that one failed.
+                    if (!counted[entry] || count == Statement.EXECUTE_FAILED) {
+                        counts[entry] = count;
+                        counted[entry] = true;
+                    }
+                }
             }
-            for (int k = 0; k < entries.size(); k++) {
-                counts[entries.get(k)] = shardCounts != null && k < shardCounts.length ? shardCounts[k]
-                        : Statement.EXECUTE_FAILED;
-            }
+            return failure;
         }
-        if (failure != null) {
-            SQLException cause = connection.failedBecauseStopped(deadline.explain(failure), description);
-            throw new BatchUpdateException("Batch failed on shard " + failedShard + ": " + cause.getMessage()
-                    + " (the other shards' entries ran; see the update counts)", cause.getSQLState(),
-                    cause.getErrorCode(), counts.clone(), cause);
+
+        /** @param outcome what became of the run's entries, appended to the message */
+        void throwIfFailed(Failure failure, String outcome) throws BatchUpdateException {
+            if (failure != null) {
+                SQLException cause = connection.failedBecauseStopped(deadline.explain(failure.error()),
+                        description);
+                throw new BatchUpdateException("Batch failed on shard " + failure.shard() + ": "
+                        + cause.getMessage() + outcome,
+                        cause.getSQLState(), cause.getErrorCode(), counts.clone(), cause);
+            }
         }
     }
 
@@ -214,12 +292,17 @@ final class ShardBatches {
     }
 
     /**
-     * The shard an entry's batch runs on, or null if the entry must run on its own: only the user's own statement
-     * on one shard can join that shard's JDBC batch (null also stands for an entry that needs generated keys).
+     * Where an entry's batch runs, or null if the entry must run on its own. Only the user's own statement can
+     * join a shard's JDBC batch: on one shard, or as written on every shard (a broadcast write). A write Shard
+     * rewrote (split, scatter, generated keys) and DDL run alone.
      */
-    static Integer batchableShard(Execution execution) {
+    static Target target(Execution execution) {
         if (execution instanceof Execution.OneShard one && one.routeKind() != RouteKind.ANY_SHARD) {
-            return one.call().shard();
+            return new Target.OneShard(one.call().shard());
+        }
+        if (execution instanceof Execution.MultiShardWrite write && write.countOneCopy()
+                && !write.generated().any()) {
+            return new Target.EveryShard(write.calls().stream().mapToInt(ShardCall::shard).toArray());
         }
         return null;
     }

@@ -113,9 +113,9 @@ public final class ShardPreparedStatement extends ShardStatement implements Prep
     }
 
     /**
-     * Consecutive entries that each route to one shard run as one JDBC batch per shard, the shards in parallel;
-     * an entry that needs several shards (a broadcast write, an UPDATE without a key) or generated keys runs on
-     * its own, in order.
+     * Consecutive entries that each route to one shard run as one JDBC batch per shard, the shards in parallel,
+     * and so do consecutive broadcast writes (all or nothing); an entry Shard rewrites (a split INSERT, an UPDATE
+     * without a key, generated keys) runs on its own, in order.
      */
     @Override
     public long[] executeLargeBatch() throws SQLException {
@@ -125,7 +125,7 @@ public final class ShardPreparedStatement extends ShardStatement implements Prep
         connection.topologyForStatement();
         try {
             counts = ShardBatches.runInOrder(connection, batchEntries.size(), "entry", settings.queryTimeout(),
-                    entry -> ShardBatches.batchableShard(route(routed, batchEntries.get(entry), false)),
+                    entry -> ShardBatches.target(route(routed, batchEntries.get(entry), false)),
                     entry -> {
                         RecordedParameters entryParameters = batchEntries.get(entry);
                         own.bindFrom(entryParameters);

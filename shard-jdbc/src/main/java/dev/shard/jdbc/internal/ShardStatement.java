@@ -234,7 +234,8 @@ public class ShardStatement extends JdbcWrapper implements Statement {
 
     /**
      * Consecutive statements that each route to one shard run as one JDBC batch per shard, the shards in
-     * parallel; a statement that needs several shards runs on its own, in order.
+     * parallel, and so do consecutive broadcast writes (all or nothing); any other statement that needs several
+     * shards, and DDL, runs on its own, in order.
      */
     @Override
     public long[] executeLargeBatch() throws SQLException {
@@ -245,7 +246,7 @@ public class ShardStatement extends JdbcWrapper implements Statement {
         long[] counts = ShardBatches.runInOrder(connection, work.size(), "statement", settings.queryTimeout(),
                 entry -> {
                     String sql = work.get(entry);
-                    return ShardBatches.batchableShard(route(connection.runtime().router().prepare(sql),
+                    return ShardBatches.target(route(connection.runtime().router().prepare(sql),
                             StatementParameters.none(sql), false));
                 },
                 entry -> {

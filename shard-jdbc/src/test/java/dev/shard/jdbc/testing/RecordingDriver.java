@@ -58,6 +58,8 @@ public final class RecordingDriver implements Driver {
     }
 
     private static final Map<String, List<Sent>> LOG = new ConcurrentHashMap<>();
+    /** Per recording URL, the number of entries of each executeBatch call, in order. */
+    private static final Map<String, List<Integer>> BATCHES = new ConcurrentHashMap<>();
     private static final java.util.concurrent.atomic.AtomicBoolean REGISTERED =
             new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -81,8 +83,25 @@ public final class RecordingDriver implements Driver {
         }
     }
 
+    /**
+     * The size of each executeBatch (or executeLargeBatch) call the database behind {@code recordingUrl} has
+     * received since the last {@link #clear}, in order: how many round trips a batch took, where the entries in
+     * {@link #sentTo} only say what was sent.
+     */
+    public static List<Integer> batchesSentTo(String recordingUrl) {
+        List<Integer> sizes = batches(recordingUrl);
+        synchronized (sizes) {
+            return List.copyOf(sizes);
+        }
+    }
+
     public static void clear(String recordingUrl) {
         log(recordingUrl).clear();
+        batches(recordingUrl).clear();
+    }
+
+    private static List<Integer> batches(String recordingUrl) {
+        return BATCHES.computeIfAbsent(recordingUrl, url -> Collections.synchronizedList(new ArrayList<>()));
     }
 
     private static List<Sent> log(String recordingUrl) {
@@ -97,7 +116,7 @@ public final class RecordingDriver implements Driver {
             return null; // JDBC: not ours, let another driver answer
         }
         Connection real = DriverManager.getConnection(url.substring(PREFIX.length()), info);
-        return connectionProxy(real, log(url));
+        return connectionProxy(real, url);
     }
 
     @Override
@@ -132,18 +151,18 @@ public final class RecordingDriver implements Driver {
 
     // ------------------------------------------------------------------ proxies
 
-    private static Connection connectionProxy(Connection real, List<Sent> log) {
+    private static Connection connectionProxy(Connection real, String url) {
         Connection[] self = new Connection[1];
         self[0] = (Connection) Proxy.newProxyInstance(RecordingDriver.class.getClassLoader(),
                 new Class<?>[] {Connection.class}, (proxy, method, args) -> {
                     Object result = invoke(real, method, args);
                     return switch (method.getName()) {
                         case "createStatement" -> statementProxy(Statement.class, (Statement) result, null, self[0],
-                                log);
+                                url);
                         case "prepareStatement" -> statementProxy(PreparedStatement.class, (Statement) result,
-                                (String) args[0], self[0], log);
+                                (String) args[0], self[0], url);
                         case "prepareCall" -> statementProxy(CallableStatement.class, (Statement) result,
-                                (String) args[0], self[0], log);
+                                (String) args[0], self[0], url);
                         default -> result;
                     };
                 });
@@ -154,9 +173,9 @@ public final class RecordingDriver implements Driver {
      * @param sql the prepared text, or null for a plain statement (which is given its text with each call)
      */
     private static Object statementProxy(Class<? extends Statement> type, Statement real, String sql,
-                                         Connection connection, List<Sent> log) {
+                                         Connection connection, String url) {
         return Proxy.newProxyInstance(RecordingDriver.class.getClassLoader(), new Class<?>[] {type},
-                new StatementRecorder(real, sql, connection, log));
+                new StatementRecorder(real, sql, connection, url));
     }
 
     /** Keeps a statement's bound values and pending batch, and logs each statement it sends. */
@@ -166,15 +185,17 @@ public final class RecordingDriver implements Driver {
         private final String preparedSql;
         private final Connection connection;
         private final List<Sent> log;
+        private final List<Integer> batches;
         /** '?' number to value, as last set. */
         private final Map<Integer, Object> bound = new TreeMap<>();
         private final List<Sent> pendingBatch = new ArrayList<>();
 
-        StatementRecorder(Statement real, String preparedSql, Connection connection, List<Sent> log) {
+        StatementRecorder(Statement real, String preparedSql, Connection connection, String url) {
             this.real = real;
             this.preparedSql = preparedSql;
             this.connection = connection;
-            this.log = log;
+            this.log = log(url);
+            this.batches = batches(url);
         }
 
         @Override
@@ -191,6 +212,7 @@ public final class RecordingDriver implements Driver {
                 pendingBatch.clear();
             } else if (name.equals("executeBatch") || name.equals("executeLargeBatch")) {
                 log.addAll(pendingBatch);
+                batches.add(pendingBatch.size());
                 pendingBatch.clear();
             } else if (name.startsWith("execute")) {
                 // execute, executeQuery, executeUpdate, executeLargeUpdate: with the text, or the prepared one.
