@@ -66,9 +66,10 @@ final class ShardConfigFactory {
 
     /**
      * {@code spring.shard.data-sources.ds0.replicas[0].jdbc-url} binds into the data source's map under the key
-     * {@code replicas[0].jdbc-url}: the replica's number, then its pool property.
+     * {@code replicas[0].jdbc-url} or, from some property sources, {@code replicas.0.jdbc-url}: the replica's
+     * number, then its pool property.
      */
-    private static final Pattern REPLICA_KEY = Pattern.compile("replicas\\[(\\d{1,6})]\\.(.+)");
+    private static final Pattern REPLICA_KEY = Pattern.compile("replicas(?:\\[(\\d{1,6})]|\\.(\\d{1,6}))\\.(.+)");
 
     static ShardConfig fromProperties(ShardProperties properties) {
         ShardConfig.Builder builder = ShardConfig.builder();
@@ -79,8 +80,9 @@ final class ShardConfigFactory {
                 pool.forEach((key, value) -> {
                     Matcher replica = REPLICA_KEY.matcher(key);
                     if (replica.matches()) {
-                        replicas.computeIfAbsent(Integer.parseInt(replica.group(1)), i -> new LinkedHashMap<>())
-                                .put(replica.group(2), value);
+                        String index = replica.group(1) != null ? replica.group(1) : replica.group(2);
+                        replicas.computeIfAbsent(Integer.parseInt(index), i -> new LinkedHashMap<>())
+                                .put(replica.group(3), value);
                     } else {
                         primary.put(key, value);
                     }
