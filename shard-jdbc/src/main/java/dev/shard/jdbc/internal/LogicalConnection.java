@@ -157,10 +157,10 @@ public final class LogicalConnection extends DefaultShardConnection {
      *         not say which server it was; any other failure is the driver's, unchanged
      */
     SQLException statementFailed(int shard, boolean borrowedForIt, SQLException failure) {
-        if (!held.holdsAny(shard)) {
+        Connection used = held.served(shard);
+        if (used == null) {
             return failure; // borrowing it failed, and that error names the shard already
         }
-        Connection used = held.served(shard);
         dropIfBroken(shard, borrowedForIt);
         // Not when the connection was given up on purpose: by abort, by the data source's close, or at the
         // statement's deadline (whether that shard is down is then the breaker's decision, see ShardBreaker).

@@ -58,6 +58,9 @@ final class ReplicaSet {
                 continue;
             }
             long wait = Math.min(deadline.remainingMillis(), replica.pool().getConnectionTimeout());
+            if (wait <= 0) {
+                return null; // the statement's time is up: the primary's borrow says so
+            }
             try {
                 Connection connection = Topology.borrowWithin(replica.pool(), wait);
                 owners.register(connection, replica);

@@ -194,6 +194,11 @@ final class Topology implements ShardMap {
         breakers.get(shard).answered();
     }
 
+    /** As {@link #answered(int)}, for a statement that may have run on a replica: that server answered. */
+    void answered(int shard, java.sql.Statement statement) throws SQLException {
+        breaker(shard, statement.getConnection()).answered();
+    }
+
     /** A connection for Shard's own use (a cancel), waiting at most {@code millis}; a failure opens no breaker. */
     Connection borrowWithin(int shard, long millis) throws SQLException {
         breakers.get(shard).check();
