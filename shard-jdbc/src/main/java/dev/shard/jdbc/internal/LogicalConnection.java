@@ -146,7 +146,6 @@ public final class LogicalConnection extends DefaultShardConnection {
         return physical(held.topology().defaultShard(), Topology.Intent.READ_ON_PRIMARY);
     }
 
-
     /**
      * A statement on one shard failed. If the failure broke that shard's physical connection and no work of the
      * open transaction went with it (auto-commit is on, or the connection was borrowed for this very statement),
