@@ -75,6 +75,7 @@ class ReplicaRoutingTest {
         start(primaryWithReplica(Map.of("jdbcUrl", url("replica"), "username", "sa", "password", "")));
         try (Connection c = shards.getConnection()) {
             assertThat(where(c, READ)).isEqualTo("replica");
+            assertThat(shards.poolStatistics("ds0-replica0").active()).as("the replica connection held").isOne();
             assertThat(where(c, READ + " FOR UPDATE")).isEqualTo("primary");
             assertThat(where(c, "/* shard:primary */ " + READ)).isEqualTo("primary");
             assertThat(where(c, READ)).as("the replica connection is kept").isEqualTo("replica");
