@@ -29,11 +29,22 @@ public record RouteExplanation(RouteKind routeKind, List<String> shards, String 
     /**
      * @param parameters values in '?' order; null where the value is SQL NULL, which is also how a shard skips
      *                   IN-list or OR values that live on other shards
+     * @param server     {@link #PRIMARY}, or {@link #REPLICA} for a read a replica of the shard would serve
+     *                   outside a transaction (docs/replication.md)
      */
-    public record ShardQuery(String shard, String sql, List<Object> parameters) {
+    public record ShardQuery(String shard, String sql, List<Object> parameters, String server) {
+
+        public static final String PRIMARY = "primary";
+        public static final String REPLICA = "replica";
 
         public ShardQuery {
             parameters = Collections.unmodifiableList(new ArrayList<>(parameters));
+            Objects.requireNonNull(server, "server");
+        }
+
+        /** A query for the shard's primary. */
+        public ShardQuery(String shard, String sql, List<Object> parameters) {
+            this(shard, sql, parameters, PRIMARY);
         }
     }
 
@@ -42,7 +53,11 @@ public record RouteExplanation(RouteKind routeKind, List<String> shards, String 
     public String toString() {
         StringBuilder text = new StringBuilder("Route: ").append(routeKind).append(' ').append(shards).append('\n');
         for (ShardQuery query : shardQueries) {
-            text.append("  ").append(query.shard()).append(": ").append(query.sql());
+            text.append("  ").append(query.shard());
+            if (query.server().equals(ShardQuery.REPLICA)) {
+                text.append(" (replica)");
+            }
+            text.append(": ").append(query.sql());
             if (!query.parameters().isEmpty()) {
                 text.append("  -- ").append(query.parameters());
             }

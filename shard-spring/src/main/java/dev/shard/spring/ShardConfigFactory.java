@@ -11,6 +11,9 @@ import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
@@ -61,9 +64,33 @@ final class ShardConfigFactory {
         return ShardConfig.fromYaml(text, location, environment::getProperty);
     }
 
+    /**
+     * {@code spring.shard.data-sources.ds0.replicas[0].jdbc-url} binds into the data source's map under the key
+     * {@code replicas[0].jdbc-url} or, from some property sources, {@code replicas.0.jdbc-url}: the replica's
+     * number, then its pool property.
+     */
+    private static final Pattern REPLICA_KEY = Pattern.compile("replicas(?:\\[(\\d{1,6})]|\\.(\\d{1,6}))\\.(.+)");
+
     static ShardConfig fromProperties(ShardProperties properties) {
         ShardConfig.Builder builder = ShardConfig.builder();
-        properties.getDataSources().forEach((name, pool) -> builder.dataSource(name, hikariNames(pool)));
+        properties.getDataSources().forEach((name, pool) -> {
+            Map<String, String> primary = new LinkedHashMap<>();
+            Map<Integer, Map<String, String>> replicas = new TreeMap<>();
+            if (pool != null) {
+                pool.forEach((key, value) -> {
+                    Matcher replica = REPLICA_KEY.matcher(key);
+                    if (replica.matches()) {
+                        String index = replica.group(1) != null ? replica.group(1) : replica.group(2);
+                        replicas.computeIfAbsent(Integer.parseInt(index), i -> new LinkedHashMap<>())
+                                .put(replica.group(3), value);
+                    } else {
+                        primary.put(key, value);
+                    }
+                });
+            }
+            builder.dataSource(name, hikariNames(primary));
+            replicas.values().forEach(replica -> builder.replica(name, hikariNames(replica)));
+        });
         if (properties.getDefaultDataSource() != null) {
             builder.defaultDataSource(properties.getDefaultDataSource());
         }

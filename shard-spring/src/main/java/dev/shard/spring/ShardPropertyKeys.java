@@ -137,9 +137,15 @@ final class ShardPropertyKeys {
         return size == at + 2 ? known(name, at + 1, KEY_GENERATOR) : unknown(name, at + 1, KEY_GENERATOR);
     }
 
-    /** spring.shard.data-sources.&lt;name&gt;.*: a HikariCP property, weight, or data-source.* for the driver. */
+    /**
+     * spring.shard.data-sources.&lt;name&gt;.*: a HikariCP property, weight, or data-source.* for the driver; or
+     * replicas[i].* with the same keys for a replica (which ShardConfig refuses a weight).
+     */
     private static String poolKey(ConfigurationPropertyName name, int at) {
         String first = name.getElement(at, Form.UNIFORM);
+        if (first.equals("replicas") && name.getNumberOfElements() > at + 2 && name.isNumericIndex(at + 1)) {
+            return poolKey(name, at + 2);
+        }
         if (first.equals(uniform(DRIVER_PREFIX)) && name.getNumberOfElements() > at + 1) {
             return null;
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.shard.core.config.DataSourceConfig;
 import dev.shard.core.config.ShardConfig;
 import dev.shard.core.config.ShardConfigException;
 import dev.shard.jdbc.ShardPools;
@@ -129,6 +130,33 @@ class ShardAutoConfigurationTest {
         runner.withPropertyValues("spring.shard.config=classpath:no-such-shard.yaml")
                 .run(context -> assertThat(context).getFailure().rootCause()
                         .isInstanceOf(ShardConfigException.class).hasMessageContaining("no-such-shard.yaml"));
+    }
+
+    @Test
+    void replicasBindUnderTheirDataSourceWithTheirOwnPools() {
+        runner.withPropertyValues(twoShards())
+                .withPropertyValues(
+                        "spring.shard.data-sources.ds0.replicas[0].jdbc-url=" + H2Shards.url("replica", 0),
+                        "spring.shard.data-sources.ds0.replicas[0].username=sa",
+                        "spring.shard.data-sources.ds0.replicas[0].password=" + H2Shards.PASSWORD,
+                        "spring.shard.data-sources.ds0.replicas[0].maximum-pool-size=2",
+                        "spring.shard.data-sources.ds0.replicas[1].jdbc-url=" + H2Shards.url("replica", 1),
+                        "spring.shard.data-sources.ds0.replicas[1].username=sa",
+                        "spring.shard.data-sources.ds0.replicas[1].password=" + H2Shards.PASSWORD)
+                .run(context -> {
+                    ShardingDataSource dataSource = context.getBean(ShardingDataSource.class);
+                    ShardConfig config = dataSource.config();
+                    assertThat(config.dataSource("ds0").replicas()).extracting(DataSourceConfig::name)
+                            .containsExactly("ds0-replica0", "ds0-replica1");
+                    assertThat(config.dataSource("ds0").poolProperties()).doesNotContainKey("replicas");
+                    assertThat(config.dataSource("ds1").replicas()).isEmpty();
+                    assertThat(config.toString()).doesNotContain(H2Shards.PASSWORD);
+                    HikariDataSource replica = ShardPools.of(dataSource, "ds0-replica0");
+                    assertThat(replica.getMaximumPoolSize()).isEqualTo(2);
+                    assertThat(replica.getJdbcUrl()).isEqualTo(H2Shards.url("replica", 0));
+                    assertThat(ShardPools.of(dataSource, "ds0-replica1").getJdbcUrl())
+                            .isEqualTo(H2Shards.url("replica", 1));
+                });
     }
 
     @Test

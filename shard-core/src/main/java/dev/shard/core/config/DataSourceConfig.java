@@ -2,6 +2,7 @@ package dev.shard.core.config;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -13,8 +14,11 @@ import java.util.Objects;
  *                       {@code dataSource.*}, ...). Not interpreted here: shard-core does not depend on HikariCP.
  *                       Unmodifiable. Never contains {@code weight}.
  * @param weight         relative share of slots under consistent hashing; positive. Ignored when slots are pinned.
+ * @param replicas       read replicas of this database, each with its own pool (see docs/replication.md); their
+ *                       names are {@code <name>-replica<i>}, their weight is unused and they have no replicas
  */
-public record DataSourceConfig(String name, Map<String, String> poolProperties, double weight) {
+public record DataSourceConfig(String name, Map<String, String> poolProperties, double weight,
+                               List<DataSourceConfig> replicas) {
 
     public static final double DEFAULT_WEIGHT = 1.0;
 
@@ -24,6 +28,17 @@ public record DataSourceConfig(String name, Map<String, String> poolProperties, 
         // Copy to keep the record immutable whatever the caller does with its map; LinkedHashMap keeps the
         // declaration order, which makes toString() and diagnostics read like the file.
         poolProperties = Collections.unmodifiableMap(new LinkedHashMap<>(poolProperties));
+        replicas = List.copyOf(replicas);
+    }
+
+    /** A data source without replicas. */
+    public DataSourceConfig(String name, Map<String, String> poolProperties, double weight) {
+        this(name, poolProperties, weight, List.of());
+    }
+
+    /** The name a data source's replica number {@code index} (from 0, in declaration order) goes by in logs. */
+    public static String replicaName(String dataSource, int index) {
+        return dataSource + "-replica" + index;
     }
 
     /** The {@code jdbcUrl} pool property, or null for a data source configured by {@code dataSourceClassName}. */
@@ -48,6 +63,7 @@ public record DataSourceConfig(String name, Map<String, String> poolProperties, 
             props.append(key).append('=').append(Secrets.maskProperty(key, value));
         });
         props.append('}');
-        return "DataSourceConfig[name=" + name + ", poolProperties=" + props + ", weight=" + weight + "]";
+        return "DataSourceConfig[name=" + name + ", poolProperties=" + props + ", weight=" + weight
+                + (replicas.isEmpty() ? "" : ", replicas=" + replicas) + "]";
     }
 }

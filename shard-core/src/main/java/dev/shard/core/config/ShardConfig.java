@@ -225,6 +225,9 @@ public final class ShardConfig {
         private record DataSourceEntry(String name, Map<String, String> properties, Double weight) {
         }
 
+        private record ReplicaEntry(String dataSource, Map<String, String> properties) {
+        }
+
         private record TableEntry(String table, String shardingColumn, String algorithm) {
         }
 
@@ -232,6 +235,7 @@ public final class ShardConfig {
         }
 
         private final List<DataSourceEntry> dataSources = new ArrayList<>();
+        private final List<ReplicaEntry> replicas = new ArrayList<>();
         private String defaultDataSource;
         private final List<TableEntry> tables = new ArrayList<>();
         private final List<String> broadcastTables = new ArrayList<>();
@@ -268,6 +272,17 @@ public final class ShardConfig {
         /** A data source with an explicit weight; {@code poolProperties} must then not contain {@code weight}. */
         public Builder dataSource(String name, Map<String, String> poolProperties, double weight) {
             dataSources.add(new DataSourceEntry(name, copy(poolProperties), weight));
+            return this;
+        }
+
+        /**
+         * A read replica of {@code dataSource} (declared before or after it), with its own pool; replicas of one
+         * data source are numbered in the order they are added. See docs/replication.md.
+         *
+         * @param poolProperties HikariCP properties ({@code jdbcUrl}, {@code username}, {@code password}, ...)
+         */
+        public Builder replica(String dataSource, Map<String, String> poolProperties) {
+            replicas.add(new ReplicaEntry(dataSource, copy(poolProperties)));
             return this;
         }
 
@@ -458,7 +473,39 @@ public final class ShardConfig {
                 }
                 double weight = weight(name, entry.weight(), weightText);
                 checkUrl(name, properties);
-                built.add(new DataSourceConfig(name, properties, weight));
+                built.add(new DataSourceConfig(name, properties, weight, buildReplicas(name)));
+            }
+            for (ReplicaEntry replica : replicas) {
+                if (!seen.contains(replica.dataSource())) {
+                    throw fail("a replica names data source '" + replica.dataSource()
+                            + "', which is not configured; known data sources: " + String.join(", ", seen));
+                }
+            }
+            return built;
+        }
+
+        private List<DataSourceConfig> buildReplicas(String dataSource) {
+            List<DataSourceConfig> built = new ArrayList<>();
+            for (ReplicaEntry entry : replicas) {
+                if (!entry.dataSource().equals(dataSource)) {
+                    continue;
+                }
+                String name = DataSourceConfig.replicaName(dataSource, built.size());
+                for (Map.Entry<String, String> p : entry.properties().entrySet()) {
+                    if (p.getKey() == null || p.getKey().isBlank()) {
+                        throw fail("replica '" + name + "' has a property with an empty name");
+                    }
+                    if (p.getValue() == null) {
+                        throw fail("replica '" + name + "': property '" + p.getKey()
+                                + "' has no value; write \"\" for an empty string");
+                    }
+                    if (p.getKey().equals("weight") || p.getKey().equals("replicas")) {
+                        throw fail("replica '" + name + "': '" + p.getKey() + "' is a setting of the data source, "
+                                + "not of its replicas");
+                    }
+                }
+                checkUrl(name, entry.properties());
+                built.add(new DataSourceConfig(name, entry.properties(), DataSourceConfig.DEFAULT_WEIGHT));
             }
             return built;
         }

@@ -142,11 +142,41 @@ final class YamlLoader {
             Map<String, String> properties = new LinkedHashMap<>();
             List<NodeTuple> settings = mapping(entry.getValueNode(), "'" + path + "'",
                     "a mapping of pool properties (jdbcUrl, username, password, ...)");
+            List<Map<String, String>> replicas = new ArrayList<>();
             if (settings != null) {
-                readProperties(settings, "", path, properties, 0);
+                List<NodeTuple> poolSettings = new ArrayList<>();
+                for (NodeTuple setting : settings) {
+                    if (key(setting).equals("replicas")) {
+                        replicas.addAll(readReplicas(setting.getValueNode(), path + ".replicas"));
+                    } else {
+                        poolSettings.add(setting);
+                    }
+                }
+                readProperties(poolSettings, "", path, properties, 0);
             }
             builder.dataSource(name, properties);
+            replicas.forEach(replica -> builder.replica(name, replica));
         }
+    }
+
+    /** {@code replicas: [{jdbcUrl: ..., username: ..., ...}, ...]}: the pool properties of each replica. */
+    private List<Map<String, String>> readReplicas(Node node, String path) {
+        List<Map<String, String>> replicas = new ArrayList<>();
+        List<Node> items = sequence(node, "'" + path + "'", "a list of replica pool settings");
+        if (items == null) {
+            return replicas;
+        }
+        for (int i = 0; i < items.size(); i++) {
+            String itemPath = path + "[" + i + "]";
+            Map<String, String> properties = new LinkedHashMap<>();
+            List<NodeTuple> settings = mapping(items.get(i), "'" + itemPath + "'",
+                    "a mapping of pool properties (jdbcUrl, username, password, ...)");
+            if (settings != null) {
+                readProperties(settings, "", itemPath, properties, 0);
+            }
+            replicas.add(properties);
+        }
+        return replicas;
     }
 
     /**

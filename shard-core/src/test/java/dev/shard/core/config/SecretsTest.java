@@ -191,4 +191,28 @@ class SecretsTest {
         assertThat(thrown).isInstanceOf(ShardConfigException.class);
         assertThat(thrown.getMessage()).contains("malformed jdbcUrl").doesNotContain(SECRET);
     }
+
+    @Test
+    void replicaPasswordsAreMaskedInToStringAndErrors() {
+        String yaml = """
+                dataSources:
+                  ds0:
+                    jdbcUrl: jdbc:mysql://primary/s
+                    replicas:
+                      - jdbcUrl: jdbc:mysql://root:${DB_PASSWORD}@replica/s?password=${DB_PASSWORD}
+                        password: ${DB_PASSWORD}
+                """;
+        ShardConfig config = ShardConfig.fromYaml(yaml, "shard.yaml", ENV::get);
+        DataSourceConfig replica = config.dataSource("ds0").replicas().get(0);
+        assertThat(replica.poolProperties()).containsEntry("password", SECRET);
+        assertThat(config.toString()).doesNotContain(SECRET).contains("ds0-replica0", "password=****");
+        assertThat(replica.maskedJdbcUrl()).doesNotContain(SECRET);
+
+        Throwable thrown = catchThrowable(() -> ShardConfig.builder()
+                .dataSource("ds0", Map.of("jdbcUrl", "jdbc:mysql://primary/s"))
+                .replica("ds0", Map.of("jdbcUrl", "jdbc:mysql//root:" + SECRET + "@replica", "password", SECRET))
+                .build());
+        assertThat(thrown).isInstanceOf(ShardConfigException.class);
+        assertThat(thrown.getMessage()).contains("ds0-replica0", "malformed jdbcUrl").doesNotContain(SECRET);
+    }
 }

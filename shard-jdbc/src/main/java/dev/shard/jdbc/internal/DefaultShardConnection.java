@@ -1,5 +1,6 @@
 package dev.shard.jdbc.internal;
 
+import dev.shard.jdbc.ShardConnection;
 import java.sql.Array;
 import java.sql.Blob;
 import java.sql.CallableStatement;
@@ -23,9 +24,23 @@ import java.util.Properties;
  * Shard refuses, and the overloads of createStatement and prepareStatement. {@link LogicalConnection} holds
  * everything about shards and transactions.
  */
-abstract class DefaultShardConnection extends JdbcWrapper implements Connection {
+abstract class DefaultShardConnection extends JdbcWrapper implements ShardConnection {
 
     private final ClientInfo clientInfo = new ClientInfo();
+    /** Set through {@link ShardConnection#setPrimaryOnly}: no statement goes to a replica. */
+    private boolean primaryOnly;
+
+    @Override
+    public void setPrimaryOnly(boolean primaryOnly) throws SQLException {
+        checkOpen();
+        this.primaryOnly = primaryOnly;
+    }
+
+    @Override
+    public boolean isPrimaryOnly() throws SQLException {
+        checkOpen();
+        return primaryOnly;
+    }
 
     /** The default data source's physical connection, borrowed if needed. */
     abstract Connection defaultPhysical() throws SQLException;

@@ -68,7 +68,7 @@ record ExecutionRunner(ShardStatement statement, OwnStatements own, StatementPar
                     }
                 };
             }
-            connection.topology().answered(shard);
+            connection.topology().answered(shard, physical);
             return hasResultSet;
         } catch (SQLException e) {
             throw connection.statementFailed(shard, borrowedForIt, e);

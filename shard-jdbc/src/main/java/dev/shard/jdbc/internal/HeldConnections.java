@@ -6,9 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The physical connections one logical connection holds: at most one per shard of the topology it is pinned to,
- * each borrowed the first time a statement goes there. Indexes are that topology's shard indexes; re-pinning to
- * a newer topology moves every held connection to its shard's new index.
+ * The physical connections one logical connection holds: at most two per shard of the topology it is pinned to,
+ * each borrowed the first time a statement needs it. They sit in slots: slot {@code shard} is the connection for
+ * writes and for every statement of a read-write transaction (on the primary); slot {@link #readSlot(int)} is the
+ * one for reads that may go to a replica (outside transactions, and in read-only ones). Shards without replicas
+ * only ever use the first. Indexes are that topology's shard indexes; re-pinning to a newer topology moves every
+ * held connection to its shard's new slot.
  *
  * <p>Only the logical connection's own thread uses it, except {@link #detachAll()}, which abort and the data
  * source's close call from another thread: changes to the held connections are synchronized for that, and no I/O
@@ -17,7 +20,10 @@ import java.util.List;
 final class HeldConnections {
 
     private Topology topology;
+    /** By slot: {@code shard} for the primary's, {@code shardCount + shard} for reads. */
     private Connection[] physical;
+    /** For each shard, the slot of the connection its last statement was handed (see {@link #served}). */
+    private int[] served;
     /** For each shard, how many savepoints existed when its physical connection was opened. */
     private int[] openedAtSavepointDepth;
     /** Set by {@link #detachAll()}: nothing is held any more, ever. */
@@ -29,16 +35,51 @@ final class HeldConnections {
 
     private void pin(Topology next) {
         topology = next;
-        physical = new Connection[next.shardCount()];
-        openedAtSavepointDepth = new int[next.shardCount()];
+        physical = new Connection[2 * next.shardCount()];
+        openedAtSavepointDepth = new int[2 * next.shardCount()];
+        served = new int[next.shardCount()];
+        for (int shard = 0; shard < served.length; shard++) {
+            served[shard] = shard;
+        }
     }
 
     Topology topology() {
         return topology;
     }
 
+    /** The number of slots: twice the number of shards. */
     int size() {
         return physical.length;
+    }
+
+    /** The slot of the connection that serves a shard's reads when they may go to a replica. */
+    int readSlot(int shard) {
+        return topology.shardCount() + shard;
+    }
+
+    int shardOf(int slot) {
+        return slot % topology.shardCount();
+    }
+
+    /** The shard a slot serves, for messages: a read slot is marked, since it may be on a replica. */
+    String name(int slot) {
+        String shard = topology.shardName(shardOf(slot));
+        return slot < topology.shardCount() ? shard : shard + " (read connection)";
+    }
+
+    /** Records that a statement on the shard was handed the connection in {@code slot}. */
+    void serve(int shard, int slot) {
+        served[shard] = slot;
+    }
+
+    /** The connection the last statement on the shard was handed (null if it has been given up since). */
+    Connection served(int shard) {
+        return physical[served[shard]];
+    }
+
+    /** Whether either of a shard's slots holds a connection. */
+    boolean holdsAny(int shard) {
+        return physical[shard] != null || physical[readSlot(shard)] != null;
     }
 
     Connection get(int shard) {
@@ -79,7 +120,7 @@ final class HeldConnections {
         return false;
     }
 
-    /** The only shard held, or -1 if none or several are. */
+    /** The only slot held, or -1 if none or several are. */
     int single() {
         int found = -1;
         for (int shard = 0; shard < physical.length; shard++) {
@@ -91,17 +132,6 @@ final class HeldConnections {
             }
         }
         return found;
-    }
-
-    /** The names of the shards held, in shard order. */
-    List<String> names() {
-        List<String> names = new ArrayList<>();
-        for (int shard = 0; shard < physical.length; shard++) {
-            if (physical[shard] != null) {
-                names.add(topology.shardName(shard));
-            }
-        }
-        return names;
     }
 
     /**
@@ -118,16 +148,18 @@ final class HeldConnections {
             Connection[] held = physical;
             int[] depths = openedAtSavepointDepth;
             pin(next);
-            for (int shard = 0; shard < held.length; shard++) {
-                if (held[shard] == null) {
+            for (int slot = 0; slot < held.length; slot++) {
+                if (held[slot] == null) {
                     continue;
                 }
-                int index = next.indexOf(previous.shardName(shard));
+                int shards = previous.shardCount();
+                int index = next.indexOf(previous.shardName(slot % shards));
                 if (index >= 0 && !detached) {
-                    physical[index] = held[shard];
-                    openedAtSavepointDepth[index] = depths[shard];
+                    int moved = slot < shards ? index : readSlot(index);
+                    physical[moved] = held[slot];
+                    openedAtSavepointDepth[moved] = depths[slot];
                 } else if (!detached) {
-                    returned.add(held[shard]);
+                    returned.add(held[slot]);
                 }
             }
         }
@@ -144,7 +176,7 @@ final class HeldConnections {
                 try {
                     action.apply(i, physical[i]);
                 } catch (SQLException e) {
-                    failed.add(topology.shardName(i));
+                    failed.add(name(i));
                     if (failure == null) {
                         failure = e;
                     } else {
@@ -161,7 +193,27 @@ final class HeldConnections {
 
     @FunctionalInterface
     interface PhysicalAction {
-        void apply(int shard, Connection connection) throws SQLException;
+        void apply(int slot, Connection connection) throws SQLException;
+    }
+
+    /**
+     * Gives the read slots' connections back to their pools: done as a transaction starts, since outside one they
+     * carry no work, and a transaction that is not read-only has no use for them.
+     *
+     * @return the connections returned, so that statements can forget what they prepared on them
+     */
+    List<Connection> returnReads() throws SQLException {
+        List<Connection> returned = new ArrayList<>();
+        synchronized (this) {
+            for (int slot = topology.shardCount(); slot < physical.length; slot++) {
+                if (physical[slot] != null) {
+                    returned.add(physical[slot]);
+                    physical[slot] = null;
+                }
+            }
+        }
+        SqlExceptions.closeAll(returned);
+        return returned;
     }
 
     /** Every held connection goes back to its pool (HikariCP rolls back uncommitted work), whatever the others do. */
@@ -198,7 +250,7 @@ final class HeldConnections {
         List<Held> released = new ArrayList<>();
         for (int i = 0; i < physical.length; i++) {
             if (physical[i] != null) {
-                released.add(new Held(topology, i, physical[i]));
+                released.add(new Held(topology, shardOf(i), physical[i]));
                 physical[i] = null;
             }
         }

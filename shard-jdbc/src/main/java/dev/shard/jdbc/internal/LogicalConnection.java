@@ -93,23 +93,28 @@ public final class LogicalConnection extends DefaultShardConnection {
 
     /**
      * The physical connection for a statement on a shard, borrowed and configured on first use. Every physical
-     * connection a statement uses comes from here: this is where a read may one day go to a replica (the intent
-     * says whether it may), while writes and reads inside a transaction stay on the connection that holds the
-     * transaction.
+     * connection a statement uses comes from here: a read that may go to a replica ({@link ReadRouting}) takes the
+     * shard's read connection, while writes and reads inside a read-write transaction stay on the connection that
+     * holds the transaction, on the primary.
      */
     Connection physical(int shard, Topology.Intent intent) throws SQLException {
         checkOpen();
         Topology.Intent effective = intent == Topology.Intent.READ && !autoCommit
                 ? Topology.Intent.READ_IN_TRANSACTION : intent;
-        Connection connection = held.get(shard);
+        Topology topology = held.topology();
+        boolean mayUseReplica = ReadRouting.mayUseReplica(effective, settings.readOnly(), isPrimaryOnly(),
+                topology.replicaCount(shard));
+        int slot = mayUseReplica ? held.readSlot(shard) : shard;
+        Connection connection = held.get(slot);
         if (connection != null && autoCommit && HeldConnections.isBroken(connection)) {
             // An earlier failure broke it. With auto-commit on, no transaction went with it: replace it.
-            discard(shard);
+            discard(slot);
             connection = null;
         }
+        held.serve(shard, slot);
         if (connection == null) {
-            Topology topology = held.topology();
-            connection = topology.borrow(shard, effective, deadline);
+            connection = mayUseReplica ? topology.borrowForRead(shard, deadline)
+                    : topology.borrow(shard, effective, deadline);
             // Round trips to the server: under the statement's deadline, like the statement itself.
             try (QueryDeadline.Watch watched = deadline.watch(topology, shard, connection)) {
                 settings.applyTo(connection, autoCommit);
@@ -118,7 +123,7 @@ public final class LogicalConnection extends DefaultShardConnection {
                 connection.close();
                 throw SqlExceptions.onShard(topology.shardName(shard), e);
             }
-            if (!held.hold(shard, connection, transaction.savepointDepth())) {
+            if (!held.hold(slot, connection, transaction.savepointDepth())) {
                 // Aborted, or the data source closed, while this one was borrowed.
                 runtime.cancels().stop(topology, shard, connection, false);
                 checkOpen();
@@ -132,13 +137,13 @@ public final class LogicalConnection extends DefaultShardConnection {
     }
 
     boolean holds(int shard) {
-        return held.holds(shard);
+        return held.holdsAny(shard);
     }
 
-    /** The connection for metadata and other calls that any shard can answer: the default data source's. */
+    /** For metadata and other calls any shard can answer (and unwrap): the default data source's primary. */
     @Override
     Connection defaultPhysical() throws SQLException {
-        return physical(held.topology().defaultShard(), Topology.Intent.READ);
+        return physical(held.topology().defaultShard(), Topology.Intent.READ_ON_PRIMARY);
     }
 
     /**
@@ -151,7 +156,8 @@ public final class LogicalConnection extends DefaultShardConnection {
      *         not say which server it was; any other failure is the driver's, unchanged
      */
     SQLException statementFailed(int shard, boolean borrowedForIt, SQLException failure) {
-        if (!held.holds(shard)) {
+        Connection used = held.served(shard);
+        if (used == null) {
             return failure; // borrowing it failed, and that error names the shard already
         }
         dropIfBroken(shard, borrowedForIt);
@@ -161,15 +167,17 @@ public final class LogicalConnection extends DefaultShardConnection {
             return failure;
         }
         // The next statements for this shard fail at once instead of waiting on its pool, until a probe gets through.
-        held.topology().breaker(shard).failed("connection failure: " + failure.getMessage());
+        held.topology().breaker(shard, used).failed("connection failure: " + failure.getMessage());
         return SqlExceptions.onShard(held.topology().shardName(shard), failure);
     }
 
     /** The part of {@link #statementFailed} that drops a broken connection, for callers that name shards. */
     void dropIfBroken(int shard, boolean borrowedForIt) {
-        Connection connection = held.get(shard);
-        if (connection != null && HeldConnections.isBroken(connection) && (autoCommit || borrowedForIt)) {
-            discard(shard);
+        for (int slot : new int[] {shard, held.readSlot(shard)}) {
+            Connection connection = held.get(slot);
+            if (connection != null && HeldConnections.isBroken(connection) && (autoCommit || borrowedForIt)) {
+                discard(slot);
+            }
         }
     }
 
@@ -181,7 +189,7 @@ public final class LogicalConnection extends DefaultShardConnection {
         }
         for (int i = 0; i < held.size(); i++) {
             if (held.holds(i)) {
-                return i;
+                return held.shardOf(i);
             }
         }
         return preferred;
@@ -256,6 +264,11 @@ public final class LogicalConnection extends DefaultShardConnection {
             transactionOpen = false;
             transaction.commitEveryShard();
         }
+        if (!autoCommit) {
+            for (Connection returned : held.returnReads()) {
+                statements.forEach(statement -> statement.connectionDiscarded(returned));
+            }
+        }
         held.forEach("setAutoCommit", (shard, c) -> c.setAutoCommit(autoCommit));
         this.autoCommit = autoCommit;
         if (autoCommit) {
@@ -296,12 +309,12 @@ public final class LogicalConnection extends DefaultShardConnection {
      * out of its pool rather than back into it, and statements forget what they had prepared on it; the next
      * statement there borrows anew.
      */
-    private void discard(int shard) {
-        Connection connection = held.release(shard);
+    private void discard(int slot) {
+        Connection connection = held.release(slot);
         for (ShardStatement statement : statements) {
             statement.connectionDiscarded(connection);
         }
-        held.topology().discard(shard, connection);
+        held.topology().discard(held.shardOf(slot), connection);
     }
 
     @Override

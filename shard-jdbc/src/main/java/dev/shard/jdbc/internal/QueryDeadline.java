@@ -150,7 +150,7 @@ final class QueryDeadline implements AutoCloseable {
             // caller is free at its deadline, but the shard is not reported down. One that has not answered yet
             // may be frozen, or the machine busy: the breaker decides once the cancel has had its time.
             if (!watch.serverAnswered) {
-                watch.topology.breaker(watch.shard).suspect(() -> watch.serverAnswered,
+                watch.topology.breaker(watch.shard, watch.connection).suspect(() -> watch.serverAnswered,
                         "a statement did not answer at its query timeout, nor the server a cancel");
             }
         }

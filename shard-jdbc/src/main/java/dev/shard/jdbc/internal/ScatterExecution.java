@@ -134,7 +134,7 @@ final class ScatterExecution implements AutoCloseable {
         long start = System.nanoTime();
         try (QueryDeadline.Watch watched = deadline.watch(topology, shards[index], statements[index])) {
             Object result = query ? statements[index].executeQuery() : (Object) statements[index].executeLargeUpdate();
-            topology.answered(shards[index]);
+            topology.answered(shards[index], statements[index]);
             return result;
         } catch (SQLException e) {
             throw onShard(shardName(index), e);

@@ -47,7 +47,7 @@ final class ScatterQueryRun {
                              ScatterExecution.Binder binder, QueryDeadline deadline, long maxRows)
             throws SQLException {
         ScatterExecution execution = ScatterExecution.prepare(statement.connection, query.calls(), query.paceKey(),
-                Topology.Intent.READ, binder, deadline);
+                statement.runningIntent, binder, deadline);
         statement.outcome.scatterRunning(execution);
         try {
             return merge(dialect, statement, execution, query.merge(), query.bindings(), maxRows);

@@ -53,11 +53,11 @@ final class ShardCancels implements AutoCloseable {
             }
             try {
                 if (statement == null) {
-                    ping(topology, shard);
+                    ping(topology, shard, connection);
                 } else if (serverThread < 0) {
                     statement.cancel();
                 } else {
-                    killQuery(topology, shard, serverThread);
+                    killQuery(topology, shard, connection, serverThread);
                 }
                 delivered.run();
             } catch (SQLException | RuntimeException ignored) {
@@ -66,16 +66,18 @@ final class ShardCancels implements AutoCloseable {
         });
     }
 
-    private static void ping(Topology topology, int shard) throws SQLException {
-        try (Connection other = topology.borrowWithin(shard, ANSWER_TIMEOUT_MILLIS)) {
+    private static void ping(Topology topology, int shard, Connection connection) throws SQLException {
+        try (Connection other = topology.borrowBeside(shard, connection, ANSWER_TIMEOUT_MILLIS)) {
             if (!other.isValid((int) Math.max(1, ANSWER_TIMEOUT_MILLIS / 1000))) {
                 throw new SQLException("no answer", "08S01");
             }
         }
     }
 
-    private static void killQuery(Topology topology, int shard, long serverThread) throws SQLException {
-        try (Connection other = topology.borrowWithin(shard, ANSWER_TIMEOUT_MILLIS)) {
+    /** Over another connection to the same server: a replica's thread id means nothing on its primary. */
+    private static void killQuery(Topology topology, int shard, Connection connection, long serverThread)
+            throws SQLException {
+        try (Connection other = topology.borrowBeside(shard, connection, ANSWER_TIMEOUT_MILLIS)) {
             other.setNetworkTimeout(Runnable::run, (int) ANSWER_TIMEOUT_MILLIS);
             try (Statement kill = other.createStatement()) {
                 kill.execute("KILL QUERY " + serverThread);
@@ -123,7 +125,7 @@ final class ShardCancels implements AutoCloseable {
             // The server notices a closed connection only when it writes to it: a long statement would run on.
             threads.execute(() -> {
                 try {
-                    killQuery(topology, shard, serverThread);
+                    killQuery(topology, shard, connection, serverThread);
                 } catch (SQLException | RuntimeException ignored) {
                     // Best effort: the connection is gone from this side already.
                 }

@@ -8,17 +8,12 @@ import dev.shard.core.internal.dialect.Dialect;
 import dev.shard.core.internal.dialect.MySqlDialect;
 import dev.shard.core.internal.hash.SlotMap;
 import dev.shard.core.internal.keygen.KeyGenerator;
-import dev.shard.core.internal.merge.ColumnInfo;
-import dev.shard.core.internal.route.Bind;
 import dev.shard.core.internal.route.Bindings;
 import dev.shard.core.internal.route.Execution;
 import dev.shard.core.internal.route.ExecutionBuilder;
 import dev.shard.core.internal.route.KeyGeneration;
-import dev.shard.core.internal.route.ShardCall;
-import dev.shard.core.internal.route.MergePlanner;
 import dev.shard.core.internal.route.Route;
 import dev.shard.core.internal.route.StatementPlan;
-import dev.shard.core.internal.sql.MergeSpec;
 import dev.shard.core.internal.route.RoutedStatement;
 import dev.shard.core.internal.route.SqlRouter;
 import dev.shard.jdbc.RouteExplanation;
@@ -40,8 +35,11 @@ public final class ShardRuntime implements AutoCloseable {
     private final ShardConfig config;
     /** The database kind's rules for text and values, handed to everything that needs them. */
     private final Dialect dialect;
-    /** Every pool this runtime started, by data source name; a topology uses some of them. */
+    /** Every pool this runtime started, by data source (or replica) name; a topology uses some of them. */
     private final java.util.Map<String, HikariDataSource> pools;
+    /** The replica names of each data source that has replicas ({@code ds0-replica0}, ...), in pool order. */
+    private final java.util.Map<String, List<String>> replicaNames = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ReplicaConnections replicaConnections = new ReplicaConnections();
     /** The current shard set. Read once per statement (once per transaction inside one); swapped whole. */
     private final java.util.concurrent.atomic.AtomicReference<Topology> topology;
     private final ConfigRules rules;
@@ -87,9 +85,8 @@ public final class ShardRuntime implements AutoCloseable {
         this.router = new SqlRouter(rules, new JSqlParserAnalyzer(dialect, config.settings().parseTimeoutMillis()),
                 dialect, config.settings().parseCacheSize(), tableColumns);
         this.executor = newExecutor();
-        List<HikariDataSource> inOrder = slotMap.shards().stream().map(pools::get).toList();
-        this.topology.set(new Topology(1, slotMap, inOrder, breakersOf(slotMap.shards(), inOrder),
-                config.defaultDataSource()));
+        config.dataSources().forEach(this::rememberReplicas);
+        this.topology.set(topologyOf(1, slotMap, pools));
         this.timers = new java.util.concurrent.ScheduledThreadPoolExecutor(1, daemon("shard-timer"));
         this.timers.setRemoveOnCancelPolicy(true);
         this.cancels = new ShardCancels(daemon("shard-cancel"));
@@ -181,6 +178,34 @@ public final class ShardRuntime implements AutoCloseable {
         };
     }
 
+    private void rememberReplicas(DataSourceConfig source) {
+        if (!source.replicas().isEmpty()) {
+            replicaNames.put(source.name(), source.replicas().stream().map(DataSourceConfig::name).toList());
+        }
+    }
+
+    /** A version of the shard set over these pools (by name), with each shard's replicas and every breaker. */
+    private Topology topologyOf(long version, SlotMap slotMap, java.util.Map<String, HikariDataSource> byName) {
+        List<HikariDataSource> inOrder = slotMap.shards().stream().map(byName::get).toList();
+        List<ReplicaSet> replicas = new ArrayList<>();
+        for (String name : slotMap.shards()) {
+            List<String> names = replicaNames.getOrDefault(name, List.of());
+            List<HikariDataSource> replicaPools = names.stream().map(byName::get).toList();
+            replicas.add(names.isEmpty() ? ReplicaSet.NONE
+                    : new ReplicaSet(names, replicaPools, breakersOf(names, replicaPools)));
+        }
+        return new Topology(version, slotMap, inOrder, breakersOf(slotMap.shards(), inOrder),
+                config.defaultDataSource(), replicas, replicaConnections);
+    }
+
+    /** Starts the pool of a data source and those of its replicas, adding them to {@code started} by name. */
+    private static void startPools(DataSourceConfig source, java.util.Map<String, HikariDataSource> started) {
+        started.put(source.name(), PoolStarter.start(source));
+        for (DataSourceConfig replica : source.replicas()) {
+            started.put(replica.name(), PoolStarter.start(replica));
+        }
+    }
+
     /** The breakers of these pools (one per data source name, kept across topologies). */
     private List<ShardBreaker> breakersOf(List<String> names, List<HikariDataSource> inOrder) {
         List<ShardBreaker> result = new ArrayList<>();
@@ -218,7 +243,7 @@ public final class ShardRuntime implements AutoCloseable {
         java.util.Map<String, HikariDataSource> pools = new java.util.LinkedHashMap<>();
         try {
             for (String name : slotMap.shards()) {
-                pools.put(name, PoolStarter.start(config.dataSource(name)));
+                startPools(config.dataSource(name), pools);
             }
         } catch (RuntimeException e) {
             pools.values().forEach(HikariDataSource::close);
@@ -298,67 +323,9 @@ public final class ShardRuntime implements AutoCloseable {
                 shards.shardCount());
     }
 
-    /**
-     * What a statement would do with these parameter values, rendered from the same {@link Execution} the
-     * executor runs. A key generator makes keys for an INSERT that leaves its key out, as an execution would:
-     * the statement shown is the one with the key column added.
-     */
+    /** What a statement would do with these parameter values (see {@link Explanations}). */
     public RouteExplanation explain(String sql, Object... params) throws SQLException {
-        RoutedStatement routed = router.prepare(sql);
-        ExplainParameters parameters = new ExplainParameters(sql, params, routed.userParameterCount());
-        Topology shards = topology();
-        Execution execution = route(routed, parameters, true, shards, shards.defaultShard());
-        List<RouteExplanation.ShardQuery> queries = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        for (ShardCall call : execution.calls()) {
-            List<Object> values = new ArrayList<>();
-            for (Bind bind : call.binds()) {
-                values.add(bind.valueOf(parameters));
-            }
-            if (!names.contains(shards.shardName(call.shard()))) {
-                names.add(shards.shardName(call.shard())); // a union's branches may share shards
-            }
-            queries.add(new RouteExplanation.ShardQuery(shards.shardName(call.shard()), call.sql(), values));
-        }
-        String merge = execution instanceof Execution.ScatterQuery query
-                ? describeMerge(query.merge(), query.bindings(), query.calls().size())
-                : execution instanceof Execution.UnionQuery union ? UnionQueryRun.describe(this, union) : "";
-        return new RouteExplanation(execution.routeKind(), names, routed.normalized().template(), queries,
-                merge);
-    }
-
-    /** explain's parameter values, given as an array in '?' order. */
-    private record ExplainParameters(String sql, Object[] given, int count) implements StatementParameters {
-
-        @Override
-        public Object value(int index) throws SQLException {
-            if (index > given.length) {
-                throw new SQLException("Parameter " + index + " is not given: " + sql, "07001");
-            }
-            return given[index - 1];
-        }
-
-        @Override
-        public void bind(java.sql.PreparedStatement target, int position, int index) throws SQLException {
-            target.setObject(position, value(index));
-        }
-
-        @Override
-        public void checkReplayable(String ignored) {
-        }
-    }
-
-    /**
-     * The merge plan as it would run. Collations are only known from the shards' result metadata, so explain
-     * shows every column as binary; with SELECT *, the column count is a placeholder too.
-     */
-    String describeMerge(MergeSpec spec, Bindings bindings, int shards) throws SQLException {
-        int user = spec.userColumns() >= 0 ? spec.userColumns() : 1;
-        List<ColumnInfo> columns = new ArrayList<>();
-        for (int i = 0; i < user + spec.derivedColumns(); i++) {
-            columns.add(new ColumnInfo("", dialect.comparator(false)));
-        }
-        return MergePlanner.plan(spec, columns, bindings, 0).describe(shards).stripTrailing();
+        return Explanations.explain(this, sql, params);
     }
 
     public ShardConfig config() {
@@ -408,23 +375,22 @@ public final class ShardRuntime implements AutoCloseable {
                 if (pools.containsKey(source.name()) || started.containsKey(source.name())) {
                     throw new ShardConfigException("Data source " + source.name() + " already has a pool");
                 }
-                started.put(source.name(), PoolStarter.start(source));
+                startPools(source, started);
             }
             if (!slotMap.shards().contains(config.defaultDataSource())) {
                 throw new ShardConfigException("The new slot map leaves out the default data source "
                         + config.defaultDataSource() + ", where tables with no rule live");
             }
-            List<HikariDataSource> inOrder = new ArrayList<>();
+            java.util.Map<String, HikariDataSource> byName = new java.util.HashMap<>(pools);
+            byName.putAll(started);
             for (String name : slotMap.shards()) {
-                HikariDataSource pool = started.containsKey(name) ? started.get(name) : pools.get(name);
-                if (pool == null) {
+                if (!byName.containsKey(name)) {
                     throw new ShardConfigException("The new slot map names data source " + name
                             + ", which has no configuration; pass it among the added data sources");
                 }
-                inOrder.add(pool);
             }
-            Topology next = new Topology(topology.get().version() + 1, slotMap, inOrder,
-                    breakersOf(slotMap.shards(), inOrder), config.defaultDataSource());
+            added.forEach(this::rememberReplicas);
+            Topology next = topologyOf(topology.get().version() + 1, slotMap, byName);
             pools.putAll(started);
             topology.set(next);
             return next;

@@ -30,6 +30,8 @@ public class ShardStatement extends JdbcWrapper implements Statement {
     private final List<String> batch = new ArrayList<>();
 
     final StatementOutcome outcome = new StatementOutcome();
+    /** Where the statement running may go (a replica or the primary): what its scatter reads borrow by. */
+    Topology.Intent runningIntent = Topology.Intent.READ;
 
     ShardStatement(LogicalConnection connection, StatementOptions options) {
         this.connection = connection;
@@ -52,8 +54,8 @@ public class ShardStatement extends JdbcWrapper implements Statement {
         Execution execution = route(routed, parameters, true);
         outcome.generated(execution.generated());
         connection.runtime().notifyRouted(execution);
-        Topology.Intent intent = routed.plan().kind() == StatementKind.SELECT ? Topology.Intent.READ
-                : Topology.Intent.WRITE;
+        Topology.Intent intent = ReadRouting.intentOf(routed, connection.runtime().dialect().lexer());
+        runningIntent = intent;
         try {
             QueryDeadline batch = connection.deadline();
             if (batch.isSet()) {

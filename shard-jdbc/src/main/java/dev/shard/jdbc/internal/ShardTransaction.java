@@ -72,7 +72,7 @@ final class ShardTransaction {
                 } catch (SQLException e) {
                     throw commitFailed(shard, e, committed);
                 }
-                committed.add(held.topology().shardName(shard));
+                committed.add(held.name(shard));
             }
         }
     }
@@ -86,7 +86,7 @@ final class ShardTransaction {
         List<String> lost = new ArrayList<>();
         for (int shard = 0; shard < held.size(); shard++) {
             if (held.get(shard) != null && HeldConnections.isBroken(held.get(shard))) {
-                lost.add(held.topology().shardName(shard));
+                lost.add(held.name(shard));
                 discarder.discard(shard);
             }
         }
@@ -96,7 +96,7 @@ final class ShardTransaction {
         List<String> others = new ArrayList<>();
         for (int shard = 0; shard < held.size(); shard++) {
             if (held.get(shard) != null) {
-                others.add(held.topology().shardName(shard));
+                others.add(held.name(shard));
             }
         }
         String message = "Commit refused: the connection to " + lost + " was lost during the transaction, and "
@@ -113,18 +113,18 @@ final class ShardTransaction {
 
     /** After a commit failed on one shard: discard it, roll back the shards not yet committed, report it all. */
     private SQLException commitFailed(int failedShard, SQLException cause, List<String> committed) {
-        String failed = held.topology().shardName(failedShard);
+        String failed = held.name(failedShard);
         discarder.discard(failedShard);
         List<String> rolledBack = new ArrayList<>();
         List<String> rollbackFailed = new ArrayList<>();
         for (int shard = failedShard + 1; shard < held.size(); shard++) {
             if (held.get(shard) != null) {
-                rolledBack.add(held.topology().shardName(shard));
+                rolledBack.add(held.name(shard));
                 try {
                     held.get(shard).rollback();
                 } catch (SQLException e) {
                     // Closing the connection ends its transaction without a commit: the server rolls it back.
-                    rollbackFailed.add(held.topology().shardName(shard));
+                    rollbackFailed.add(held.name(shard));
                     cause.addSuppressed(e);
                     discarder.discard(shard);
                 }
@@ -170,9 +170,9 @@ final class ShardTransaction {
             if (held.get(shard) != null) {
                 try {
                     held.get(shard).rollback();
-                    rolledBack.add(held.topology().shardName(shard));
+                    rolledBack.add(held.name(shard));
                 } catch (SQLException e) {
-                    failures.append(failures.isEmpty() ? "" : "; failed on ").append(held.topology().shardName(shard))
+                    failures.append(failures.isEmpty() ? "" : "; failed on ").append(held.name(shard))
                             .append(": ").append(e.getMessage());
                     first = SqlExceptions.chain(first, e);
                     discarder.discard(shard);

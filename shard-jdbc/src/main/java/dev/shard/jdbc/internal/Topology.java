@@ -26,6 +26,10 @@ final class Topology implements ShardMap {
     private final List<HikariDataSource> pools;
     private final List<ShardBreaker> breakers;
     private final int defaultShard;
+    /** The read replicas of each shard, in the same order ({@link ReplicaSet#NONE} for a shard without). */
+    private final List<ReplicaSet> replicas;
+    /** Which replica a connection came from; shared by every version, since connections outlive versions. */
+    private final ReplicaConnections replicaConnections;
     /** How long each wait for a connection is while a shard is suspect (see {@link ShardBreaker}). */
     private static final long SUSPECT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
@@ -33,16 +37,20 @@ final class Topology implements ShardMap {
      * @param pools          one per name of the slot map, in its order
      * @param breakers       the health of each of those pools, in the same order
      * @param defaultSource  the data source where tables with no rule live
+     * @param replicas       the read replicas of each of those pools, in the same order
      */
     Topology(long version, SlotMap slotMap, List<HikariDataSource> pools, List<ShardBreaker> breakers,
-             String defaultSource) {
+             String defaultSource, List<ReplicaSet> replicas, ReplicaConnections replicaConnections) {
         this.version = version;
         this.slotMap = slotMap;
         this.names = slotMap.shards();
         this.pools = List.copyOf(pools);
         this.breakers = List.copyOf(breakers);
         this.defaultShard = names.indexOf(defaultSource);
-        if (this.pools.size() != names.size() || this.breakers.size() != names.size() || defaultShard < 0) {
+        this.replicas = List.copyOf(replicas);
+        this.replicaConnections = replicaConnections;
+        if (this.pools.size() != names.size() || this.breakers.size() != names.size() || defaultShard < 0
+                || this.replicas.size() != names.size()) {
             throw new IllegalArgumentException("topology " + version + ": " + names.size() + " shards, "
                     + this.pools.size() + " pools, default " + defaultSource);
         }
@@ -93,9 +101,37 @@ final class Topology implements ShardMap {
         return breakers.get(shard);
     }
 
+    /** The breaker of the server {@code connection} is on: the shard's primary, or the replica it came from. */
+    ShardBreaker breaker(int shard, Connection connection) {
+        ReplicaSet.Replica replica = replicaConnections.of(connection);
+        return replica != null ? replica.breaker() : breakers.get(shard);
+    }
+
+    int replicaCount(int shard) {
+        return replicas.get(shard).size();
+    }
+
+    ReplicaSet replicas(int shard) {
+        return replicas.get(shard);
+    }
+
     /**
-     * A physical connection to a shard's primary. Read replicas will be chosen here too (by intent), which is
-     * why every physical connection comes through this one method. The wait for the pool is bounded by its
+     * A connection for a read that may go to a replica: the next usable replica of the shard (see
+     * {@link ReplicaSet}), else the primary.
+     */
+    Connection borrowForRead(int shard, QueryDeadline deadline) throws SQLException {
+        Connection replica = replicas.get(shard).borrow(deadline, replicaConnections);
+        return replica != null ? replica : borrow(shard, Intent.WRITE, deadline);
+    }
+
+    /** Whether {@code connection} is on one of the shard's replicas rather than its primary. */
+    boolean onReplica(Connection connection) {
+        return replicaConnections.of(connection) != null;
+    }
+
+    /**
+     * A physical connection to a shard's primary (a read that may go to a replica takes {@link #borrowForRead}).
+     * The wait for the pool is bounded by its
      * {@code connectionTimeout} and by the statement's deadline, whichever comes first.
      *
      * @throws java.sql.SQLTimeoutException if the statement's deadline passed while waiting: the pool was busy,
@@ -158,10 +194,28 @@ final class Topology implements ShardMap {
         breakers.get(shard).answered();
     }
 
+    /** As {@link #answered(int)}, for a statement that may have run on a replica: that server answered. */
+    void answered(int shard, java.sql.Statement statement) throws SQLException {
+        breaker(shard, statement.getConnection()).answered();
+    }
+
     /** A connection for Shard's own use (a cancel), waiting at most {@code millis}; a failure opens no breaker. */
     Connection borrowWithin(int shard, long millis) throws SQLException {
         breakers.get(shard).check();
         return borrowWithin(pools.get(shard), millis);
+    }
+
+    /**
+     * Another connection to the server {@code connection} is on (the shard's primary or the replica it came from),
+     * for a cancel or a ping: waiting at most {@code millis}; a failure opens no breaker.
+     */
+    Connection borrowBeside(int shard, Connection connection, long millis) throws SQLException {
+        ReplicaSet.Replica replica = replicaConnections.of(connection);
+        if (replica == null) {
+            return borrowWithin(shard, millis);
+        }
+        replica.breaker().check();
+        return borrowWithin(replica.pool(), millis);
     }
 
     /** A connection from {@code pool}, waiting at most {@code millis} (HikariCP's own wait is connectionTimeout). */
@@ -182,7 +236,8 @@ final class Topology implements ShardMap {
      * connection, which makes the server roll back whatever it had not committed.
      */
     void discard(int shard, Connection connection) {
-        HikariDataSource pool = pools.get(shard);
+        ReplicaSet.Replica replica = replicaConnections.of(connection);
+        HikariDataSource pool = replica != null ? replica.pool() : pools.get(shard);
         if (connection instanceof ProxyConnection && !pool.isClosed()) {
             // Not close(): that would roll back on a possibly dead link and return the connection to the pool.
             pool.evictConnection(connection);
@@ -201,8 +256,13 @@ final class Topology implements ShardMap {
         WRITE,
         /** A read outside a transaction: may be served by a replica. */
         READ,
-        /** A read inside a transaction: must see the transaction's own writes, so it stays on the primary. */
-        READ_IN_TRANSACTION
+        /**
+         * A read inside a transaction: must see the transaction's own writes, so it stays on the primary; in a
+         * read-only transaction there are none, and it may go to a replica.
+         */
+        READ_IN_TRANSACTION,
+        /** A read that must run on the primary: a locking read, or one with the hint comment shard:primary. */
+        READ_ON_PRIMARY
     }
 
     @Override

@@ -135,7 +135,7 @@ final class UnionQueryRun {
 
     /**
      * explain's rendering: the union's combination, then each branch's merge, every column binary as in
-     * {@link ShardRuntime#describeMerge} (collations and column counts are known only from results); a one-shard
+     * {@link Explanations#describeMerge} (collations and column counts are known only from results); a one-shard
      * branch shows only its shard's rows.
      */
     static String describe(ShardRuntime runtime, Execution.UnionQuery union) throws SQLException {
@@ -159,7 +159,7 @@ final class UnionQueryRun {
         for (int i = 0; i < union.branches().size(); i++) {
             Execution.ScatterQuery branch = union.branches().get(i);
             text.append("Branch ").append(i + 1).append(":\n");
-            String merge = runtime.describeMerge(branch.merge(), branch.bindings(), branch.calls().size());
+            String merge = Explanations.describeMerge(runtime, branch.merge(), branch.bindings(), branch.calls().size());
             for (String line : merge.split("\n")) {
                 text.append("  ").append(line).append('\n');
             }

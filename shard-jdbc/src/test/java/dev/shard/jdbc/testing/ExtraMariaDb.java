@@ -53,12 +53,15 @@ public final class ExtraMariaDb implements AutoCloseable {
     private final Path socket;
     private final Path errorLog;
     private final Thread killOnExit;
+    /** Options given to {@link #start(List)}, passed to every launch (replication settings). */
+    private final List<String> options;
     private int port;
     private Process process;
     private long installMillis;
     private long lastStartMillis;
 
-    private ExtraMariaDb(Path server, Path directory, Path socket) {
+    private ExtraMariaDb(Path server, Path directory, Path socket, List<String> options) {
+        this.options = List.copyOf(options);
         this.server = server;
         this.directory = directory;
         this.dataDirectory = directory.resolve("data");
@@ -73,6 +76,19 @@ public final class ExtraMariaDb implements AutoCloseable {
      * binaries are not on this machine.
      */
     public static ExtraMariaDb start() {
+        return start(List.of());
+    }
+
+    /**
+     * The options a server of a replication pair needs: a binary log in row format (which a primary writes and a
+     * replica may), and a server id of its own.
+     */
+    public static List<String> replicationOptions(int serverId) {
+        return List.of("--log-bin=mariadb-bin", "--server-id=" + serverId, "--binlog-format=ROW");
+    }
+
+    /** As {@link #start()}, with more {@code mariadbd} options (such as {@link #replicationOptions}). */
+    public static ExtraMariaDb start(List<String> extraOptions) {
         Path server = findExecutable("mariadbd", "mysqld");
         Path installDb = findExecutable("mariadb-install-db", "mysql_install_db");
         if (server == null || installDb == null) {
@@ -90,7 +106,7 @@ public final class ExtraMariaDb implements AutoCloseable {
         if (socket.toString().length() > MAX_SOCKET_PATH) {
             socket = Path.of(System.getProperty("java.io.tmpdir"), name + ".sock").toAbsolutePath();
         }
-        ExtraMariaDb extra = new ExtraMariaDb(server, directory, socket);
+        ExtraMariaDb extra = new ExtraMariaDb(server, directory, socket, extraOptions);
         try {
             deleteRecursively(directory); // left by an earlier build whose process had the same id
             Files.createDirectories(directory);
@@ -197,6 +213,7 @@ public final class ExtraMariaDb implements AutoCloseable {
                     "--collation-server=utf8mb4_general_ci",
                     "--max-connections=100"));
             command.addAll(sizeOptions());
+            command.addAll(options);
             process = new ProcessBuilder(command)
                     .directory(directory.toFile())
                     .redirectErrorStream(true)
@@ -309,6 +326,55 @@ public final class ExtraMariaDb implements AutoCloseable {
         properties.setProperty("user", user());
         properties.setProperty("password", password());
         return DriverManager.getConnection(jdbcUrl(database), properties);
+    }
+
+    /**
+     * Makes this server a replica of {@code primary} (both started with {@link #replicationOptions}): it copies the
+     * primary's binary log from its start, by GTID, as root. {@link #awaitCaughtUpWith} waits for it.
+     */
+    public void replicateFrom(ExtraMariaDb primary) throws SQLException {
+        try (Connection c = connectToServer(); Statement s = c.createStatement()) {
+            s.execute("CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=" + primary.port()
+                    + ", MASTER_USER='" + primary.user() + "', MASTER_PASSWORD='" + primary.password()
+                    + "', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1");
+            s.execute("START SLAVE");
+        }
+    }
+
+    /**
+     * Waits until this replica has applied everything the primary has written so far (MASTER_GTID_WAIT on the
+     * primary's binlog position), for at most {@link Readiness#BOUND}; fails with the replica's status otherwise.
+     */
+    public void awaitCaughtUpWith(ExtraMariaDb primary) throws SQLException {
+        String position;
+        try (Connection c = primary.connectToServer(); Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT @@gtid_binlog_pos")) {
+            rs.next();
+            position = rs.getString(1);
+        }
+        try (Connection c = connectToServer();
+             java.sql.PreparedStatement wait = c.prepareStatement("SELECT MASTER_GTID_WAIT(?, ?)")) {
+            wait.setString(1, position);
+            wait.setLong(2, Readiness.BOUND.toSeconds());
+            try (java.sql.ResultSet rs = wait.executeQuery()) {
+                rs.next();
+                if (rs.getInt(1) != 0) {
+                    throw new IllegalStateException("The replica on port " + port + " did not reach the primary's "
+                            + "position " + position + " within " + Readiness.BOUND + "; " + slaveStatus(c));
+                }
+            }
+        }
+    }
+
+    private static String slaveStatus(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery("SHOW SLAVE STATUS")) {
+            if (!rs.next()) {
+                return "SHOW SLAVE STATUS is empty: not a replica";
+            }
+            return "Slave_IO_Running=" + rs.getString("Slave_IO_Running") + ", Slave_SQL_Running="
+                    + rs.getString("Slave_SQL_Running") + ", Last_IO_Error=" + rs.getString("Last_IO_Error")
+                    + ", Last_SQL_Error=" + rs.getString("Last_SQL_Error");
+        }
     }
 
     /** Kills the server with SIGKILL, as a crash would, and waits for the process to be gone. */

@@ -1,0 +1,77 @@
+package dev.shard.jdbc.internal;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The read replicas of one shard, and which of them the next read goes to.
+ *
+ * <p>Round robin, not least busy: a logical connection keeps the replica connection it borrowed for its following
+ * reads (as it keeps its primary connection), so the choice is made once per logical connection and shard, where
+ * "busy" says little about the statements still to come; round robin spreads connections evenly, costs one atomic
+ * increment, and is easy to predict in tests and incidents.
+ *
+ * <p>{@link #borrow} is the seam for health: a replica whose breaker is open (it failed to give a connection, or a
+ * statement lost its connection there) is skipped until a probe gets through. Lag-based checks will leave the
+ * rotation through the same test. With no replica usable, the caller reads from the primary.
+ */
+final class ReplicaSet {
+
+    static final ReplicaSet NONE = new ReplicaSet(List.of(), List.of(), List.of());
+
+    /** One replica: its name in logs ({@code ds0-replica0}), its pool and its breaker. */
+    record Replica(String name, HikariDataSource pool, ShardBreaker breaker) {
+    }
+
+    private final List<Replica> replicas;
+    private final AtomicInteger next = new AtomicInteger();
+
+    ReplicaSet(List<String> names, List<HikariDataSource> pools, List<ShardBreaker> breakers) {
+        Replica[] built = new Replica[names.size()];
+        for (int i = 0; i < built.length; i++) {
+            built[i] = new Replica(names.get(i), pools.get(i), breakers.get(i));
+        }
+        this.replicas = List.of(built);
+    }
+
+    int size() {
+        return replicas.size();
+    }
+
+    List<Replica> replicas() {
+        return replicas;
+    }
+
+    /**
+     * A connection to the next usable replica, each tried at most once, each wait bounded by its pool's
+     * {@code connectionTimeout} and the statement's deadline; null when none gives one (the read goes to the
+     * primary). A replica that gives none is marked down (its breaker opens), so that later reads skip it at once.
+     */
+    Connection borrow(QueryDeadline deadline, ReplicaConnections owners) {
+        int start = Math.floorMod(next.getAndIncrement(), Math.max(1, replicas.size()));
+        for (int i = 0; i < replicas.size(); i++) {
+            Replica replica = replicas.get((start + i) % replicas.size());
+            if (replica.breaker().isOpen() || replica.pool().isClosed()) {
+                continue;
+            }
+            long wait = Math.min(deadline.remainingMillis(), replica.pool().getConnectionTimeout());
+            if (wait <= 0) {
+                return null; // the statement's time is up: the primary's borrow says so
+            }
+            try {
+                Connection connection = Topology.borrowWithin(replica.pool(), wait);
+                owners.register(connection, replica);
+                return connection;
+            } catch (SQLException e) {
+                if (deadline.expired()) {
+                    return null;
+                }
+                replica.breaker().failed("no connection: " + e.getMessage());
+            }
+        }
+        return null;
+    }
+}

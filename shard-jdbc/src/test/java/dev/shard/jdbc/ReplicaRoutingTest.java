@@ -1,0 +1,183 @@
+package dev.shard.jdbc;
+
+import dev.shard.core.config.ShardConfig;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Where statements go when a shard has a replica (docs/replication.md), on H2: the "primary" and the "replica" are
+ * two databases that are not replicated, each with a table {@code t_where} naming itself, so a read shows which
+ * one served it. The same with real replication is ReplicationIT.
+ */
+class ReplicaRoutingTest {
+
+    private final String prefix = "replicas_" + System.nanoTime();
+    private ShardingDataSource shards;
+
+    private String url(String database) {
+        return "jdbc:h2:mem:" + prefix + "_" + database + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1";
+    }
+
+    private void createWhere(String database) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url(database), "sa", "");
+             Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t_where (id INT PRIMARY KEY, name VARCHAR(20))");
+            s.execute("INSERT INTO t_where VALUES (1, '" + database + "')");
+        }
+    }
+
+    private ShardingDataSource start(ShardConfig.Builder builder) {
+        shards = new ShardingDataSource(builder.build());
+        return shards;
+    }
+
+    private ShardConfig.Builder primaryWithReplica(Map<String, String> replica) {
+        return ShardConfig.builder()
+                .dataSource("ds0", Map.of("jdbcUrl", url("primary"), "username", "sa", "password", ""))
+                .replica("ds0", replica);
+    }
+
+    @BeforeEach
+    void databases() throws SQLException {
+        createWhere("primary");
+        createWhere("replica");
+    }
+
+    @AfterEach
+    void close() {
+        if (shards != null) {
+            shards.close();
+        }
+    }
+
+    private static String where(Connection connection, String sql) throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            assertThat(rs.next()).as(sql).isTrue();
+            return rs.getString(1);
+        }
+    }
+
+    private static final String READ = "SELECT name FROM t_where WHERE id = 1";
+
+    @Test
+    void readsOutsideTransactionsGoToTheReplicaAndEverythingThatMustSeeThePrimaryToThePrimary() throws SQLException {
+        start(primaryWithReplica(Map.of("jdbcUrl", url("replica"), "username", "sa", "password", "")));
+        try (Connection c = shards.getConnection()) {
+            assertThat(where(c, READ)).isEqualTo("replica");
+            assertThat(shards.poolStatistics("ds0-replica0").active()).as("the replica connection held").isOne();
+            assertThat(where(c, READ + " FOR UPDATE")).isEqualTo("primary");
+            assertThat(where(c, "/* shard:primary */ " + READ)).isEqualTo("primary");
+            assertThat(where(c, READ)).as("the replica connection is kept").isEqualTo("replica");
+
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("UPDATE t_where SET name = 'primary, updated' WHERE id = 1");
+            }
+            assertThat(where(c, "/* shard:primary */ " + READ)).isEqualTo("primary, updated");
+            assertThat(where(c, READ)).as("no replication here: the replica has not seen it").isEqualTo("replica");
+
+            c.setAutoCommit(false);
+            assertThat(where(c, READ)).as("a read-write transaction reads its own writes").isEqualTo("primary, updated");
+            c.commit();
+            c.setAutoCommit(true);
+
+            try (java.sql.PreparedStatement p = c.prepareStatement("SELECT name FROM t_where WHERE id = ?")) {
+                p.setInt(1, 1);
+                try (ResultSet rs = p.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).isEqualTo("replica");
+                }
+            }
+        }
+    }
+
+    @Test
+    void aReadOnlyTransactionReadsFromTheReplicaAndWritesStayOnThePrimary() throws SQLException {
+        start(primaryWithReplica(Map.of("jdbcUrl", url("replica"), "username", "sa", "password", "")));
+        try (Connection c = shards.getConnection()) {
+            c.setReadOnly(true);
+            c.setAutoCommit(false);
+            assertThat(where(c, READ)).isEqualTo("replica");
+            assertThat(where(c, READ)).isEqualTo("replica");
+            assertThat(where(c, READ + " FOR UPDATE")).isEqualTo("primary");
+            c.commit();
+            c.setReadOnly(false);
+            assertThat(where(c, READ)).as("read-write again").isEqualTo("primary");
+            c.rollback();
+        }
+    }
+
+    @Test
+    void aConnectionSetToPrimaryOnlyNeverReadsFromTheReplica() throws SQLException {
+        start(primaryWithReplica(Map.of("jdbcUrl", url("replica"), "username", "sa", "password", "")));
+        try (Connection c = shards.getConnection()) {
+            ShardConnection shard = c.unwrap(ShardConnection.class);
+            shard.setPrimaryOnly(true);
+            assertThat(shard.isPrimaryOnly()).isTrue();
+            assertThat(where(c, READ)).isEqualTo("primary");
+            shard.setPrimaryOnly(false);
+            assertThat(where(c, READ)).isEqualTo("replica");
+        }
+    }
+
+    @Test
+    void withoutReplicasEveryStatementGoesToThePrimary() throws SQLException {
+        start(ShardConfig.builder()
+                .dataSource("ds0", Map.of("jdbcUrl", url("primary"), "username", "sa", "password", "")));
+        try (Connection c = shards.getConnection()) {
+            assertThat(where(c, READ)).isEqualTo("primary");
+        }
+        assertThat(shards.explain(READ).shardQueries()).extracting(RouteExplanation.ShardQuery::server)
+                .containsExactly("primary");
+        assertThat(shards.explain(READ).toString()).doesNotContain("(replica)");
+    }
+
+    @Test
+    void aReplicaThatGivesNoConnectionLeavesReadsToThePrimary() throws SQLException {
+        start(primaryWithReplica(Map.of("jdbcUrl", url("missing") + ";IFEXISTS=TRUE", "username", "sa",
+                "password", "", "initializationFailTimeout", "-1", "connectionTimeout", "250")));
+        for (int i = 0; i < 3; i++) {
+            try (Connection c = shards.getConnection()) {
+                assertThat(where(c, READ)).isEqualTo("primary");
+            }
+        }
+    }
+
+    @Test
+    void scatterReadsUseAReplicaOfEachShardAndExplainSaysWhere() throws SQLException {
+        for (String database : List.of("primary1", "replica1")) {
+            createWhere(database);
+        }
+        start(primaryWithReplica(Map.of("jdbcUrl", url("replica"), "username", "sa", "password", ""))
+                .dataSource("ds1", Map.of("jdbcUrl", url("primary1"), "username", "sa", "password", ""))
+                .replica("ds1", Map.of("jdbcUrl", url("replica1"), "username", "sa", "password", ""))
+                .shardedTable("t_where", "id"));
+        List<String> names = new ArrayList<>();
+        try (Connection c = shards.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT name FROM t_where ORDER BY name")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        assertThat(names).containsExactly("replica", "replica1");
+
+        RouteExplanation scatter = shards.explain("SELECT name FROM t_where ORDER BY name");
+        assertThat(scatter.shardQueries()).extracting(RouteExplanation.ShardQuery::server)
+                .containsExactly("replica", "replica");
+        assertThat(scatter.toString()).contains("ds0 (replica): ", "ds1 (replica): ");
+        assertThat(shards.explain("SELECT name FROM t_where FOR UPDATE").shardQueries())
+                .extracting(RouteExplanation.ShardQuery::server).containsExactly("primary", "primary");
+        assertThat(shards.explain("UPDATE t_where SET name = 'x' WHERE id = ?", 1).shardQueries())
+                .extracting(RouteExplanation.ShardQuery::server).containsExactly("primary");
+    }
+}
