@@ -1,12 +1,13 @@
 package dev.shard.jdbc;
 
-import static dev.shard.jdbc.StalledShards.threadsWaitingForAServer;
 import static dev.shard.jdbc.StalledShards.awaitNoActiveConnections;
 import static dev.shard.jdbc.StalledShards.awaitTrafficOnEveryShard;
 import static dev.shard.jdbc.StalledShards.awaitTrue;
+import static dev.shard.jdbc.StalledShards.waitingForAServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shard.jdbc.StalledShards.Running;
 import dev.shard.jdbc.testing.Readiness;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
@@ -69,7 +70,7 @@ class AbortAndCloseIT {
         Connection connection = onEveryShard(shards.sharded);
         shards.extra.freeze();
         Future<Boolean> running = application.submit(() -> select(connection, shards.onDs1));
-        awaitTrue("the SELECT on ds1 waiting for its server", () -> threadsWaitingForAServer() >= 1);
+        awaitTrue("the SELECT on ds1 waiting for its server", () -> waitingForAServer(Running.ONE_SHARD));
 
         ExecutorService aborter = Executors.newSingleThreadExecutor();
         try {
@@ -100,7 +101,7 @@ class AbortAndCloseIT {
                 return rows.next();
             }
         });
-        awaitTrue("the scatter's statement on ds1 waiting for its server", () -> threadsWaitingForAServer() >= 1);
+        awaitTrue("the scatter waiting for a server", () -> waitingForAServer(Running.SCATTER));
         connection.abort(Runnable::run);
         assertFailsBecause(running, "the connection was aborted (Connection.abort)");
         awaitNoActiveConnections(shards.sharded);
@@ -130,9 +131,11 @@ class AbortAndCloseIT {
                 return rows.next();
             }
         });
-        // One at a time, so that each is seen waiting on ds1 before the data source closes (counting both at once
-        // could take a thread of one for the other while the second had not started its statement yet).
-        awaitTrue("the scatter waiting for ds1", () -> threadsWaitingForAServer() >= 1);
+        // Each statement is seen running before the data source closes: sent, and waiting for a server (ds1 never
+        // answers, so neither can finish). Told apart by kind: a count of waiting threads would not do, as the
+        // scatter alone waits on up to three (ds0 and ds1 on scatter threads, ds2 on its own), and could reach two
+        // before the batch had even started, which would then fail at its start with a plain "Connection is closed".
+        awaitTrue("the scatter waiting for a server", () -> waitingForAServer(Running.SCATTER));
         Future<int[]> batch = application.submit(() -> {
             try (PreparedStatement update = batchConnection.prepareStatement(
                     "UPDATE t SET note = 'batch' WHERE user_id = ?")) {
@@ -143,7 +146,7 @@ class AbortAndCloseIT {
                 return update.executeBatch();
             }
         });
-        awaitTrue("the scatter and the batch waiting for ds1", () -> threadsWaitingForAServer() >= 2);
+        awaitTrue("the batch waiting for a server", () -> waitingForAServer(Running.BATCH));
 
         closing.close();
         assertFailsBecause(scatter, "the ShardingDataSource was closed");

@@ -22,10 +22,24 @@ import java.util.function.BooleanSupplier;
  */
 final class StalledShards implements AutoCloseable {
 
-    /** Where a statement's thread runs: the caller's (a statement, a batch) or a scatter thread's. */
-    private static final java.util.Set<String> STATEMENT_CLASSES = java.util.Set.of(
-            "dev.shard.jdbc.internal.ShardStatement", "dev.shard.jdbc.internal.ScatterExecution",
-            "dev.shard.jdbc.internal.ShardBatches");
+    /**
+     * The class in whose frames the threads of one kind of statement run, which tells the statements in flight
+     * apart: a statement on one shard runs on the caller's thread, under {@code ShardStatement}; a scatter's shard
+     * statements run under {@code ScatterExecution}, on the caller's thread and on scatter threads; a batch's under
+     * {@code ShardBatches}, likewise. (A scatter's caller thread also has {@code ShardStatement} frames, but its
+     * scatter threads do not.)
+     */
+    enum Running {
+        ONE_SHARD("dev.shard.jdbc.internal.ShardStatement"),
+        SCATTER("dev.shard.jdbc.internal.ScatterExecution"),
+        BATCH("dev.shard.jdbc.internal.ShardBatches");
+
+        private final String statementClass;
+
+        Running(String statementClass) {
+            this.statementClass = statementClass;
+        }
+    }
 
     static final int POOL_SIZE = 6;
 
@@ -142,11 +156,12 @@ final class StalledShards implements AutoCloseable {
     }
 
     /**
-     * How many threads are blocked reading from a socket for a Shard statement: what a statement on a frozen shard
-     * does (nothing answers, so the read stays), as opposed to one not yet sent.
+     * Whether a statement of kind {@code running} has been sent and waits for a server's answer: one of its threads
+     * is blocked reading from a socket. A statement sent to a frozen shard stays so, and one caught reading from a
+     * shard that answers is in flight too: either way the statement is running, as opposed to not yet sent.
+     * Counting threads would not count statements: one scatter alone has a thread per shard.
      */
-    static int threadsWaitingForAServer() {
-        int waiting = 0;
+    static boolean waitingForAServer(Running running) {
         for (StackTraceElement[] stack : Thread.getAllStackTraces().values()) {
             boolean reading = false;
             boolean statement = false;
@@ -155,11 +170,13 @@ final class StalledShards implements AutoCloseable {
                         && (frame.getClassName().endsWith("NioSocketImpl")
                         || frame.getClassName().endsWith("SocketInputStream"));
                 // A nested class (ShardBatches.Run) counts as its outer class.
-                statement |= STATEMENT_CLASSES.contains(frame.getClassName().split("\\$", 2)[0]);
+                statement |= frame.getClassName().split("\\$", 2)[0].equals(running.statementClass);
             }
-            waiting += reading && statement ? 1 : 0;
+            if (reading && statement) {
+                return true;
+            }
         }
-        return waiting;
+        return false;
     }
 
     private long firstIdOn(String shard) throws SQLException {

@@ -447,10 +447,14 @@ public final class LogicalConnection extends DefaultShardConnection {
     }
 
     private void stop(String reason, Executor executor, boolean cancelStatements) {
+        if (closed.get()) {
+            return;
+        }
+        // The reason first: a statement that sees the connection closed must also see why.
+        stopReason = reason;
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        stopReason = reason;
         for (HeldConnections.Held physical : held.detachAll()) {
             executor.execute(() -> runtime.cancels().stop(physical.topology(), physical.shard(),
                     physical.connection(), cancelStatements));

@@ -388,11 +388,51 @@ public final class ExtraMariaDb implements AutoCloseable {
      */
     public void freeze() {
         signal("STOP");
+        // kill returns once the signal is sent, not once every thread of the server has stopped: a thread busy on
+        // a CPU (a busy machine) may still answer a statement sent after freeze returned.
+        awaitEveryThreadStopped(true);
     }
 
     /** Resumes a frozen server with SIGCONT. */
     public void thaw() {
         signal("CONT");
+        awaitEveryThreadStopped(false);
+    }
+
+    /** Waits (bounded) until every thread of the server is stopped (state T in /proc), or none is. */
+    private void awaitEveryThreadStopped(boolean stopped) {
+        long deadline = System.nanoTime() + Readiness.BOUND.toNanos();
+        while (everyThreadStopped() != stopped) {
+            if (System.nanoTime() - deadline >= 0) {
+                throw new IllegalStateException("mariadbd (pid " + process.pid() + ") is " + (stopped ? "not " : "")
+                        + "stopped " + Readiness.BOUND + " after SIG" + (stopped ? "STOP" : "CONT"));
+            }
+            try {
+                process.waitFor(1, TimeUnit.MILLISECONDS); // the poll interval of a bounded wait
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for mariadbd to stop or resume", e);
+            }
+        }
+    }
+
+    /** @return true if every thread is stopped, false if any runs or sleeps */
+    private boolean everyThreadStopped() {
+        Path tasks = Path.of("/proc", String.valueOf(process.pid()), "task");
+        try (Stream<Path> threads = Files.list(tasks)) {
+            return threads.allMatch(task -> {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    // pid (comm) state ...: the command may hold blanks and parentheses, the state follows the last ')'.
+                    char state = stat.charAt(stat.lastIndexOf(')') + 2);
+                    return state == 'T' || state == 't';
+                } catch (IOException e) {
+                    return true; // the thread ended meanwhile: it answers nothing
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the threads of mariadbd (pid " + process.pid() + ")", e);
+        }
     }
 
     private void signal(String name) {
