@@ -70,12 +70,14 @@ public final class ShardRuntime implements AutoCloseable {
     private final java.util.Set<LogicalConnection> holding = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final java.util.Map<String, KeyGenerator> keyGenerators = new java.util.HashMap<>();
 
-    private ShardRuntime(ShardConfig config, Dialect dialect, ConfigRules rules, SlotMap slotMap,
-                         java.util.Map<String, HikariDataSource> pools) {
+    /** Keeps the topology on the stored slot map; null when the configuration stores none. */
+    private final SlotMapFollower follower;
+
+    private ShardRuntime(ShardConfig config, Dialect dialect, ConfigRules rules, StartingTopology starting) {
         this.config = config;
         this.dialect = dialect;
         this.rules = rules;
-        this.pools = new java.util.concurrent.ConcurrentHashMap<>(pools);
+        this.pools = new java.util.concurrent.ConcurrentHashMap<>(starting.pools());
         this.topology = new java.util.concurrent.atomic.AtomicReference<>();
         TableColumnCache.ConnectionSource defaultShard = () -> {
             Topology current = topology();
@@ -87,8 +89,9 @@ public final class ShardRuntime implements AutoCloseable {
         this.router = new SqlRouter(rules, new JSqlParserAnalyzer(dialect, config.settings().parseTimeoutMillis()),
                 dialect, config.settings().parseCacheSize(), tableColumns);
         this.executor = newExecutor();
+        SlotMap slotMap = starting.slotMap();
         List<HikariDataSource> inOrder = slotMap.shards().stream().map(pools::get).toList();
-        this.topology.set(new Topology(1, slotMap, inOrder, breakersOf(slotMap.shards(), inOrder),
+        this.topology.set(new Topology(starting.version(), slotMap, inOrder, breakersOf(slotMap.shards(), inOrder),
                 config.defaultDataSource()));
         this.timers = new java.util.concurrent.ScheduledThreadPoolExecutor(1, daemon("shard-timer"));
         this.timers.setRemoveOnCancelPolicy(true);
@@ -100,6 +103,8 @@ public final class ShardRuntime implements AutoCloseable {
                 keyGenerators.put(table, KeyGenerator.of(rule.keyGenerator(), config.settings()));
             }
         });
+        this.follower = starting.store() == null ? null
+                : SlotMapFollower.start(starting.store(), this, starting.version());
     }
 
     /** The key generator of a table; the planner only asks for tables that have one. */
@@ -121,14 +126,8 @@ public final class ShardRuntime implements AutoCloseable {
     private static ExecutorService newExecutor() {
         // Not sized by the shard count, which can change: threads are made on demand, up to this bound.
         int threads = 64;
-        AtomicInteger counter = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(0, threads, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                runnable -> {
-                    Thread thread = new Thread(runnable, "shard-scatter-" + counter.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                }, (task, executor) -> task.run());
-        return pool;
+        return new ThreadPoolExecutor(0, threads, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                daemon("shard-scatter"), (task, executor) -> task.run());
     }
 
     public void setListener(StatementListener listener) {
@@ -200,31 +199,17 @@ public final class ShardRuntime implements AutoCloseable {
         }
     }
 
-
     ScatterPacing scatterPacing() {
         return scatterPacing;
     }
 
-    /**
-     * Starts one pool per data source. If any pool cannot start, the ones already started are closed again, so a
-     * failed start leaks nothing.
-     */
+    /** Starts from the stored slot map (see {@link StartingTopology}), with a pool per data source it names. */
     public static ShardRuntime start(ShardConfig config) {
         // The only dialect so far; a second one will be chosen from the configuration.
         Dialect dialect = new MySqlDialect(ServerFamily.hasWeightStrings(config));
         ConfigRules rules = new ConfigRules(config);
         warmUpRouting(config, dialect, rules);
-        SlotMap slotMap = SlotMap.of(config);
-        java.util.Map<String, HikariDataSource> pools = new java.util.LinkedHashMap<>();
-        try {
-            for (String name : slotMap.shards()) {
-                pools.put(name, PoolStarter.start(config.dataSource(name)));
-            }
-        } catch (RuntimeException e) {
-            pools.values().forEach(HikariDataSource::close);
-            throw e;
-        }
-        return new ShardRuntime(config, dialect, rules, slotMap, pools);
+        return new ShardRuntime(config, dialect, rules, StartingTopology.open(config));
     }
 
     /**
@@ -402,6 +387,11 @@ public final class ShardRuntime implements AutoCloseable {
      * @param added configurations of data sources the slot map names that this runtime has no pool for yet
      */
     synchronized Topology install(SlotMap slotMap, List<DataSourceConfig> added) {
+        return install(slotMap, added, topology.get().version() + 1);
+    }
+
+    /** As {@link #install(SlotMap, List)}, as version {@code version} (the stored map's). */
+    synchronized Topology install(SlotMap slotMap, List<DataSourceConfig> added, long version) {
         java.util.Map<String, HikariDataSource> started = new java.util.LinkedHashMap<>();
         try {
             for (DataSourceConfig source : added) {
@@ -423,7 +413,7 @@ public final class ShardRuntime implements AutoCloseable {
                 }
                 inOrder.add(pool);
             }
-            Topology next = new Topology(topology.get().version() + 1, slotMap, inOrder,
+            Topology next = new Topology(version, slotMap, inOrder,
                     breakersOf(slotMap.shards(), inOrder), config.defaultDataSource());
             pools.putAll(started);
             topology.set(next);
@@ -454,6 +444,19 @@ public final class ShardRuntime implements AutoCloseable {
         return new LogicalConnection(this);
     }
 
+    boolean hasPool(String name) {
+        return pools.containsKey(name);
+    }
+
+    /** Where the slot map in force is stored; null with {@code settings.storeSlotMap: false}. */
+    SlotMapStore slotMapStore() {
+        return follower == null ? null : follower.store();
+    }
+
+    SlotMapFollower follower() {
+        return follower;
+    }
+
     /** The pool of a shard, for tests and health checks. */
     public HikariDataSource pool(String name) {
         HikariDataSource pool = pools.get(name);
@@ -476,6 +479,9 @@ public final class ShardRuntime implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        if (follower != null) {
+            follower.close();
+        }
         for (LogicalConnection connection : holding) {
             connection.dataSourceClosed();
         }
