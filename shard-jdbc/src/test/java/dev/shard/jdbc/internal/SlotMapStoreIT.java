@@ -57,12 +57,6 @@ class SlotMapStoreIT {
         return ds;
     }
 
-    private static ShardRuntime runtime(ShardingDataSource ds) throws SQLException {
-        try (Connection c = ds.getConnection()) {
-            return c.unwrap(LogicalConnection.class).runtime();
-        }
-    }
-
     private static void run(Connection c, String sql) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute(sql);
@@ -80,7 +74,7 @@ class SlotMapStoreIT {
         String ddl = "CREATE TABLE t_order (order_id BIGINT PRIMARY KEY, user_id BIGINT NOT NULL, note VARCHAR(20))";
         ShardConfig two = config(2);
         ShardingDataSource first = open(two);
-        assertThat(runtime(first).slotMapStore().read().version()).isEqualTo(1);
+        assertThat(SlotMapStoreTest.runtime(first).slotMapStore().read().version()).isEqualTo(1);
         try (Connection c = first.getConnection()) {
             run(c, ddl);
         }
@@ -103,7 +97,7 @@ class SlotMapStoreIT {
 
         ShardingDataSource grown = open(config(3));
         assertThat(grown.shardNames()).containsExactly("ds0", "ds1");
-        assertThat(runtime(grown).slotMapStore().read().map()).isEqualTo(SlotMap.of(two));
+        assertThat(SlotMapStoreTest.runtime(grown).slotMapStore().read().map()).isEqualTo(SlotMap.of(two));
         String all = "SELECT order_id, user_id, note FROM t_order ORDER BY order_id";
         try (Connection c = grown.getConnection()) {
             assertThat(rows(c, all)).isEqualTo(rows(databases.reference(), all));
@@ -118,7 +112,7 @@ class SlotMapStoreIT {
         grown.close();
 
         ShardingDataSource other = open(config(2)); // a second instance from the original file reads the same map
-        assertThat(runtime(other).topology().slotMap()).isEqualTo(SlotMap.of(two));
+        assertThat(SlotMapStoreTest.runtime(other).topology().slotMap()).isEqualTo(SlotMap.of(two));
         assertThatThrownBy(() -> open(config(1))).isInstanceOf(ShardConfigException.class)
                 .hasMessageContaining("Data source ds1 is not in the configuration, but owns");
     }
@@ -132,7 +126,7 @@ class SlotMapStoreIT {
         ShardingDataSource other = open(three);
         long user = SlotMapStoreTest.userMovingTo(2, two, three);
         String sql = "SELECT * FROM t_order WHERE user_id = ?";
-        SlotMapStore store = runtime(one).slotMapStore();
+        SlotMapStore store = SlotMapStoreTest.runtime(one).slotMapStore();
         for (ShardingDataSource ds : List.of(one, other)) {
             assertThat(ds.explain(sql, user).shards()).containsExactly("ds" + SlotMap.of(two).shardIndexOf(user));
         }
@@ -140,7 +134,7 @@ class SlotMapStoreIT {
         // What the reshard tool will do once the rows are copied: publish the map that gives ds2 its slots.
         assertThat(store.publish(1, SlotMap.of(three))).isEqualTo(2);
         for (ShardingDataSource ds : List.of(one, other)) {
-            SlotMapStoreTest.awaitVersion(runtime(ds), 2);
+            SlotMapStoreTest.awaitVersion(SlotMapStoreTest.runtime(ds), 2);
             assertThat(ds.explain(sql, user).shards()).containsExactly("ds2");
         }
         assertThat(store.publish(1, SlotMap.of(two))).as("compare-and-set on the version").isEqualTo(-1);
