@@ -28,7 +28,7 @@ final class SlotMapFollower implements AutoCloseable {
     private final SlotMapStore store;
     private final ShardRuntime runtime;
     private final ScheduledExecutorService poller;
-    /** Only the poll thread touches these. */
+    /** Guarded by this: a test may poll on its own thread too. */
     private long followed;
     private long refused;
     private boolean failing;
@@ -52,7 +52,7 @@ final class SlotMapFollower implements AutoCloseable {
     }
 
     /** Never throws: an exception would cancel every later poll. */
-    void poll() {
+    synchronized void poll() {
         try {
             long version = store.version();
             if (version == followed || version == refused) {
@@ -60,7 +60,10 @@ final class SlotMapFollower implements AutoCloseable {
                 return;
             }
             SlotMapStore.Stored stored = store.read();
-            if (stored == null || stored.version() == followed) {
+            if (stored == null) {
+                throw new java.sql.SQLException("the row is gone; an instance starting now would store version 1");
+            }
+            if (stored.version() == followed) {
                 recovered();
                 return;
             }

@@ -51,7 +51,7 @@ class SlotMapStoreTest {
         return ds;
     }
 
-    private static ShardRuntime runtime(ShardingDataSource ds) throws SQLException {
+    static ShardRuntime runtime(ShardingDataSource ds) throws SQLException {
         try (Connection c = ds.getConnection()) {
             return c.unwrap(LogicalConnection.class).runtime();
         }
@@ -123,11 +123,13 @@ class SlotMapStoreTest {
         SlotMapStore store = runtime(one).slotMapStore();
         assertThat(store.publish(0, SlotMap.of(grown))).as("a stale expected version changes nothing").isEqualTo(-1);
         assertThat(store.publish(1, SlotMap.of(grown))).isEqualTo(2);
-        // ds2 is not in the first instance's configuration: it keeps version 1 and says why in its log.
         awaitVersion(runtime(two), 2);
         assertThat(two.explain(sql, user).shards()).containsExactly("ds2");
         assertThat(two.shardNames()).containsExactly("ds0", "ds1", "ds2");
+        // ds2 is not in the first instance's configuration: it sees version 2, keeps version 1 and logs why.
+        runtime(one).follower().poll();
         assertThat(runtime(one).topology().version()).isEqualTo(1);
+        assertThat(one.explain(sql, user).shards()).containsExactly("ds" + SlotMap.of(small).shardIndexOf(user));
     }
 
     @Test
@@ -174,6 +176,10 @@ class SlotMapStoreTest {
         ShardRuntime runtime = runtime(ds);
         onDs0("DROP TABLE shard_slot_map");
         runtime.follower().poll(); // logs, does not throw
+        assertThat(runtime.topology().version()).isEqualTo(1);
+        onDs0("CREATE TABLE shard_slot_map (id INT NOT NULL PRIMARY KEY, map_version BIGINT NOT NULL,"
+                + " slot_map LONGTEXT NOT NULL)");
+        runtime.follower().poll(); // no row: logged too
         assertThat(runtime.topology().version()).isEqualTo(1);
         assertThat(ds.explain("SELECT * FROM t_order WHERE user_id = 1").shards()).hasSize(1);
     }
