@@ -70,6 +70,9 @@ final class SlotMapFollower implements AutoCloseable {
             follow(stored);
             recovered();
         } catch (Exception e) {
+            if (poller.isShutdown()) {
+                return; // the runtime closed the store under a running poll
+            }
             if (!failing) {
                 LOG.warn("Cannot read the slot map in {}; routing by version {} until it can be read again: {}",
                         store.location(), followed, e.toString());
@@ -111,8 +114,10 @@ final class SlotMapFollower implements AutoCloseable {
         return store;
     }
 
+    /** Stops polling and closes the store's pool. */
     @Override
     public void close() {
         poller.shutdownNow();
+        store.close();
     }
 }

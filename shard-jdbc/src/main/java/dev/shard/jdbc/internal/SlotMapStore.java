@@ -1,5 +1,7 @@
 package dev.shard.jdbc.internal;
 
+import dev.shard.core.config.DataSourceConfig;
+import dev.shard.core.config.ShardConfig;
 import dev.shard.core.internal.hash.SlotMap;
 import dev.shard.core.internal.hash.SlotMapCodec;
 import java.sql.Connection;
@@ -7,7 +9,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import javax.sql.DataSource;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The slot map in force, kept as one versioned row of the table {@value #TABLE} in the metadata data source's
@@ -20,13 +23,13 @@ import javax.sql.DataSource;
  *
  * <p>Used by the runtime (at start and by {@link SlotMapFollower}); {@link #publish} is the seam for the reshard tool.
  */
-public final class SlotMapStore {
+public final class SlotMapStore implements AutoCloseable {
 
     static final String TABLE = "shard_slot_map";
     /** The one row; a key rather than "the only row" so that a concurrent first insert fails instead of adding one. */
     private static final int ROW = 1;
 
-    private final DataSource database;
+    private final com.zaxxer.hikari.HikariDataSource database;
     private final String dataSourceName;
 
     /** A stored map and its version; versions start at 1 and each publish adds one. */
@@ -34,9 +37,25 @@ public final class SlotMapStore {
     }
 
     /** @param dataSourceName the data source {@code database} belongs to, for messages */
-    public SlotMapStore(DataSource database, String dataSourceName) {
+    SlotMapStore(com.zaxxer.hikari.HikariDataSource database, String dataSourceName) {
         this.database = database;
         this.dataSourceName = dataSourceName;
+    }
+
+    /**
+     * The store of this configuration's metadata data source, with its own pool of one connection (closed by
+     * {@link #close}): the poll never waits behind the application for a connection, and the application's pool
+     * statistics do not count it.
+     */
+    public static SlotMapStore open(ShardConfig config) {
+        String named = config.settings().metadataDataSource();
+        DataSourceConfig source = config.dataSource(named != null ? named : config.defaultDataSource());
+        Map<String, String> properties = new LinkedHashMap<>(source.poolProperties());
+        properties.put("maximumPoolSize", "1");
+        properties.put("minimumIdle", "1");
+        properties.put("poolName", "shard-metadata-" + source.name());
+        return new SlotMapStore(PoolStarter.start(new DataSourceConfig(source.name(), properties, source.weight())),
+                source.name());
     }
 
     /** Where the row lives, for messages. */
@@ -143,6 +162,12 @@ public final class SlotMapStore {
             commitIfNeeded(c);
             return updated == 1 ? expectedVersion + 1 : -1;
         }
+    }
+
+    /** Closes the store's pool. */
+    @Override
+    public void close() {
+        database.close();
     }
 
     /** A pool may be configured with autoCommit false; the store's statements are each their own transaction. */

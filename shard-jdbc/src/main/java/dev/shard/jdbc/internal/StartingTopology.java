@@ -15,8 +15,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * What a runtime starts from: the slot map in force and its version, a started pool for each of its data sources
- * (and for the metadata data source), and the store that keeps the map, or null when the configuration turned it off
+ * What a runtime starts from: the slot map in force and its version, a started pool for each of its data sources,
+ * and the store that keeps the map (with its own pool), or null when the configuration turned it off
  * ({@code settings.storeSlotMap: false}: the map the configuration implies, version 1, as before the store existed).
  */
 record StartingTopology(SlotMap slotMap, long version, Map<String, HikariDataSource> pools, SlotMapStore store) {
@@ -24,18 +24,17 @@ record StartingTopology(SlotMap slotMap, long version, Map<String, HikariDataSou
     /** Starts the pools; if anything fails, those already started are closed again, so a failed start leaks none. */
     static StartingTopology open(ShardConfig config) {
         Map<String, HikariDataSource> pools = new LinkedHashMap<>();
+        SlotMapStore store = null;
         try {
             SlotMap configured = SlotMap.of(config);
             if (!config.settings().storeSlotMap()) {
                 startPools(config, configured, pools);
                 return new StartingTopology(configured, 1, pools, null);
             }
-            String metadata = metadataDataSource(config);
-            pools.put(metadata, PoolStarter.start(config.dataSource(metadata)));
-            SlotMapStore store = new SlotMapStore(pools.get(metadata), metadata);
+            store = SlotMapStore.open(config);
             SlotMapStore.Stored stored;
             try {
-                stored = store.loadOrStore(configured);
+                stored = store.loadOrStore(configured); // before any shard pool: a refusal starts none
             } catch (SQLException e) {
                 throw new ShardConfigException("Cannot read or store the slot map in " + store.location() + ": "
                         + e.getMessage(), e);
@@ -50,14 +49,13 @@ record StartingTopology(SlotMap slotMap, long version, Map<String, HikariDataSou
             return new StartingTopology(inForce, stored.version(), pools, store);
         } catch (RuntimeException e) {
             pools.values().forEach(HikariDataSource::close);
+            if (store != null) {
+                store.close();
+            }
             throw e;
         }
     }
 
-    static String metadataDataSource(ShardConfig config) {
-        String named = config.settings().metadataDataSource();
-        return named != null ? named : config.defaultDataSource();
-    }
 
     private static void startPools(ShardConfig config, SlotMap map, Map<String, HikariDataSource> pools) {
         for (String name : map.shards()) {
