@@ -176,7 +176,7 @@ public class ShardProperties {
          */
         private Long sequentialScatterBelowMicros;
 
-        /** Keep the slot map in force in the table shard_slot_map (see docs/configuration.md). Default true. */
+        /** Keep the slot map in force in the table shard_slot_map (see docs/configuration.md). Default false. */
         private Boolean storeSlotMap;
 
         /** The data source whose database holds shard_slot_map. Default: the default data source. */

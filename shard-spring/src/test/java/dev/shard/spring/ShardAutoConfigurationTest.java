@@ -76,7 +76,7 @@ class ShardAutoConfigurationTest {
                     assertThat(config.settings().workerId()).isEqualTo(7);
                     assertThat(config.settings().maxClockBackwardMillis()).isEqualTo(10);
                     assertThat(config.settings().sequentialScatterBelowMicros()).isZero();
-                    assertThat(config.settings().storeSlotMap()).isTrue();
+                    assertThat(config.settings().storeSlotMap()).isFalse();
                     assertThat(config.settings().metadataDataSource()).isEqualTo("ds0");
                     assertThat(config.settings().slotMapPollMillis()).isEqualTo(250);
                     HikariDataSource pool = ShardPools.of(dataSource, "ds0");

@@ -244,7 +244,7 @@ public final class ShardConfig {
         private long workerId = Settings.DEFAULT_WORKER_ID;
         private long maxClockBackwardMillis = Settings.DEFAULT_MAX_CLOCK_BACKWARD_MILLIS;
         private long sequentialScatterBelowMicros = Settings.DEFAULT_SEQUENTIAL_SCATTER_BELOW_MICROS;
-        private boolean storeSlotMap = true;
+        private boolean storeSlotMap;
         private String metadataDataSource;
         private long slotMapPollMillis = Settings.DEFAULT_SLOT_MAP_POLL_MILLIS;
         private String source = BUILDER_SOURCE;

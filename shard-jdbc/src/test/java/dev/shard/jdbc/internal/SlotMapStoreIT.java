@@ -48,7 +48,7 @@ class SlotMapStoreIT {
         for (int i = 0; i < count; i++) {
             builder.dataSource("ds" + i, all.dataSource("ds" + i).poolProperties());
         }
-        return builder.shardedTable("t_order", "user_id").build();
+        return builder.shardedTable("t_order", "user_id").storeSlotMap(true).build();
     }
 
     private ShardingDataSource open(ShardConfig config) {

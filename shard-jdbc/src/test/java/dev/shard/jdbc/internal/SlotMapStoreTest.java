@@ -42,7 +42,7 @@ class SlotMapStoreTest {
         for (int i = first; i <= last; i++) {
             builder.dataSource("ds" + i, Map.of("jdbcUrl", url(i), "username", "sa", "password", ""));
         }
-        return builder.shardedTable("t_order", "user_id").slotMapPollMillis(50);
+        return builder.shardedTable("t_order", "user_id").storeSlotMap(true).slotMapPollMillis(50);
     }
 
     private ShardingDataSource open(ShardConfig config) {
