@@ -125,6 +125,13 @@ final class ShardConfigFactory {
         if (settings.getSequentialScatterBelowMicros() != null) {
             builder.sequentialScatterBelowMicros(settings.getSequentialScatterBelowMicros());
         }
+        if (settings.getStoreSlotMap() != null) {
+            builder.storeSlotMap(settings.getStoreSlotMap());
+        }
+        builder.metadataDataSource(settings.getMetadataDataSource());
+        if (settings.getSlotMapPollMillis() != null) {
+            builder.slotMapPollMillis(settings.getSlotMapPollMillis());
+        }
         try {
             return builder.build();
         } catch (ShardConfigException e) {

@@ -176,6 +176,15 @@ public class ShardProperties {
          */
         private Long sequentialScatterBelowMicros;
 
+        /** Keep the slot map in force in the table shard_slot_map (see docs/configuration.md). Default false. */
+        private Boolean storeSlotMap;
+
+        /** The data source whose database holds shard_slot_map. Default: the default data source. */
+        private String metadataDataSource;
+
+        /** How often each instance checks the stored slot map's version, in milliseconds. Default 1000. */
+        private Long slotMapPollMillis;
+
         public Integer getParseCacheSize() {
             return parseCacheSize;
         }
@@ -214,6 +223,30 @@ public class ShardProperties {
 
         public void setSequentialScatterBelowMicros(Long sequentialScatterBelowMicros) {
             this.sequentialScatterBelowMicros = sequentialScatterBelowMicros;
+        }
+
+        public Boolean getStoreSlotMap() {
+            return storeSlotMap;
+        }
+
+        public void setStoreSlotMap(Boolean storeSlotMap) {
+            this.storeSlotMap = storeSlotMap;
+        }
+
+        public String getMetadataDataSource() {
+            return metadataDataSource;
+        }
+
+        public void setMetadataDataSource(String metadataDataSource) {
+            this.metadataDataSource = metadataDataSource;
+        }
+
+        public Long getSlotMapPollMillis() {
+            return slotMapPollMillis;
+        }
+
+        public void setSlotMapPollMillis(Long slotMapPollMillis) {
+            this.slotMapPollMillis = slotMapPollMillis;
         }
     }
 }

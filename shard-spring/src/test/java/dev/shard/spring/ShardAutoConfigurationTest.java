@@ -58,7 +58,9 @@ class ShardAutoConfigurationTest {
                         "spring.shard.settings.parse-timeout-millis=456",
                         "spring.shard.settings.worker-id=7",
                         "spring.shard.settings.max-clock-backward-millis=10",
-                        "spring.shard.settings.sequential-scatter-below-micros=0")
+                        "spring.shard.settings.sequential-scatter-below-micros=0",
+                        "spring.shard.settings.metadata-data-source=ds0",
+                        "spring.shard.settings.slot-map-poll-millis=250")
                 .run(context -> {
                     assertThat(context).hasSingleBean(DataSource.class);
                     ShardingDataSource dataSource = context.getBean(ShardingDataSource.class);
@@ -75,6 +77,9 @@ class ShardAutoConfigurationTest {
                     assertThat(config.settings().workerId()).isEqualTo(7);
                     assertThat(config.settings().maxClockBackwardMillis()).isEqualTo(10);
                     assertThat(config.settings().sequentialScatterBelowMicros()).isZero();
+                    assertThat(config.settings().storeSlotMap()).isFalse();
+                    assertThat(config.settings().metadataDataSource()).isEqualTo("ds0");
+                    assertThat(config.settings().slotMapPollMillis()).isEqualTo(250);
                     HikariDataSource pool = ShardPools.of(dataSource, "ds0");
                     assertThat(pool.getMaximumPoolSize()).isEqualTo(3);
                     assertThat(pool.getDataSourceProperties()).containsEntry("cachePrepStmts", "true");

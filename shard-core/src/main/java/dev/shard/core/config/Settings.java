@@ -14,9 +14,16 @@ package dev.shard.core.config;
  *                               calling thread, instead of in parallel on Shard's threads, while its shard
  *                               statements have recently taken less than this many microseconds together: handing
  *                               work to another thread costs more than such statements. 0 means always parallel
+ * @param storeSlotMap           keep the slot map in force in a metadata table (see docs/resharding.md), so that
+ *                               adding a data source moves no row and every instance routes by the same map; false
+ *                               routes by the map the configuration implies. Off by default for now: the table
+ *                               makes an empty default database non-empty, which Flyway's first migrate refuses
+ * @param metadataDataSource     the data source holding that table; null for the default data source
+ * @param slotMapPollMillis      how often each instance checks the stored map's version; positive
  */
 public record Settings(int parseCacheSize, long parseTimeoutMillis, int workerId, long maxClockBackwardMillis,
-                       long sequentialScatterBelowMicros) {
+                       long sequentialScatterBelowMicros, boolean storeSlotMap, String metadataDataSource,
+                       long slotMapPollMillis) {
 
     public static final int DEFAULT_PARSE_CACHE_SIZE = 10_000;
     public static final long DEFAULT_PARSE_TIMEOUT_MILLIS = 2_000;
@@ -36,8 +43,18 @@ public record Settings(int parseCacheSize, long parseTimeoutMillis, int workerId
      */
     public static final long DEFAULT_SEQUENTIAL_SCATTER_BELOW_MICROS = 100;
 
+    /** A new stored map is followed within this bound: the "at most 1 s", at one cheap query a second. */
+    public static final long DEFAULT_SLOT_MAP_POLL_MILLIS = 1_000;
+
     private static final Settings DEFAULTS = new Settings(DEFAULT_PARSE_CACHE_SIZE, DEFAULT_PARSE_TIMEOUT_MILLIS,
             DEFAULT_WORKER_ID, DEFAULT_MAX_CLOCK_BACKWARD_MILLIS, DEFAULT_SEQUENTIAL_SCATTER_BELOW_MICROS);
+
+    /** The first five settings, with no stored slot map (see {@link #storeSlotMap()}). */
+    public Settings(int parseCacheSize, long parseTimeoutMillis, int workerId, long maxClockBackwardMillis,
+                    long sequentialScatterBelowMicros) {
+        this(parseCacheSize, parseTimeoutMillis, workerId, maxClockBackwardMillis, sequentialScatterBelowMicros,
+                false, null, DEFAULT_SLOT_MAP_POLL_MILLIS);
+    }
 
     /** Parse settings with the other settings at their defaults. */
     public Settings(int parseCacheSize, long parseTimeoutMillis) {

@@ -248,6 +248,9 @@ public final class ShardConfig {
         private long workerId = Settings.DEFAULT_WORKER_ID;
         private long maxClockBackwardMillis = Settings.DEFAULT_MAX_CLOCK_BACKWARD_MILLIS;
         private long sequentialScatterBelowMicros = Settings.DEFAULT_SEQUENTIAL_SCATTER_BELOW_MICROS;
+        private boolean storeSlotMap;
+        private String metadataDataSource;
+        private long slotMapPollMillis = Settings.DEFAULT_SLOT_MAP_POLL_MILLIS;
         private String source = BUILDER_SOURCE;
 
         private Builder() {
@@ -389,6 +392,24 @@ public final class ShardConfig {
             return this;
         }
 
+        /** Whether the slot map in force is kept in a metadata table; see {@link Settings#storeSlotMap()}. */
+        public Builder storeSlotMap(boolean store) {
+            this.storeSlotMap = store;
+            return this;
+        }
+
+        /** The data source whose database holds the metadata table; defaults to the default data source. */
+        public Builder metadataDataSource(String name) {
+            this.metadataDataSource = name;
+            return this;
+        }
+
+        /** How often each instance checks the stored slot map's version; positive. */
+        public Builder slotMapPollMillis(long ms) {
+            this.slotMapPollMillis = ms;
+            return this;
+        }
+
         /** @throws ShardConfigException naming the first problem found */
         public ShardConfig build() {
             List<DataSourceConfig> built = buildDataSources();
@@ -434,9 +455,16 @@ public final class ShardConfig {
                 throw fail("settings.sequentialScatterBelowMicros must be 0 (always parallel) or more, got "
                         + sequentialScatterBelowMicros);
             }
+            if (metadataDataSource != null && !names.contains(metadataDataSource)) {
+                throw fail("settings.metadataDataSource '" + metadataDataSource + "' is not a configured data source;"
+                        + " known data sources: " + String.join(", ", names));
+            }
+            if (slotMapPollMillis <= 0) {
+                throw fail("settings.slotMapPollMillis must be positive, got " + slotMapPollMillis);
+            }
             return new ShardConfig(built, defaultName, rules, broadcast, pinned,
                     new Settings(parseCacheSize, parseTimeoutMillis, (int) workerId, maxClockBackwardMillis,
-                            sequentialScatterBelowMicros));
+                            sequentialScatterBelowMicros, storeSlotMap, metadataDataSource, slotMapPollMillis));
         }
 
         private List<DataSourceConfig> buildDataSources() {

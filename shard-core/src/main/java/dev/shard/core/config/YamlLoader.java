@@ -40,7 +40,7 @@ final class YamlLoader {
     static final List<String> KEY_GENERATOR_KEYS = List.of("column", "type");
     static final List<String> SETTINGS_KEYS =
             List.of("parseCacheSize", "parseTimeoutMillis", "workerId", "maxClockBackwardMillis",
-                    "sequentialScatterBelowMicros");
+                    "sequentialScatterBelowMicros", "storeSlotMap", "metadataDataSource", "slotMapPollMillis");
 
     /** Scalar tags whose text is taken as written; anything else (binary, custom tags) is refused. */
     private static final Set<Tag> SCALAR_TAGS = Set.of(Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL, Tag.TIMESTAMP);
@@ -314,12 +314,24 @@ final class YamlLoader {
                         wholeNumber(value, "settings.maxClockBackwardMillis", Long.MAX_VALUE));
                 case "sequentialScatterBelowMicros" -> builder.sequentialScatterBelowMicros(
                         wholeNumber(value, "settings.sequentialScatterBelowMicros", Long.MAX_VALUE));
+                case "storeSlotMap" -> builder.storeSlotMap(trueOrFalse(value, "settings.storeSlotMap"));
+                case "metadataDataSource" -> builder.metadataDataSource(scalar(value, "settings.metadataDataSource"));
+                case "slotMapPollMillis" -> builder.slotMapPollMillis(
+                        wholeNumber(value, "settings.slotMapPollMillis", Long.MAX_VALUE));
                 default -> throw unknownKey(key, "in settings", SETTINGS_KEYS, entry.getKeyNode());
             }
         }
     }
 
     // ---- typed access -----------------------------------------------------------------------------------------------
+
+    private boolean trueOrFalse(Node node, String path) {
+        String text = scalar(node, path);
+        if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(text);
+        }
+        throw error("'" + path + "' must be true or false, got '" + text + "'", node);
+    }
 
     private static boolean isNull(Node node) {
         return node instanceof ScalarNode && node.getTag().equals(Tag.NULL);

@@ -72,7 +72,18 @@ class ShardConfigValidationTest {
     void unknownKeyInsideSettings() {
         assertThat(error(DS + "settings:\n  parseCacheSise: 10\n")).contains(
                 "unknown key 'parseCacheSise' in settings; expected one of parseCacheSize, parseTimeoutMillis,"
-                        + " workerId, maxClockBackwardMillis, sequentialScatterBelowMicros; did you mean 'parseCacheSize'?");
+                        + " workerId, maxClockBackwardMillis, sequentialScatterBelowMicros, storeSlotMap,"
+                        + " metadataDataSource, slotMapPollMillis; did you mean 'parseCacheSize'?");
+    }
+
+    @Test
+    void slotMapSettingsAreChecked() {
+        assertThat(error(DS + "settings:\n  metadataDataSource: nope\n")).contains(
+                "settings.metadataDataSource 'nope' is not a configured data source");
+        assertThat(error(DS + "settings:\n  slotMapPollMillis: 0\n")).contains(
+                "settings.slotMapPollMillis must be positive, got 0");
+        assertThat(error(DS + "settings:\n  storeSlotMap: maybe\n")).contains(
+                "'settings.storeSlotMap' must be true or false, got 'maybe'");
     }
 
     @Test

@@ -68,12 +68,14 @@ public final class ShardRuntime implements AutoCloseable {
     private final java.util.Set<LogicalConnection> holding = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final java.util.Map<String, KeyGenerator> keyGenerators = new java.util.HashMap<>();
 
-    private ShardRuntime(ShardConfig config, Dialect dialect, ConfigRules rules, SlotMap slotMap,
-                         java.util.Map<String, HikariDataSource> pools) {
+    /** Keeps the topology on the stored slot map; null when the configuration stores none. */
+    private final SlotMapFollower follower;
+
+    private ShardRuntime(ShardConfig config, Dialect dialect, ConfigRules rules, StartingTopology starting) {
         this.config = config;
         this.dialect = dialect;
         this.rules = rules;
-        this.pools = new java.util.concurrent.ConcurrentHashMap<>(pools);
+        this.pools = new java.util.concurrent.ConcurrentHashMap<>(starting.pools());
         this.topology = new java.util.concurrent.atomic.AtomicReference<>();
         TableColumnCache.ConnectionSource defaultShard = () -> {
             Topology current = topology();
@@ -86,7 +88,7 @@ public final class ShardRuntime implements AutoCloseable {
                 dialect, config.settings().parseCacheSize(), tableColumns);
         this.executor = newExecutor();
         config.dataSources().forEach(this::rememberReplicas);
-        this.topology.set(topologyOf(1, slotMap, pools));
+        this.topology.set(topologyOf(starting.version(), starting.slotMap(), pools));
         this.timers = new java.util.concurrent.ScheduledThreadPoolExecutor(1, daemon("shard-timer"));
         this.timers.setRemoveOnCancelPolicy(true);
         this.cancels = new ShardCancels(daemon("shard-cancel"));
@@ -97,6 +99,8 @@ public final class ShardRuntime implements AutoCloseable {
                 keyGenerators.put(table, KeyGenerator.of(rule.keyGenerator(), config.settings()));
             }
         });
+        this.follower = starting.store() == null ? null
+                : SlotMapFollower.start(starting.store(), this, starting.version());
     }
 
     /** The key generator of a table; the planner only asks for tables that have one. */
@@ -118,14 +122,8 @@ public final class ShardRuntime implements AutoCloseable {
     private static ExecutorService newExecutor() {
         // Not sized by the shard count, which can change: threads are made on demand, up to this bound.
         int threads = 64;
-        AtomicInteger counter = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(0, threads, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                runnable -> {
-                    Thread thread = new Thread(runnable, "shard-scatter-" + counter.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                }, (task, executor) -> task.run());
-        return pool;
+        return new ThreadPoolExecutor(0, threads, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                daemon("shard-scatter"), (task, executor) -> task.run());
     }
 
     public void setListener(StatementListener listener) {
@@ -199,7 +197,7 @@ public final class ShardRuntime implements AutoCloseable {
     }
 
     /** Starts the pool of a data source and those of its replicas, adding them to {@code started} by name. */
-    private static void startPools(DataSourceConfig source, java.util.Map<String, HikariDataSource> started) {
+    static void startPools(DataSourceConfig source, java.util.Map<String, HikariDataSource> started) {
         started.put(source.name(), PoolStarter.start(source));
         for (DataSourceConfig replica : source.replicas()) {
             started.put(replica.name(), PoolStarter.start(replica));
@@ -225,31 +223,17 @@ public final class ShardRuntime implements AutoCloseable {
         }
     }
 
-
     ScatterPacing scatterPacing() {
         return scatterPacing;
     }
 
-    /**
-     * Starts one pool per data source. If any pool cannot start, the ones already started are closed again, so a
-     * failed start leaks nothing.
-     */
+    /** Starts from the stored slot map (see {@link StartingTopology}), with a pool per data source it names. */
     public static ShardRuntime start(ShardConfig config) {
         // The only dialect so far; a second one will be chosen from the configuration.
         Dialect dialect = new MySqlDialect(ServerFamily.hasWeightStrings(config));
         ConfigRules rules = new ConfigRules(config);
         warmUpRouting(config, dialect, rules);
-        SlotMap slotMap = SlotMap.of(config);
-        java.util.Map<String, HikariDataSource> pools = new java.util.LinkedHashMap<>();
-        try {
-            for (String name : slotMap.shards()) {
-                startPools(config.dataSource(name), pools);
-            }
-        } catch (RuntimeException e) {
-            pools.values().forEach(HikariDataSource::close);
-            throw e;
-        }
-        return new ShardRuntime(config, dialect, rules, slotMap, pools);
+        return new ShardRuntime(config, dialect, rules, StartingTopology.open(config));
     }
 
     /**
@@ -369,6 +353,11 @@ public final class ShardRuntime implements AutoCloseable {
      * @param added configurations of data sources the slot map names that this runtime has no pool for yet
      */
     synchronized Topology install(SlotMap slotMap, List<DataSourceConfig> added) {
+        return install(slotMap, added, topology.get().version() + 1);
+    }
+
+    /** As {@link #install(SlotMap, List)}, as version {@code version} (the stored map's). */
+    synchronized Topology install(SlotMap slotMap, List<DataSourceConfig> added, long version) {
         java.util.Map<String, HikariDataSource> started = new java.util.LinkedHashMap<>();
         try {
             for (DataSourceConfig source : added) {
@@ -390,7 +379,7 @@ public final class ShardRuntime implements AutoCloseable {
                 }
             }
             added.forEach(this::rememberReplicas);
-            Topology next = topologyOf(topology.get().version() + 1, slotMap, byName);
+            Topology next = topologyOf(version, slotMap, byName);
             pools.putAll(started);
             topology.set(next);
             return next;
@@ -420,6 +409,19 @@ public final class ShardRuntime implements AutoCloseable {
         return new LogicalConnection(this);
     }
 
+    boolean hasPool(String name) {
+        return pools.containsKey(name);
+    }
+
+    /** Where the slot map in force is stored; null with {@code settings.storeSlotMap: false}. */
+    SlotMapStore slotMapStore() {
+        return follower == null ? null : follower.store();
+    }
+
+    SlotMapFollower follower() {
+        return follower;
+    }
+
     /** The pool of a shard, for tests and health checks. */
     public HikariDataSource pool(String name) {
         HikariDataSource pool = pools.get(name);
@@ -442,6 +444,9 @@ public final class ShardRuntime implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        if (follower != null) {
+            follower.close();
+        }
         for (LogicalConnection connection : holding) {
             connection.dataSourceClosed();
         }

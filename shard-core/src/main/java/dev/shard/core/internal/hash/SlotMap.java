@@ -171,6 +171,25 @@ public final class SlotMap {
         return new SlotMap(names, owners);
     }
 
+    /**
+     * A map read back from its stored form ({@link SlotMapCodec}): slot i belongs to {@code shards[owners[i]]}.
+     *
+     * @throws IllegalArgumentException if an owner is not an index of {@code shards}
+     */
+    static SlotMap ofOwners(List<String> shards, short[] owners) {
+        List<String> names = checkNames(shards);
+        if (owners.length != SLOT_COUNT) {
+            throw new IllegalArgumentException(owners.length + " slots, not " + SLOT_COUNT);
+        }
+        for (int slot = 0; slot < SLOT_COUNT; slot++) {
+            if (owners[slot] < 0 || owners[slot] >= names.size()) {
+                throw new IllegalArgumentException("slot " + slot + " has owner " + owners[slot] + " of "
+                        + names.size() + " data sources");
+            }
+        }
+        return new SlotMap(names, owners.clone());
+    }
+
     private static IllegalArgumentException overlap(List<String> names, short[] owners, SlotRange range, int slot,
                                                      int index) {
         int end = runEnd(owners, slot, range.to());
