@@ -59,11 +59,7 @@ public class BroadcastByHand {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         fixture = new Fixture(engine, "shard", false);
-        for (String url : fixture.physicalUrls) {
-            HikariDataSource pool = fixture.hikari(url);
-            fixture.closeLater(pool);
-            shards.add(pool);
-        }
+        shards.addAll(fixture.physicalPools());
         threads = Executors.newFixedThreadPool(Fixture.SHARDS - 1);
     }
 

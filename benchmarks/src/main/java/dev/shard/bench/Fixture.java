@@ -245,6 +245,17 @@ public final class Fixture implements AutoCloseable {
                 .build());
     }
 
+    /** A pool for each physical shard database, in shard order, closed with the fixture: the hand-written baselines. */
+    List<HikariDataSource> physicalPools() {
+        List<HikariDataSource> pools = new ArrayList<>();
+        for (String url : physicalUrls) {
+            HikariDataSource pool = hikari(url);
+            closeLater(pool);
+            pools.add(pool);
+        }
+        return pools;
+    }
+
     void closeLater(AutoCloseable c) {
         closeables.add(c);
     }

@@ -65,11 +65,7 @@ public class ScatterByHand {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         fixture = new Fixture(engine, "shard");
-        for (String url : fixture.physicalUrls) {
-            HikariDataSource pool = fixture.hikari(url);
-            fixture.closeLater(pool);
-            shards.add(pool);
-        }
+        shards.addAll(fixture.physicalPools());
         threads = Executors.newFixedThreadPool(Fixture.SHARDS - 1);
     }
 
