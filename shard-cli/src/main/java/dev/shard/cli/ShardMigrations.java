@@ -3,13 +3,16 @@ package dev.shard.cli;
 import dev.shard.cli.MigrationReport.DataSourceState;
 import dev.shard.core.config.ShardConfig;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
@@ -40,6 +43,13 @@ public final class ShardMigrations implements AutoCloseable {
 
     /** Flyway's default history table, kept in each data source's own database. */
     static final String HISTORY_TABLE = "flyway_schema_history";
+
+    /**
+     * The tables Shard itself keeps on its metadata data source (shard-jdbc's slot map store and reshard switch, and
+     * the reshard tool's progress): a ShardingDataSource started before the first migrate creates some of them.
+     */
+    static final Set<String> SHARD_TABLES =
+            Set.of("shard_slot_map", "shard_reshard", "shard_instance", "shard_reshard_progress");
 
     private final PhysicalDataSources sources;
     /** Flyway's settings for every data source; its own data source is never used. */
@@ -144,7 +154,14 @@ public final class ShardMigrations implements AutoCloseable {
     /** Applies migrations up to {@code target} (all when null) on one data source; the failure, or null. */
     private Failure run(String name, MigrationVersion target) throws SQLException {
         try {
-            flyway(name, target).migrate();
+            FluentConfiguration configuration = configure(name, target);
+            if (onlyShardTables(name)) {
+                // Flyway refuses a non-empty schema without history; Shard's own tables are not the application's
+                // schema, so this one starts from an empty baseline (version 0) and every migration still runs.
+                configuration.baselineOnMigrate(true).baselineVersion("0")
+                        .baselineDescription("<< Shard metadata tables only >>");
+            }
+            configuration.load().migrate();
             return null;
         } catch (RuntimeException e) {
             // A failed migration leaves its record (success = false) in the history: that is the version that failed.
@@ -191,13 +208,49 @@ public final class ShardMigrations implements AutoCloseable {
     }
 
     private Flyway flyway(String name, MigrationVersion target) throws SQLException {
+        return configure(name, target).load();
+    }
+
+    private FluentConfiguration configure(String name, MigrationVersion target) throws SQLException {
         FluentConfiguration configuration = Flyway.configure(settings.getClassLoader())
                 .configuration(settings)
                 .dataSource(sources.get(name));
         if (target != null) {
             configuration.target(target);
         }
-        return configuration.load();
+        return configuration;
+    }
+
+    /**
+     * Whether the data source's schema (Flyway's first configured schema, else the connection's database) has no
+     * history table and nothing but {@link #SHARD_TABLES}, at least one of them: the state a ShardingDataSource leaves
+     * an empty database in when it starts before the first migrate.
+     */
+    private boolean onlyShardTables(String name) throws SQLException {
+        try (Connection connection = sources.get(name).getConnection()) {
+            String[] schemas = settings.getSchemas();
+            String catalog = connection.getCatalog();
+            String schema = connection.getSchema();
+            if (schemas.length > 0) {
+                // MySQL and MariaDB call a database a catalog; H2 and PostgreSQL have schemas.
+                if (connection.getMetaData().supportsSchemasInTableDefinitions()) {
+                    schema = schemas[0];
+                } else {
+                    catalog = schemas[0];
+                }
+            }
+            boolean any = false;
+            try (ResultSet tables = connection.getMetaData().getTables(catalog, schema, "%", null)) {
+                while (tables.next()) {
+                    String table = tables.getString("TABLE_NAME").toLowerCase(Locale.ROOT);
+                    if (!SHARD_TABLES.contains(table)) {
+                        return false; // the history table, or the application's: Flyway decides as usual
+                    }
+                    any = true;
+                }
+            }
+            return any;
+        }
     }
 
     @Override

@@ -6,6 +6,7 @@ import static dev.shard.cli.ShardDatabases.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shard.cli.ShardDatabases.Run;
+import dev.shard.jdbc.ShardingDataSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,6 +106,35 @@ class MigrateCommandIT {
             assertThat(rerun.out()).containsPattern("(?m)^" + name + " +version 3 +applied: 3 +pending: none +failed: none");
         }
         assertThat(databases.schemaVersions()).isEqualTo(Collections.nCopies(NAMES.size(), "3"));
+    }
+
+    @Test
+    void anApplicationStartedBeforeTheFirstMigrateLeavesOnlyShardTablesAndEveryVersionStillRuns() throws Exception {
+        try (ShardingDataSource application = ShardingDataSource.fromYaml(databases.yaml())) {
+            assertThat(application.shardNames()).contains("main");
+            assertThat(databases.tableExists("main", "shard_slot_map")).isTrue();
+            Run run = migrate(EXAMPLE_MIGRATIONS);
+            assertThat(run.exitCode()).as(run.all()).isZero();
+            for (String name : NAMES) {
+                assertThat(run.out()).containsPattern("(?m)^" + name + " +version 3 +applied: 1,2,3 +pending: none");
+                assertThat(databases.tableExists(name, "t_order_note")).as(name).isTrue();
+            }
+            assertThat(databases.schemaVersions()).containsOnly("3");
+            assertThat(databases.tableExists("main", "shard_slot_map")).as("Shard's table is kept").isTrue();
+        }
+    }
+
+    @Test
+    void aSchemaWithAnApplicationTableBesideShardTablesIsStillRefusedByFlyway() throws Exception {
+        try (ShardingDataSource application = ShardingDataSource.fromYaml(databases.yaml())) {
+            assertThat(application.shardNames()).contains("main");
+        }
+        databases.execute("main", "CREATE TABLE t_legacy (id INT PRIMARY KEY)");
+        Run run = migrate(EXAMPLE_MIGRATIONS);
+        assertThat(run.exitCode()).as(run.all()).isEqualTo(ShardCli.EXIT_CHECK_FAILED);
+        assertThat(run.out()).containsPattern("(?m)^main +version none +applied: none")
+                .contains("non-empty schema");
+        assertThat(databases.schemaVersion("main")).isNull();
     }
 
     @Test

@@ -132,6 +132,12 @@ final class ShardConfigFactory {
         if (settings.getSlotMapPollMillis() != null) {
             builder.slotMapPollMillis(settings.getSlotMapPollMillis());
         }
+        if (settings.getMetadataLeaseMillis() != null) {
+            builder.metadataLeaseMillis(settings.getMetadataLeaseMillis());
+        }
+        if (settings.getReshardWriteHoldMillis() != null) {
+            builder.reshardWriteHoldMillis(settings.getReshardWriteHoldMillis());
+        }
         try {
             return builder.build();
         } catch (ShardConfigException e) {

@@ -176,7 +176,7 @@ public class ShardProperties {
          */
         private Long sequentialScatterBelowMicros;
 
-        /** Keep the slot map in force in the table shard_slot_map (see docs/configuration.md). Default false. */
+        /** Keep the slot map in force in the table shard_slot_map (see docs/configuration.md). Default true. */
         private Boolean storeSlotMap;
 
         /** The data source whose database holds shard_slot_map. Default: the default data source. */
@@ -184,6 +184,15 @@ public class ShardProperties {
 
         /** How often each instance checks the stored slot map's version, in milliseconds. Default 1000. */
         private Long slotMapPollMillis;
+
+        /**
+         * While a reshard is announced, an instance that has not read the metadata for this long refuses writes to
+         * the moving slots (docs/resharding.md). Default: ten polls, at least 5000.
+         */
+        private Long metadataLeaseMillis;
+
+        /** How long a write to a moving slot is held while a reshard switches, in milliseconds. Default 10000. */
+        private Long reshardWriteHoldMillis;
 
         public Integer getParseCacheSize() {
             return parseCacheSize;
@@ -247,6 +256,22 @@ public class ShardProperties {
 
         public void setSlotMapPollMillis(Long slotMapPollMillis) {
             this.slotMapPollMillis = slotMapPollMillis;
+        }
+
+        public Long getMetadataLeaseMillis() {
+            return metadataLeaseMillis;
+        }
+
+        public void setMetadataLeaseMillis(Long metadataLeaseMillis) {
+            this.metadataLeaseMillis = metadataLeaseMillis;
+        }
+
+        public Long getReshardWriteHoldMillis() {
+            return reshardWriteHoldMillis;
+        }
+
+        public void setReshardWriteHoldMillis(Long reshardWriteHoldMillis) {
+            this.reshardWriteHoldMillis = reshardWriteHoldMillis;
         }
     }
 }

@@ -60,7 +60,9 @@ class ShardAutoConfigurationTest {
                         "spring.shard.settings.max-clock-backward-millis=10",
                         "spring.shard.settings.sequential-scatter-below-micros=0",
                         "spring.shard.settings.metadata-data-source=ds0",
-                        "spring.shard.settings.slot-map-poll-millis=250")
+                        "spring.shard.settings.slot-map-poll-millis=250",
+                        "spring.shard.settings.metadata-lease-millis=2500",
+                        "spring.shard.settings.reshard-write-hold-millis=1500")
                 .run(context -> {
                     assertThat(context).hasSingleBean(DataSource.class);
                     ShardingDataSource dataSource = context.getBean(ShardingDataSource.class);
@@ -77,9 +79,11 @@ class ShardAutoConfigurationTest {
                     assertThat(config.settings().workerId()).isEqualTo(7);
                     assertThat(config.settings().maxClockBackwardMillis()).isEqualTo(10);
                     assertThat(config.settings().sequentialScatterBelowMicros()).isZero();
-                    assertThat(config.settings().storeSlotMap()).isFalse();
+                    assertThat(config.settings().storeSlotMap()).isTrue();
                     assertThat(config.settings().metadataDataSource()).isEqualTo("ds0");
                     assertThat(config.settings().slotMapPollMillis()).isEqualTo(250);
+                    assertThat(config.settings().metadataLeaseMillis()).isEqualTo(2500);
+                    assertThat(config.settings().reshardWriteHoldMillis()).isEqualTo(1500);
                     HikariDataSource pool = ShardPools.of(dataSource, "ds0");
                     assertThat(pool.getMaximumPoolSize()).isEqualTo(3);
                     assertThat(pool.getDataSourceProperties()).containsEntry("cachePrepStmts", "true");

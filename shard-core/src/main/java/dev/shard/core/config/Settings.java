@@ -16,14 +16,18 @@ package dev.shard.core.config;
  *                               work to another thread costs more than such statements. 0 means always parallel
  * @param storeSlotMap           keep the slot map in force in a metadata table (see docs/resharding.md), so that
  *                               adding a data source moves no row and every instance routes by the same map; false
- *                               routes by the map the configuration implies. Off by default for now: the table
- *                               makes an empty default database non-empty, which Flyway's first migrate refuses
+ *                               routes by the map the configuration implies. On by default
  * @param metadataDataSource     the data source holding that table; null for the default data source
  * @param slotMapPollMillis      how often each instance checks the stored map's version; positive
+ * @param metadataLeaseMillis    while a reshard is announced, an instance whose last successful read of the
+ *                               metadata is older than this refuses writes to the slots that move (it cannot know
+ *                               whether they moved already); more than twice slotMapPollMillis
+ * @param reshardWriteHoldMillis how long a write to a moving slot waits while a reshard switches before it fails
+ *                               with an SQLTransientException; positive
  */
 public record Settings(int parseCacheSize, long parseTimeoutMillis, int workerId, long maxClockBackwardMillis,
                        long sequentialScatterBelowMicros, boolean storeSlotMap, String metadataDataSource,
-                       long slotMapPollMillis) {
+                       long slotMapPollMillis, long metadataLeaseMillis, long reshardWriteHoldMillis) {
 
     public static final int DEFAULT_PARSE_CACHE_SIZE = 10_000;
     public static final long DEFAULT_PARSE_TIMEOUT_MILLIS = 2_000;
@@ -46,14 +50,26 @@ public record Settings(int parseCacheSize, long parseTimeoutMillis, int workerId
     /** A new stored map is followed within this bound: the "at most 1 s", at one cheap query a second. */
     public static final long DEFAULT_SLOT_MAP_POLL_MILLIS = 1_000;
 
+    /**
+     * Ten polls, and at least 5 s: a metadata server that misses a few polls (a restart, a failover) does not stop
+     * writes, and the reshard tool waits no longer than this (plus a margin) for an instance that went silent.
+     */
+    public static long defaultMetadataLeaseMillis(long slotMapPollMillis) {
+        return Math.max(5_000, Math.multiplyExact(10, slotMapPollMillis));
+    }
+
+    /** Longer than a switch takes (well under a second when the final catch-up is short), short of most timeouts. */
+    public static final long DEFAULT_RESHARD_WRITE_HOLD_MILLIS = 10_000;
+
     private static final Settings DEFAULTS = new Settings(DEFAULT_PARSE_CACHE_SIZE, DEFAULT_PARSE_TIMEOUT_MILLIS,
             DEFAULT_WORKER_ID, DEFAULT_MAX_CLOCK_BACKWARD_MILLIS, DEFAULT_SEQUENTIAL_SCATTER_BELOW_MICROS);
 
-    /** The first five settings, with no stored slot map (see {@link #storeSlotMap()}). */
+    /** The first five settings, the others at their defaults. */
     public Settings(int parseCacheSize, long parseTimeoutMillis, int workerId, long maxClockBackwardMillis,
                     long sequentialScatterBelowMicros) {
         this(parseCacheSize, parseTimeoutMillis, workerId, maxClockBackwardMillis, sequentialScatterBelowMicros,
-                false, null, DEFAULT_SLOT_MAP_POLL_MILLIS);
+                true, null, DEFAULT_SLOT_MAP_POLL_MILLIS, defaultMetadataLeaseMillis(DEFAULT_SLOT_MAP_POLL_MILLIS),
+                DEFAULT_RESHARD_WRITE_HOLD_MILLIS);
     }
 
     /** Parse settings with the other settings at their defaults. */

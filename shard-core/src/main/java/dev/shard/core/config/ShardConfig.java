@@ -248,9 +248,12 @@ public final class ShardConfig {
         private long workerId = Settings.DEFAULT_WORKER_ID;
         private long maxClockBackwardMillis = Settings.DEFAULT_MAX_CLOCK_BACKWARD_MILLIS;
         private long sequentialScatterBelowMicros = Settings.DEFAULT_SEQUENTIAL_SCATTER_BELOW_MICROS;
-        private boolean storeSlotMap;
+        private boolean storeSlotMap = true;
         private String metadataDataSource;
         private long slotMapPollMillis = Settings.DEFAULT_SLOT_MAP_POLL_MILLIS;
+        /** Null: derived from slotMapPollMillis. */
+        private Long metadataLeaseMillis;
+        private long reshardWriteHoldMillis = Settings.DEFAULT_RESHARD_WRITE_HOLD_MILLIS;
         private String source = BUILDER_SOURCE;
 
         private Builder() {
@@ -410,6 +413,18 @@ public final class ShardConfig {
             return this;
         }
 
+        /** See {@link Settings#metadataLeaseMillis()}; by default ten polls, at least 5 s. */
+        public Builder metadataLeaseMillis(long ms) {
+            this.metadataLeaseMillis = ms;
+            return this;
+        }
+
+        /** See {@link Settings#reshardWriteHoldMillis()}. */
+        public Builder reshardWriteHoldMillis(long ms) {
+            this.reshardWriteHoldMillis = ms;
+            return this;
+        }
+
         /** @throws ShardConfigException naming the first problem found */
         public ShardConfig build() {
             List<DataSourceConfig> built = buildDataSources();
@@ -462,9 +477,19 @@ public final class ShardConfig {
             if (slotMapPollMillis <= 0) {
                 throw fail("settings.slotMapPollMillis must be positive, got " + slotMapPollMillis);
             }
+            long lease = metadataLeaseMillis != null ? metadataLeaseMillis
+                    : Settings.defaultMetadataLeaseMillis(Math.min(slotMapPollMillis, Long.MAX_VALUE / 10));
+            if (lease / 2 < slotMapPollMillis) {
+                throw fail("settings.metadataLeaseMillis must be more than twice settings.slotMapPollMillis ("
+                        + slotMapPollMillis + "), so that one slow poll does not stop writes; got " + lease);
+            }
+            if (reshardWriteHoldMillis <= 0) {
+                throw fail("settings.reshardWriteHoldMillis must be positive, got " + reshardWriteHoldMillis);
+            }
             return new ShardConfig(built, defaultName, rules, broadcast, pinned,
                     new Settings(parseCacheSize, parseTimeoutMillis, (int) workerId, maxClockBackwardMillis,
-                            sequentialScatterBelowMicros, storeSlotMap, metadataDataSource, slotMapPollMillis));
+                            sequentialScatterBelowMicros, storeSlotMap, metadataDataSource, slotMapPollMillis, lease,
+                            reshardWriteHoldMillis));
         }
 
         private List<DataSourceConfig> buildDataSources() {

@@ -40,7 +40,8 @@ final class YamlLoader {
     static final List<String> KEY_GENERATOR_KEYS = List.of("column", "type");
     static final List<String> SETTINGS_KEYS =
             List.of("parseCacheSize", "parseTimeoutMillis", "workerId", "maxClockBackwardMillis",
-                    "sequentialScatterBelowMicros", "storeSlotMap", "metadataDataSource", "slotMapPollMillis");
+                    "sequentialScatterBelowMicros", "storeSlotMap", "metadataDataSource", "slotMapPollMillis",
+                    "metadataLeaseMillis", "reshardWriteHoldMillis");
 
     /** Scalar tags whose text is taken as written; anything else (binary, custom tags) is refused. */
     private static final Set<Tag> SCALAR_TAGS = Set.of(Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL, Tag.TIMESTAMP);
@@ -318,6 +319,10 @@ final class YamlLoader {
                 case "metadataDataSource" -> builder.metadataDataSource(scalar(value, "settings.metadataDataSource"));
                 case "slotMapPollMillis" -> builder.slotMapPollMillis(
                         wholeNumber(value, "settings.slotMapPollMillis", Long.MAX_VALUE));
+                case "metadataLeaseMillis" -> builder.metadataLeaseMillis(
+                        wholeNumber(value, "settings.metadataLeaseMillis", Long.MAX_VALUE));
+                case "reshardWriteHoldMillis" -> builder.reshardWriteHoldMillis(
+                        wholeNumber(value, "settings.reshardWriteHoldMillis", Long.MAX_VALUE));
                 default -> throw unknownKey(key, "in settings", SETTINGS_KEYS, entry.getKeyNode());
             }
         }

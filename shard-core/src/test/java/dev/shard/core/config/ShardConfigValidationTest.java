@@ -73,7 +73,8 @@ class ShardConfigValidationTest {
         assertThat(error(DS + "settings:\n  parseCacheSise: 10\n")).contains(
                 "unknown key 'parseCacheSise' in settings; expected one of parseCacheSize, parseTimeoutMillis,"
                         + " workerId, maxClockBackwardMillis, sequentialScatterBelowMicros, storeSlotMap,"
-                        + " metadataDataSource, slotMapPollMillis; did you mean 'parseCacheSize'?");
+                        + " metadataDataSource, slotMapPollMillis, metadataLeaseMillis, reshardWriteHoldMillis; did you"
+                        + " mean 'parseCacheSize'?");
     }
 
     @Test
@@ -84,6 +85,19 @@ class ShardConfigValidationTest {
                 "settings.slotMapPollMillis must be positive, got 0");
         assertThat(error(DS + "settings:\n  storeSlotMap: maybe\n")).contains(
                 "'settings.storeSlotMap' must be true or false, got 'maybe'");
+        assertThat(error(DS + "settings:\n  slotMapPollMillis: 3000\n  metadataLeaseMillis: 5000\n")).contains(
+                "settings.metadataLeaseMillis must be more than twice settings.slotMapPollMillis (3000)");
+        assertThat(error(DS + "settings:\n  reshardWriteHoldMillis: 0\n")).contains(
+                "settings.reshardWriteHoldMillis must be positive, got 0");
+    }
+
+    @Test
+    void theLeaseIsTenPollsAndAtLeastFiveSeconds() {
+        assertThat(ShardConfig.builder().dataSource("ds0", Map.of("jdbcUrl", "jdbc:h2:mem:x")).build()
+                .settings()).extracting(Settings::storeSlotMap, Settings::metadataLeaseMillis,
+                Settings::reshardWriteHoldMillis).containsExactly(true, 10_000L, 10_000L);
+        assertThat(ShardConfig.builder().dataSource("ds0", Map.of("jdbcUrl", "jdbc:h2:mem:x"))
+                .slotMapPollMillis(100).build().settings().metadataLeaseMillis()).isEqualTo(5_000);
     }
 
     @Test
