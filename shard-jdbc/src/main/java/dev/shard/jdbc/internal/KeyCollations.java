@@ -33,6 +33,14 @@ final class KeyCollations {
         return enabled ? new Collated(shards, this) : shards;
     }
 
+    /** The slot of a key of a sharding column, exactly as {@link #over} routes it. */
+    int slotOf(Object value, String table, String column) throws SQLException {
+        if (enabled && value instanceof String) {
+            return dev.shard.core.internal.hash.ShardKeys.slotOf(value, of(table, column));
+        }
+        return dev.shard.core.internal.hash.ShardKeys.slotOf(value);
+    }
+
     /** The weights of the column's collation, or null: not a string column, or a collation without a table. */
     CollationWeights of(String table, String column) throws SQLException {
         KeyCatalog.ColumnType type = catalog.column(table, column);

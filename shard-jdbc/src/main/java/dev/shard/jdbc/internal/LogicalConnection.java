@@ -37,12 +37,15 @@ public final class LogicalConnection extends DefaultShardConnection {
     private QueryDeadline deadline = QueryDeadline.NONE;
     /** Whether a statement ran since the last commit or rollback with auto-commit off. */
     private boolean transactionOpen;
+    private final TopologyPin pin;
 
     /** Made by {@link ShardRuntime#openConnection()}, which is how ShardingDataSource hands connections out. */
     LogicalConnection(ShardRuntime runtime) {
         this.runtime = runtime;
         this.held = new HeldConnections(runtime.topology());
         this.transaction = new ShardTransaction(held, this::discard);
+        this.pin = new TopologyPin(this, held, returned -> statements.forEach(s -> s.connectionDiscarded(returned)),
+                () -> autoCommit);
     }
 
     /** The topology this connection routes against now: the one its statement or transaction started with. */
@@ -50,23 +53,15 @@ public final class LogicalConnection extends DefaultShardConnection {
         return held.topology();
     }
 
-    /**
-     * Called as a statement starts: outside a transaction, and at the start of one (before it touches a shard),
-     * the connection moves to the runtime's current topology; inside a transaction it keeps the one it started
-     * with, so that a transaction never spans two versions of the shard set.
-     */
+    /** Called as a statement starts; see {@link TopologyPin}. */
     Topology topologyForStatement() throws SQLException {
-        Topology current = runtime.topology();
         boolean startsTransaction = !autoCommit && !transactionOpen;
         transactionOpen = !autoCommit;
-        if (current != held.topology() && (autoCommit || startsTransaction)) {
-            for (Connection returned : held.repin(current)) {
-                for (ShardStatement statement : statements) {
-                    statement.connectionDiscarded(returned);
-                }
-            }
-        }
-        return held.topology();
+        return pin.forStatement(autoCommit || startsTransaction);
+    }
+
+    TopologyPin pin() {
+        return pin;
     }
 
     /** The runtime (pools and router) this connection borrows from; internal API for the driver, tests and tools. */
@@ -263,6 +258,7 @@ public final class LogicalConnection extends DefaultShardConnection {
             transaction.clearSavepoints();
             transactionOpen = false;
             transaction.commitEveryShard();
+            pin.transactionEnded(); // after: a failed commit ends with the rollback or close that follows
         }
         if (!autoCommit) {
             for (Connection returned : held.returnReads()) {
@@ -291,6 +287,7 @@ public final class LogicalConnection extends DefaultShardConnection {
         transaction.clearSavepoints();
         transactionOpen = false;
         transaction.commitEveryShard();
+        pin.transactionEnded(); // after: a failed commit ends with the rollback or close that follows
     }
 
     @Override
@@ -302,6 +299,7 @@ public final class LogicalConnection extends DefaultShardConnection {
         transaction.clearSavepoints();
         transactionOpen = false;
         transaction.rollbackEveryShard();
+        pin.transactionEnded(); // after: a failed commit ends with the rollback or close that follows
     }
 
     /**
@@ -404,6 +402,7 @@ public final class LogicalConnection extends DefaultShardConnection {
         }
         statements.clear();
         failure = held.returnAll(failure);
+        pin.transactionEnded(); // returned connections roll back what they had not committed
         runtime.untrack(this);
         if (failure != null) {
             throw failure;

@@ -95,9 +95,11 @@ final class ShardBatches {
                 : what.endsWith("y") ? what.substring(0, what.length() - 1) + "ies" : what + "s");
         try (QueryDeadline deadline = QueryDeadline.start(connection.runtime(), queryTimeout, description)) {
             QueryDeadline previous = connection.runUnder(deadline);
+            connection.pin().batchStarted();
             try {
                 return runInOrder(connection, size, what, router, solo, builder, deadline, description);
             } finally {
+                connection.pin().batchEnded();
                 connection.runUnder(previous);
             }
         }

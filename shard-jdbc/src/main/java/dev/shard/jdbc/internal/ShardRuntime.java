@@ -13,6 +13,7 @@ import dev.shard.core.internal.route.Execution;
 import dev.shard.core.internal.route.ExecutionBuilder;
 import dev.shard.core.internal.route.KeyGeneration;
 import dev.shard.core.internal.route.Route;
+import dev.shard.core.internal.route.ShardMap;
 import dev.shard.core.internal.route.StatementPlan;
 import dev.shard.core.internal.route.RoutedStatement;
 import dev.shard.core.internal.route.SqlRouter;
@@ -70,6 +71,8 @@ public final class ShardRuntime implements AutoCloseable {
 
     /** Keeps the topology on the stored slot map; null when the configuration stores none. */
     private final SlotMapFollower follower;
+    /** This instance's side of a reshard's switch; null when the configuration stores no slot map. */
+    private final ReshardSwitch reshard;
 
     private ShardRuntime(ShardConfig config, Dialect dialect, ConfigRules rules, StartingTopology starting) {
         this.config = config;
@@ -99,8 +102,15 @@ public final class ShardRuntime implements AutoCloseable {
                 keyGenerators.put(table, KeyGenerator.of(rule.keyGenerator(), config.settings()));
             }
         });
+        this.reshard = starting.store() == null ? null
+                : new ReshardSwitch(this, keyCollations, starting.store().location());
         this.follower = starting.store() == null ? null
                 : SlotMapFollower.start(starting.store(), this, starting.version());
+        if (reshard != null) {
+            // On the timer thread, which never waits on a server: a poll stuck on a dead link cannot delay it.
+            long poll = config.settings().slotMapPollMillis();
+            timers.scheduleWithFixedDelay(reshard::checkLease, poll, poll, TimeUnit.MILLISECONDS);
+        }
     }
 
     /** The key generator of a table; the planner only asks for tables that have one. */
@@ -276,15 +286,34 @@ public final class ShardRuntime implements AutoCloseable {
      */
     Execution route(RoutedStatement routed, StatementParameters parameters, boolean generateKeys, Topology shards,
                     int anyShard) throws SQLException {
+        return route(routed, parameters, generateKeys, shards, anyShard, keyCollations.over(shards));
+    }
+
+    /**
+     * The execution of a statement on {@code connection}, by its topology. While nothing is announced and the
+     * transaction is on the current topology, the reshard switch costs one volatile read here.
+     */
+    Execution route(LogicalConnection connection, RoutedStatement routed, StatementParameters parameters,
+                    boolean generateKeys) throws SQLException {
+        if (reshard != null && (reshard.gate() != null || connection.pin().older())
+                && routed.plan().kind().isWrite()) {
+            return reshard.route(connection, routed, parameters, generateKeys);
+        }
+        return route(routed, parameters, generateKeys, connection.topology(), connection.preferredShardForAnyOne());
+    }
+
+    /** As above, looking keys up in {@code keyMap} (the topology's slots, as {@link KeyCollations} hashes them). */
+    Execution route(RoutedStatement routed, StatementParameters parameters, boolean generateKeys, Topology shards,
+                    int anyShard, ShardMap keyMap) throws SQLException {
         try {
-            return routeChecked(routed, parameters, generateKeys, shards, anyShard);
+            return routeChecked(routed, parameters, generateKeys, shards, anyShard, keyMap);
         } catch (RuntimeException | StackOverflowError e) {
             throw SqlExceptions.unexpected(e, routed.sql());
         }
     }
 
     private Execution routeChecked(RoutedStatement routed, StatementParameters parameters, boolean generateKeys,
-                                   Topology shards, int anyShard) throws SQLException {
+                                   Topology shards, int anyShard, ShardMap keyMap) throws SQLException {
         Bindings bindings = Bindings.of(routed, parameters);
         KeyGeneration generation = routed.plan() instanceof StatementPlan.ByKey byKey ? byKey.keyGeneration() : null;
         Execution.GeneratedValues keys = Execution.GeneratedValues.NONE;
@@ -302,7 +331,7 @@ public final class ShardRuntime implements AutoCloseable {
             int first = generation.firstParam();
             bindings = index -> index >= first ? values[index - first] : userBindings.value(index);
         }
-        Route route = routed.plan().route(bindings, keyCollations.over(shards), routed.sql());
+        Route route = routed.plan().route(bindings, keyMap, routed.sql());
         return ExecutionBuilder.build(routed, route, bindings, keys, parameters.count(), anyShard,
                 shards.shardCount());
     }
@@ -420,6 +449,11 @@ public final class ShardRuntime implements AutoCloseable {
 
     SlotMapFollower follower() {
         return follower;
+    }
+
+    /** Null when the configuration stores no slot map. */
+    ReshardSwitch reshard() {
+        return reshard;
     }
 
     /** The pool of a shard, for tests and health checks. */

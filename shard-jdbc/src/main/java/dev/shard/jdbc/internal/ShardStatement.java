@@ -50,13 +50,14 @@ public class ShardStatement extends JdbcWrapper implements Statement {
         checkOpen();
         clearResults();
         outcome.starting(keys);
-        connection.topologyForStatement();
-        Execution execution = route(routed, parameters, true);
-        outcome.generated(execution.generated());
-        connection.runtime().notifyRouted(execution);
-        Topology.Intent intent = ReadRouting.intentOf(routed, connection.runtime().dialect().lexer());
-        runningIntent = intent;
+        connection.pin().statementStarted();
         try {
+            connection.topologyForStatement();
+            Execution execution = route(routed, parameters, true);
+            outcome.generated(execution.generated());
+            connection.runtime().notifyRouted(execution);
+            Topology.Intent intent = ReadRouting.intentOf(routed, connection.runtime().dialect().lexer());
+            runningIntent = intent;
             QueryDeadline batch = connection.deadline();
             if (batch.isSet()) {
                 // An entry of a batch that runs on its own: the batch's timeout is the one that applies.
@@ -77,6 +78,7 @@ public class ShardStatement extends JdbcWrapper implements Statement {
                 }
             }
         } finally {
+            connection.pin().statementEnded();
             if (routed.plan().kind() == StatementKind.DDL) {
                 // Failed DDL may have changed some shards, so this runs either way.
                 connection.runtime().schemaChanged();
@@ -88,8 +90,7 @@ public class ShardStatement extends JdbcWrapper implements Statement {
     final Execution route(RoutedStatement routed, StatementParameters parameters, boolean generateKeys)
             throws SQLException {
         try {
-            return connection.runtime().route(routed, parameters, generateKeys, connection.topology(),
-                    connection.preferredShardForAnyOne());
+            return connection.runtime().route(connection, routed, parameters, generateKeys);
         } catch (SQLException e) {
             connection.runtime().notifyRefused(e);
             throw e;

@@ -3,6 +3,8 @@ package dev.shard.jdbc.internal;
 import dev.shard.core.config.DataSourceConfig;
 import dev.shard.core.config.ShardConfig;
 import dev.shard.core.internal.hash.SlotMap;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
@@ -13,8 +15,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps a runtime on the stored slot map: every {@code slotMapPollMillis} one daemon thread reads the stored
- * version (one indexed single-row query) and, when it changed, reads the map and installs it, so that new
- * transactions route by it. A poll that fails is logged and the next one tries again; the runtime keeps the map it
+ * version with the reshard announcement, if any (one indexed query), and, when the version changed, reads the map
+ * and installs it, so that new transactions route by it. Then it tells the runtime's {@link ReshardSwitch} what is
+ * announced, and heartbeats this instance's row in {@value ReshardTables#INSTANCE} (the version it routes by, the
+ * freeze it acknowledges); the row is inserted at start, before the first poll, and deleted on close. A poll that fails is logged and the next one tries again; the runtime keeps the map it
  * has meanwhile. A map this instance cannot route by (it gives slots to a data source its configuration lacks) is
  * logged once and not installed.
  *
@@ -31,7 +35,11 @@ final class SlotMapFollower implements AutoCloseable {
     /** Guarded by this: a test may poll on its own thread too. */
     private long followed;
     private long refused;
+    /** Refuses writes to the slots that version {@link #refused} moves, while this instance routes by an older one. */
+    private ReshardGate refusedGate;
     private boolean failing;
+    /** This instance's row in the instance table. */
+    private final String instanceId = java.util.UUID.randomUUID().toString();
 
     private SlotMapFollower(SlotMapStore store, ShardRuntime runtime, long version) {
         this.store = store;
@@ -46,6 +54,16 @@ final class SlotMapFollower implements AutoCloseable {
     /** Starts polling; {@code version} is the stored version the runtime started from. */
     static SlotMapFollower start(SlotMapStore store, ShardRuntime runtime, long version) {
         SlotMapFollower follower = new SlotMapFollower(store, runtime, version);
+        try (Connection c = store.connection()) {
+            ReshardTables.create(c);
+            // Registered before the first poll reads the announcement: a tool that announces in between waits for
+            // this instance's acknowledgement.
+            ReshardTables.insertInstance(c, follower.instanceId, host(), version,
+                    runtime.config().settings().metadataLeaseMillis());
+        } catch (SQLException e) {
+            LOG.warn("Cannot register this instance in {}: {}", store.location(), e.toString());
+        }
+        follower.poll(); // what is announced, before the first statement
         long millis = runtime.config().settings().slotMapPollMillis();
         follower.poller.scheduleWithFixedDelay(follower::poll, millis, millis, TimeUnit.MILLISECONDS);
         return follower;
@@ -53,21 +71,26 @@ final class SlotMapFollower implements AutoCloseable {
 
     /** Never throws: an exception would cancel every later poll. */
     synchronized void poll() {
+        long start = System.nanoTime();
         try {
-            long version = store.version();
-            if (version == followed || version == refused) {
-                recovered();
-                return;
+            ReshardTables.Poll state;
+            try (Connection c = store.connection()) {
+                state = ReshardTables.poll(c);
             }
-            SlotMapStore.Stored stored = store.read();
-            if (stored == null) {
-                throw new java.sql.SQLException("the row is gone; an instance starting now would store version 1");
+            if (state == null) {
+                throw new SQLException("the row is gone; an instance starting now would store version 1");
             }
-            if (stored.version() == followed) {
-                recovered();
-                return;
+            if (state.mapVersion() != followed && state.mapVersion() != refused) {
+                SlotMapStore.Stored stored = store.read();
+                if (stored == null) {
+                    throw new SQLException("the row is gone; an instance starting now would store version 1");
+                }
+                if (stored.version() != followed) {
+                    follow(stored);
+                }
             }
-            follow(stored);
+            runtime.reshard().polled(start, state, this::target, state.mapVersion() == refused ? refusedGate : null);
+            heartbeat();
             recovered();
         } catch (Exception e) {
             if (poller.isShutdown()) {
@@ -81,6 +104,34 @@ final class SlotMapFollower implements AutoCloseable {
         }
     }
 
+    private SlotMap target(long announceToken) throws SQLException {
+        try (Connection c = store.connection()) {
+            return ReshardTables.target(c, announceToken);
+        }
+    }
+
+    private void heartbeat() throws SQLException {
+        long version = runtime.topology().version();
+        try (Connection c = store.connection()) {
+            if (!ReshardTables.heartbeat(c, instanceId, version, runtime.reshard().acknowledgement())) {
+                ReshardTables.insertInstance(c, instanceId, host(), version,
+                        runtime.config().settings().metadataLeaseMillis());
+            }
+        }
+    }
+
+    /** Where this instance runs, for the tool's status: host name and process id. */
+    private static String host() {
+        String name;
+        try {
+            name = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            name = "unknown-host";
+        }
+        String host = name + " pid " + ProcessHandle.current().pid();
+        return host.length() > 255 ? host.substring(0, 255) : host;
+    }
+
     private void follow(SlotMapStore.Stored stored) {
         ShardConfig config = runtime.config();
         SlotMap map;
@@ -88,6 +139,9 @@ final class SlotMapFollower implements AutoCloseable {
             map = StartingTopology.inForce(config, stored, store);
         } catch (RuntimeException e) {
             refused = stored.version();
+            refusedGate = ReshardGate.refusing(new ReshardGate(0, SlotMoves.between(runtime.topology().slotMap(),
+                    stored.map()), false, 0, 0, null), "it cannot route by version " + refused + " of the slot map "
+                    + "in " + store.location() + " (its configuration lacks a data source it names; see the log)");
             LOG.error("Not following version {} of the slot map; still routing by version {}: {}",
                     stored.version(), followed, e.getMessage());
             return;
@@ -114,10 +168,18 @@ final class SlotMapFollower implements AutoCloseable {
         return store;
     }
 
-    /** Stops polling and closes the store's pool. */
+    /** Stops polling, deletes this instance's row (the tool need not wait for it) and closes the store's pool. */
     @Override
     public void close() {
         poller.shutdownNow();
+        try {
+            poller.awaitTermination(1, TimeUnit.SECONDS);
+            try (Connection c = store.connection()) {
+                ReshardTables.deleteInstance(c, instanceId);
+            }
+        } catch (SQLException | InterruptedException e) {
+            LOG.debug("Cannot delete this instance's row in {}: {}", store.location(), e.toString());
+        }
         store.close();
     }
 }

@@ -7,22 +7,23 @@ import dev.shard.core.config.ShardConfig;
 import dev.shard.core.config.ShardConfigException;
 import dev.shard.core.internal.hash.SlotMap;
 import dev.shard.jdbc.ShardingDataSource;
+import dev.shard.jdbc.testing.H2Shards;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransientException;
 import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import dev.shard.jdbc.testing.H2Shards;
 
 /**
  * A new topology (a fifth data source and a slot map that places keys on it) takes effect for statements and
  * transactions that start after it is installed, without a restart; a transaction already open keeps the one it
- * started with.
+ * started with, and cannot write to a slot that moved since.
  */
 class TopologyChangeTest {
 
@@ -120,9 +121,14 @@ class TopologyChangeTest {
     }
 
     @Test
-    void anOpenTransactionKeepsTheTopologyItStartedWith() throws SQLException {
+    void anOpenTransactionKeepsTheTopologyItStartedWithAndCannotWriteASlotThatMoved() throws SQLException {
         long user = userMovingToDs4();
         int oldShard = runtime.topology().shardOf(user);
+        long staying = user + 1;
+        while (SlotMap.of(grown).shardIndexOf(staying) == 4) {
+            staying++;
+        }
+        int stayingShard = runtime.topology().shardOf(staying);
         try (Connection c = ds.getConnection();
              PreparedStatement insert = c.prepareStatement("INSERT INTO t_order (order_id, user_id) VALUES (?, ?)")) {
             c.setAutoCommit(false);
@@ -132,13 +138,20 @@ class TopologyChangeTest {
 
             grow();
             insert.setLong(1, 2);
-            insert.executeUpdate(); // same transaction: still the old map
+            insert.setLong(2, staying);
+            insert.executeUpdate(); // same transaction: still the old map, and this slot did not move
+            insert.setLong(1, 3);
+            insert.setLong(2, user);
+            // Its slot moved: by the old map the row would land beside rows the new owner now holds.
+            assertThatThrownBy(insert::executeUpdate).isInstanceOf(SQLTransientException.class)
+                    .hasMessageContaining("A reshard moved the rows of this write since its transaction started")
+                    .hasMessageContaining("retry the transaction");
             c.commit();
-            assertThat(rowsOn(oldShard, user)).isEqualTo(2);
+            assertThat(rowsOn(oldShard, user)).isEqualTo(1);
+            assertThat(rowsOn(stayingShard, staying)).isEqualTo(1);
             assertThat(rowsOn(4, user)).isZero();
 
             // The next transaction starts on the new topology.
-            insert.setLong(1, 3);
             insert.executeUpdate();
             c.commit();
             assertThat(rowsOn(4, user)).isEqualTo(1);

@@ -1,0 +1,30 @@
+package dev.shard.jdbc.internal;
+
+/**
+ * What an instance knows about a reshard in progress, swapped whole by each poll that sees a change: which slots
+ * move, whether writes to them are held (FROZEN), or refused because this instance cannot tell where they belong.
+ * Null in {@link ReshardSwitch} when nothing is announced, which is all a statement then reads.
+ *
+ * @param announceToken  the announcement's token (0 when there is none: a refusing gate)
+ * @param moves          the slots that move, relative to the map this instance routes by
+ * @param frozen         writes to moving slots are held
+ * @param freezeToken    the freeze this instance acknowledges once its moving writes are done
+ * @param firstSeenPoll  the poll that first saw this announcement; a freeze is acknowledged at a later poll only
+ * @param refusal        why writes to moving slots are refused (the lease ran out, a version this instance cannot
+ *                       route by), or null
+ */
+record ReshardGate(long announceToken, SlotMoves moves, boolean frozen, long freezeToken, long firstSeenPoll,
+                   String refusal) {
+
+    /** The same announcement, refusing writes to its moving slots; with none, every slot may be moving. */
+    static ReshardGate refusing(ReshardGate known, String why) {
+        return known == null ? new ReshardGate(0, SlotMoves.EVERY, false, 0, 0, why)
+                : new ReshardGate(known.announceToken, known.moves, known.frozen, known.freezeToken,
+                known.firstSeenPoll, why);
+    }
+
+    /** Whether a poll that saw this gate's state leaves it as is (no new gate, no waking of held writes). */
+    boolean sameAs(long token, boolean isFrozen, long freeze) {
+        return refusal == null && announceToken == token && frozen == isFrozen && freezeToken == freeze;
+    }
+}

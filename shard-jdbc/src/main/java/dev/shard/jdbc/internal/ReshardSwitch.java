@@ -1,0 +1,300 @@
+package dev.shard.jdbc.internal;
+
+import dev.shard.core.internal.hash.SlotMap;
+import dev.shard.core.internal.route.Execution;
+import dev.shard.core.internal.route.RoutedStatement;
+import java.sql.SQLException;
+import java.sql.SQLTransientException;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This instance's side of a reshard's switch (docs/resharding.md, "What application instances do during a
+ * reshard"); {@link ReshardCoordination} is the tool's side, and {@link SlotMapFollower} carries the news between
+ * them on every poll.
+ *
+ * <p><b>The cost when nothing is announced.</b> A statement reads {@link #gate()}, one volatile read, and finds
+ * null; only writes made while a gate is up, or by a transaction still on an older topology, take
+ * {@link #route}: they route through a {@link MovingSlotWatch} that notes the slots their keys fall in.
+ *
+ * <p><b>Admission.</b> A write to a moving slot is let through while the reshard is only ANNOUNCED, and its
+ * connection is remembered as a moving writer until its transaction ends (for auto-commit, until its statement
+ * ends). While FROZEN it is held: it waits, without a connection being busy on any server, until the gate changes
+ * (the target published: it routes again by the new map, to the new owner; the freeze lifted or the reshard
+ * withdrawn: again by the old map) or {@code reshardWriteHoldMillis} pass (SQLTransientException). The instance
+ * acknowledges a freeze once no moving writer is left, which is why a transaction that wrote a moving slot and
+ * writes one again while frozen fails at once instead: its wait could only end at the bound.
+ *
+ * <p><b>Stragglers.</b> A statement that read "no gate" just before the poll that raised it runs unwatched; so the
+ * acknowledgement also waits for a poll after the one that first saw the announcement, giving such a statement a
+ * whole poll interval to finish.
+ *
+ * <p><b>Lease.</b> Once the last successful poll is older than {@code metadataLeaseMillis}, writes to moving slots
+ * are refused (SQLTransientException): the reshard may have switched without this instance. With no announcement
+ * known, every slot may be moving, so every write to a sharded table is refused until a poll succeeds again. The
+ * tool stops waiting for an instance whose heartbeat is older than its lease plus a margin.
+ */
+final class ReshardSwitch {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReshardSwitch.class);
+
+    private final ShardRuntime runtime;
+    private final KeyCollations collations;
+    private final long leaseNanos;
+    private final long holdNanos;
+    private final String location;
+
+    /** Null while nothing is announced and the lease holds: the one thing every statement reads. */
+    private volatile ReshardGate gate;
+    /** The start of the last successful poll; the lease runs from there. */
+    private volatile long lastPollNanos;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled whenever the gate changes: held writes look again. */
+    private final Condition changed = lock.newCondition();
+    /** Connections with a write to a moving slot in their open transaction or running statement; under lock. */
+    private final Set<LogicalConnection> writers = new HashSet<>();
+    private int held;
+    /** Polls made (by the follower's thread only). */
+    private long polls;
+    /** The moves between a transaction's older topology and the current one, for the last pair asked about. */
+    private volatile Moved lastMoved;
+
+    private record Moved(Topology from, Topology to, SlotMoves moves) {
+    }
+
+    ReshardSwitch(ShardRuntime runtime, KeyCollations collations, String location) {
+        this.runtime = runtime;
+        this.collations = collations;
+        this.leaseNanos = TimeUnit.MILLISECONDS.toNanos(runtime.config().settings().metadataLeaseMillis());
+        this.holdNanos = TimeUnit.MILLISECONDS.toNanos(runtime.config().settings().reshardWriteHoldMillis());
+        this.location = location;
+        // Until the first poll says what is announced, nothing is known: see polled.
+        this.gate = ReshardGate.refusing(null, "it has not read the reshard state in " + location + " yet");
+        this.lastPollNanos = System.nanoTime() - leaseNanos - 1;
+    }
+
+    ReshardGate gate() {
+        return gate;
+    }
+
+    // ------------------------------------------------------------------ the follower's side
+
+    /**
+     * A poll that started at {@code startNanos} succeeded and saw this announcement state (after installing any new
+     * map); the target map is read ({@code targetOf}) only for an announcement not seen before.
+     *
+     * @param refusing the gate to raise instead, when this instance cannot route by the stored version
+     */
+    void polled(long startNanos, ReshardTables.Poll poll, TargetReader targetOf, ReshardGate refusing)
+            throws SQLException {
+        polls++;
+        ReshardGate current = gate;
+        ReshardGate next;
+        Topology topology = runtime.topology();
+        if (refusing != null) {
+            next = refusing;
+        } else if (!poll.announced() || poll.fromVersion() != topology.version()) {
+            // Nothing announced, or announced from a version this instance has left behind: the publish it led to
+            // is installed already.
+            next = null;
+        } else if (current != null && current.sameAs(poll.announceToken(), poll.frozen(), poll.freezeToken())) {
+            next = current;
+        } else {
+            SlotMoves moves;
+            long firstSeen;
+            if (current != null && current.announceToken() == poll.announceToken()) {
+                moves = current.moves();
+                firstSeen = current.firstSeenPoll();
+            } else {
+                SlotMap target = targetOf.read(poll.announceToken());
+                if (target == null) {
+                    return; // withdrawn between the two reads: the next poll sees it gone
+                }
+                moves = SlotMoves.between(topology.slotMap(), target);
+                firstSeen = polls;
+                LOG.info("A reshard from version {} is announced in {}: {} slots move", poll.fromVersion(), location,
+                        moves.count());
+            }
+            next = new ReshardGate(poll.announceToken(), moves, poll.frozen(), poll.freezeToken(), firstSeen, null);
+        }
+        lock.lock();
+        try {
+            lastPollNanos = startNanos;
+            if (next != current) {
+                gate = next;
+                changed.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Reads the target map of an announcement; null if that announcement is gone. */
+    interface TargetReader {
+        SlotMap read(long announceToken) throws SQLException;
+    }
+
+    /**
+     * The freeze this instance acknowledges, or 0: only when frozen, no transaction of this instance holds a write
+     * to a moving slot, and the announcement was known a poll before.
+     */
+    long acknowledgement() {
+        lock.lock();
+        try {
+            ReshardGate current = gate;
+            writers.removeIf(LogicalConnection::isClosed); // aborted: its servers rolled its transaction back
+            return current != null && current.frozen() && current.refusal() == null && writers.isEmpty()
+                    && polls > current.firstSeenPoll() ? current.freezeToken() : 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Run on the runtime's timer: once the lease has run out, moving writes are refused, without any statement. */
+    void checkLease() {
+        if (System.nanoTime() - lastPollNanos <= leaseNanos) {
+            return;
+        }
+        lock.lock();
+        try {
+            ReshardGate current = gate;
+            if (current == null || current.refusal() == null) {
+                LOG.warn("No successful read of {} for more than settings.metadataLeaseMillis ({} ms): writes to slots"
+                        + " a reshard may move are refused until it can be read again", location,
+                        TimeUnit.NANOSECONDS.toMillis(leaseNanos));
+                gate = ReshardGate.refusing(current, "it has not read " + location + " for more than "
+                        + "settings.metadataLeaseMillis (" + TimeUnit.NANOSECONDS.toMillis(leaseNanos) + " ms)");
+                changed.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ the writers' side
+
+    /**
+     * Routes a write while a gate is up or its transaction is on an older topology: refuses it, holds it, or returns
+     * its execution.
+     */
+    Execution route(LogicalConnection connection, RoutedStatement routed, StatementParameters parameters,
+                    boolean generateKeys) throws SQLException {
+        while (true) {
+            Topology topology = connection.topology();
+            Topology current = runtime.topology();
+            ReshardGate seen = gate;
+            MovingSlotWatch watch = new MovingSlotWatch(topology, collations, seen == null ? null : seen.moves(),
+                    topology == current ? null : moved(topology, current));
+            Execution execution = runtime.route(routed, parameters, generateKeys, topology,
+                    connection.preferredShardForAnyOne(), watch);
+            if (execution == null) {
+                return null; // a batch entry with generated keys: it is routed again when it runs on its own
+            }
+            watch.routed(execution);
+            if (watch.movedHit() != null) {
+                throw new SQLTransientException("A reshard moved the rows of this write since its transaction started"
+                        + " (" + watch.movedHit() + ", topology version " + topology.version() + ", now "
+                        + current.version() + "): roll back and retry the transaction: "
+                        + dev.shard.core.internal.sql.SqlText.abbreviate(routed.sql()), "40001");
+            }
+            if (watch.movingHit() == null || admit(connection, seen, watch.movingHit(), routed.sql())) {
+                return execution;
+            }
+            connection.pin().afterHold(); // held and released: route again, by the map now in force
+        }
+    }
+
+    /**
+     * @return true to run the write now, false if the gate changed while it was held (route it again)
+     */
+    private boolean admit(LogicalConnection connection, ReshardGate seen, String hit, String sql)
+            throws SQLException {
+        lock.lock();
+        try {
+            if (gate != seen) {
+                return false;
+            }
+            if (seen.refusal() != null || System.nanoTime() - lastPollNanos > leaseNanos) {
+                throw new SQLTransientException("A write to a slot a reshard may be moving (" + hit + ") is refused: "
+                        + "this instance " + (seen.refusal() != null ? seen.refusal() : "has not read " + location
+                        + " within settings.metadataLeaseMillis") + "; retry once it can: "
+                        + dev.shard.core.internal.sql.SqlText.abbreviate(sql), "08006");
+            }
+            if (!seen.frozen()) {
+                writers.add(connection);
+                connection.pin().wroteMovingSlot();
+                return true;
+            }
+            if (writers.contains(connection)) {
+                throw new SQLTransientException("This transaction wrote to a slot a reshard is moving before the "
+                        + "switch began, and writes to one again (" + hit + "): the switch waits for it to end, so "
+                        + "roll back and retry the transaction: " + dev.shard.core.internal.sql.SqlText.abbreviate(sql),
+                        "40001");
+            }
+            return hold(seen, hit, sql);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Under lock: waits for the gate to change; false then, an exception at the bound. */
+    private boolean hold(ReshardGate seen, String hit, String sql) throws SQLException {
+        long deadline = System.nanoTime() + holdNanos;
+        held++;
+        try {
+            while (gate == seen) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new SQLTransientException("A write to a slot a reshard is moving (" + hit + ") was held "
+                            + "for settings.reshardWriteHoldMillis (" + TimeUnit.NANOSECONDS.toMillis(holdNanos)
+                            + " ms) while the reshard switched, which has not finished; retry: "
+                            + dev.shard.core.internal.sql.SqlText.abbreviate(sql), "40001");
+                }
+                changed.awaitNanos(left);
+            }
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLTransientException("Interrupted while a write to a moving slot (" + hit + ") was held: "
+                    + dev.shard.core.internal.sql.SqlText.abbreviate(sql), "40001", e);
+        } finally {
+            held--;
+        }
+    }
+
+    /** The connection's transaction (or auto-commit statement) that wrote a moving slot has ended. */
+    void released(LogicalConnection connection) {
+        lock.lock();
+        try {
+            writers.remove(connection);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Writes waiting for the switch now: for tests and status. */
+    int heldWrites() {
+        lock.lock();
+        try {
+            return held;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private SlotMoves moved(Topology from, Topology to) {
+        Moved last = lastMoved;
+        if (last != null && last.from() == from && last.to() == to) {
+            return last.moves();
+        }
+        SlotMoves moves = SlotMoves.between(from.slotMap(), to.slotMap());
+        lastMoved = new Moved(from, to, moves);
+        return moves;
+    }
+}

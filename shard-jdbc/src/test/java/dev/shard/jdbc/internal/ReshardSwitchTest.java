@@ -1,0 +1,275 @@
+package dev.shard.jdbc.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.shard.core.config.ShardConfig;
+import dev.shard.core.internal.hash.SlotMap;
+import dev.shard.jdbc.ShardingDataSource;
+import dev.shard.jdbc.testing.H2Shards;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLTransientException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The switch of a reshard between the tool ({@link ReshardCoordination}) and two application instances (two
+ * ShardingDataSources over the same H2 databases): ds0 and ds1 own every slot in version 1, and the target gives
+ * ds2 its share. Tests poll the instances themselves, so that each step is seen when the test says; the instances'
+ * own polls run too and change nothing about the outcome.
+ */
+class ReshardSwitchTest {
+
+    private static final Duration BOUND = Duration.ofSeconds(60);
+    private static final String INSERT = "INSERT INTO t_order (order_id, user_id) VALUES (?, ?)";
+
+    private final H2Shards shards = new H2Shards("reshard_switch_" + System.nanoTime());
+    private final List<ShardingDataSource> opened = new ArrayList<>();
+    private final ExecutorService writers = Executors.newCachedThreadPool();
+    private final ShardConfig small = shards.config(2).build();
+    private ReshardCoordination tool;
+    private SlotMap target;
+    /** A user whose slot moves from ds0 or ds1 to ds2, and one whose slot stays. */
+    private long moving;
+    private long staying;
+
+    /** The configuration every instance runs with: ds2 added, owning nothing until the reshard. */
+    private ShardConfig.Builder grown() {
+        return shards.config(3).slotMapPollMillis(50).reshardWriteHoldMillis(BOUND.toMillis());
+    }
+
+    @BeforeEach
+    void versionOneOnTwoShards() throws SQLException {
+        for (int i = 0; i < 3; i++) {
+            try (Connection c = DriverManager.getConnection(shards.url(i), "sa", "");
+                 Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE t_order (order_id BIGINT PRIMARY KEY, user_id BIGINT NOT NULL)");
+            }
+        }
+        SlotMapStore store = SlotMapStore.open(small);
+        try {
+            store.loadOrStore(SlotMap.of(small));
+        } finally {
+            store.close();
+        }
+        target = SlotMap.of(grown().build());
+        moving = SlotMapStoreTest.userMovingTo(2, small, grown().build());
+        staying = moving + 1;
+        while (target.shardIndexOf(staying) == 2) {
+            staying++;
+        }
+        tool = ReshardCoordination.open(grown().build());
+    }
+
+    @AfterEach
+    void close() {
+        writers.shutdownNow();
+        opened.forEach(ShardingDataSource::close);
+        tool.close();
+    }
+
+    private ShardRuntime start(ShardConfig config) throws SQLException {
+        ShardingDataSource ds = new ShardingDataSource(config);
+        opened.add(ds);
+        return SlotMapStoreTest.runtime(ds);
+    }
+
+    private static void insert(ShardRuntime instance, long order, long user) throws SQLException {
+        try (Connection c = instance.openConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
+            ps.setLong(1, order);
+            ps.setLong(2, user);
+            ps.executeUpdate();
+        }
+    }
+
+    private Future<?> insertInBackground(ShardRuntime instance, long order, long user) {
+        return writers.submit(() -> {
+            insert(instance, order, user);
+            return null;
+        });
+    }
+
+    private long rowsOn(int shard, long order) throws SQLException {
+        try (Connection c = DriverManager.getConnection(shards.url(shard), "sa", "");
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM t_order WHERE order_id = " + order)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private int oldOwner(long user) {
+        return SlotMap.of(small).shardIndexOf(user);
+    }
+
+    /** Waits for a state, looking again every few milliseconds, within a generous bound. */
+    private static void await(String what, BooleanSupplier done) throws InterruptedException {
+        long deadline = System.nanoTime() + BOUND.toNanos();
+        while (!done.getAsBoolean()) {
+            assertThat(System.nanoTime() - deadline).as("%s within %s", what, BOUND).isNegative();
+            TimeUnit.MILLISECONDS.sleep(5);
+        }
+    }
+
+    private static void poll(ShardRuntime... instances) {
+        for (ShardRuntime instance : instances) {
+            instance.follower().poll();
+        }
+    }
+
+    /** Announces, freezes and waits for both instances' acknowledgements. */
+    private void announceAndFreeze(ShardRuntime... instances) throws Exception {
+        tool.announce(1, target);
+        poll(instances);
+        tool.freeze();
+        poll(instances); // a poll after the one that saw the announcement: the acknowledgement comes now
+        assertThat(tool.awaitFrozen(BOUND)).isTrue();
+    }
+
+    @Test
+    void writesToMovingSlotsAreHeldWhileFrozenAndLandOnTheNewOwnerOncePublished() throws Exception {
+        ShardRuntime one = start(grown().build());
+        ShardRuntime two = start(grown().build());
+        assertThat(tool.instances()).hasSize(2).allSatisfy(instance -> {
+            assertThat(instance.routingVersion()).isEqualTo(1);
+            assertThat(instance.host()).contains("pid " + ProcessHandle.current().pid());
+        });
+        announceAndFreeze(one, two);
+        assertThat(tool.instances()).allSatisfy(instance -> assertThat(instance.frozenAck()).isTrue());
+
+        Future<?> held = insertInBackground(one, 1, moving);
+        Future<?> heldOnTwo = insertInBackground(two, 2, moving);
+        await("both writes held", () -> one.reshard().heldWrites() == 1 && two.reshard().heldWrites() == 1);
+        insert(one, 3, staying); // not moving: runs at once
+        assertThat(rowsOn(oldOwner(staying), 3)).isEqualTo(1);
+        assertThat(held).isNotDone();
+
+        assertThat(tool.publishTarget()).isEqualTo(2);
+        poll(one, two);
+        held.get(BOUND.toSeconds(), TimeUnit.SECONDS);
+        heldOnTwo.get(BOUND.toSeconds(), TimeUnit.SECONDS);
+        for (long order : new long[] {1, 2}) {
+            assertThat(rowsOn(2, order)).as("order %d on the new owner", order).isEqualTo(1);
+            assertThat(rowsOn(oldOwner(moving), order)).as("order %d on the old owner", order).isZero();
+        }
+        assertThat(tool.awaitRouting(2, BOUND)).isTrue();
+        assertThat(one.explain("SELECT * FROM t_order WHERE user_id = ?", moving).shards()).containsExactly("ds2");
+    }
+
+    @Test
+    void anAbortedSwitchReleasesHeldWritesToTheOldOwner() throws Exception {
+        ShardRuntime one = start(grown().build());
+        announceAndFreeze(one);
+        Future<?> held = insertInBackground(one, 1, moving);
+        await("the write held", () -> one.reshard().heldWrites() == 1);
+
+        tool.unfreeze();
+        poll(one);
+        held.get(BOUND.toSeconds(), TimeUnit.SECONDS);
+        assertThat(rowsOn(oldOwner(moving), 1)).isEqualTo(1);
+        assertThat(rowsOn(2, 1)).isZero();
+
+        tool.withdraw();
+        poll(one);
+        assertThat(one.reshard().gate()).as("no announcement: statements read one null").isNull();
+        assertThat(tool.current().version()).isEqualTo(1);
+    }
+
+    @Test
+    void aWriteHeldLongerThanTheBoundFailsNamingTableAndShards() throws Exception {
+        ShardRuntime one = start(grown().reshardWriteHoldMillis(200).build());
+        announceAndFreeze(one);
+        assertThatThrownBy(() -> insert(one, 1, moving)).isInstanceOf(SQLTransientException.class)
+                .hasMessageContaining("table t_order")
+                .hasMessageContaining("ds" + oldOwner(moving) + " to ds2")
+                .hasMessageContaining("held for settings.reshardWriteHoldMillis (200 ms)");
+        assertThat(rowsOn(oldOwner(moving), 1) + rowsOn(2, 1)).isZero();
+    }
+
+    @Test
+    void anOpenTransactionThatWroteAMovingSlotDelaysTheAcknowledgementUntilItCommits() throws Exception {
+        ShardRuntime one = start(grown().build());
+        tool.announce(1, target);
+        poll(one);
+        try (Connection c = one.openConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
+            c.setAutoCommit(false);
+            ps.setLong(1, 1);
+            ps.setLong(2, moving);
+            ps.executeUpdate(); // announced, not frozen: runs, on the old owner
+            tool.freeze();
+            poll(one);
+            poll(one);
+            assertThat(one.reshard().acknowledgement()).isZero();
+            assertThat(tool.awaitFrozen(Duration.ofMillis(300))).isFalse();
+            ps.setLong(1, 2);
+            // Holding it could only end at the bound: the switch waits for this very transaction.
+            assertThatThrownBy(ps::executeUpdate).isInstanceOf(SQLTransientException.class)
+                    .hasMessageContaining("roll back and retry the transaction");
+            c.commit();
+        }
+        poll(one);
+        assertThat(tool.awaitFrozen(BOUND)).isTrue();
+        assertThat(rowsOn(oldOwner(moving), 1)).isEqualTo(1);
+    }
+
+    @Test
+    void anInstanceThatCannotReadTheMetadataRefusesWritesToMovingSlots() throws Exception {
+        ShardRuntime one = start(grown().metadataLeaseMillis(300).build());
+        tool.announce(1, target);
+        poll(one);
+        try (Connection c = DriverManager.getConnection(shards.url(0), "sa", "");
+             Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE shard_slot_map RENAME TO shard_slot_map_away");
+            await("the lease to run out", () -> one.reshard().gate().refusal() != null);
+            assertThatThrownBy(() -> insert(one, 1, moving)).isInstanceOf(SQLTransientException.class)
+                    .hasMessageContaining("table t_order")
+                    .hasMessageContaining("settings.metadataLeaseMillis (300 ms)");
+            insert(one, 2, staying); // its slot does not move
+            s.execute("ALTER TABLE shard_slot_map_away RENAME TO shard_slot_map");
+        }
+        poll(one);
+        insert(one, 1, moving); // announced, not frozen: allowed again
+        assertThat(rowsOn(oldOwner(moving), 1)).isEqualTo(1);
+        assertThat(rowsOn(oldOwner(staying), 2)).isEqualTo(1);
+    }
+
+    @Test
+    void withNothingAnnouncedAnInstanceThatCannotReadTheMetadataRefusesEveryShardedWrite() throws Exception {
+        ShardRuntime one = start(grown().metadataLeaseMillis(300).build());
+        try (Connection c = DriverManager.getConnection(shards.url(0), "sa", "");
+             Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE shard_slot_map RENAME TO shard_slot_map_away");
+            await("the lease to run out", () -> one.reshard().gate() != null);
+            assertThatThrownBy(() -> insert(one, 1, staying)).isInstanceOf(SQLTransientException.class)
+                    .hasMessageContaining("a reshard may be moving");
+            s.execute("ALTER TABLE shard_slot_map_away RENAME TO shard_slot_map");
+        }
+        poll(one);
+        assertThat(one.reshard().gate()).isNull();
+        insert(one, 1, staying);
+    }
+
+    @Test
+    void aClosedInstanceRemovesItsRow() throws Exception {
+        start(grown().build());
+        ShardRuntime two = start(grown().build());
+        assertThat(tool.instances()).hasSize(2);
+        opened.remove(1).close();
+        assertThat(tool.instances()).hasSize(1);
+        assertThat(two.isClosed()).isTrue();
+    }
+}
