@@ -233,24 +233,25 @@ final class JdbcMovement implements Movement {
             try (Connection read = databases.get(target).getConnection()) {
                 actual = RowChunks.read(read, shape, after, upTo, 0);
             }
-            Map<String, String> want = encodings(expected.getOrDefault(target, List.of()));
-            Map<String, String> have = new LinkedHashMap<>();
+            Map<String, Row> want = byKey(expected.getOrDefault(target, List.of()));
+            Map<String, Row> have = new LinkedHashMap<>();
             for (Row row : actual) {
                 if (row.slot() >= 0 && plan.ownerBefore(row.slot()).equals(source)
                         && plan.ownerAfter(row.slot()).equals(target)) {
-                    have.put(row.keyText(), row.encoding());
+                    have.put(row.keyText(), row);
                 }
             }
-            // The checksum of the chunk first: equal maps are the common case, and the row diff only explains.
-            if (want.hashCode() == have.hashCode() && want.equals(have)) {
+            // The checksum of the chunk first: equal is the common case, and the row diff only explains.
+            if (checksum(want).equals(checksum(have))) {
                 continue;
             }
             want.forEach((key, row) -> {
-                String there = have.get(key);
+                Row there = have.get(key);
                 if (there == null) {
                     differences.add(new Difference(source, target, table, key, "missing on " + target));
-                } else if (!there.equals(row)) {
-                    differences.add(new Difference(source, target, table, key, "differs on " + target));
+                } else if (!there.encoding().equals(row.encoding())) {
+                    differences.add(new Difference(source, target, table, key, "differs on " + target + " ("
+                            + firstDifference(shape, row, there) + ")"));
                 }
             });
             have.keySet().stream().filter(key -> !want.containsKey(key)).forEach(key -> differences.add(
@@ -260,10 +261,36 @@ final class JdbcMovement implements Movement {
                 : Optional.of(new DifferingChunk(source, table, after, upTo, List.copyOf(differences)));
     }
 
-    private static Map<String, String> encodings(List<Row> rows) {
-        Map<String, String> encodings = new LinkedHashMap<>();
-        rows.forEach(row -> encodings.put(row.keyText(), row.encoding()));
-        return encodings;
+    private static Map<String, Row> byKey(List<Row> rows) {
+        Map<String, Row> result = new LinkedHashMap<>();
+        rows.forEach(row -> result.put(row.keyText(), row));
+        return result;
+    }
+
+    /** A digest of the rows' canonical encodings in key order. */
+    private static String checksum(Map<String, Row> rows) {
+        java.security.MessageDigest digest;
+        try {
+            digest = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+        for (Row row : rows.values()) {
+            digest.update(row.encoding().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            digest.update((byte) '\n');
+        }
+        return java.util.HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static String firstDifference(TableShape shape, Row expected, Row actual) {
+        for (int i = 0; i < expected.values().length; i++) {
+            String want = expected.values()[i] == null ? "NULL" : RowChunks.text(expected.values()[i]);
+            String have = actual.values()[i] == null ? "NULL" : RowChunks.text(actual.values()[i]);
+            if (!want.equals(have)) {
+                return shape.columns().get(i) + " is " + have + ", expected " + want;
+            }
+        }
+        return "same values";
     }
 
     @Override

@@ -61,18 +61,34 @@ final class RowChunks {
             KeyBounds.bind(select, 1, after, upTo);
             try (ResultSet rs = select.executeQuery()) {
                 int count = shape.columns().size();
+                boolean[] asText = temporal(rs.getMetaData(), count);
                 while (rs.next()) {
                     Object[] values = new Object[count];
                     for (int i = 0; i < count; i++) {
-                        values[i] = rs.getObject(i + 1);
+                        values[i] = asText[i] ? rs.getString(i + 1) : rs.getObject(i + 1);
                     }
                     List<Object> key = Arrays.stream(keyIndexes).mapToObj(i -> values[i]).toList();
-                    Object shardKey = values[shardingIndex];
+                    // The key as the router sees it: a typed value (a date hashes as its ISO text either way).
+                    Object shardKey = asText[shardingIndex] ? rs.getObject(shardingIndex + 1) : values[shardingIndex];
                     rows.add(new Row(values, key, shardKey == null ? -1 : shape.slotOf(shardKey)));
                 }
             }
         }
         return rows;
+    }
+
+    /**
+     * Date and time columns travel as the server's own text: Connector/J takes MariaDB for a 5.5 server and drops
+     * the fractional seconds of a {@code LocalDateTime} it sends, and the text needs no time zone conversion.
+     */
+    private static boolean[] temporal(java.sql.ResultSetMetaData metaData, int count) throws SQLException {
+        boolean[] temporal = new boolean[count];
+        for (int i = 0; i < count; i++) {
+            int type = metaData.getColumnType(i + 1);
+            temporal[i] = type == java.sql.Types.DATE || type == java.sql.Types.TIME || type == java.sql.Types.TIMESTAMP
+                    || type == java.sql.Types.TIME_WITH_TIMEZONE || type == java.sql.Types.TIMESTAMP_WITH_TIMEZONE;
+        }
+        return temporal;
     }
 
     private static int indexOf(List<String> columns, String column) {
