@@ -15,7 +15,7 @@ final class ProductionPorts {
     }
 
     static ChangeCapture capture(ShardConfig config, Databases databases, JdbcMovement movement,
-                                 ReshardOptions options) throws SQLException {
+                                 ReshardOptions options) {
         return new ChangeCapture() {
             private SQLException unavailable() {
                 return new SQLException("the binlog catch-up (BinlogCatchUp) is not in this build yet");

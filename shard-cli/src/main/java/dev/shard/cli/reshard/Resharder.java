@@ -55,13 +55,7 @@ public final class Resharder implements AutoCloseable {
         JdbcMovement movement = new JdbcMovement(config, databases, options);
         ProgressStore progress = new JdbcProgressStore(databases.get(metadata), metadata);
         Coordination coordination = ProductionPorts.coordination(config);
-        ChangeCapture capture;
-        try {
-            capture = ProductionPorts.capture(config, databases, movement, options);
-        } catch (RuntimeException | SQLException e) {
-            coordination.close();
-            throw e;
-        }
+        ChangeCapture capture = ProductionPorts.capture(config, databases, movement, options);
         ReshardWorkflow workflow = new ReshardWorkflow(configured, options, coordination, capture, movement,
                 progress, output);
         return new Resharder(workflow, new ReshardStatus(config, coordination, movement, progress),
