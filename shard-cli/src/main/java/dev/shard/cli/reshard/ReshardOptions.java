@@ -13,8 +13,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *                           each table's {@code SHOW CREATE TABLE} from a data source that has it
  * @param binlogServerId     the server id the binlog client registers with; it must differ from every server's own
  *                           (the default is random in [2^30, 2^31), far above ids people give servers)
- * @param verifyRounds       how many times verify re-checks chunks that differ (writes go on meanwhile, and the
- *                           catch-up is a moment behind) before it reports the differences and stops
+ * @param verifyRounds       how many times verify re-checks chunks that differ while writes go on (the catch-up is a
+ *                           moment behind) before it leaves them to a last check while the switch holds writes
  * @param catchUpBound       how long a catch-up may take to reach a source's current position
  * @param freezeBound        how long the switch waits for every instance to hold writes to the moving slots
  * @param routingBound       how long the cleanup waits for every instance to route by the new version
@@ -40,7 +40,7 @@ public record ReshardOptions(int chunkRows, long maxRowsPerSecond, List<String> 
     }
 
     public static ReshardOptions defaults() {
-        return new ReshardOptions(1000, 0, List.of(), randomServerId(), 10, Duration.ofMinutes(5),
+        return new ReshardOptions(1000, 0, List.of(), randomServerId(), 3, Duration.ofMinutes(5),
                 Duration.ofSeconds(30), Duration.ofMinutes(2));
     }
 

@@ -162,27 +162,41 @@ class ReshardWorkflowTest {
 
         assertThat(run(true)).isEqualTo(Result.DONE);
         List<String> resumed = fakes.events.subList(killedAt, fakes.events.size());
-        assertThat(resumed).containsSubsequence("unfreeze", "follow ds0 from 104", "catch-up ds0", "freeze", "publish");
-        // The switch resumes without a second full verify: it passed before the kill.
-        assertThat(resumed).doesNotContain("verify");
+        assertThat(resumed).containsSubsequence("unfreeze", "follow ds0 from 104", "catch-up ds0", "verify", "freeze",
+                "publish");
     }
 
     @Test
-    void differencesThatOutlastTheRoundsStopBeforeTheSwitchAndAResumeVerifiesAgain() throws Exception {
+    void rowsThatKeepDifferingAreComparedAgainWhileWritesAreHeldAndStopTheSwitchIfTheyStillDiffer()
+            throws Exception {
         DifferingChunk chunk = new DifferingChunk("ds0", "t_user", null, null,
                 List.of(new Difference("ds0", "ds4", "t_user", "42", "missing on ds4")));
-        for (int i = 0; i <= ReshardOptions.defaults().verifyRounds(); i++) {
+        for (int i = 0; i <= ReshardOptions.defaults().verifyRounds() + 1; i++) {
             fakes.movement.verifyAnswers.add(List.of(chunk));
         }
         assertThat(run(false)).isEqualTo(Result.STOPPED);
+        assertThat(fakes.events).containsSubsequence("verify", "verify again", "freeze", "awaitFrozen",
+                "catch-up ds3", "verify again", "unfreeze");
+        assertThat(fakes.events).doesNotContain("publish");
         assertThat(printed.toString()).contains("t_user key 42 from ds0 to ds4: missing on ds4",
                 "verify: t_user: 1 rows differ", "--resume");
-        assertThat(fakes.events).doesNotContain("freeze");
-        assertThat(ReshardState.of(fakes.store.items).phase()).isEqualTo(Phase.VERIFY);
+        assertThat(ReshardState.of(fakes.store.items).phase()).isEqualTo(Phase.SWITCH);
         assertThat(fakes.coordination.version).isEqualTo(1);
 
         assertThat(run(true)).isEqualTo(Result.DONE);
         assertThat(fakes.coordination.version).isEqualTo(2);
+    }
+
+    @Test
+    void rowsThatSettleWhileWritesAreHeldDoNotStopTheSwitch() throws Exception {
+        DifferingChunk chunk = new DifferingChunk("ds0", "t_user", null, null,
+                List.of(new Difference("ds0", "ds4", "t_user", "42", "differs on ds4")));
+        for (int i = 0; i <= ReshardOptions.defaults().verifyRounds(); i++) {
+            fakes.movement.verifyAnswers.add(List.of(chunk));
+        }
+        assertThat(run(false)).isEqualTo(Result.DONE);
+        assertThat(fakes.events).containsSubsequence("freeze", "awaitFrozen", "verify again", "publish");
+        assertThat(printed.toString()).contains("verify: no differences while writes are held (1 chunks)");
     }
 
     @Test
