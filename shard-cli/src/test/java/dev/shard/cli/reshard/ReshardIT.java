@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole reshard on a MariaDB server of its own with a ROW binary log: 4 -> 5 shards, then the fifth drained
- * (5 -> 4), each while 8 threads insert, update and delete by key through two application instances (two
+ * (5 -> 4), then a weight changed, each while 8 threads insert, update and delete by key through two application instances (two
  * ShardingDataSources in this JVM, started from the same shard.yaml) and a plain reference database receives the
  * same committed writes. Afterwards every row is on the shard that owns its slot, exactly once, and the union of
  * the shards equals the reference; every read during the run matched the reference.
@@ -77,7 +77,7 @@ class ReshardIT {
     }
 
     @Test
-    void addAFifthShardThenDrainItWhileEightThreadsWrite() throws Exception {
+    void addAFifthShardDrainItAndChangeAWeightWhileEightThreadsWrite() throws Exception {
         for (int i = 0; i <= KEYS; i++) {
             keyLocks[i] = new ReentrantLock();
         }
@@ -122,6 +122,16 @@ class ReshardIT {
             assertThat(rows("ds4")).isEmpty();
             assertThat(b.explain("SELECT v FROM t_kv WHERE k = ?", moving).shards())
                     .containsExactly(owner(fourMap, moving));
+
+            // A weight change: ds0 takes twice its share, from each of the others.
+            Path heavier = writeConfig("heavier.yaml",
+                    Map.of("ds0", 2.0, "ds1", 1.0, "ds2", 1.0, "ds3", 1.0, "ds4", 0.0));
+            Run rebalance = whileWriting(List.of(a, b), ref, () -> cli("reshard", "--config", heavier.toString(),
+                    "--yes"));
+            assertThat(rebalance.exit).as(rebalance.output).isZero();
+            assertThat(rebalance.output).contains("ds1 -> ds0:", "ds2 -> ds0:", "ds3 -> ds0:")
+                    .doesNotContain("ds0 -> ");
+            assertEveryRowOnceOnItsOwner(SlotMap.of(ShardConfig.fromYaml(heavier)), ref);
         }
         // For the record in the build log: how much happened around the two switches.
         System.out.println("ReshardIT: " + writes.get() + " writes applied, " + retried.get()
