@@ -72,17 +72,29 @@ class JdbcMovementIT {
             execute(name, "CREATE TABLE t_region (id INT NOT NULL PRIMARY KEY, label VARCHAR(20))");
             execute(name, "INSERT INTO t_region VALUES (1, 'north'), (2, 'south')");
         }
+        Map<String, List<String>> users = new LinkedHashMap<>();
         for (long id = 1; id <= 1000; id++) {
-            String owner = OLD.get(FOUR.shardIndexOf(id));
-            execute(owner, "INSERT INTO t_user VALUES (" + id + ", 'user " + id + "', " + id + ".25,"
-                    + " '2024-01-02 03:04:05.678')");
+            users.computeIfAbsent(OLD.get(FOUR.shardIndexOf(id)), o -> new ArrayList<>())
+                    .add("(" + id + ", 'user " + id + "', " + id + ".25, '2024-01-02 03:04:05.678')");
         }
+        users.forEach((owner, values) -> insert(owner, "t_user", values));
+        Map<String, List<String>> names = new LinkedHashMap<>();
         for (int i = 0; i < 300; i++) {
             String name = (i % 3 == 0 ? "Straße " : i % 3 == 1 ? "ÉCOLE " : "plain ") + i;
             String owner = OLD.get(FOUR.shardIndexOfSlot(ShardKeys.slotOf(name, GENERAL_CI)));
             for (int seq = 1; seq <= 2; seq++) {
-                execute(owner, "INSERT INTO t_name VALUES ('" + name + "', " + seq + ", x'00ff" + seq + "0')");
+                names.computeIfAbsent(owner, o -> new ArrayList<>()).add("('" + name + "', " + seq + ", x'00ff" + seq
+                        + "0')");
             }
+        }
+        names.forEach((owner, values) -> insert(owner, "t_name", values));
+    }
+
+    private void insert(String owner, String table, List<String> values) {
+        try {
+            execute(owner, "INSERT INTO " + table + " VALUES " + String.join(", ", values));
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 
