@@ -141,7 +141,7 @@ class ReshardIT {
     }
 
     @Test
-    void aToolKilledInTheCopyIsAbortedOrResumed() throws Exception {
+    void aToolKilledInTheCopyIsAbortedOrResumedAndOneKilledInTheCleanupIsResumed() throws Exception {
         for (int i = 0; i <= KEYS; i++) {
             keyLocks[i] = new ReentrantLock();
         }
@@ -175,6 +175,21 @@ class ReshardIT {
             assertThat(resume.exit).as(resume.output).isZero();
             assertThat(resume.output).contains("in phase copy", "rows were copied before", "phase done:");
             assertEveryRowOnceOnItsOwner(fiveMap, ref);
+
+            // Killed after the switch, in the cleanup: abort is refused, and a resume finishes the cleanup.
+            Path drained = writeConfig("drained.yaml",
+                    Map.of("ds0", 1.0, "ds1", 1.0, "ds2", 1.0, "ds3", 1.0, "ds4", 0.0));
+            Run cleanup = whileWriting(List.of(a, b), ref, () -> {
+                killWhen(drained, "item = 'phase' AND value = 'cleanup'");
+                Run refused = cli("reshard", "--config", drained.toString(), "--abort");
+                assertThat(refused.exit).isEqualTo(ShardCli.EXIT_ERROR);
+                assertThat(refused.output).contains("The switch is done", "--resume");
+                return cli("reshard", "--config", drained.toString(), "--resume");
+            });
+            assertThat(cleanup.exit).as(cleanup.output).isZero();
+            assertThat(cleanup.output).contains("in phase cleanup", "phase done:");
+            assertEveryRowOnceOnItsOwner(fourMap, ref);
+            assertThat(rows("ds4")).isEmpty();
         }
         assertThat(readProblems).isEmpty();
     }
@@ -201,6 +216,11 @@ class ReshardIT {
      * SIGKILL once the progress table shows a copied chunk.
      */
     private void killInCopy(Path config) throws Exception {
+        killWhen(config, "item LIKE 'copied/%'");
+    }
+
+    /** As {@link #killInCopy}, once the progress table has a row matching {@code condition}. */
+    private void killWhen(Path config, String condition) throws Exception {
         Path jar = Path.of(System.getProperty("shard.cli.jar", "target/shard-cli.jar"));
         assertThat(jar).as("the packaged jar; run with mvn verify").isRegularFile();
         Process tool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -209,10 +229,10 @@ class ReshardIT {
                 .redirectErrorStream(true).redirectOutput(directory.resolve("killed.txt").toFile()).start();
         try {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-            while (!copyStarted()) {
-                assertThat(tool.isAlive()).as(() -> "the tool ended before copying: " + output("killed.txt"))
+            while (!progressShows(condition)) {
+                assertThat(tool.isAlive()).as(() -> "the tool ended before " + condition + ": " + output("killed.txt"))
                         .isTrue();
-                assertThat(System.nanoTime() - deadline).as("no copy within 2 minutes").isNegative();
+                assertThat(System.nanoTime() - deadline).as(condition + " within 2 minutes").isNegative();
                 tool.waitFor(20, TimeUnit.MILLISECONDS);
             }
         } finally {
@@ -229,7 +249,7 @@ class ReshardIT {
         }
     }
 
-    private boolean copyStarted() throws SQLException {
+    private boolean progressShows(String condition) throws SQLException {
         try (Connection c = server.connect(database("ds0")); Statement s = c.createStatement();
              ResultSet exists = s.executeQuery("SHOW TABLES LIKE 'shard_reshard_progress'")) {
             if (!exists.next()) {
@@ -237,7 +257,7 @@ class ReshardIT {
             }
         }
         try (Connection c = server.connect(database("ds0")); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM shard_reshard_progress WHERE item LIKE 'copied/%'")) {
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM shard_reshard_progress WHERE " + condition)) {
             rs.next();
             return rs.getInt(1) > 0;
         }
@@ -256,12 +276,17 @@ class ReshardIT {
         ExecutorService threads = Executors.newFixedThreadPool(WRITERS + 2);
         List<Future<?>> running = new ArrayList<>();
         long before = writes.get();
+        // Each instance writes and reads its own keys (every instances-th key): a read on one instance of a key
+        // another instance wrote after switching may still see the old owner until this instance polls (the
+        // protocol holds writes, not reads, while frozen), so the read check is per instance.
+        int n = instances.size();
         for (int i = 0; i < WRITERS; i++) {
-            ShardingDataSource instance = instances.get(i % instances.size());
-            running.add(threads.submit(() -> write(instance, stop)));
+            int index = i % n;
+            running.add(threads.submit(() -> write(instances.get(index), index, n, stop)));
         }
-        for (ShardingDataSource instance : instances) {
-            running.add(threads.submit(() -> read(instance, stop)));
+        for (int i = 0; i < n; i++) {
+            int index = i;
+            running.add(threads.submit(() -> read(instances.get(index), index, n, stop)));
         }
         Run result;
         try {
@@ -278,10 +303,10 @@ class ReshardIT {
         return result;
     }
 
-    private Void write(ShardingDataSource instance, AtomicBoolean stop) throws Exception {
+    private Void write(ShardingDataSource instance, int index, int instances, AtomicBoolean stop) throws Exception {
         try (Connection ref = server.connect(database("ref"))) {
             while (!stop.get()) {
-                int k = ThreadLocalRandom.current().nextInt(1, KEYS + 1);
+                int k = key(index, instances);
                 int op = ThreadLocalRandom.current().nextInt(3);
                 String sql = switch (op) {
                     case 0 -> "INSERT INTO t_kv (k, v, note) VALUES (?, 1, 'new') ON DUPLICATE KEY UPDATE v = v + 1";
@@ -312,10 +337,10 @@ class ReshardIT {
     }
 
     /** Reads a key through the instance and from the reference with no write of that key between them. */
-    private Void read(ShardingDataSource instance, AtomicBoolean stop) throws Exception {
+    private Void read(ShardingDataSource instance, int index, int instances, AtomicBoolean stop) throws Exception {
         try (Connection ref = server.connect(database("ref"))) {
             while (!stop.get()) {
-                int k = ThreadLocalRandom.current().nextInt(1, KEYS + 1);
+                int k = key(index, instances);
                 keyLocks[k].lock();
                 try {
                     List<String> sharded;
@@ -332,6 +357,11 @@ class ReshardIT {
             }
         }
         return null;
+    }
+
+    /** A random key of this instance's share: keys are dealt out to the instances in turn. */
+    private static int key(int index, int instances) {
+        return instances * ThreadLocalRandom.current().nextInt(KEYS / instances) + index + 1;
     }
 
     private static List<String> select(Connection c, long k) throws SQLException {
