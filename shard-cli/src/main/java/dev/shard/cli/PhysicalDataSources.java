@@ -22,11 +22,21 @@ final class PhysicalDataSources implements AutoCloseable {
 
     private final ShardConfig config;
     private final Redaction redaction;
+    private final int maximumPoolSize;
     private final Map<String, HikariDataSource> open = new LinkedHashMap<>();
 
     PhysicalDataSources(ShardConfig config) {
+        this(config, 2);
+    }
+
+    /**
+     * @param maximumPoolSize connections per data source: a reshard reads a source while it writes a target, and
+     *                        the binlog catch-up writes the targets while verify reads them
+     */
+    PhysicalDataSources(ShardConfig config, int maximumPoolSize) {
         this.config = config;
         this.redaction = Redaction.of(config);
+        this.maximumPoolSize = maximumPoolSize;
     }
 
     /** Every data source name, in declaration order (the default is one of them). */
@@ -52,7 +62,7 @@ final class PhysicalDataSources implements AutoCloseable {
         Properties properties = new Properties();
         properties.putAll(source.poolProperties());
         properties.setProperty("poolName", "shard-cli-" + name);
-        properties.setProperty("maximumPoolSize", "2");
+        properties.setProperty("maximumPoolSize", Integer.toString(maximumPoolSize));
         properties.setProperty("minimumIdle", "0");
         properties.putIfAbsent("connectionTimeout", "10000");
         try {

@@ -14,8 +14,9 @@ import picocli.CommandLine.Command;
  * command could not run (bad arguments, bad configuration, unreachable data source).
  */
 @Command(name = "shard", mixinStandardHelpOptions = true, version = "shard-cli 0.1.0",
-        description = "Schema migrations and schema drift checks on every data source of a Shard configuration.",
-        subcommands = {MigrateCommand.class, DiffCommand.class})
+        description = "Schema migrations, schema drift checks, resharding and status for every data source of a Shard"
+                + " configuration.",
+        subcommands = {MigrateCommand.class, DiffCommand.class, ReshardCommand.class, StatusCommand.class})
 public final class ShardCli {
 
     /** The check a command makes did not pass. */

@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param poolProperties HikariCP properties as strings, in declaration order ({@code jdbcUrl}, {@code username},
  *                       {@code dataSource.*}, ...). Not interpreted here: shard-core does not depend on HikariCP.
  *                       Unmodifiable. Never contains {@code weight}.
- * @param weight         relative share of slots under consistent hashing; positive. Ignored when slots are pinned.
+ * @param weight         relative share of slots under consistent hashing; positive, or 0 for a data
+ *                       source being drained (it owns no slots). Ignored when slots are pinned.
  * @param replicas       read replicas of this database, each with its own pool (see docs/replication.md); their
  *                       names are {@code <name>-replica<i>}, their weight is unused and they have no replicas
  */

@@ -580,8 +580,10 @@ public final class ShardConfig {
             } else {
                 return DataSourceConfig.DEFAULT_WEIGHT;
             }
-            if (!(weight > 0) || Double.isInfinite(weight)) {
-                throw fail("data source '" + name + "': weight must be a positive number, got '" + shown + "'");
+            // 0 drains: the data source owns no slots under consistent hashing (a reshard moves its rows away).
+            if (!(weight >= 0) || Double.isInfinite(weight)) {
+                throw fail("data source '" + name + "': weight must be a positive number, or 0 to drain it, got '"
+                        + shown + "'");
             }
             return weight;
         }

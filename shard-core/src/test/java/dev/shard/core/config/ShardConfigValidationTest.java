@@ -194,17 +194,18 @@ class ShardConfigValidationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"0", "-1", "two", ".inf", "NaN", "Infinity", "1d", "0x10", "\"\""})
+    @ValueSource(strings = {"-1", "two", ".inf", "NaN", "Infinity", "1d", "0x10", "\"\""})
     void weightMustBeAPositiveNumber(String weight) {
         String shown = weight.equals("\"\"") ? "" : weight;
         assertThat(error("dataSources:\n  ds0: { jdbcUrl: \"jdbc:h2:mem:a\", weight: " + weight + " }\n"))
-                .isEqualTo("shard.yaml: data source 'ds0': weight must be a positive number, got '" + shown + "'");
+                .isEqualTo("shard.yaml: data source 'ds0': weight must be a positive number, or 0 to drain it, got '"
+                        + shown + "'");
     }
 
     @Test
     void builderWeightIsValidatedToo() {
-        assertThat(builderError(ShardConfig.builder().dataSource("ds0", Map.of("jdbcUrl", "jdbc:h2:mem:a"), 0)))
-                .contains("data source 'ds0': weight must be a positive number, got '0.0'");
+        assertThat(builderError(ShardConfig.builder().dataSource("ds0", Map.of("jdbcUrl", "jdbc:h2:mem:a"), -1)))
+                .contains("data source 'ds0': weight must be a positive number, or 0 to drain it, got '-1.0'");
         assertThat(builderError(ShardConfig.builder()
                 .dataSource("ds0", Map.of("jdbcUrl", "jdbc:h2:mem:a"), Double.POSITIVE_INFINITY)))
                 .contains("weight must be a positive number");

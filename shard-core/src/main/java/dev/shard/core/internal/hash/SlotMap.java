@@ -102,7 +102,9 @@ public final class SlotMap {
      * <p>Cost is one 64-bit mix per shard per slot: about 60-100 ms for 64 shards, 0.7 s for 1024. Past a few
      * thousand shards, compute the map once and {@link #pinned pin} its {@link #toRanges ranges}.
      *
-     * @param weights null or empty for equal weights, else one positive finite weight per shard
+     * @param weights null or empty for equal weights, else one finite weight per shard, positive, or 0 for a shard
+     *                being drained: its score is 0, so it wins no slot, and the others win exactly the slots they
+     *                would win without it (draining is removing)
      */
     public static SlotMap consistent(List<String> shards, List<Double> weights) {
         List<String> names = checkNames(shards);
@@ -331,14 +333,19 @@ public final class SlotMap {
             throw new IllegalArgumentException(weights.size() + " weights given for " + names.size()
                     + " data sources " + names);
         }
+        boolean anyPositive = false;
         for (int i = 0; i < w.length; i++) {
             Double weight = weights.get(i);
-            // !(x > 0) also rejects NaN
-            if (weight == null || !(weight > 0) || weight.isInfinite()) {
-                throw new IllegalArgumentException("weight of " + names.get(i) + " must be a positive number, not "
-                        + weight);
+            // !(x >= 0) also rejects NaN
+            if (weight == null || !(weight >= 0) || weight.isInfinite()) {
+                throw new IllegalArgumentException("weight of " + names.get(i) + " must be a positive number, or 0"
+                        + " to drain it, not " + weight);
             }
             w[i] = weight;
+            anyPositive |= weight > 0;
+        }
+        if (!anyPositive) {
+            throw new IllegalArgumentException("every data source has weight 0: at least one must own slots " + names);
         }
         return w;
     }

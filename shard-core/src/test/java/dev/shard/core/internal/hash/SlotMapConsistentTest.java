@@ -133,14 +133,28 @@ class SlotMapConsistentTest {
     }
 
     @Test
+    void weightZeroDrainsExactlyAsRemovingTheShardWould() {
+        List<String> five = names("ds%d", 5);
+        SlotMap drained = SlotMap.consistent(five, List.of(1.0, 1.0, 0.0, 2.0, 1.0));
+        SlotMap without = SlotMap.consistent(List.of("ds0", "ds1", "ds3", "ds4"), List.of(1.0, 1.0, 2.0, 1.0));
+        assertThat(drained.slotCounts()[2]).isZero();
+        for (int slot = 0; slot < SlotMap.SLOT_COUNT; slot++) {
+            assertThat(drained.shards().get(drained.shardIndexOfSlot(slot)))
+                    .isEqualTo(without.shards().get(without.shardIndexOfSlot(slot)));
+        }
+    }
+
+    @Test
     void rejectsBadWeights() {
         List<String> names = List.of("ds0", "ds1", "ds2");
-        for (List<Double> weights : List.of(List.of(1.0, 0.0, 1.0), List.of(1.0, -2.0, 1.0),
+        for (List<Double> weights : List.of(List.of(1.0, -2.0, 1.0),
                 List.of(1.0, Double.NaN, 1.0), List.of(1.0, Double.POSITIVE_INFINITY, 1.0))) {
             assertThatThrownBy(() -> SlotMap.consistent(names, weights))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("weight of ds1 must be a positive number");
+                    .hasMessageContaining("weight of ds1 must be a positive number, or 0 to drain it");
         }
+        assertThatThrownBy(() -> SlotMap.consistent(names, List.of(0.0, 0.0, 0.0)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("every data source has weight 0");
         assertThatThrownBy(() -> SlotMap.consistent(names, Arrays.asList(1.0, null, 1.0)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ds1");
         assertThatThrownBy(() -> SlotMap.consistent(names, List.of(1.0, 1.0)))

@@ -1,0 +1,86 @@
+package dev.shard.cli.reshard;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.TreeMap;
+import javax.sql.DataSource;
+
+/**
+ * The table {@value #TABLE} on the metadata data source (beside the stored slot map), one row per item. Each write
+ * is its own autocommitted statement: a killed run leaves every item as last written.
+ */
+final class JdbcProgressStore implements ProgressStore {
+
+    static final String TABLE = "shard_reshard_progress";
+
+    private final DataSource database;
+    private final String dataSourceName;
+
+    JdbcProgressStore(DataSource database, String dataSourceName) {
+        this.database = database;
+        this.dataSourceName = dataSourceName;
+    }
+
+    @Override
+    public Map<String, String> readAll() throws SQLException {
+        Map<String, String> items = new TreeMap<>();
+        try (Connection c = database.getConnection()) {
+            if (!exists(c)) {
+                return items;
+            }
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT item, value FROM " + TABLE)) {
+                while (rs.next()) {
+                    items.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        } catch (SQLException e) {
+            throw failure("read", e);
+        }
+        return items;
+    }
+
+    @Override
+    public void put(String item, String value) throws SQLException {
+        try (Connection c = database.getConnection()) {
+            c.setAutoCommit(true);
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (item VARCHAR(255) NOT NULL PRIMARY KEY,"
+                        + " value LONGTEXT NOT NULL, updated_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3)"
+                        + " ON UPDATE CURRENT_TIMESTAMP(3))");
+            }
+            try (PreparedStatement upsert = c.prepareStatement("INSERT INTO " + TABLE + " (item, value) VALUES (?, ?)"
+                    + " ON DUPLICATE KEY UPDATE value = VALUES(value)")) {
+                upsert.setString(1, item);
+                upsert.setString(2, value);
+                upsert.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw failure("write", e);
+        }
+    }
+
+    @Override
+    public void clear() throws SQLException {
+        try (Connection c = database.getConnection(); Statement s = c.createStatement()) {
+            c.setAutoCommit(true);
+            s.execute("DROP TABLE IF EXISTS " + TABLE);
+        } catch (SQLException e) {
+            throw failure("drop", e);
+        }
+    }
+
+    private static boolean exists(Connection c) throws SQLException {
+        try (ResultSet rs = c.getMetaData().getTables(c.getCatalog(), null, TABLE, new String[] {"TABLE"})) {
+            return rs.next();
+        }
+    }
+
+    private SQLException failure(String action, SQLException e) {
+        return new SQLException("Cannot " + action + " the reshard progress (table " + TABLE + " on data source "
+                + dataSourceName + "): " + e.getMessage(), e.getSQLState(), e.getErrorCode(), e);
+    }
+}

@@ -1,0 +1,145 @@
+package dev.shard.cli.reshard;
+
+import dev.shard.cli.MigrationReport;
+import dev.shard.cli.ShardMigrations;
+import dev.shard.core.config.ShardConfig;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Gives the data sources that receive slots the schema and the broadcast rows before any sharded row is copied:
+ * the Flyway migrations when the run names their locations (so a new data source gets the same history as the
+ * others), else each missing table's {@code SHOW CREATE TABLE} from a data source that has it. A new data source
+ * (one that owned no slots) then gets every broadcast table's rows, replaced whole in one transaction, so that a
+ * rerun after a kill leaves exactly one copy.
+ */
+final class SchemaPreparation {
+
+    private final ShardConfig config;
+    private final Databases databases;
+    private final List<String> locations;
+
+    SchemaPreparation(ShardConfig config, Databases databases, List<String> locations) {
+        this.config = config;
+        this.databases = databases;
+        this.locations = locations;
+    }
+
+    void prepare(ReshardPlan plan, List<String> shardedTables) throws SQLException {
+        if (!locations.isEmpty()) {
+            migrate();
+        }
+        Set<String> tables = new LinkedHashSet<>(shardedTables);
+        tables.addAll(config.broadcastTables());
+        for (String target : plan.targets()) {
+            for (String table : tables) {
+                try (Connection c = databases.get(target).getConnection()) {
+                    if (!JdbcMovement.exists(c, table)) {
+                        create(c, target, table, reference(plan, table));
+                    }
+                }
+            }
+        }
+        for (String target : plan.newDataSources()) {
+            for (String table : config.broadcastTables()) {
+                copyBroadcast(reference(plan, table), target, table);
+            }
+        }
+    }
+
+    private void migrate() throws SQLException {
+        try (ShardMigrations migrations = ShardMigrations.open(config, locations)) {
+            MigrationReport report = migrations.migrate();
+            if (!report.complete()) {
+                throw new SQLException("The migrations did not complete on every data source; nothing was copied."
+                        + " Fix the cause and run again with --resume:\n" + report.render());
+            }
+        }
+    }
+
+    /** A data source that had the table before the reshard: one that owns slots now, in the map's order. */
+    private String reference(ReshardPlan plan, String table) throws SQLException {
+        List<String> candidates = new ArrayList<>();
+        for (String name : plan.current().shards()) {
+            if (plan.slotsBefore(name) > 0) {
+                candidates.add(name);
+            }
+        }
+        candidates.add(config.defaultDataSource());
+        for (String candidate : candidates) {
+            try (Connection c = databases.get(candidate).getConnection()) {
+                if (JdbcMovement.exists(c, table)) {
+                    return candidate;
+                }
+            }
+        }
+        throw new SQLException("Table " + table + " is in the configuration but on none of the data sources "
+                + candidates + ": create it first (shard migrate, or DDL through the ShardingDataSource)", "42S02");
+    }
+
+    private void create(Connection target, String targetName, String table, String reference) throws SQLException {
+        String ddl;
+        try (Connection c = databases.get(reference).getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SHOW CREATE TABLE " + TableShape.quote(table))) {
+            rs.next();
+            ddl = rs.getString(2);
+        }
+        try (Statement s = target.createStatement()) {
+            // Foreign keys may name tables created later in this loop.
+            s.execute("SET SESSION foreign_key_checks = 0");
+            s.execute(ddl);
+        } catch (SQLException e) {
+            throw new SQLException("Cannot create table " + table + " on data source " + targetName + " (as on "
+                    + reference + "): " + e.getMessage(), e.getSQLState(), e.getErrorCode(), e);
+        }
+    }
+
+    private void copyBroadcast(String reference, String target, String table) throws SQLException {
+        List<Object[]> rows = new ArrayList<>();
+        List<String> columns = new ArrayList<>();
+        try (Connection c = databases.get(reference).getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT * FROM " + TableShape.quote(table))) {
+            int count = rs.getMetaData().getColumnCount();
+            for (int i = 1; i <= count; i++) {
+                columns.add(rs.getMetaData().getColumnName(i));
+            }
+            while (rs.next()) {
+                Object[] row = new Object[count];
+                for (int i = 0; i < count; i++) {
+                    row[i] = rs.getObject(i + 1);
+                }
+                rows.add(row);
+            }
+        }
+        String insert = "INSERT INTO " + TableShape.quote(table) + " ("
+                + String.join(", ", columns.stream().map(TableShape::quote).toList()) + ") VALUES ("
+                + String.join(", ", java.util.Collections.nCopies(columns.size(), "?")) + ")";
+        try (Connection c = databases.get(target).getConnection()) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement(); java.sql.PreparedStatement ps = c.prepareStatement(insert)) {
+                s.execute("SET SESSION foreign_key_checks = 0");
+                s.executeUpdate("DELETE FROM " + TableShape.quote(table));
+                for (Object[] row : rows) {
+                    for (int i = 0; i < row.length; i++) {
+                        ps.setObject(i + 1, row[i]);
+                    }
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw new SQLException("Cannot copy broadcast table " + table + " from " + reference + " to "
+                        + target + ": " + e.getMessage(), e.getSQLState(), e.getErrorCode(), e);
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+}

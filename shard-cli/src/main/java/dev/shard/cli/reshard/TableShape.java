@@ -1,0 +1,99 @@
+package dev.shard.cli.reshard;
+
+import dev.shard.core.internal.hash.CollationWeights;
+import dev.shard.core.internal.hash.ShardKeys;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What the reshard needs to know of one sharded table on one data source, from information_schema: its columns
+ * (generated ones left out: the target computes them), its primary key, and its sharding column's collation, so
+ * that a row's slot is computed exactly as the router computes it for that key ({@link #slotOf}).
+ *
+ * @param name      the table's name as the database spells it
+ * @param columns   the stored columns, in table order
+ * @param key       the primary key's columns, in key order; empty when the table has none
+ * @param shardingColumn the sharding column as the database spells it
+ * @param collation the sharding column's collation weights, or null (not a string column, or no weights for it)
+ */
+record TableShape(String name, List<String> columns, List<String> key, String shardingColumn,
+                  CollationWeights collation) {
+
+    /** The slot of a row whose sharding column holds {@code value}: as the router hashes the same key. */
+    int slotOf(Object value) {
+        return ShardKeys.slotOf(value, collation);
+    }
+
+    /** The table's shape on the connection's database, or null when the table is not there. */
+    static TableShape read(Connection connection, String table, String shardingColumn) throws SQLException {
+        String actual = null;
+        List<String> columns = new ArrayList<>();
+        String column = null;
+        String collationName = null;
+        try (PreparedStatement s = connection.prepareStatement("SELECT TABLE_NAME, COLUMN_NAME, COLLATION_NAME, EXTRA"
+                + " FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND LOWER(TABLE_NAME) = ?"
+                + " ORDER BY ORDINAL_POSITION")) {
+            s.setString(1, table.toLowerCase(Locale.ROOT));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    actual = rs.getString(1);
+                    String name = rs.getString(2);
+                    String extra = rs.getString(4) == null ? "" : rs.getString(4).toUpperCase(Locale.ROOT);
+                    if (!extra.contains("GENERATED")) {
+                        columns.add(name);
+                    }
+                    if (name.equalsIgnoreCase(shardingColumn)) {
+                        column = name;
+                        collationName = rs.getString(3);
+                    }
+                }
+            }
+        }
+        if (actual == null) {
+            return null;
+        }
+        List<String> key = new ArrayList<>();
+        try (PreparedStatement s = connection.prepareStatement("SELECT COLUMN_NAME FROM information_schema.STATISTICS"
+                + " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND INDEX_NAME = 'PRIMARY'"
+                + " ORDER BY SEQ_IN_INDEX")) {
+            s.setString(1, actual);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    key.add(rs.getString(1));
+                }
+            }
+        }
+        if (column == null) {
+            throw new SQLException("Table " + actual + " has no sharding column " + shardingColumn
+                    + " on data source " + connection.getCatalog() + "; fix the schema or the configuration", "42S22");
+        }
+        return new TableShape(actual, List.copyOf(columns), List.copyOf(key), column,
+                CollationWeights.of(collationName));
+    }
+
+    /** The stored columns not in the key, in table order. */
+    List<String> valueColumns() {
+        return columns.stream().filter(c -> key.stream().noneMatch(c::equalsIgnoreCase)).toList();
+    }
+
+    static String quote(String identifier) {
+        return "`" + identifier.replace("`", "``") + "`";
+    }
+
+    String quotedName() {
+        return quote(name);
+    }
+
+    String columnList() {
+        return String.join(", ", columns.stream().map(TableShape::quote).toList());
+    }
+
+    String keyList() {
+        return String.join(", ", key.stream().map(TableShape::quote).toList());
+    }
+}
