@@ -1,5 +1,6 @@
 package dev.shard.spring;
 
+import dev.shard.core.config.ReplicaSettings;
 import dev.shard.core.config.ShardConfig;
 import dev.shard.core.config.ShardConfigException;
 import java.io.IOException;
@@ -132,6 +133,7 @@ final class ShardConfigFactory {
         if (settings.getSlotMapPollMillis() != null) {
             builder.slotMapPollMillis(settings.getSlotMapPollMillis());
         }
+        builder.replicaSettings(replicaSettings(settings));
         try {
             return builder.build();
         } catch (ShardConfigException e) {
@@ -193,5 +195,25 @@ final class ShardConfigFactory {
             }
         }
         return out.toString();
+    }
+
+    private static ReplicaSettings replicaSettings(ShardProperties.Settings settings) {
+        ReplicaSettings r = ReplicaSettings.defaults();
+        if (settings.getMaxReplicaLagMillis() != null) {
+            r = r.withMaxReplicaLagMillis(settings.getMaxReplicaLagMillis());
+        }
+        if (settings.getReplicaCheckMillis() != null) {
+            r = r.withReplicaCheckMillis(settings.getReplicaCheckMillis());
+        }
+        if (settings.getReadsFallBackToPrimary() != null) {
+            r = r.withReadsFallBackToPrimary(settings.getReadsFallBackToPrimary());
+        }
+        if (settings.getReadYourWrites() != null) {
+            r = r.withReadYourWrites(settings.getReadYourWrites());
+        }
+        if (settings.getReadYourWritesTimeoutMillis() != null) {
+            r = r.withReadYourWritesTimeoutMillis(settings.getReadYourWritesTimeoutMillis());
+        }
+        return r;
     }
 }

@@ -20,10 +20,11 @@ package dev.shard.core.config;
  *                               makes an empty default database non-empty, which Flyway's first migrate refuses
  * @param metadataDataSource     the data source holding that table; null for the default data source
  * @param slotMapPollMillis      how often each instance checks the stored map's version; positive
+ * @param replicas               how reads use read replicas (health, lag bound, read-your-writes)
  */
 public record Settings(int parseCacheSize, long parseTimeoutMillis, int workerId, long maxClockBackwardMillis,
                        long sequentialScatterBelowMicros, boolean storeSlotMap, String metadataDataSource,
-                       long slotMapPollMillis) {
+                       long slotMapPollMillis, ReplicaSettings replicas) {
 
     public static final int DEFAULT_PARSE_CACHE_SIZE = 10_000;
     public static final long DEFAULT_PARSE_TIMEOUT_MILLIS = 2_000;
@@ -53,7 +54,7 @@ public record Settings(int parseCacheSize, long parseTimeoutMillis, int workerId
     public Settings(int parseCacheSize, long parseTimeoutMillis, int workerId, long maxClockBackwardMillis,
                     long sequentialScatterBelowMicros) {
         this(parseCacheSize, parseTimeoutMillis, workerId, maxClockBackwardMillis, sequentialScatterBelowMicros,
-                false, null, DEFAULT_SLOT_MAP_POLL_MILLIS);
+                false, null, DEFAULT_SLOT_MAP_POLL_MILLIS, ReplicaSettings.defaults());
     }
 
     /** Parse settings with the other settings at their defaults. */

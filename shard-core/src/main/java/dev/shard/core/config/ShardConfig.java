@@ -251,6 +251,7 @@ public final class ShardConfig {
         private boolean storeSlotMap;
         private String metadataDataSource;
         private long slotMapPollMillis = Settings.DEFAULT_SLOT_MAP_POLL_MILLIS;
+        private ReplicaSettings replicaSettings = ReplicaSettings.defaults();
         private String source = BUILDER_SOURCE;
 
         private Builder() {
@@ -410,6 +411,12 @@ public final class ShardConfig {
             return this;
         }
 
+        /** How reads use replicas: health check, lag bound, fallback, read-your-writes (docs/replication.md). */
+        public Builder replicaSettings(ReplicaSettings settings) {
+            this.replicaSettings = settings;
+            return this;
+        }
+
         /** @throws ShardConfigException naming the first problem found */
         public ShardConfig build() {
             List<DataSourceConfig> built = buildDataSources();
@@ -462,9 +469,13 @@ public final class ShardConfig {
             if (slotMapPollMillis <= 0) {
                 throw fail("settings.slotMapPollMillis must be positive, got " + slotMapPollMillis);
             }
+            if (replicaSettings == null || replicaSettings.problem() != null) {
+                throw fail(replicaSettings == null ? "replicaSettings must not be null" : replicaSettings.problem());
+            }
             return new ShardConfig(built, defaultName, rules, broadcast, pinned,
                     new Settings(parseCacheSize, parseTimeoutMillis, (int) workerId, maxClockBackwardMillis,
-                            sequentialScatterBelowMicros, storeSlotMap, metadataDataSource, slotMapPollMillis));
+                            sequentialScatterBelowMicros, storeSlotMap, metadataDataSource, slotMapPollMillis,
+                            replicaSettings));
         }
 
         private List<DataSourceConfig> buildDataSources() {

@@ -121,7 +121,11 @@ final class Topology implements ShardMap {
      */
     Connection borrowForRead(int shard, QueryDeadline deadline) throws SQLException {
         Connection replica = replicas.get(shard).borrow(deadline, replicaConnections);
-        return replica != null ? replica : borrow(shard, Intent.WRITE, deadline);
+        if (replica != null) {
+            return replica;
+        }
+        replicas.get(shard).checkFallBack(shardName(shard));
+        return borrow(shard, Intent.WRITE, deadline);
     }
 
     /** Whether {@code connection} is on one of the shard's replicas rather than its primary. */
