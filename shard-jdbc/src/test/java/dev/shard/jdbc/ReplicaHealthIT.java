@@ -114,10 +114,7 @@ class ReplicaHealthIT {
     }
 
     private static int port(Connection connection, String sql) throws SQLException {
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            assertThat(rs.next()).as(sql).isTrue();
-            return rs.getInt(1);
-        }
+        return ReplicaStates.port(connection, sql);
     }
 
     private static void onServer(ExtraMariaDb server, String... statements) throws SQLException {

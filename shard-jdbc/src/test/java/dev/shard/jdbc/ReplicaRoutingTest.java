@@ -201,6 +201,19 @@ class ReplicaRoutingTest {
             }
         }
         assertThat(shards.poolStatistics("ds0-replica1").threadsAwaiting()).isZero();
+        assertThat(shards.explain(READ).shardQueries().get(0).server()).isEqualTo("replica");
+    }
+
+    @Test
+    void explainSaysPrimaryWhileNoReplicaIsInTheRotation() throws SQLException {
+        start(primaryWithReplica(Map.of("jdbcUrl", url("missing") + ";IFEXISTS=TRUE", "username", "sa",
+                "password", "", "initializationFailTimeout", "-1", "connectionTimeout", "250"))
+                .replicaSettings(dev.shard.core.config.ReplicaSettings.defaults().withReplicaCheckMillis(50)));
+        ReplicaStates.awaitState(shards, "ds0-replica0", ReplicaStatus.State.DOWN);
+        assertThat(shards.explain(READ).shardQueries().get(0).server()).isEqualTo("primary");
+        try (Connection c = shards.getConnection()) {
+            assertThat(where(c, READ)).isEqualTo("primary");
+        }
     }
 
     @Test

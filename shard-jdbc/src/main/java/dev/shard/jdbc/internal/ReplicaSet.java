@@ -40,6 +40,11 @@ final class ReplicaSet {
         this.fallBackToPrimary = fallBackToPrimary;
     }
 
+    /** Whether a read would go to a replica now: one is in the rotation, or reads may not fall back anyway. */
+    boolean wouldServeReads() {
+        return !fallBackToPrimary || replicas.stream().anyMatch(Replica::inRotation);
+    }
+
     /**
      * With no usable replica: fine when reads may fall back to the primary ({@code settings.readsFallBackToPrimary}).
      *
