@@ -232,4 +232,36 @@ class ReplicaRoutingTest {
                     .isEqualTo("primary");
         }
     }
+
+    @Test
+    void readYourWritesCostsNothingUntilAWriteAndWithoutMariaDbGtidsSendsLaterReadsToThePrimary() throws SQLException {
+        dev.shard.jdbc.testing.RecordingDriver.register();
+        String primary = dev.shard.jdbc.testing.RecordingDriver.url(url("primary"));
+        String replica = dev.shard.jdbc.testing.RecordingDriver.url(url("replica"));
+        start(ShardConfig.builder()
+                .dataSource("ds0", Map.of("jdbcUrl", primary, "username", "sa", "password", ""))
+                .replica("ds0", Map.of("jdbcUrl", replica, "username", "sa", "password", ""))
+                .replicaSettings(dev.shard.core.config.ReplicaSettings.defaults().withReadYourWrites(true)
+                        .withReplicaCheckMillis(0)));
+        try (Connection c = shards.getConnection()) {
+            assertThat(where(c, READ)).isEqualTo("replica");
+            assertThat(where(c, READ)).isEqualTo("replica");
+        }
+        assertThat(dev.shard.jdbc.testing.RecordingDriver.sentTo(primary)).as("a connection that never wrote")
+                .isEmpty();
+        assertThat(dev.shard.jdbc.testing.RecordingDriver.sentTo(replica))
+                .extracting(dev.shard.jdbc.testing.RecordingDriver.Sent::sql).containsExactly(READ, READ);
+        try (Connection c = shards.getConnection()) {
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("UPDATE t_where SET name = 'primary, updated' WHERE id = 1");
+            }
+            assertThat(where(c, READ)).as("H2 has no @@last_gtid: the read that must see the write reads the primary")
+                    .isEqualTo("primary, updated");
+        }
+        assertThat(dev.shard.jdbc.testing.RecordingDriver.sentTo(primary))
+                .extracting(dev.shard.jdbc.testing.RecordingDriver.Sent::sql).contains("SELECT @@last_gtid");
+        try (Connection c = shards.getConnection()) {
+            assertThat(where(c, READ)).as("a new connection has not written").isEqualTo("replica");
+        }
+    }
 }
