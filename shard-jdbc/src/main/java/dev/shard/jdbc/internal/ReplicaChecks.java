@@ -34,11 +34,15 @@ final class ReplicaChecks implements AutoCloseable {
         return settings;
     }
 
-    /** The health of a replica, its checks started on first request. */
-    ReplicaHealth of(String name, HikariDataSource pool) {
+    /**
+     * The health of a replica, its checks started on first request.
+     *
+     * @param primaryDown whether its primary is down now (see {@link ReplicaHealth#fromStatus})
+     */
+    ReplicaHealth of(String name, HikariDataSource pool, java.util.function.BooleanSupplier primaryDown) {
         return byName.computeIfAbsent(name, n -> {
             ReplicaHealth health = new ReplicaHealth(n, pool, settings.maxReplicaLagMillis(),
-                    settings.replicaCheckMillis());
+                    settings.replicaCheckMillis(), primaryDown);
             long interval = settings.replicaCheckMillis();
             if (interval > 0) {
                 try {

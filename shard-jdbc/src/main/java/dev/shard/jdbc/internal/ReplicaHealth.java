@@ -39,13 +39,17 @@ final class ReplicaHealth {
     private final HikariDataSource pool;
     private final long maxLagMillis;
     private final int timeoutMillis;
+    /** Whether the replica's primary is down now (its breaker is open): see {@link #fromStatus}. */
+    private final java.util.function.BooleanSupplier primaryDown;
     private volatile Seen seen = new Seen(ReplicaStatus.State.UNCHECKED, -1, Instant.now(), "not checked yet");
     /** Only the check's own thread touches these (checks of one replica never overlap). */
     private Connection own;
     private String statusQuery = "SHOW REPLICA STATUS";
 
-    ReplicaHealth(String name, HikariDataSource pool, long maxLagMillis, long intervalMillis) {
+    ReplicaHealth(String name, HikariDataSource pool, long maxLagMillis, long intervalMillis,
+                  java.util.function.BooleanSupplier primaryDown) {
         this.name = name;
+        this.primaryDown = primaryDown;
         this.pool = pool;
         this.maxLagMillis = maxLagMillis;
         this.timeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1000, intervalMillis));
@@ -122,7 +126,13 @@ final class ReplicaHealth {
         }
     }
 
-    private Seen fromStatus(ResultSet rows) throws SQLException {
+    /**
+     * The state a status row shows. An IO thread that is {@code Connecting} (to a primary it lost) leaves the rotation
+     * like a stopped one, since the primary may be taking writes the replica does not get, except while Shard itself
+     * finds the primary down: then the replica has all there is, and serves reads rather than send them to a dead
+     * primary.
+     */
+    Seen fromStatus(ResultSet rows) throws SQLException {
         if (!rows.next()) {
             return new Seen(ReplicaStatus.State.STOPPED, -1, null, "not a replica: " + statusQuery + " is empty");
         }
@@ -130,6 +140,12 @@ final class ReplicaHealth {
         String io = column(rows, meta, "Slave_IO_Running", "Replica_IO_Running");
         String sql = column(rows, meta, "Slave_SQL_Running", "Replica_SQL_Running");
         String behind = column(rows, meta, "Seconds_Behind_Master", "Seconds_Behind_Source");
+        boolean primaryGone = "Connecting".equalsIgnoreCase(io) && "Yes".equalsIgnoreCase(sql)
+                && primaryDown.getAsBoolean();
+        if (primaryGone) {
+            return new Seen(ReplicaStatus.State.UP, -1, null, "IO thread Connecting while the primary is down: "
+                    + "serves what it has applied");
+        }
         if (!"Yes".equalsIgnoreCase(io) || !"Yes".equalsIgnoreCase(sql)) {
             String error = column(rows, meta, "Last_Error", "Last_SQL_Error");
             String ioError = column(rows, meta, "Last_IO_Error", "Last_IO_Error");

@@ -194,9 +194,11 @@ public final class ShardRuntime implements AutoCloseable {
             List<HikariDataSource> replicaPools = names.stream().map(byName::get).toList();
             List<ShardBreaker> replicaBreakers = breakersOf(names, replicaPools);
             List<ReplicaSet.Replica> set = new ArrayList<>();
+            java.util.function.BooleanSupplier primaryDown = () -> breakers.containsKey(name)
+                    && breakers.get(name).isOpen();
             for (int i = 0; i < names.size(); i++) {
                 set.add(new ReplicaSet.Replica(names.get(i), replicaPools.get(i), replicaBreakers.get(i),
-                        replicaChecks.of(names.get(i), replicaPools.get(i))));
+                        replicaChecks.of(names.get(i), replicaPools.get(i), primaryDown)));
             }
             replicas.add(names.isEmpty() ? ReplicaSet.NONE
                     : new ReplicaSet(set, config.settings().replicas().readsFallBackToPrimary()));
