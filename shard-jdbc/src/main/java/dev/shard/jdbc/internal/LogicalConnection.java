@@ -105,12 +105,12 @@ public final class LogicalConnection extends DefaultShardConnection {
                 ? Topology.Intent.READ_IN_TRANSACTION : intent;
         Topology topology = held.topology();
         if (ReadRouting.mayUseReplica(effective, settings.readOnly(), isPrimaryOnly(), topology.replicaCount(shard))) {
-            Connection read = connectionIn(held.readSlot(shard), shard, true, effective, topology);
+            Connection read = connectionIn(held.readSlot(shard), shard, true, effective);
             if (readYourWrites == null || readYourWrites.mayRead(shard, read, held.get(shard), topology)) {
                 return read;
             } // else it has not applied this connection's write in time (read-your-writes): the primary has
         }
-        Connection primary = connectionIn(shard, shard, false, effective, topology);
+        Connection primary = connectionIn(shard, shard, false, effective);
         if (readYourWrites != null && effective == Topology.Intent.WRITE) {
             readYourWrites.wrote(shard, topology.shardCount(), primary);
         }
@@ -118,8 +118,8 @@ public final class LogicalConnection extends DefaultShardConnection {
     }
 
     /** The connection in a slot, borrowed (from a replica when {@code forRead}) and configured if none is held. */
-    private Connection connectionIn(int slot, int shard, boolean forRead, Topology.Intent effective,
-                                    Topology topology) throws SQLException {
+    private Connection connectionIn(int slot, int shard, boolean forRead, Topology.Intent intent) throws SQLException {
+        Topology topology = held.topology();
         Connection connection = held.get(slot);
         if (connection != null && autoCommit && HeldConnections.isBroken(connection)) {
             // An earlier failure broke it. With auto-commit on, no transaction went with it: replace it.
@@ -128,12 +128,13 @@ public final class LogicalConnection extends DefaultShardConnection {
         }
         held.serve(shard, slot);
         if (connection == null) {
-            connection = forRead ? topology.borrowForRead(shard, deadline) : topology.borrow(shard, effective, deadline);
+            connection = forRead ? topology.borrowForRead(shard, deadline) : topology.borrow(shard, intent, deadline);
             // Round trips to the server: under the statement's deadline, like the statement itself.
             try (QueryDeadline.Watch watched = deadline.watch(topology, shard, connection)) {
                 settings.applyTo(connection, autoCommit);
             } catch (SQLException e) {
-                // Often the first use of a pooled connection that died with its server: say which server.
+                // Often the first use of a pooled connection that died with its server: say which (a read may retry).
+                replicaLost = forRead && topology.onReplica(connection) && SqlExceptions.isConnectionFailure(e);
                 connection.close();
                 throw SqlExceptions.onShard(topology.shardName(shard), e);
             }
@@ -215,7 +216,7 @@ public final class LogicalConnection extends DefaultShardConnection {
         }
     }
 
-    /** A statement's failure once the connection was aborted or its data source closed: the cause is told. */
+    /** A statement's failure once the connection was aborted or its data source closed: with the cause. */
     SQLException failedBecauseStopped(SQLException failure, String sql) {
         return stopReason == null ? failure : SqlExceptions.stopped(stopReason, failure, sql);
     }

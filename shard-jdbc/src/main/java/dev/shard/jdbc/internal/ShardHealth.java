@@ -81,11 +81,12 @@ public final class ShardHealth implements AutoCloseable {
                         ? new ReplicaHealth.Seen(ReplicaStatus.State.UNCHECKED, -1, null, "not checked yet")
                         : replica.health().seen();
                 boolean breakerOpen = replica.breaker() != null && replica.breaker().isOpen();
-                String detail = (i < configs.size() ? Redaction.of(configs.get(i)).apply(seen.detail()) : seen.detail())
-                        + (breakerOpen ? "; circuit breaker open" : "");
+                String said = i < configs.size() ? Redaction.of(configs.get(i)).apply(seen.detail()) : seen.detail();
+                boolean inRotation = !breakerOpen && !replica.pool().isClosed()
+                        && (replica.health() == null || replica.health().inRotation());
                 statuses.add(new ReplicaStatus(replica.name(), shard, seen.state(), seen.lagMillis(), seen.since(),
-                        detail, !breakerOpen && !replica.pool().isClosed()
-                        && (replica.health() == null || replica.health().inRotation()), poolStatistics(replica.name())));
+                        said + (breakerOpen ? "; circuit breaker open" : ""), inRotation,
+                        poolStatistics(replica.name())));
             }
         }
         return statuses;

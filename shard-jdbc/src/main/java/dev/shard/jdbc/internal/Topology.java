@@ -124,7 +124,9 @@ final class Topology implements ShardMap {
         if (replica != null) {
             return replica;
         }
-        replicas.get(shard).checkFallBack(shardName(shard));
+        if (!deadline.expired()) { // else the primary's borrow says that the statement's time is up
+            replicas.get(shard).checkFallBack(shardName(shard));
+        }
         return borrow(shard, Intent.WRITE, deadline);
     }
 
