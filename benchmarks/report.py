@@ -15,6 +15,8 @@ def key(r):
     name = r["benchmark"].rsplit(".", 2)
     if "mode" in p:  # ScatterByHand: plain JDBC on the four databases, sequential or parallel
         target = "by hand, " + p["mode"]
+    elif "replicas" in p:  # ReplicaPointSelect: Shard with 0, 1 or 2 replicas per shard, on MariaDB
+        return f"{name[-2]}.{name[-1]}", "mariadb", f"shard, {p['replicas']} replicas"
     else:
         target = p.get("target", "shard " + p.get("shard", ""))
     return f"{name[-2]}.{name[-1]}", p.get("engine", ""), target

@@ -21,5 +21,6 @@ for engine in h2 mariadb mariadb-remote; do
     -rf json -rff "$out/$engine-scatter.json"
 done
 run 'Workloads.(pointSelect|batchInsert1000)' -p engine=mariadb-remote -rf json -rff "$out/mariadb-remote-workloads.json"
+run 'ReplicaPointSelect' -rf json -rff "$out/mariadb-replicas.json"
 
 python3 benchmarks/report.py "$out"/*.json | tee "$out/report.md"

@@ -106,8 +106,12 @@ public class Workloads {
     }
 
     static long pointSelect(Fixture fixture, long user) throws SQLException {
+        return pointSelect(fixture.dataSource, user);
+    }
+
+    static long pointSelect(javax.sql.DataSource dataSource, long user) throws SQLException {
         long sum = 0;
-        try (Connection c = fixture.dataSource.getConnection();
+        try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement(POINT_SELECT)) {
             ps.setLong(1, user);
             try (ResultSet rs = ps.executeQuery()) {

@@ -113,6 +113,14 @@ public final class ShardingDataSource implements DataSource, AutoCloseable {
         return health.check(runtime.shardNames(), timeout);
     }
 
+    /**
+     * Every read replica as its background health check last saw it: state, lag, whether reads go to it, its pool;
+     * in shard order. No database is asked (see docs/replication.md).
+     */
+    public List<ReplicaStatus> replicaStatuses() {
+        return health.replicaStatuses();
+    }
+
     /** The runtime behind this data source, for the driver and tests in this package; not API. */
     ShardRuntime runtime() {
         return runtime;

@@ -180,4 +180,88 @@ class ReplicaRoutingTest {
         assertThat(shards.explain("UPDATE t_where SET name = 'x' WHERE id = ?", 1).shardQueries())
                 .extracting(RouteExplanation.ShardQuery::server).containsExactly("primary");
     }
+
+    @Test
+    void healthChecksReportEachReplicaAndKeepADownOneOutOfTheRotation() throws SQLException {
+        start(primaryWithReplica(Map.of("jdbcUrl", url("replica"), "username", "sa", "password", ""))
+                .replica("ds0", Map.of("jdbcUrl", url("missing") + ";IFEXISTS=TRUE", "username", "sa",
+                        "password", "secret-pw", "initializationFailTimeout", "-1", "connectionTimeout", "250"))
+                .replicaSettings(dev.shard.core.config.ReplicaSettings.defaults().withReplicaCheckMillis(50)));
+        ReplicaStatus up = ReplicaStates.awaitState(shards, "ds0-replica0", ReplicaStatus.State.UP);
+        assertThat(up.detail()).as("H2 has no replication status").contains("no replica status");
+        assertThat(up.inRotation()).isTrue();
+        assertThat(up.lagMillis()).isEqualTo(-1);
+        ReplicaStatus down = ReplicaStates.awaitState(shards, "ds0-replica1", ReplicaStatus.State.DOWN);
+        assertThat(down.inRotation()).isFalse();
+        assertThat(down.dataSource()).isEqualTo("ds0");
+        assertThat(down.detail()).startsWith("check failed: ").doesNotContain("secret-pw");
+        for (int i = 0; i < 4; i++) {
+            try (Connection c = shards.getConnection()) {
+                assertThat(where(c, READ)).as("round robin skips the one out of the rotation").isEqualTo("replica");
+            }
+        }
+        assertThat(shards.poolStatistics("ds0-replica1").threadsAwaiting()).isZero();
+        assertThat(shards.explain(READ).shardQueries().get(0).server()).isEqualTo("replica");
+    }
+
+    @Test
+    void explainSaysPrimaryWhileNoReplicaIsInTheRotation() throws SQLException {
+        start(primaryWithReplica(Map.of("jdbcUrl", url("missing") + ";IFEXISTS=TRUE", "username", "sa",
+                "password", "", "initializationFailTimeout", "-1", "connectionTimeout", "250"))
+                .replicaSettings(dev.shard.core.config.ReplicaSettings.defaults().withReplicaCheckMillis(50)));
+        ReplicaStates.awaitState(shards, "ds0-replica0", ReplicaStatus.State.DOWN);
+        assertThat(shards.explain(READ).shardQueries().get(0).server()).isEqualTo("primary");
+        try (Connection c = shards.getConnection()) {
+            assertThat(where(c, READ)).isEqualTo("primary");
+        }
+    }
+
+    @Test
+    void withoutFallBackAReadFailsWhenNoReplicaIsUsable() throws SQLException {
+        start(primaryWithReplica(Map.of("jdbcUrl", url("missing") + ";IFEXISTS=TRUE", "username", "sa",
+                "password", "", "initializationFailTimeout", "-1", "connectionTimeout", "250"))
+                .replicaSettings(dev.shard.core.config.ReplicaSettings.defaults().withReadsFallBackToPrimary(false)
+                        .withReplicaCheckMillis(50)));
+        ReplicaStates.awaitState(shards, "ds0-replica0", ReplicaStatus.State.DOWN);
+        try (Connection c = shards.getConnection()) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> where(c, READ))
+                    .isInstanceOf(java.sql.SQLTransientConnectionException.class)
+                    .hasMessageContaining("No usable replica of shard ds0 (ds0-replica0 DOWN)")
+                    .hasMessageContaining("settings.readsFallBackToPrimary is false");
+            assertThat(where(c, "/* shard:primary */ " + READ)).as("the primary still serves what must run there")
+                    .isEqualTo("primary");
+        }
+    }
+
+    @Test
+    void readYourWritesCostsNothingUntilAWriteAndWithoutMariaDbGtidsSendsLaterReadsToThePrimary() throws SQLException {
+        dev.shard.jdbc.testing.RecordingDriver.register();
+        String primary = dev.shard.jdbc.testing.RecordingDriver.url(url("primary"));
+        String replica = dev.shard.jdbc.testing.RecordingDriver.url(url("replica"));
+        start(ShardConfig.builder()
+                .dataSource("ds0", Map.of("jdbcUrl", primary, "username", "sa", "password", ""))
+                .replica("ds0", Map.of("jdbcUrl", replica, "username", "sa", "password", ""))
+                .replicaSettings(dev.shard.core.config.ReplicaSettings.defaults().withReadYourWrites(true)
+                        .withReplicaCheckMillis(0)));
+        try (Connection c = shards.getConnection()) {
+            assertThat(where(c, READ)).isEqualTo("replica");
+            assertThat(where(c, READ)).isEqualTo("replica");
+        }
+        assertThat(dev.shard.jdbc.testing.RecordingDriver.sentTo(primary)).as("a connection that never wrote")
+                .isEmpty();
+        assertThat(dev.shard.jdbc.testing.RecordingDriver.sentTo(replica))
+                .extracting(dev.shard.jdbc.testing.RecordingDriver.Sent::sql).containsExactly(READ, READ);
+        try (Connection c = shards.getConnection()) {
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("UPDATE t_where SET name = 'primary, updated' WHERE id = 1");
+            }
+            assertThat(where(c, READ)).as("H2 has no @@last_gtid: the read that must see the write reads the primary")
+                    .isEqualTo("primary, updated");
+        }
+        assertThat(dev.shard.jdbc.testing.RecordingDriver.sentTo(primary))
+                .extracting(dev.shard.jdbc.testing.RecordingDriver.Sent::sql).contains("SELECT @@last_gtid");
+        try (Connection c = shards.getConnection()) {
+            assertThat(where(c, READ)).as("a new connection has not written").isEqualTo("replica");
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package dev.shard.spring;
 
+import dev.shard.core.config.ReplicaSettings;
 import dev.shard.core.config.ShardConfig;
 import dev.shard.core.config.ShardConfigException;
 import java.io.IOException;
@@ -138,6 +139,7 @@ final class ShardConfigFactory {
         if (settings.getReshardWriteHoldMillis() != null) {
             builder.reshardWriteHoldMillis(settings.getReshardWriteHoldMillis());
         }
+        builder.replicaSettings(replicaSettings(settings));
         try {
             return builder.build();
         } catch (ShardConfigException e) {
@@ -199,5 +201,25 @@ final class ShardConfigFactory {
             }
         }
         return out.toString();
+    }
+
+    private static ReplicaSettings replicaSettings(ShardProperties.Settings settings) {
+        ReplicaSettings r = ReplicaSettings.defaults();
+        if (settings.getMaxReplicaLagMillis() != null) {
+            r = r.withMaxReplicaLagMillis(settings.getMaxReplicaLagMillis());
+        }
+        if (settings.getReplicaCheckMillis() != null) {
+            r = r.withReplicaCheckMillis(settings.getReplicaCheckMillis());
+        }
+        if (settings.getReadsFallBackToPrimary() != null) {
+            r = r.withReadsFallBackToPrimary(settings.getReadsFallBackToPrimary());
+        }
+        if (settings.getReadYourWrites() != null) {
+            r = r.withReadYourWrites(settings.getReadYourWrites());
+        }
+        if (settings.getReadYourWritesTimeoutMillis() != null) {
+            r = r.withReadYourWritesTimeoutMillis(settings.getReadYourWritesTimeoutMillis());
+        }
+        return r;
     }
 }

@@ -2,12 +2,15 @@ package dev.shard.spring;
 
 import dev.shard.core.RouteKind;
 import dev.shard.jdbc.PoolStatistics;
+import dev.shard.jdbc.ReplicaStatus;
 import dev.shard.jdbc.ShardingDataSource;
 import dev.shard.jdbc.StatementListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToIntFunction;
@@ -22,7 +25,12 @@ import java.util.function.ToIntFunction;
  *   <li>{@code shard.statements.refused} (counter): statements refused before reaching a database;</li>
  *   <li>{@code shard.pool.connections.active}, {@code .idle}, {@code .total}, {@code .pending} and {@code .max}
  *       (gauges, tag {@code shard}): each shard's connection pool, from
- *       {@link ShardingDataSource#poolStatistics(String)}.</li>
+ *       {@link ShardingDataSource#poolStatistics(String)}; read replicas' pools too, tagged with the replica's
+ *       name ({@code ds0-replica0});</li>
+ *   <li>{@code shard.replica.lag} (gauge, milliseconds, tags {@code shard} and {@code replica}): how far behind its
+ *       primary each replica was at its last check, NaN when unknown;</li>
+ *   <li>{@code shard.replica.in.rotation} (gauge, tags {@code shard} and {@code replica}): 1 while reads go to the
+ *       replica, 0 while it is out (down, stopped, lagging, or its breaker open).</li>
  * </ul>
  * The refusal reason is deliberately not a tag: it is free text, and a tag per message would grow the registry
  * without bound.
@@ -47,7 +55,12 @@ class ShardMetrics implements StatementListener {
                 .register(registry);
         this.refused = Counter.builder("shard.statements.refused")
                 .description("Statements refused before reaching any database").register(registry);
-        for (String shard : dataSource.shardNames()) {
+        List<String> pools = new ArrayList<>(dataSource.shardNames());
+        for (ReplicaStatus replica : dataSource.replicaStatuses()) {
+            pools.add(replica.name());
+            replicaGauges(dataSource, replica);
+        }
+        for (String shard : pools) {
             poolGauge(dataSource, shard, "active", "Connections borrowed from the shard's pool",
                     PoolStatistics::active);
             poolGauge(dataSource, shard, "idle", "Connections ready in the shard's pool", PoolStatistics::idle);
@@ -65,6 +78,28 @@ class ShardMetrics implements StatementListener {
         Gauge.builder("shard.pool.connections." + name, dataSource,
                         source -> value.applyAsInt(source.poolStatistics(shard)))
                 .description(description).tag("shard", shard).baseUnit("connections").register(registry);
+    }
+
+    private void replicaGauges(ShardingDataSource dataSource, ReplicaStatus replica) {
+        String name = replica.name();
+        Gauge.builder("shard.replica.lag", dataSource, source -> {
+            long lag = replicaStatus(source, name).lagMillis();
+            return lag < 0 ? Double.NaN : lag;
+        }).description("How far behind its primary the replica was at its last check").baseUnit("milliseconds")
+                .tag("shard", replica.dataSource()).tag("replica", name).register(registry);
+        Gauge.builder("shard.replica.in.rotation", dataSource,
+                        source -> replicaStatus(source, name).inRotation() ? 1 : 0)
+                .description("1 while reads go to the replica, 0 while it is out of the rotation")
+                .tag("shard", replica.dataSource()).tag("replica", name).register(registry);
+    }
+
+    private static ReplicaStatus replicaStatus(ShardingDataSource source, String name) {
+        for (ReplicaStatus status : source.replicaStatuses()) {
+            if (status.name().equals(name)) {
+                return status;
+            }
+        }
+        throw new IllegalStateException("No replica " + name);
     }
 
     @Override

@@ -193,6 +193,60 @@ public class ShardProperties {
 
         /** How long a write to a moving slot is held while a reshard switches, in milliseconds. Default 10000. */
         private Long reshardWriteHoldMillis;
+        /** A replica further behind than this leaves the rotation (docs/replication.md). Default 10000. */
+        private Long maxReplicaLagMillis;
+
+        /** How often each replica's health and lag are checked, in milliseconds. Default 1000. */
+        private Long replicaCheckMillis;
+
+        /** With no usable replica, reads go to the primary; false makes them fail instead. Default true. */
+        private Boolean readsFallBackToPrimary;
+
+        /** A connection's replica reads wait for its own earlier writes (MariaDB GTIDs). Default false. */
+        private Boolean readYourWrites;
+
+        /** How long such a read waits for the replica before it goes to the primary. Default 1000. */
+        private Long readYourWritesTimeoutMillis;
+
+        public Long getMaxReplicaLagMillis() {
+            return maxReplicaLagMillis;
+        }
+
+        public void setMaxReplicaLagMillis(Long maxReplicaLagMillis) {
+            this.maxReplicaLagMillis = maxReplicaLagMillis;
+        }
+
+        public Long getReplicaCheckMillis() {
+            return replicaCheckMillis;
+        }
+
+        public void setReplicaCheckMillis(Long replicaCheckMillis) {
+            this.replicaCheckMillis = replicaCheckMillis;
+        }
+
+        public Boolean getReadsFallBackToPrimary() {
+            return readsFallBackToPrimary;
+        }
+
+        public void setReadsFallBackToPrimary(Boolean readsFallBackToPrimary) {
+            this.readsFallBackToPrimary = readsFallBackToPrimary;
+        }
+
+        public Boolean getReadYourWrites() {
+            return readYourWrites;
+        }
+
+        public void setReadYourWrites(Boolean readYourWrites) {
+            this.readYourWrites = readYourWrites;
+        }
+
+        public Long getReadYourWritesTimeoutMillis() {
+            return readYourWritesTimeoutMillis;
+        }
+
+        public void setReadYourWritesTimeoutMillis(Long readYourWritesTimeoutMillis) {
+            this.readYourWritesTimeoutMillis = readYourWritesTimeoutMillis;
+        }
 
         public Integer getParseCacheSize() {
             return parseCacheSize;

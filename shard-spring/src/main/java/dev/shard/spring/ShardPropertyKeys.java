@@ -39,7 +39,8 @@ final class ShardPropertyKeys {
     private static final List<String> KEY_GENERATOR = List.of("column", "type");
     private static final List<String> SETTINGS = List.of("parse-cache-size", "parse-timeout-millis", "worker-id",
             "max-clock-backward-millis", "sequential-scatter-below-micros", "store-slot-map", "metadata-data-source",
-            "slot-map-poll-millis", "metadata-lease-millis", "reshard-write-hold-millis");
+            "slot-map-poll-millis", "metadata-lease-millis", "reshard-write-hold-millis", "max-replica-lag-millis",
+            "replica-check-millis", "reads-fall-back-to-primary", "read-your-writes", "read-your-writes-timeout-millis");
     /** Shard's own key among a data source's pool properties (DataSourceConfig takes it out). */
     static final String WEIGHT = "weight";
     /** HikariCP's prefix for properties handed to the driver, whose names HikariCP does not know. */

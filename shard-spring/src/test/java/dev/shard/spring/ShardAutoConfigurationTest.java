@@ -13,6 +13,7 @@ import dev.shard.jdbc.ShardingDataSource;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
@@ -151,7 +152,12 @@ class ShardAutoConfigurationTest {
                         "spring.shard.data-sources.ds0.replicas[0].maximum-pool-size=2",
                         "spring.shard.data-sources.ds0.replicas[1].jdbc-url=" + H2Shards.url("replica", 1),
                         "spring.shard.data-sources.ds0.replicas[1].username=sa",
-                        "spring.shard.data-sources.ds0.replicas[1].password=" + H2Shards.PASSWORD)
+                        "spring.shard.data-sources.ds0.replicas[1].password=" + H2Shards.PASSWORD,
+                        "spring.shard.settings.max-replica-lag-millis=2500",
+                        "spring.shard.settings.replica-check-millis=50",
+                        "spring.shard.settings.reads-fall-back-to-primary=false",
+                        "spring.shard.settings.read-your-writes=true",
+                        "spring.shard.settings.read-your-writes-timeout-millis=300")
                 .run(context -> {
                     ShardingDataSource dataSource = context.getBean(ShardingDataSource.class);
                     ShardConfig config = dataSource.config();
@@ -165,6 +171,9 @@ class ShardAutoConfigurationTest {
                     assertThat(replica.getJdbcUrl()).isEqualTo(H2Shards.url("replica", 0));
                     assertThat(ShardPools.of(dataSource, "ds0-replica1").getJdbcUrl())
                             .isEqualTo(H2Shards.url("replica", 1));
+                    assertThat(config.settings().replicas()).isEqualTo(
+                            new dev.shard.core.config.ReplicaSettings(2500, 50, false, true, 300));
+                    replicasAreVisible(dataSource);
                 });
     }
 
@@ -213,5 +222,34 @@ class ShardAutoConfigurationTest {
                     "spring.shard.default-data-source", "spring.shard.broadcast-tables",
                     "spring.shard.settings.worker-id", "spring.shard.settings.parse-cache-size");
         }
+    }
+
+    /** The replicas' state and lag in the health indicator's details and in Micrometer gauges. */
+    @SuppressWarnings("unchecked")
+    private static void replicasAreVisible(ShardingDataSource dataSource) {
+        for (String replica : List.of("ds0-replica0", "ds0-replica1")) {
+            dev.shard.jdbc.testing.Readiness.await(() -> dataSource.replicaStatuses().stream()
+                    .filter(s -> s.name().equals(replica)).findFirst().orElseThrow(),
+                    s -> s.state() == dev.shard.jdbc.ReplicaStatus.State.UP, replica + " checked");
+        }
+        org.springframework.boot.actuate.health.Health health =
+                new ShardHealthIndicator(dataSource, java.time.Duration.ofSeconds(5)).health();
+        assertThat(health.getStatus().getCode()).isEqualTo("UP");
+        Map<String, Object> ds0 = (Map<String, Object>) health.getDetails().get("ds0");
+        Map<String, Object> replicas = (Map<String, Object>) ds0.get("replicas");
+        assertThat(replicas).containsOnlyKeys("ds0-replica0", "ds0-replica1");
+        assertThat((Map<String, Object>) replicas.get("ds0-replica0")).containsEntry("state", "UP")
+                .containsEntry("inRotation", true).containsEntry("lagMillis", -1L).containsKeys("since", "detail");
+        assertThat(health.getDetails().get("ds1")).isEqualTo(Map.of("status", "UP"));
+        assertThat(health.toString()).doesNotContain(H2Shards.PASSWORD);
+
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        new ShardMetrics(dataSource, registry);
+        assertThat(registry.get("shard.replica.in.rotation").tag("replica", "ds0-replica1").tag("shard", "ds0")
+                .gauge().value()).isEqualTo(1.0);
+        assertThat(registry.get("shard.replica.lag").tag("replica", "ds0-replica0").gauge().value()).isNaN();
+        assertThat(registry.get("shard.pool.connections.max").tag("shard", "ds0-replica0").gauge().value())
+                .isEqualTo(2.0);
     }
 }

@@ -24,10 +24,12 @@ package dev.shard.core.config;
  *                               whether they moved already); more than twice slotMapPollMillis
  * @param reshardWriteHoldMillis how long a write to a moving slot waits while a reshard switches before it fails
  *                               with an SQLTransientException; positive
+ * @param replicas               how reads use read replicas (health, lag bound, read-your-writes)
  */
 public record Settings(int parseCacheSize, long parseTimeoutMillis, int workerId, long maxClockBackwardMillis,
                        long sequentialScatterBelowMicros, boolean storeSlotMap, String metadataDataSource,
-                       long slotMapPollMillis, long metadataLeaseMillis, long reshardWriteHoldMillis) {
+                       long slotMapPollMillis, long metadataLeaseMillis, long reshardWriteHoldMillis,
+                       ReplicaSettings replicas) {
 
     public static final int DEFAULT_PARSE_CACHE_SIZE = 10_000;
     public static final long DEFAULT_PARSE_TIMEOUT_MILLIS = 2_000;
@@ -69,7 +71,7 @@ public record Settings(int parseCacheSize, long parseTimeoutMillis, int workerId
                     long sequentialScatterBelowMicros) {
         this(parseCacheSize, parseTimeoutMillis, workerId, maxClockBackwardMillis, sequentialScatterBelowMicros,
                 true, null, DEFAULT_SLOT_MAP_POLL_MILLIS, defaultMetadataLeaseMillis(DEFAULT_SLOT_MAP_POLL_MILLIS),
-                DEFAULT_RESHARD_WRITE_HOLD_MILLIS);
+                DEFAULT_RESHARD_WRITE_HOLD_MILLIS, ReplicaSettings.defaults());
     }
 
     /** Parse settings with the other settings at their defaults. */

@@ -254,6 +254,7 @@ public final class ShardConfig {
         /** Null: derived from slotMapPollMillis. */
         private Long metadataLeaseMillis;
         private long reshardWriteHoldMillis = Settings.DEFAULT_RESHARD_WRITE_HOLD_MILLIS;
+        private ReplicaSettings replicaSettings = ReplicaSettings.defaults();
         private String source = BUILDER_SOURCE;
 
         private Builder() {
@@ -425,6 +426,12 @@ public final class ShardConfig {
             return this;
         }
 
+        /** How reads use replicas: health check, lag bound, fallback, read-your-writes (docs/replication.md). */
+        public Builder replicaSettings(ReplicaSettings settings) {
+            this.replicaSettings = settings;
+            return this;
+        }
+
         /** @throws ShardConfigException naming the first problem found */
         public ShardConfig build() {
             List<DataSourceConfig> built = buildDataSources();
@@ -486,10 +493,13 @@ public final class ShardConfig {
             if (reshardWriteHoldMillis <= 0) {
                 throw fail("settings.reshardWriteHoldMillis must be positive, got " + reshardWriteHoldMillis);
             }
+            if (replicaSettings == null || replicaSettings.problem() != null) {
+                throw fail(replicaSettings == null ? "replicaSettings must not be null" : replicaSettings.problem());
+            }
             return new ShardConfig(built, defaultName, rules, broadcast, pinned,
                     new Settings(parseCacheSize, parseTimeoutMillis, (int) workerId, maxClockBackwardMillis,
                             sequentialScatterBelowMicros, storeSlotMap, metadataDataSource, slotMapPollMillis, lease,
-                            reshardWriteHoldMillis));
+                            reshardWriteHoldMillis, replicaSettings));
         }
 
         private List<DataSourceConfig> buildDataSources() {

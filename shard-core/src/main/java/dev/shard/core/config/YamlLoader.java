@@ -41,7 +41,9 @@ final class YamlLoader {
     static final List<String> SETTINGS_KEYS =
             List.of("parseCacheSize", "parseTimeoutMillis", "workerId", "maxClockBackwardMillis",
                     "sequentialScatterBelowMicros", "storeSlotMap", "metadataDataSource", "slotMapPollMillis",
-                    "metadataLeaseMillis", "reshardWriteHoldMillis");
+                    "metadataLeaseMillis", "reshardWriteHoldMillis", "maxReplicaLagMillis", "replicaCheckMillis",
+                    "readsFallBackToPrimary", "readYourWrites",
+                    "readYourWritesTimeoutMillis");
 
     /** Scalar tags whose text is taken as written; anything else (binary, custom tags) is refused. */
     private static final Set<Tag> SCALAR_TAGS = Set.of(Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL, Tag.TIMESTAMP);
@@ -302,10 +304,18 @@ final class YamlLoader {
         if (entries == null) {
             return;
         }
+        ReplicaSettings r = ReplicaSettings.defaults();
         for (NodeTuple entry : entries) {
             String key = key(entry);
             Node value = entry.getValueNode();
+            String path = "settings." + key;
             switch (key) {
+                case "maxReplicaLagMillis" -> r = r.withMaxReplicaLagMillis(wholeNumber(value, path, Long.MAX_VALUE));
+                case "replicaCheckMillis" -> r = r.withReplicaCheckMillis(wholeNumber(value, path, Long.MAX_VALUE));
+                case "readsFallBackToPrimary" -> r = r.withReadsFallBackToPrimary(trueOrFalse(value, path));
+                case "readYourWrites" -> r = r.withReadYourWrites(trueOrFalse(value, path));
+                case "readYourWritesTimeoutMillis" -> r = r.withReadYourWritesTimeoutMillis(
+                        wholeNumber(value, path, Long.MAX_VALUE));
                 case "parseCacheSize" -> builder.parseCacheSize(
                         Math.toIntExact(wholeNumber(value, "settings.parseCacheSize", Integer.MAX_VALUE)));
                 case "parseTimeoutMillis" -> builder.parseTimeoutMillis(
@@ -326,6 +336,7 @@ final class YamlLoader {
                 default -> throw unknownKey(key, "in settings", SETTINGS_KEYS, entry.getKeyNode());
             }
         }
+        builder.replicaSettings(r);
     }
 
     // ---- typed access -----------------------------------------------------------------------------------------------

@@ -89,4 +89,49 @@ class ReplicaConfigTest {
         assertThat(plain.replicas()).isEqualTo(List.of());
         assertThat(plain.toString()).doesNotContain("replicas");
     }
+
+    @Test
+    void replicaSettingsFromYamlAndBuilderWithDefaults() {
+        assertThat(ShardConfig.builder().dataSource("ds0", Map.of("jdbcUrl", "jdbc:mysql://p/s")).build()
+                .settings().replicas()).isEqualTo(new ReplicaSettings(10_000, 1_000, true, false, 1_000));
+        ShardConfig loaded = ShardConfig.fromYaml("""
+                dataSources:
+                  ds0: { jdbcUrl: "jdbc:mysql://primary0/s" }
+                settings:
+                  maxReplicaLagMillis: 2500
+                  replicaCheckMillis: 200
+                  readsFallBackToPrimary: false
+                  readYourWrites: true
+                  readYourWritesTimeoutMillis: 300
+                """, "shard.yaml", name -> null);
+        ReplicaSettings expected = new ReplicaSettings(2500, 200, false, true, 300);
+        assertThat(loaded.settings().replicas()).isEqualTo(expected);
+        assertThat(ShardConfig.builder().dataSource("ds0", Map.of("jdbcUrl", "jdbc:mysql://primary0/s"))
+                .replicaSettings(ReplicaSettings.defaults().withMaxReplicaLagMillis(2500).withReplicaCheckMillis(200)
+                        .withReadsFallBackToPrimary(false).withReadYourWrites(true)
+                        .withReadYourWritesTimeoutMillis(300))
+                .build().settings().replicas()).isEqualTo(expected);
+    }
+
+    @Test
+    void refusesReplicaSettingsOutOfRange() {
+        assertThatThrownBy(() -> ShardConfig.fromYaml("""
+                dataSources:
+                  ds0: { jdbcUrl: "jdbc:mysql://primary0/s" }
+                settings: { maxReplicaLagMillis: 0 }
+                """, "shard.yaml", name -> null))
+                .isInstanceOf(ShardConfigException.class)
+                .hasMessageContaining("settings.maxReplicaLagMillis must be positive, got 0");
+        assertThatThrownBy(() -> ShardConfig.fromYaml("""
+                dataSources:
+                  ds0: { jdbcUrl: "jdbc:mysql://primary0/s" }
+                settings: { readYourWrites: yes please }
+                """, "shard.yaml", name -> null))
+                .isInstanceOf(ShardConfigException.class)
+                .hasMessageContaining("'settings.readYourWrites' must be true or false");
+        assertThatThrownBy(() -> ShardConfig.builder().dataSource("ds0", Map.of("jdbcUrl", "jdbc:mysql://p/s"))
+                .replicaSettings(ReplicaSettings.defaults().withReplicaCheckMillis(-1)).build())
+                .isInstanceOf(ShardConfigException.class)
+                .hasMessageContaining("settings.replicaCheckMillis must be 0 (no checks) or more, got -1");
+    }
 }

@@ -73,8 +73,9 @@ class ShardConfigValidationTest {
         assertThat(error(DS + "settings:\n  parseCacheSise: 10\n")).contains(
                 "unknown key 'parseCacheSise' in settings; expected one of parseCacheSize, parseTimeoutMillis,"
                         + " workerId, maxClockBackwardMillis, sequentialScatterBelowMicros, storeSlotMap,"
-                        + " metadataDataSource, slotMapPollMillis, metadataLeaseMillis, reshardWriteHoldMillis; did you"
-                        + " mean 'parseCacheSize'?");
+                        + " metadataDataSource, slotMapPollMillis, metadataLeaseMillis, reshardWriteHoldMillis,"
+                        + " maxReplicaLagMillis, replicaCheckMillis, readsFallBackToPrimary, readYourWrites,"
+                        + " readYourWritesTimeoutMillis; did you mean 'parseCacheSize'?");
     }
 
     @Test

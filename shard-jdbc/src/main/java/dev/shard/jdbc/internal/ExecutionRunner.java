@@ -33,6 +33,17 @@ record ExecutionRunner(ShardStatement statement, OwnStatements own, StatementPar
         try {
             return execution.accept(this);
         } catch (SQLException e) {
+            // A read outside a transaction that lost its replica connection runs once more: the replica is out of
+            // the rotation now, so on another replica or the primary. Nothing was read yet, and nothing written.
+            if (intent == Topology.Intent.READ && statement.connection.lostReplicaConnection(e)) {
+                try {
+                    statement.outcome.clear(false);
+                    return execution.accept(this);
+                } catch (SQLException again) {
+                    again.addSuppressed(e);
+                    throw deadline.explain(again);
+                }
+            }
             throw deadline.explain(e);
         }
     }

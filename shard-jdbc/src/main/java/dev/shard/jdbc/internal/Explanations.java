@@ -40,8 +40,10 @@ final class Explanations {
             if (!names.contains(shards.shardName(call.shard()))) {
                 names.add(shards.shardName(call.shard())); // a union's branches may share shards
             }
-            // As outside a transaction, on a connection not set to primary only: what explain knows.
+            // As outside a transaction, on a connection not set to primary only: what explain knows. With no
+            // replica in the rotation now, the read would fall back to the primary (unless that is turned off).
             String server = ReadRouting.mayUseReplica(intent, false, false, shards.replicaCount(call.shard()))
+                    && shards.replicas(call.shard()).wouldServeReads()
                     ? RouteExplanation.ShardQuery.REPLICA : RouteExplanation.ShardQuery.PRIMARY;
             queries.add(new RouteExplanation.ShardQuery(shards.shardName(call.shard()), call.sql(), values, server));
         }

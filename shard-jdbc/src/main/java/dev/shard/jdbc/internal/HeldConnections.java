@@ -289,6 +289,39 @@ final class HeldConnections {
         return head;
     }
 
+    /** A shard this connection already holds, else the default one: any shard serves broadcast reads. */
+    int preferredShardForAnyOne() {
+        int preferred = topology.defaultShard();
+        if (holds(preferred)) {
+            return preferred;
+        }
+        for (int i = 0; i < physical.length; i++) {
+            if (physical[i] != null) {
+                return shardOf(i);
+            }
+        }
+        return preferred;
+    }
+
+    /**
+     * Drops the read connections that are on a replica and broken (a failure closed them), and opens those
+     * replicas' breakers, so that the next borrow skips them.
+     *
+     * @return whether there was any
+     */
+    boolean dropBrokenReplicaReads(String cause, java.util.function.IntConsumer discard) {
+        boolean any = false;
+        for (int slot = topology.shardCount(); slot < physical.length; slot++) {
+            Connection connection = physical[slot];
+            if (connection != null && topology.onReplica(connection) && isBroken(connection)) {
+                topology.breaker(shardOf(slot), connection).failed("connection lost: " + cause);
+                discard.accept(slot);
+                any = true;
+            }
+        }
+        return any;
+    }
+
     /** Closed without our closing it: the pool (or driver) saw a connection-level failure on it. */
     static boolean isBroken(Connection connection) {
         try {

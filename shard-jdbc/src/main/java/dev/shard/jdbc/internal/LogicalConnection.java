@@ -31,13 +31,15 @@ public final class LogicalConnection extends DefaultShardConnection {
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     /** Why the connection was closed under the application's feet (abort, the data source closing), or null. */
     private volatile String stopReason;
-    /** Whether the runtime knows this connection: from its first physical connection until it is closed. */
-    private boolean tracked;
     /** The query timeout of the statement running, which bounds the wait for a physical connection. */
     private QueryDeadline deadline = QueryDeadline.NONE;
     /** Whether a statement ran since the last commit or rollback with auto-commit off. */
     private boolean transactionOpen;
     private final TopologyPin pin;
+    /** Set when a statement lost its replica connection (see {@link #lostReplicaConnection}). */
+    private boolean replicaLost;
+    /** Null unless {@code settings.readYourWrites}. */
+    private final ReadYourWrites readYourWrites;
 
     /** Made by {@link ShardRuntime#openConnection()}, which is how ShardingDataSource hands connections out. */
     LogicalConnection(ShardRuntime runtime) {
@@ -46,6 +48,7 @@ public final class LogicalConnection extends DefaultShardConnection {
         this.transaction = new ShardTransaction(held, this::discard);
         this.pin = new TopologyPin(this, held, returned -> statements.forEach(s -> s.connectionDiscarded(returned)),
                 () -> autoCommit);
+        this.readYourWrites = ReadYourWrites.of(runtime.config().settings().replicas());
     }
 
     /** The topology this connection routes against now: the one its statement or transaction started with. */
@@ -89,17 +92,29 @@ public final class LogicalConnection extends DefaultShardConnection {
     /**
      * The physical connection for a statement on a shard, borrowed and configured on first use. Every physical
      * connection a statement uses comes from here: a read that may go to a replica ({@link ReadRouting}) takes the
-     * shard's read connection, while writes and reads inside a read-write transaction stay on the connection that
-     * holds the transaction, on the primary.
+     * shard's read connection, writes and reads in a read-write transaction the primary's, which holds it.
      */
     Connection physical(int shard, Topology.Intent intent) throws SQLException {
         checkOpen();
         Topology.Intent effective = intent == Topology.Intent.READ && !autoCommit
                 ? Topology.Intent.READ_IN_TRANSACTION : intent;
         Topology topology = held.topology();
-        boolean mayUseReplica = ReadRouting.mayUseReplica(effective, settings.readOnly(), isPrimaryOnly(),
-                topology.replicaCount(shard));
-        int slot = mayUseReplica ? held.readSlot(shard) : shard;
+        if (ReadRouting.mayUseReplica(effective, settings.readOnly(), isPrimaryOnly(), topology.replicaCount(shard))) {
+            Connection read = connectionIn(held.readSlot(shard), shard, true, effective);
+            if (readYourWrites == null || readYourWrites.mayRead(shard, read, held.get(shard), topology)) {
+                return read;
+            } // else it has not applied this connection's write in time (read-your-writes): the primary has
+        }
+        Connection primary = connectionIn(shard, shard, false, effective);
+        if (readYourWrites != null && effective == Topology.Intent.WRITE) {
+            readYourWrites.wrote(shard, topology.shardCount(), primary);
+        }
+        return primary;
+    }
+
+    /** The connection in a slot, borrowed (from a replica when {@code forRead}) and configured if none is held. */
+    private Connection connectionIn(int slot, int shard, boolean forRead, Topology.Intent intent) throws SQLException {
+        Topology topology = held.topology();
         Connection connection = held.get(slot);
         if (connection != null && autoCommit && HeldConnections.isBroken(connection)) {
             // An earlier failure broke it. With auto-commit on, no transaction went with it: replace it.
@@ -108,13 +123,13 @@ public final class LogicalConnection extends DefaultShardConnection {
         }
         held.serve(shard, slot);
         if (connection == null) {
-            connection = mayUseReplica ? topology.borrowForRead(shard, deadline)
-                    : topology.borrow(shard, effective, deadline);
+            connection = forRead ? topology.borrowForRead(shard, deadline) : topology.borrow(shard, intent, deadline);
             // Round trips to the server: under the statement's deadline, like the statement itself.
             try (QueryDeadline.Watch watched = deadline.watch(topology, shard, connection)) {
                 settings.applyTo(connection, autoCommit);
             } catch (SQLException e) {
-                // Often the first use of a pooled connection that died with its server: say which server.
+                // Often the first use of a pooled connection that died with its server: say which (a read may retry).
+                replicaLost = forRead && topology.onReplica(connection) && SqlExceptions.isConnectionFailure(e);
                 connection.close();
                 throw SqlExceptions.onShard(topology.shardName(shard), e);
             }
@@ -123,12 +138,17 @@ public final class LogicalConnection extends DefaultShardConnection {
                 runtime.cancels().stop(topology, shard, connection, false);
                 checkOpen();
             }
-            if (!tracked) {
-                tracked = true;
-                runtime.track(this);
-            }
+            runtime.track(this); // a set: from the first physical connection on, the runtime knows this one
         }
         return connection;
+    }
+
+    /** A read outside a transaction failed: whether it lost a replica connection, so may run once more elsewhere. */
+    boolean lostReplicaConnection(SQLException failure) {
+        boolean lost = replicaLost;
+        replicaLost = false;
+        return autoCommit && stopReason == null && !deadline.expired() && SqlExceptions.isConnectionFailure(failure)
+                && (held.dropBrokenReplicaReads(failure.getMessage(), this::discard) | lost);
     }
 
     boolean holds(int shard) {
@@ -155,6 +175,7 @@ public final class LogicalConnection extends DefaultShardConnection {
         if (used == null) {
             return failure; // borrowing it failed, and that error names the shard already
         }
+        replicaLost = held.topology().onReplica(used) && SqlExceptions.isConnectionFailure(failure);
         dropIfBroken(shard, borrowedForIt);
         // Not when the connection was given up on purpose: by abort, by the data source's close, or at the
         // statement's deadline (whether that shard is down is then the breaker's decision, see ShardBreaker).
@@ -178,16 +199,7 @@ public final class LogicalConnection extends DefaultShardConnection {
 
     /** A shard this connection already holds, else the default one: any shard serves broadcast reads. */
     int preferredShardForAnyOne() {
-        int preferred = held.topology().defaultShard();
-        if (held.holds(preferred)) {
-            return preferred;
-        }
-        for (int i = 0; i < held.size(); i++) {
-            if (held.holds(i)) {
-                return held.shardOf(i);
-            }
-        }
-        return preferred;
+        return held.preferredShardForAnyOne();
     }
 
     @Override
@@ -199,18 +211,9 @@ public final class LogicalConnection extends DefaultShardConnection {
         }
     }
 
-    /**
-     * The failure of a statement that was running when the connection was aborted or its data source closed:
-     * what the driver says then (a broken connection, on some shard) is only the consequence, so the cause is told.
-     */
+    /** A statement's failure once the connection was aborted or its data source closed: with the cause. */
     SQLException failedBecauseStopped(SQLException failure, String sql) {
-        String reason = stopReason;
-        if (reason == null) {
-            return failure;
-        }
-        SQLException stopped = new SQLException(reason + " while a statement was running; its physical connections "
-                + "were closed: " + dev.shard.core.internal.sql.SqlText.abbreviate(sql), "08003", failure);
-        return stopped;
+        return stopReason == null ? failure : SqlExceptions.stopped(stopReason, failure, sql);
     }
 
     void forget(ShardStatement statement) {

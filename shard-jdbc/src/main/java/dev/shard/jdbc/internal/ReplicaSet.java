@@ -14,27 +14,53 @@ import java.util.concurrent.atomic.AtomicInteger;
  * "busy" says little about the statements still to come; round robin spreads connections evenly, costs one atomic
  * increment, and is easy to predict in tests and incidents.
  *
- * <p>{@link #borrow} is the seam for health: a replica whose breaker is open (it failed to give a connection, or a
- * statement lost its connection there) is skipped until a probe gets through. Lag-based checks will leave the
- * rotation through the same test. With no replica usable, the caller reads from the primary.
+ * <p>{@link #borrow} skips a replica whose breaker is open (it failed to give a connection, or a statement lost its
+ * connection there) until a probe gets through, and one whose health check keeps it out of the rotation (down,
+ * stopped, lagging: {@link ReplicaHealth}). With no replica usable, the caller reads from the primary, unless
+ * {@code settings.readsFallBackToPrimary} is false.
  */
 final class ReplicaSet {
 
-    static final ReplicaSet NONE = new ReplicaSet(List.of(), List.of(), List.of());
+    static final ReplicaSet NONE = new ReplicaSet(List.of(), true);
 
-    /** One replica: its name in logs ({@code ds0-replica0}), its pool and its breaker. */
-    record Replica(String name, HikariDataSource pool, ShardBreaker breaker) {
+    /** One replica: its name in logs ({@code ds0-replica0}), its pool, its breaker and its health check. */
+    record Replica(String name, HikariDataSource pool, ShardBreaker breaker, ReplicaHealth health) {
+
+        boolean inRotation() {
+            return !breaker.isOpen() && health.inRotation() && !pool.isClosed();
+        }
     }
 
     private final List<Replica> replicas;
+    private final boolean fallBackToPrimary;
     private final AtomicInteger next = new AtomicInteger();
 
-    ReplicaSet(List<String> names, List<HikariDataSource> pools, List<ShardBreaker> breakers) {
-        Replica[] built = new Replica[names.size()];
-        for (int i = 0; i < built.length; i++) {
-            built[i] = new Replica(names.get(i), pools.get(i), breakers.get(i));
+    ReplicaSet(List<Replica> replicas, boolean fallBackToPrimary) {
+        this.replicas = List.copyOf(replicas);
+        this.fallBackToPrimary = fallBackToPrimary;
+    }
+
+    /** Whether a read would go to a replica now: one is in the rotation, or reads may not fall back anyway. */
+    boolean wouldServeReads() {
+        return !fallBackToPrimary || replicas.stream().anyMatch(Replica::inRotation);
+    }
+
+    /**
+     * With no usable replica: fine when reads may fall back to the primary ({@code settings.readsFallBackToPrimary}).
+     *
+     * @throws java.sql.SQLTransientConnectionException naming the shard and each replica's state otherwise
+     */
+    void checkFallBack(String shard) throws SQLException {
+        if (fallBackToPrimary) {
+            return;
         }
-        this.replicas = List.of(built);
+        StringBuilder states = new StringBuilder();
+        for (Replica replica : replicas) {
+            states.append(states.isEmpty() ? "" : "; ").append(replica.name()).append(' ')
+                    .append(replica.breaker().isOpen() ? "breaker open" : replica.health().seen().state());
+        }
+        throw new java.sql.SQLTransientConnectionException("No usable replica of shard " + shard + " (" + states
+                + ") and settings.readsFallBackToPrimary is false: the read is not sent to the primary", "08001");
     }
 
     int size() {
@@ -54,7 +80,7 @@ final class ReplicaSet {
         int start = Math.floorMod(next.getAndIncrement(), Math.max(1, replicas.size()));
         for (int i = 0; i < replicas.size(); i++) {
             Replica replica = replicas.get((start + i) % replicas.size());
-            if (replica.breaker().isOpen() || replica.pool().isClosed()) {
+            if (!replica.inRotation()) {
                 continue;
             }
             long wait = Math.min(deadline.remainingMillis(), replica.pool().getConnectionTimeout());

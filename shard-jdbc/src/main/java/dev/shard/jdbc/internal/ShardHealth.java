@@ -3,6 +3,7 @@ package dev.shard.jdbc.internal;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.shard.jdbc.PoolStatistics;
+import dev.shard.jdbc.ReplicaStatus;
 import dev.shard.jdbc.ShardStatus;
 import dev.shard.jdbc.ShardStatus.Health;
 import java.sql.Connection;
@@ -62,6 +63,33 @@ public final class ShardHealth implements AutoCloseable {
         }
         return new PoolStatistics(counts.getActiveConnections(), counts.getIdleConnections(),
                 counts.getTotalConnections(), counts.getThreadsAwaitingConnection(), pool.getMaximumPoolSize());
+    }
+
+    /**
+     * Every replica of the current data sources as its background check last saw it, in shard order, then in the
+     * order configured; asks no database.
+     */
+    public List<ReplicaStatus> replicaStatuses() {
+        List<ReplicaStatus> statuses = new ArrayList<>();
+        for (String shard : runtime.shardNames()) {
+            dev.shard.core.config.DataSourceConfig source = runtime.config().dataSource(shard);
+            List<dev.shard.core.config.DataSourceConfig> configs = source == null ? List.of() : source.replicas();
+            List<String> names = runtime.replicaNames(shard);
+            for (int i = 0; i < names.size(); i++) {
+                ReplicaSet.Replica replica = runtime.replica(names.get(i));
+                ReplicaHealth.Seen seen = replica.health() == null
+                        ? new ReplicaHealth.Seen(ReplicaStatus.State.UNCHECKED, -1, null, "not checked yet")
+                        : replica.health().seen();
+                boolean breakerOpen = replica.breaker() != null && replica.breaker().isOpen();
+                String said = i < configs.size() ? Redaction.of(configs.get(i)).apply(seen.detail()) : seen.detail();
+                boolean inRotation = !breakerOpen && !replica.pool().isClosed()
+                        && (replica.health() == null || replica.health().inRotation());
+                statuses.add(new ReplicaStatus(replica.name(), shard, seen.state(), seen.lagMillis(), seen.since(),
+                        said + (breakerOpen ? "; circuit breaker open" : ""), inRotation,
+                        poolStatistics(replica.name())));
+            }
+        }
+        return statuses;
     }
 
     /**

@@ -41,6 +41,8 @@ public final class ShardRuntime implements AutoCloseable {
     /** The replica names of each data source that has replicas ({@code ds0-replica0}, ...), in pool order. */
     private final java.util.Map<String, List<String>> replicaNames = new java.util.concurrent.ConcurrentHashMap<>();
     private final ReplicaConnections replicaConnections = new ReplicaConnections();
+    /** The replicas' background health checks (made before the first topology, which needs them). */
+    private final ReplicaChecks replicaChecks;
     /** The current shard set. Read once per statement (once per transaction inside one); swapped whole. */
     private final java.util.concurrent.atomic.AtomicReference<Topology> topology;
     private final ConfigRules rules;
@@ -90,6 +92,7 @@ public final class ShardRuntime implements AutoCloseable {
         this.router = new SqlRouter(rules, new JSqlParserAnalyzer(dialect, config.settings().parseTimeoutMillis()),
                 dialect, config.settings().parseCacheSize(), tableColumns);
         this.executor = newExecutor();
+        this.replicaChecks = new ReplicaChecks(config.settings().replicas());
         config.dataSources().forEach(this::rememberReplicas);
         this.topology.set(topologyOf(starting.version(), starting.slotMap(), pools));
         this.timers = new java.util.concurrent.ScheduledThreadPoolExecutor(1, daemon("shard-timer"));
@@ -199,8 +202,16 @@ public final class ShardRuntime implements AutoCloseable {
         for (String name : slotMap.shards()) {
             List<String> names = replicaNames.getOrDefault(name, List.of());
             List<HikariDataSource> replicaPools = names.stream().map(byName::get).toList();
+            List<ShardBreaker> replicaBreakers = breakersOf(names, replicaPools);
+            List<ReplicaSet.Replica> set = new ArrayList<>();
+            java.util.function.BooleanSupplier primaryDown = () -> breakers.containsKey(name)
+                    && breakers.get(name).isOpen();
+            for (int i = 0; i < names.size(); i++) {
+                set.add(new ReplicaSet.Replica(names.get(i), replicaPools.get(i), replicaBreakers.get(i),
+                        replicaChecks.of(names.get(i), replicaPools.get(i), primaryDown)));
+            }
             replicas.add(names.isEmpty() ? ReplicaSet.NONE
-                    : new ReplicaSet(names, replicaPools, breakersOf(names, replicaPools)));
+                    : new ReplicaSet(set, config.settings().replicas().readsFallBackToPrimary()));
         }
         return new Topology(version, slotMap, inOrder, breakersOf(slotMap.shards(), inOrder),
                 config.defaultDataSource(), replicas, replicaConnections);
@@ -465,6 +476,16 @@ public final class ShardRuntime implements AutoCloseable {
         return pool;
     }
 
+    /** The replica names of a data source, in the order configured; empty when it has none. */
+    public List<String> replicaNames(String dataSource) {
+        return replicaNames.getOrDefault(dataSource, List.of());
+    }
+
+    /** A replica's breaker and health by name, for status reports; null parts if it has none yet. */
+    ReplicaSet.Replica replica(String name) {
+        return new ReplicaSet.Replica(name, pool(name), breakers.get(name), replicaChecks.get(name));
+    }
+
     /** The data sources of the current topology, in slot-map order. */
     public List<String> shardNames() {
         return topology().names();
@@ -485,6 +506,7 @@ public final class ShardRuntime implements AutoCloseable {
             connection.dataSourceClosed();
         }
         timers.shutdownNow();
+        replicaChecks.close();
         cancels.close();
         probes.shutdownNow();
         executor.shutdownNow();

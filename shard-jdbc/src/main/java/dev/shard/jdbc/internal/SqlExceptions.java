@@ -130,4 +130,13 @@ final class SqlExceptions {
         }
         return new SQLException(message, e.getSQLState(), e.getErrorCode(), e);
     }
+
+    /**
+     * The failure of a statement that was running when its connection was aborted or its data source closed: what
+     * the driver says then (a broken connection, on some shard) is only the consequence, so the cause is told.
+     */
+    static SQLException stopped(String reason, SQLException failure, String sql) {
+        return new SQLException(reason + " while a statement was running; its physical connections were closed: "
+                + dev.shard.core.internal.sql.SqlText.abbreviate(sql), "08003", failure);
+    }
 }

@@ -121,7 +121,13 @@ final class Topology implements ShardMap {
      */
     Connection borrowForRead(int shard, QueryDeadline deadline) throws SQLException {
         Connection replica = replicas.get(shard).borrow(deadline, replicaConnections);
-        return replica != null ? replica : borrow(shard, Intent.WRITE, deadline);
+        if (replica != null) {
+            return replica;
+        }
+        if (!deadline.expired()) { // else the primary's borrow says that the statement's time is up
+            replicas.get(shard).checkFallBack(shardName(shard));
+        }
+        return borrow(shard, Intent.WRITE, deadline);
     }
 
     /** Whether {@code connection} is on one of the shard's replicas rather than its primary. */

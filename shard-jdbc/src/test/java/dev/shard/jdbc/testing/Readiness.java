@@ -71,6 +71,23 @@ public final class Readiness {
         }
     }
 
+    /**
+     * Returns the first value of {@code probe} that {@code done} accepts, polling; fails the test, naming {@code what}
+     * and the last value, if none does within {@link #BOUND}.
+     */
+    public static <T> T await(java.util.function.Supplier<T> probe, java.util.function.Predicate<T> done,
+                              String what) {
+        long deadline = System.nanoTime() + BOUND.toNanos();
+        T value;
+        while (!done.test(value = probe.get())) {
+            if (System.nanoTime() - deadline >= 0) {
+                Assertions.fail(what + " did not happen within " + BOUND.toSeconds() + " s; last seen: " + value);
+            }
+            pause();
+        }
+        return value;
+    }
+
     private static void pause() {
         try {
             Thread.sleep(POLL_INTERVAL_MILLIS); // the poll interval of a readiness check, not a synchronisation

@@ -1,0 +1,114 @@
+package dev.shard.bench;
+
+import dev.shard.core.config.ReplicaSettings;
+import dev.shard.core.config.ShardConfig;
+import dev.shard.jdbc.ShardingDataSource;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * {@link Workloads#pointSelect()} through Shard with 0, 1 and 2 read replicas per shard (docs/replication.md), on
+ * MariaDB: what read/write splitting costs a point read, and how reads spread over the replicas' pools.
+ *
+ * <p>The "replicas" are not replicated servers: each is another database on the same server holding a copy of its
+ * shard's rows ({@code CREATE TABLE ... LIKE} and {@code INSERT ... SELECT}), with a pool of its own. Starting real
+ * replicas (extra {@code mariadbd} processes fed by binary logs) is more than a JMH trial should do, and on a
+ * two-core machine every server shares the same cores anyway, so replicas add no capacity here: the numbers show
+ * Shard's routing cost, not a scaling. The health checks are off ({@code replicaCheckMillis: 0}), since these
+ * databases are no replicas and a check would rightly take them out; a check costs one small query per replica per
+ * second on its own connection, which no throughput figure would show.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 3)
+public class ReplicaPointSelect {
+
+    @Param({"0", "1", "2"})
+    public int replicas;
+
+    Fixture fixture;
+    ShardingDataSource withReplicas;
+    /** Databases made here, dropped at tear-down. */
+    private final List<String> copies = new ArrayList<>();
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        fixture = new Fixture("mariadb", "shard");
+        ShardConfig.Builder builder = ShardConfig.builder()
+                .replicaSettings(ReplicaSettings.defaults().withReplicaCheckMillis(0));
+        try (Connection c = server(); Statement s = c.createStatement()) {
+            for (int shard = 0; shard < Fixture.SHARDS; shard++) {
+                String url = fixture.physicalUrls.get(shard);
+                builder.dataSource("ds" + shard, fixture.poolProperties(url));
+                String database = url.substring(url.lastIndexOf('/') + 1, url.indexOf('?'));
+                for (int r = 0; r < replicas; r++) {
+                    String copy = database + "_r" + r;
+                    copies.add(copy);
+                    s.execute("CREATE DATABASE " + copy);
+                    s.execute("CREATE TABLE " + copy + ".t_order LIKE " + database + ".t_order");
+                    s.execute("INSERT INTO " + copy + ".t_order SELECT * FROM " + database + ".t_order");
+                    s.execute("ANALYZE TABLE " + copy + ".t_order");
+                    builder.replica("ds" + shard, fixture.poolProperties(url.replace("/" + database + "?",
+                            "/" + copy + "?")));
+                }
+            }
+        }
+        withReplicas = new ShardingDataSource(builder.shardedTable("t_order", "user_id").build());
+        if (pointSelect() == 0) {
+            throw new IllegalStateException(replicas + " replicas: a user has no orders");
+        }
+    }
+
+    private static Connection server() throws SQLException {
+        return DriverManager.getConnection("jdbc:mysql://" + Fixture.MARIADB_HOST
+                + "/?useSSL=false&allowPublicKeyRetrieval=true", Fixture.MARIADB_USER, Fixture.MARIADB_PASSWORD);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+        if (withReplicas != null) {
+            withReplicas.close();
+        }
+        try (Connection c = server(); Statement s = c.createStatement()) {
+            for (String copy : copies) {
+                s.execute("DROP DATABASE IF EXISTS " + copy);
+            }
+        }
+        fixture.close();
+    }
+
+    /** One point read outside a transaction: on a replica when the shard has one, else on its primary. */
+    @Benchmark
+    public long pointSelect() throws SQLException {
+        return Workloads.pointSelect(withReplicas, Workloads.randomUser());
+    }
+
+    /** The same from four threads sharing the data source, spreading over the replicas' pools. */
+    @Benchmark
+    @Threads(4)
+    public long pointSelect4Threads() throws SQLException {
+        return pointSelect();
+    }
+}
