@@ -182,7 +182,7 @@ final class SelectRewriter {
                     throw new Refusal("SELECT DISTINCT across shards can only ORDER BY selected columns; "
                             + element.getExpression() + " is not selected");
                 }
-                order.add(new SortKey(slot, !element.isAsc()));
+                order.add(new SortKey(slot, !element.isAsc(), nullsFirst(element)));
             }
         }
         if (distinct) {
@@ -279,7 +279,7 @@ final class SelectRewriter {
         if (select.getOrderByElements() != null) {
             for (OrderByElement element : select.getOrderByElements()) {
                 requested.add(new SortKey(orderSlot(element.getExpression(), items, aggregates),
-                        !element.isAsc()));
+                        !element.isAsc(), nullsFirst(element)));
             }
         }
         // Each shard returns its groups sorted by the keys (then the distinct argument), for a streaming merge.
@@ -554,6 +554,12 @@ final class SelectRewriter {
 
     // ------------------------------------------------------------------ ORDER BY, GROUP BY, LIMIT in the shard query
 
+    /** An explicit NULLS FIRST (true) or NULLS LAST (false); null for the database's default. */
+    private static Boolean nullsFirst(OrderByElement element) {
+        OrderByElement.NullOrdering ordering = element.getNullOrdering();
+        return ordering == null ? null : ordering == OrderByElement.NullOrdering.NULLS_FIRST;
+    }
+
     private void setShardOrder(List<SortKey> order) {
         if (order.isEmpty()) {
             select.setOrderByElements(null);
@@ -565,6 +571,10 @@ final class SelectRewriter {
             element.setExpression(ordinalOf(key.column().slot()));
             element.setAsc(!key.descending());
             element.setAscDescPresent(key.descending());
+            if (key.nullsFirst() != null) {
+                element.setNullOrdering(key.nullsFirst() ? OrderByElement.NullOrdering.NULLS_FIRST
+                        : OrderByElement.NullOrdering.NULLS_LAST);
+            }
             elements.add(element);
         }
         select.setOrderByElements(elements);
