@@ -169,6 +169,28 @@ class PostgresMergeIT {
         }
     }
 
+    /** The merge's arithmetic is MySQL's (exact division): refused rather than give 2.5 where PostgreSQL says 2. */
+    @Test
+    void arithmeticOverAggregatesIsRefusedAcrossShardsButRunsOnOne() throws Exception {
+        try (Connection c = sharded.getConnection(); Statement s = c.createStatement()) {
+            for (String sql : List.of("SELECT SUM(i) / COUNT(*) FROM t_value", "SELECT g, ROUND(AVG(n), 2) FROM t_value"
+                    + " GROUP BY g", "SELECT g FROM t_value GROUP BY g HAVING SUM(s) / 2 > 0")) {
+                assertThatThrownBy(() -> s.executeQuery(sql)).as(sql)
+                        .isInstanceOf(java.sql.SQLFeatureNotSupportedException.class)
+                        .hasMessageContaining("MySQL's arithmetic");
+            }
+            for (String sql : List.of("SELECT string_agg(g, ',') FROM t_value", "SELECT k, array_agg(id) FROM t_value"
+                    + " GROUP BY k", "SELECT bool_and(i > 0) FROM t_value")) {
+                assertThatThrownBy(() -> s.executeQuery(sql)).as(sql)
+                        .isInstanceOf(java.sql.SQLFeatureNotSupportedException.class)
+                        .hasMessageContaining("cannot be combined");
+            }
+            assertSameOrdered("SELECT SUM(i) / COUNT(*), ROUND(AVG(n), 2) FROM t_value WHERE k = 5");
+            assertSameOrdered("SELECT g, COUNT(*) FROM t_value GROUP BY g HAVING COUNT(*) > 80 AND MAX(g) <> 'g3'"
+                    + " ORDER BY g");
+        }
+    }
+
     @Test
     void postgresSyntaxRoutesAndRuns() throws Exception {
         try (Connection c = sharded.getConnection()) {

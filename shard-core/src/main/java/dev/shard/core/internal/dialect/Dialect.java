@@ -68,6 +68,16 @@ public interface Dialect {
     }
 
     /**
+     * Whether the merge may compute arithmetic and functions over merged aggregates ({@code SUM(x) / COUNT(*)},
+     * {@code ROUND(AVG(x), 2)}) for this database: its {@code Compute} step follows MySQL's rules. Where it returns
+     * false such a query is refused on several shards; comparisons and logic over aggregates (HAVING
+     * {@code COUNT(*) > 1}) still run.
+     */
+    default boolean mergeArithmetic() {
+        return true;
+    }
+
+    /**
      * The type of an aggregate's merged column where it differs from the shards' column: the merge computes some
      * aggregates itself (a SUM of partial sums, an AVG from sums and counts), and their values have the type the
      * database would give the aggregate over all rows. Null when the shards' column type stands.

@@ -81,6 +81,12 @@ public record PostgresDialect(String collation) implements Dialect {
         return new ValueComparator(NullOrder.HIGHEST, strings, PostgresArithmetic.INSTANCE);
     }
 
+    /** PostgreSQL divides integers as integers and scales numerics its own way; the merge's Compute is MySQL's. */
+    @Override
+    public boolean mergeArithmetic() {
+        return false;
+    }
+
     /** Case-insensitive types ({@code citext}) are not told apart: every string compares as the collation says. */
     @Override
     public boolean ignoresCase(int sqlType, boolean reportedCaseSensitive) {

@@ -57,7 +57,12 @@ final class SelectRewriter {
     /** MySQL aggregates the merge cannot combine from per-shard partials: refused rather than concatenated. */
     private static final Set<String> UNMERGEABLE = Set.of("std", "stddev", "stddev_pop",
             "stddev_samp", "variance", "var_pop", "var_samp", "bit_and", "bit_or", "bit_xor", "json_arrayagg",
-            "json_objectagg", "any_value");
+            "json_objectagg", "any_value",
+            // PostgreSQL's
+            "string_agg", "array_agg", "bool_and", "bool_or", "every", "json_agg", "jsonb_agg", "json_object_agg",
+            "jsonb_object_agg", "xmlagg", "percentile_cont", "percentile_disc", "mode", "corr", "covar_pop",
+            "covar_samp", "regr_avgx", "regr_avgy", "regr_count", "regr_intercept", "regr_r2", "regr_slope",
+            "regr_sxx", "regr_sxy", "regr_syy", "range_agg", "range_intersect_agg");
     private static final String DERIVED_PREFIX = "__shard_";
     /** Fixed indexes at or above this mark parameters the rewrite adds (see {@link #render}). */
     private static final int LIMIT_MARKER = 1_000_000_000;
@@ -512,6 +517,7 @@ final class SelectRewriter {
                 : expression instanceof Division ? Expr.ArithmeticOp.DIV
                 : expression instanceof Modulo ? Expr.ArithmeticOp.MOD : null;
         if (op != null) {
+            refuseMergeArithmetic(expression);
             var binary = (net.sf.jsqlparser.expression.BinaryExpression) expression;
             return new Expr.Arithmetic(op, operand(binary.getLeftExpression(), items, aggregates),
                     operand(binary.getRightExpression(), items, aggregates));
@@ -521,7 +527,9 @@ final class SelectRewriter {
             return value.toExpr();
         }
         if (expression instanceof Function function && !isAggregate(function) && containsAggregate(function)) {
-            return MergeFunctions.call(function, argument -> operand(argument, items, aggregates));
+            Expr call = MergeFunctions.call(function, argument -> operand(argument, items, aggregates));
+            refuseMergeArithmetic(expression);
+            return call;
         }
         Slot existing = existingItem(expression, items);
         if (existing != null) {
@@ -535,6 +543,15 @@ final class SelectRewriter {
             return derive(expression);
         }
         throw new Refusal(MergeFunctions.cannotCompute(expression));
+    }
+
+    /** Where the merge's arithmetic is not the database's (see {@code Dialect.mergeArithmetic}), it is not used. */
+    private void refuseMergeArithmetic(Expression expression) throws Refusal {
+        if (!dialect.mergeArithmetic()) {
+            throw new Refusal(expression + " computes over aggregates, which the merge does with MySQL's arithmetic,"
+                    + " not this database's (integer division, numeric scales); select the aggregates themselves and"
+                    + " compute the rest in the application");
+        }
     }
 
     /**
