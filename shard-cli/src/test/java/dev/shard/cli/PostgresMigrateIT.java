@@ -52,6 +52,10 @@ class PostgresMigrateIT {
             Run again = cli("migrate", "--config", config.toString(), "--locations", "filesystem:" + migrations);
             assertThat(again.exitCode()).as(again.all()).isZero();
             assertThat(again.out()).containsPattern("(?m)^ds0 +version 2 ");
+
+            Run diff = cli("diff", "--config", config.toString());
+            assertThat(diff.exitCode()).as(diff.all()).isNotZero();
+            assertThat(diff.all()).contains("does not support PostgreSQL data sources yet: ds0, ds1, ds2");
         }
     }
 }
