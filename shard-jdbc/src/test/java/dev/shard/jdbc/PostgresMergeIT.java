@@ -225,6 +225,10 @@ class PostgresMergeIT {
                 expectedTypes.add(em.getColumnType(i) + " " + em.getColumnClassName(i));
             }
             assertThat(types).as("types of %s", sql).isEqualTo(expectedTypes);
+            for (int i = 1; i <= em.getColumnCount(); i++) {
+                assertThat(am.getColumnLabel(i)).as("label of column %d of %s", i, sql)
+                        .isEqualTo(em.getColumnLabel(i));
+            }
             int rows = 0;
             while (expected.next()) {
                 assertThat(actual.next()).as(sql).isTrue();

@@ -44,6 +44,17 @@ public interface Dialect {
      */
     String rowLimit(String rowCount);
 
+    /**
+     * The label the database gives an unaliased aggregate column, for the merged column where the rewrite replaced
+     * the item (AVG, the DISTINCT kinds): MySQL labels it with the text as written ({@code AVG( amount )}).
+     *
+     * @param writtenText  the item as the statement spells it
+     * @param functionName the aggregate's name as written
+     */
+    default String unaliasedLabel(String writtenText, String functionName) {
+        return writtenText;
+    }
+
     // ---- values
 
     /**

@@ -69,6 +69,12 @@ public record PostgresDialect(String collation) implements Dialect {
         return plain ? name : "\"" + name.replace("\"", "\"\"") + "\"";
     }
 
+    /** PostgreSQL names an unaliased function call's column after the function: {@code avg}. */
+    @Override
+    public String unaliasedLabel(String writtenText, String functionName) {
+        return canonicalName(functionName);
+    }
+
     @Override
     public String rowLimit(String rowCount) {
         return "LIMIT " + rowCount;

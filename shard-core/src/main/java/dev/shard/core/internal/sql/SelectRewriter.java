@@ -232,7 +232,8 @@ final class SelectRewriter {
             if (!(item.getExpression() instanceof Function function) || !isAggregate(function)) {
                 continue;
             }
-            String written = item.getAlias() == null ? writtenText(function) : null;
+            String written = item.getAlias() == null ? dialect.unaliasedLabel(writtenText(function), function.getName())
+                    : null;
             Expression argument = singleArgument(function);
             AggregateKind kind = kindOf(function);
             aggregates.add(switch (kind) {
