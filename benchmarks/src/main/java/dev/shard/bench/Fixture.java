@@ -41,6 +41,10 @@ public final class Fixture implements AutoCloseable {
     static final long REMOTE_DELAY_MICROS = Long.getLong("bench.remoteDelayMicros", 250);
     static final String MARIADB_USER = System.getProperty("bench.mariadb.user", "root");
     static final String MARIADB_PASSWORD = System.getProperty("bench.mariadb.password", "");
+    /** Engine {@code postgres}: a PostgreSQL server (trust authentication by default, as on the project's machines). */
+    static final String POSTGRES_HOST = System.getProperty("bench.postgres", "127.0.0.1:5432");
+    static final String POSTGRES_USER = System.getProperty("bench.postgres.user", "postgres");
+    static final String POSTGRES_PASSWORD = System.getProperty("bench.postgres.password", "");
 
     static final String[] DDL = {
         "CREATE TABLE t_order (order_id BIGINT NOT NULL PRIMARY KEY, user_id BIGINT NOT NULL,"
@@ -145,7 +149,7 @@ public final class Fixture implements AutoCloseable {
                  Statement s = c.createStatement()) {
                 for (String table : new String[] {"t_order", "t_order_batch"}) {
                     String name = target.equals("shardingsphere") ? table + "_" + n : table;
-                    if (s.execute("ANALYZE TABLE " + name)) {
+                    if (s.execute((engine.equals("postgres") ? "ANALYZE " : "ANALYZE TABLE ") + name)) {
                         s.getResultSet().close();
                     }
                 }
@@ -169,11 +173,19 @@ public final class Fixture implements AutoCloseable {
     }
 
     String user() {
-        return engine.equals("h2") ? "sa" : MARIADB_USER;
+        return switch (engine) {
+            case "h2" -> "sa";
+            case "postgres" -> POSTGRES_USER;
+            default -> MARIADB_USER;
+        };
     }
 
     String password() {
-        return engine.equals("h2") ? "" : MARIADB_PASSWORD;
+        return switch (engine) {
+            case "h2" -> "";
+            case "postgres" -> POSTGRES_PASSWORD;
+            default -> MARIADB_PASSWORD;
+        };
     }
 
     String url(String database) {
@@ -187,18 +199,27 @@ public final class Fixture implements AutoCloseable {
                     + (target.equals("shardingsphere") ? "" : ";DATABASE_TO_LOWER=TRUE");
             case "mariadb", "mariadb-remote" -> "jdbc:mysql://" + jdbcHost + "/" + database
                     + "?useSSL=false&allowPublicKeyRetrieval=true";
+            case "postgres" -> "jdbc:postgresql://" + POSTGRES_HOST + "/" + database;
             default -> throw new IllegalArgumentException("unknown engine " + engine);
         };
     }
 
     private void createDatabase(String name) throws SQLException {
         if (!engine.equals("h2")) {
-            try (Connection c = DriverManager.getConnection("jdbc:mysql://" + MARIADB_HOST
-                    + "/?useSSL=false&allowPublicKeyRetrieval=true", MARIADB_USER, MARIADB_PASSWORD);
-                 Statement s = c.createStatement()) {
+            try (Connection c = serverConnection(); Statement s = c.createStatement()) {
                 s.execute("CREATE DATABASE " + name);
             }
         }
+    }
+
+    /** A connection to the server (not one database), for creating and dropping the databases. */
+    private Connection serverConnection() throws SQLException {
+        if (engine.equals("postgres")) {
+            return DriverManager.getConnection("jdbc:postgresql://" + POSTGRES_HOST + "/postgres", POSTGRES_USER,
+                    POSTGRES_PASSWORD);
+        }
+        return DriverManager.getConnection("jdbc:mysql://" + MARIADB_HOST
+                + "/?useSSL=false&allowPublicKeyRetrieval=true", MARIADB_USER, MARIADB_PASSWORD);
     }
 
     /** The same pool settings (and driver settings) for every pool of every target. */
@@ -209,7 +230,9 @@ public final class Fixture implements AutoCloseable {
         p.put("password", password());
         p.put("maximumPoolSize", "8");
         p.put("minimumIdle", "8");
-        if (!engine.equals("h2")) {
+        if (engine.equals("postgres")) {
+            p.put("dataSource.reWriteBatchedInserts", "true");
+        } else if (!engine.equals("h2")) {
             p.put("dataSource.cachePrepStmts", "true");
             p.put("dataSource.prepStmtCacheSize", "250");
             p.put("dataSource.prepStmtCacheSqlLimit", "2048");
@@ -301,10 +324,9 @@ public final class Fixture implements AutoCloseable {
                         s.execute("SHUTDOWN");
                     }
                 } else {
-                    try (Connection c = DriverManager.getConnection("jdbc:mysql://" + MARIADB_HOST
-                            + "/?useSSL=false&allowPublicKeyRetrieval=true", MARIADB_USER, MARIADB_PASSWORD);
-                         Statement s = c.createStatement()) {
-                        s.execute("DROP DATABASE IF EXISTS " + database);
+                    try (Connection c = serverConnection(); Statement s = c.createStatement()) {
+                        s.execute("DROP DATABASE IF EXISTS " + database
+                                + (engine.equals("postgres") ? " WITH (FORCE)" : ""));
                     }
                 }
             } catch (SQLException e) {

@@ -34,6 +34,16 @@ public final class SchemaDiff {
      * @throws SQLException naming the data source that could not be reached or read (passwords masked)
      */
     public static DriftReport compare(ShardConfig config) throws SQLException {
+        List<String> postgres = config.dataSources().stream()
+                .filter(source -> source.jdbcUrl() != null
+                        && source.jdbcUrl().toLowerCase(java.util.Locale.ROOT).startsWith("jdbc:postgresql:"))
+                .map(source -> source.name()).toList();
+        if (!postgres.isEmpty()) {
+            // The snapshot reads MySQL's information_schema (DATABASE(), STATISTICS); say so rather than fail on
+            // PostgreSQL's error for the first data source.
+            throw new java.sql.SQLFeatureNotSupportedException("diff reads MySQL's information_schema and does not"
+                    + " support PostgreSQL data sources yet: " + String.join(", ", postgres), "0A000");
+        }
         Set<String> tables = new LinkedHashSet<>(config.tables().keySet());
         tables.addAll(config.broadcastTables());
         Map<String, Map<Subject, String>> snapshots = new LinkedHashMap<>();

@@ -20,12 +20,7 @@ class H2RoutingTest extends RoutingConformanceSuite {
         for (int i = 0; i < SHARDS; i++) {
             builder.dataSource("ds" + i, Map.of("jdbcUrl", url("shard" + i), "username", "sa", "password", ""));
         }
-        return builder.defaultDataSource("ds0")
-                .shardedTable("t_order", "user_id")
-                .shardedTable("t_order_item", "user_id")
-                .shardedTable("t_ledger", "account_id")
-                .broadcastTables("t_region")
-                .build();
+        return withTables(builder);
     }
 
     @Override

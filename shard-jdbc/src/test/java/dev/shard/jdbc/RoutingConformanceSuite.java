@@ -54,12 +54,40 @@ abstract class RoutingConformanceSuite {
     /** Creates empty databases and returns the sharded configuration over them (ds0..ds3, default ds0). */
     abstract ShardConfig createShards() throws Exception;
 
+    /** The suite's tables and rules over data sources ds0..ds3 already in {@code builder}. */
+    static ShardConfig withTables(ShardConfig.Builder builder) {
+        return builder.defaultDataSource("ds0")
+                .shardedTable("t_order", "user_id")
+                .shardedTable("t_order_item", "user_id")
+                .shardedTable("t_ledger", "account_id")
+                .broadcastTables("t_region")
+                .build();
+    }
+
     abstract Connection openReference() throws Exception;
 
     /** A direct connection to one shard's database, bypassing Shard. */
     abstract Connection openShardDirectly(int shard) throws Exception;
 
     abstract void dropAll() throws Exception;
+
+    /**
+     * Why a catalogue statement cannot run on this engine (MySQL-only syntax), or null when it can: the suite
+     * skips it there, and only it.
+     */
+    String notOnThisEngine(String sql) {
+        return null;
+    }
+
+    /** The rows as the comparisons see them; by default {@link #folded} (case and AVG's digits). */
+    List<List<String>> comparable(List<List<String>> rows) {
+        return folded(rows);
+    }
+
+    /** Whether the engine compares a string parameter with a number column as a number (MySQL does). */
+    boolean stringParametersCompareAsNumbers() {
+        return true;
+    }
 
     @BeforeAll
     void setUp() throws Exception {
@@ -241,7 +269,9 @@ abstract class RoutingConformanceSuite {
                 assertThat(update(c, sql, params)).as("%s %s", sql, java.util.Arrays.toString(params))
                         .isEqualTo(update(reference, sql, params));
             }
-            String all = "SELECT order_id, user_id, status, amount, note FROM t_order WHERE user_id = ?";
+            // Ordered: without ORDER BY, PostgreSQL returns updated rows in heap order, which differs between
+            // databases that saw different updates.
+            String all = "SELECT order_id, user_id, status, amount, note FROM t_order WHERE user_id = ? ORDER BY order_id";
             for (long user = 1; user <= USERS; user += 7) {
                 assertThat(query(c, all, user)).isEqualTo(query(reference, all, user));
             }
@@ -254,8 +284,10 @@ abstract class RoutingConformanceSuite {
         String sql = "SELECT COUNT(*) FROM t_order WHERE user_id = ?";
         List<List<String>> expected = query(reference, sql, user);
         try (Connection c = sharded.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            List<Object> values = List.of((int) user, user, (short) user, BigDecimal.valueOf(user),
-                    new BigDecimal(user + ".00"), String.valueOf(user));
+            List<Object> values = stringParametersCompareAsNumbers()
+                    ? List.of((int) user, user, (short) user, BigDecimal.valueOf(user), new BigDecimal(user + ".00"),
+                    String.valueOf(user))
+                    : List.of((int) user, user, (short) user, BigDecimal.valueOf(user), new BigDecimal(user + ".00"));
             for (Object value : values) {
                 ps.setObject(1, value);
                 assertThat(rows(ps.executeQuery())).as("setObject(%s)", value.getClass()).isEqualTo(expected);
@@ -268,8 +300,10 @@ abstract class RoutingConformanceSuite {
             assertThat(rows(ps.executeQuery())).isEqualTo(expected);
             ps.setBigDecimal(1, BigDecimal.valueOf(user));
             assertThat(rows(ps.executeQuery())).isEqualTo(expected);
-            ps.setString(1, Long.toString(user));
-            assertThat(rows(ps.executeQuery())).isEqualTo(expected);
+            if (stringParametersCompareAsNumbers()) {
+                ps.setString(1, Long.toString(user));
+                assertThat(rows(ps.executeQuery())).isEqualTo(expected);
+            }
         }
     }
 
@@ -528,8 +562,11 @@ abstract class RoutingConformanceSuite {
             for (int round = 0; round < 40; round++) {
                 for (CatalogueQuery q : SCATTER_QUERIES) {
                     Object[] values = q.params().apply(params);
-                    List<List<String>> expected = folded(query(reference, q.sql(), values));
-                    List<List<String>> actual = folded(query(c, q.sql(), values));
+                    if (notOnThisEngine(q.sql()) != null) {
+                        continue;
+                    }
+                    List<List<String>> expected = comparable(query(reference, q.sql(), values));
+                    List<List<String>> actual = comparable(query(c, q.sql(), values));
                     if (q.ordered()) {
                         assertThat(actual).as("%s %s", q.sql(), java.util.Arrays.toString(values))
                                 .isEqualTo(expected);
@@ -541,13 +578,15 @@ abstract class RoutingConformanceSuite {
                 }
             }
         }
-        assertThat(compared).isEqualTo(40 * SCATTER_QUERIES.size());
+        long runnable = SCATTER_QUERIES.stream().filter(q -> notOnThisEngine(q.sql()) == null).count();
+        assertThat(runnable).isGreaterThan(SCATTER_QUERIES.size() - 3L);
+        assertThat(compared).isEqualTo(40 * runnable);
     }
 
     @Test
     void unionsMatchTheReferenceAndThoseThatCannotBeCombinedAreRefused() throws Exception {
         try (Connection c = sharded.getConnection()) {
-            UnionConformance.assertMatchTheReference(c, reference);
+            UnionConformance.assertMatchTheReference(c, reference, this);
             UnionConformance.assertRefusals(c);
         }
     }

@@ -80,13 +80,17 @@ final class UnionConformance {
     private UnionConformance() {
     }
 
-    static void assertMatchTheReference(Connection sharded, Connection reference) throws SQLException {
+    static void assertMatchTheReference(Connection sharded, Connection reference, RoutingConformanceSuite engine)
+            throws SQLException {
         Random params = new Random(13);
         for (int round = 0; round < 25; round++) {
             for (CatalogueQuery q : UNIONS) {
                 Object[] values = q.params().apply(params);
-                List<List<String>> expected = folded(query(reference, q.sql(), values));
-                List<List<String>> actual = folded(query(sharded, q.sql(), values));
+                if (engine.notOnThisEngine(q.sql()) != null) {
+                    continue;
+                }
+                List<List<String>> expected = engine.comparable(query(reference, q.sql(), values));
+                List<List<String>> actual = engine.comparable(query(sharded, q.sql(), values));
                 if (q.ordered()) {
                     assertThat(actual).as("%s %s", q.sql(), Arrays.toString(values)).isEqualTo(expected);
                 } else {
@@ -98,8 +102,8 @@ final class UnionConformance {
         // Every status, across all shards: MariaDB's default utf8mb4_general_ci makes 'paid' and 'PAID' one row
         // (4 statuses), H2's binary comparison two (5); the sharded union must agree with its own database.
         String statuses = "SELECT status FROM t_order UNION SELECT status FROM t_order WHERE amount > 500";
-        assertThat(folded(query(sharded, statuses))).containsExactlyInAnyOrderElementsOf(
-                folded(query(reference, statuses)));
+        assertThat(engine.comparable(query(sharded, statuses))).containsExactlyInAnyOrderElementsOf(
+                engine.comparable(query(reference, statuses)));
         // setMaxRows limits the union's rows, after its ORDER BY and duplicate removal, never a branch's.
         String ordered = "SELECT order_id FROM t_order WHERE user_id = 7 UNION SELECT order_id FROM t_order"
                 + " UNION SELECT order_id FROM t_order ORDER BY 1 DESC";

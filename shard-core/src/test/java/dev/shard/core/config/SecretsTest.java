@@ -36,6 +36,21 @@ class SecretsTest {
         assertThat(config.dataSource("ds0").poolProperties().get("password")).isEqualTo(SECRET);
     }
 
+    /** A cloud PostgreSQL URL keeps its driver options visible; only the password goes. */
+    @Test
+    void postgresCloudUrlsKeepTheirOptionsAndLoseTheirPassword() {
+        ShardConfig config = ShardConfig.fromYaml("""
+                dataSources:
+                  ds0:
+                    jdbcUrl: "jdbc:postgresql://db.example.cloud:5432/app?sslmode=verify-full&sslrootcert=/etc/ca.pem&password=${DB_PASSWORD}"
+                    username: app
+                    password: "${DB_PASSWORD}"
+                """, "shard.yaml", ENV::get);
+        assertThat(config.dataSource("ds0").jdbcUrl()).endsWith("password=" + SECRET);
+        assertThat(config.toString()).doesNotContain(SECRET)
+                .contains("sslmode=verify-full", "sslrootcert=/etc/ca.pem", "password=****");
+    }
+
     @Test
     void toStringOfYamlConfigWithPasswordFromEnvironment() {
         ShardConfig config = ShardConfig.fromYaml(ShardConfigLoadingTest.EXAMPLE, "shard.yaml", ENV::get);
@@ -48,6 +63,9 @@ class SecretsTest {
             "jdbc:mysql://db/s?user=root&password=%s",
             "jdbc:mysql://db/s?password=%s&user=root",
             "jdbc:postgresql://db/s?sslpassword=%s",
+            "jdbc:postgresql://app.example.cloud:5432/app?sslmode=verify-full&user=app&password=%s",
+            "jdbc:postgresql://h1:5432,h2:5432/app?targetServerType=primary&password=%s&sslmode=require",
+            "jdbc:postgresql://app:%s@db.example.cloud/app?sslmode=require",
             "jdbc:mysql://root:%s@db:3306/s",
             "jdbc:mysql://(host=db,user=root,password=%s)/s",
             "jdbc:sqlserver://db:1433;user=sa;password=%s;encrypt=true",

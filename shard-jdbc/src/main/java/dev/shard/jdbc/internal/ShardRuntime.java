@@ -6,6 +6,7 @@ import dev.shard.core.config.ShardConfig;
 import dev.shard.core.config.ShardConfigException;
 import dev.shard.core.internal.dialect.Dialect;
 import dev.shard.core.internal.dialect.MySqlDialect;
+import dev.shard.core.internal.dialect.PostgresDialect;
 import dev.shard.core.internal.hash.SlotMap;
 import dev.shard.core.internal.keygen.KeyGenerator;
 import dev.shard.core.internal.route.Bindings;
@@ -250,9 +251,14 @@ public final class ShardRuntime implements AutoCloseable {
 
     /** Starts from the stored slot map (see {@link StartingTopology}), with a pool per data source it names. */
     public static ShardRuntime start(ShardConfig config) {
-        // The only dialect so far; a second one will be chosen from the configuration.
-        Dialect dialect = new MySqlDialect(ServerFamily.hasWeightStrings(config));
+        ServerFamily.Engine engine = ServerFamily.engine(config);
         ConfigRules rules = new ConfigRules(config);
+        if (engine == ServerFamily.Engine.POSTGRES) {
+            warmUpRouting(config, new PostgresDialect(), rules);
+            StartingTopology starting = StartingTopology.open(config);
+            return new ShardRuntime(config, PostgresCollations.dialect(starting.pools()), rules, starting);
+        }
+        Dialect dialect = new MySqlDialect(engine == ServerFamily.Engine.MYSQL && !config.dataSources().isEmpty());
         warmUpRouting(config, dialect, rules);
         return new ShardRuntime(config, dialect, rules, StartingTopology.open(config));
     }

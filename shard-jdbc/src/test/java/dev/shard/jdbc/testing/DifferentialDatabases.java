@@ -8,20 +8,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * For a differential test on the MySQL-family test server: shard databases {@code <prefix>_0 ...} and one plain
+ * For a differential test on a test server (the MySQL-family one unless given): shard databases {@code <prefix>_0 ...} and one plain
  * reference database {@code <prefix>_ref}, each name ending in the process id, created empty, with a direct
  * connection to each (bypassing Shard). {@link #close} closes the data source {@link #open} made and drops them all.
  */
 public final class DifferentialDatabases implements AutoCloseable {
 
-    private final MySqlServer server;
+    private final TestServer server;
     private final List<String> shardNames = new ArrayList<>();
     private final String referenceName;
     private final List<Connection> shards = new ArrayList<>();
     private Connection reference;
     private dev.shard.jdbc.ShardingDataSource sharded;
 
-    private DifferentialDatabases(MySqlServer server, String prefix, int shardCount) {
+    private DifferentialDatabases(TestServer server, String prefix, int shardCount) {
         this.server = server;
         String suffix = "_" + ProcessHandle.current().pid();
         for (int i = 0; i < shardCount; i++) {
@@ -32,7 +32,13 @@ public final class DifferentialDatabases implements AutoCloseable {
 
     /** Creates the databases (dropping any left over) and connects to each; skips or fails as MySqlServer does. */
     public static DifferentialDatabases create(String prefix, int shardCount) throws SQLException {
-        DifferentialDatabases databases = new DifferentialDatabases(MySqlServer.require(), prefix, shardCount);
+        return create(MySqlServer.require(), prefix, shardCount);
+    }
+
+    /** As {@link #create(String, int)}, on the given server. */
+    public static DifferentialDatabases create(TestServer server, String prefix, int shardCount)
+            throws SQLException {
+        DifferentialDatabases databases = new DifferentialDatabases(server, prefix, shardCount);
         try {
             for (String name : databases.shardNames) {
                 databases.server.recreateDatabase(name);
@@ -59,7 +65,8 @@ public final class DifferentialDatabases implements AutoCloseable {
     public ShardConfig.Builder config(int maximumPoolSize, String urlOptions) {
         ShardConfig.Builder builder = ShardConfig.builder();
         for (int i = 0; i < shardNames.size(); i++) {
-            String url = server.jdbcUrl(shardNames.get(i)) + (urlOptions.isEmpty() ? "" : "&" + urlOptions);
+            String base = server.jdbcUrl(shardNames.get(i));
+            String url = base + (urlOptions.isEmpty() ? "" : (base.contains("?") ? "&" : "?") + urlOptions);
             builder.dataSource("ds" + i, Map.of("jdbcUrl", url,
                     "username", server.user(), "password", server.password(),
                     "maximumPoolSize", String.valueOf(maximumPoolSize)));

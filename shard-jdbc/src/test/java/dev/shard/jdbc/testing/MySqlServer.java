@@ -5,9 +5,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
-import org.testcontainers.DockerClientFactory;
 import org.testcontainers.mysql.MySQLContainer;
 
 /**
@@ -21,7 +18,7 @@ import org.testcontainers.mysql.MySQLContainer;
  * </ol>
  * With none of them, a test is skipped with the reason, except under {@code CI=true}, where it fails.
  */
-public final class MySqlServer {
+public final class MySqlServer implements TestServer {
 
     private static final String LOCAL_URL = "jdbc:mysql://127.0.0.1:3306";
     private static MySqlServer instance;
@@ -45,11 +42,7 @@ public final class MySqlServer {
             instance = find();
         }
         if (instance == null) {
-            String message = "No MySQL-family server for integration tests: " + unavailableReason;
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                Assertions.fail(message + " (CI=true: integration tests may not skip)");
-            }
-            Assumptions.abort(message);
+            TestServer.unavailable("No MySQL-family server for integration tests: " + unavailableReason);
         }
         return instance;
     }
@@ -58,8 +51,8 @@ public final class MySqlServer {
         StringBuilder reasons = new StringBuilder();
         String envUrl = System.getenv("SHARD_TEST_MYSQL_URL");
         if (envUrl != null && !envUrl.isBlank()) {
-            String user = envOr("SHARD_TEST_MYSQL_USER", "root");
-            String password = envOr("SHARD_TEST_MYSQL_PASSWORD", "");
+            String user = TestServer.envOr("SHARD_TEST_MYSQL_USER", "root");
+            String password = TestServer.envOr("SHARD_TEST_MYSQL_PASSWORD", "");
             String problem = probe(envUrl, user, password);
             if (problem == null) {
                 return new MySqlServer(stripSlash(envUrl), user, password, "SHARD_TEST_MYSQL_URL");
@@ -73,13 +66,7 @@ public final class MySqlServer {
             return new MySqlServer(LOCAL_URL, "root", "", "local server at 127.0.0.1:3306");
         }
         reasons.append("no SHARD_TEST_MYSQL_URL; local server at 127.0.0.1:3306: ").append(localProblem);
-        boolean docker;
-        try {
-            docker = DockerClientFactory.instance().isDockerAvailable();
-        } catch (Throwable e) {
-            docker = false;
-        }
-        if (!docker) {
+        if (!TestServer.dockerAvailable()) {
             reasons.append("; Testcontainers: no Docker engine");
             unavailableReason = reasons.toString();
             return null;
@@ -94,11 +81,6 @@ public final class MySqlServer {
             unavailableReason = reasons.toString();
             return null;
         }
-    }
-
-    private static String envOr(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null ? fallback : value;
     }
 
     private static String stripSlash(String url) {
@@ -122,15 +104,17 @@ public final class MySqlServer {
         return properties;
     }
 
-    /** URL of one database on this server, with the options the tests want. */
+    @Override
     public String jdbcUrl(String database) {
         return baseUrl + "/" + database + "?useSSL=false&allowPublicKeyRetrieval=true&rewriteBatchedStatements=true";
     }
 
+    @Override
     public String user() {
         return user;
     }
 
+    @Override
     public String password() {
         return password;
     }
@@ -139,10 +123,12 @@ public final class MySqlServer {
         return origin;
     }
 
+    @Override
     public Connection connect(String database) throws SQLException {
         return DriverManager.getConnection(jdbcUrl(database), credentials(user, password));
     }
 
+    @Override
     public void recreateDatabase(String name) throws SQLException {
         try (Connection c = DriverManager.getConnection(baseUrl + "/", credentials(user, password));
              Statement s = c.createStatement()) {
@@ -151,6 +137,7 @@ public final class MySqlServer {
         }
     }
 
+    @Override
     public void dropDatabase(String name) throws SQLException {
         try (Connection c = DriverManager.getConnection(baseUrl + "/", credentials(user, password));
              Statement s = c.createStatement()) {

@@ -44,6 +44,17 @@ public interface Dialect {
      */
     String rowLimit(String rowCount);
 
+    /**
+     * The label the database gives an unaliased aggregate column, for the merged column where the rewrite replaced
+     * the item (AVG, the DISTINCT kinds): MySQL labels it with the text as written ({@code AVG( amount )}).
+     *
+     * @param writtenText  the item as the statement spells it
+     * @param functionName the aggregate's name as written
+     */
+    default String unaliasedLabel(String writtenText, String functionName) {
+        return writtenText;
+    }
+
     // ---- values
 
     /**
@@ -65,6 +76,16 @@ public interface Dialect {
      */
     default boolean weightStrings() {
         return false;
+    }
+
+    /**
+     * Whether the merge may compute arithmetic and functions over merged aggregates ({@code SUM(x) / COUNT(*)},
+     * {@code ROUND(AVG(x), 2)}) for this database: its {@code Compute} step follows MySQL's rules. Where it returns
+     * false such a query is refused on several shards; comparisons and logic over aggregates (HAVING
+     * {@code COUNT(*) > 1}) still run.
+     */
+    default boolean mergeArithmetic() {
+        return true;
     }
 
     /**

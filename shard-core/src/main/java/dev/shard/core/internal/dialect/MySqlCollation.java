@@ -122,7 +122,7 @@ enum MySqlCollation implements Collation {
      * UTF-16 code units reordered so that comparing them gives code point order: surrogates (supplementary
      * characters) move above U+E000..U+FFFF, as utf8mb4's binary order has them.
      */
-    private static int codePointOrder(char c) {
+    static int codePointOrder(char c) {
         if (c < 0xD800) {
             return c;
         }

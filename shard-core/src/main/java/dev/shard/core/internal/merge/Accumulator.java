@@ -22,10 +22,10 @@ abstract class Accumulator {
         int column = spec.index();
         return switch (spec.kind()) {
             case COUNT -> new Count(column);
-            case SUM -> new SumOf(column);
+            case SUM -> new SumOf(column, spec.info().comparator().arithmetic());
             case MIN -> new Extreme(column, spec.info(), false);
             case MAX -> new Extreme(column, spec.info(), true);
-            case AVG -> new Avg(column, spec.countIndex());
+            case AVG -> new Avg(column, spec.countIndex(), spec.info().comparator().arithmetic());
             case COUNT_DISTINCT, SUM_DISTINCT, AVG_DISTINCT ->
                     new DistinctValues(column, spec.kind(), spec.info());
             case GROUP_CONCAT -> new Concatenation(spec.concat());
@@ -54,10 +54,11 @@ abstract class Accumulator {
 
     private static final class SumOf extends Accumulator {
         private final int column;
-        private final Sum sum = new Sum();
+        private final Sum sum;
 
-        SumOf(int column) {
+        SumOf(int column, AggregateArithmetic arithmetic) {
             this.column = column;
+            this.sum = new Sum(arithmetic, true);
         }
 
         @Override
@@ -66,7 +67,7 @@ abstract class Accumulator {
         }
 
         @Override
-        Object result() {
+        Object result() throws SQLException {
             return sum.result();
         }
     }
@@ -122,12 +123,13 @@ abstract class Accumulator {
     private static final class Avg extends Accumulator {
         private final int sumColumn;
         private final int countColumn;
-        private final Sum sum = new Sum();
+        private final Sum sum;
         private long count;
 
-        Avg(int sumColumn, int countColumn) {
+        Avg(int sumColumn, int countColumn, AggregateArithmetic arithmetic) {
             this.sumColumn = sumColumn;
             this.countColumn = countColumn;
+            this.sum = new Sum(arithmetic, true);
         }
 
         @Override
@@ -138,7 +140,7 @@ abstract class Accumulator {
 
         @Override
         Object result() {
-            return average(sum.result(), count);
+            return sum.average(count);
         }
     }
 
@@ -152,7 +154,7 @@ abstract class Accumulator {
         private final int column;
         private final AggregateKind kind;
         private final ColumnInfo info;
-        private final Sum sum = new Sum();
+        private final Sum sum;
         private Object last;
         private Object lastKey;
         private int direction;
@@ -162,6 +164,7 @@ abstract class Accumulator {
             this.column = column;
             this.kind = kind;
             this.info = info;
+            this.sum = new Sum(info.comparator().arithmetic(), false);
         }
 
         @Override
@@ -198,11 +201,11 @@ abstract class Accumulator {
         }
 
         @Override
-        Object result() {
+        Object result() throws SQLException {
             return switch (kind) {
                 case COUNT_DISTINCT -> count;
                 case SUM_DISTINCT -> sum.result();
-                case AVG_DISTINCT -> average(sum.result(), count);
+                case AVG_DISTINCT -> sum.average(count);
                 case COUNT, SUM, MIN, MAX, AVG, GROUP_CONCAT ->
                         throw new IllegalStateException(kind + " is not a DISTINCT kind");
             };
@@ -227,32 +230,23 @@ abstract class Accumulator {
     }
 
     /**
-     * MySQL's AVG: NULL for no values; the sum over the count with the sum's scale + 4, rounded half up, for a
-     * DECIMAL sum (a SUM of integers is a DECIMAL of scale 0, so AVG of integers has scale 4); a plain division
-     * for a DOUBLE sum.
-     */
-    static Object average(Object sum, long count) {
-        if (sum == null || count == 0) {
-            return null;
-        }
-        if (sum instanceof Double) {
-            return (Double) sum / count;
-        }
-        BigDecimal decimal = (BigDecimal) sum;
-        int scale = Math.min(Math.max(decimal.scale(), 0) + DIV_PRECISION_INCREMENT,
-                ValueComparator.MAX_DECIMAL_SCALE);
-        return decimal.divide(BigDecimal.valueOf(count), scale, RoundingMode.HALF_UP);
-    }
-
-    /**
-     * A running SUM in MySQL's result type: DECIMAL (BigDecimal) for exact values, integers included, as MySQL
-     * returns DECIMAL for SUM of integers; DOUBLE when the values are floating point. NULLs are skipped; no
-     * values gives NULL.
+     * A running SUM of one column's values: exact values added as BigDecimal, finished in the dialect's type
+     * ({@link AggregateArithmetic#exactSum}: MySQL's DECIMAL, PostgreSQL's BIGINT or NUMERIC); DOUBLE when the
+     * values are floating point. NULLs are skipped; no values gives NULL.
      */
     static final class Sum {
+        private final AggregateArithmetic arithmetic;
+        private final boolean ofPartials;
         private BigDecimal decimal;
         private double floating;
         private boolean anyFloating;
+        /** The widest integer type added, in bytes; 0 once a decimal was added. */
+        private int integerWidth = 1;
+
+        Sum(AggregateArithmetic arithmetic, boolean ofPartials) {
+            this.arithmetic = arithmetic;
+            this.ofPartials = ofPartials;
+        }
 
         void add(Object value) throws SQLException {
             if (value == null) {
@@ -264,18 +258,44 @@ abstract class Accumulator {
             } else if (value instanceof Number || value instanceof Boolean) {
                 BigDecimal d = ValueComparator.exactDecimal(ValueComparator.number(value));
                 decimal = decimal == null ? d : decimal.add(d);
+                int width = integerWidth(value);
+                integerWidth = integerWidth == 0 || width == 0 ? 0 : Math.max(integerWidth, width);
             } else {
                 throw new SQLException("merge: cannot add a " + value.getClass().getSimpleName()
                         + " value to a SUM", "HY000");
             }
         }
 
-        Object result() {
+        private static int integerWidth(Object value) {
+            if (value instanceof Long || value instanceof java.math.BigInteger) {
+                return 8;
+            }
+            if (value instanceof Integer) {
+                return 4;
+            }
+            if (value instanceof Short) {
+                return 2;
+            }
+            return value instanceof Byte || value instanceof Boolean ? 1 : 0;
+        }
+
+        Object result() throws SQLException {
             if (anyFloating) {
                 // One column holds one type; a mix means differing schemas, and MySQL's rule is DOUBLE wins.
                 return decimal == null ? floating : floating + decimal.doubleValue();
             }
-            return decimal;
+            return decimal == null ? null : arithmetic.exactSum(decimal, integerWidth, ofPartials);
+        }
+
+        /** AVG: NULL for no values; a plain division for floating point, else the dialect's. */
+        Object average(long count) {
+            if (count == 0 || decimal == null && !anyFloating) {
+                return null;
+            }
+            if (anyFloating) {
+                return (decimal == null ? floating : floating + decimal.doubleValue()) / count;
+            }
+            return arithmetic.average(decimal, count);
         }
     }
 }

@@ -12,6 +12,7 @@ final class RowKeys {
 
     private final int[] columns;
     private final boolean[] descending;
+    private final Boolean[] nullsFirst;
     private final ValueComparator[] comparators;
     private final ColumnInfo[] infos;
     private final List<SortKey> keys;
@@ -21,12 +22,14 @@ final class RowKeys {
         int n = keys.size();
         columns = new int[n];
         descending = new boolean[n];
+        nullsFirst = new Boolean[n];
         comparators = new ValueComparator[n];
         infos = new ColumnInfo[n];
         for (int i = 0; i < n; i++) {
             SortKey key = keys.get(i);
             columns[i] = key.index();
             descending[i] = key.descending();
+            nullsFirst[i] = key.nullsFirst();
             comparators[i] = key.info().comparator();
             infos[i] = key.info();
         }
@@ -57,6 +60,10 @@ final class RowKeys {
      */
     int compare(Object[] a, Object[] b) {
         for (int i = 0; i < a.length; i++) {
+            if (nullsFirst[i] != null && (a[i] == null) != (b[i] == null)) {
+                // An explicit NULLS FIRST or LAST holds in either direction.
+                return (a[i] == null) == nullsFirst[i] ? -1 : 1;
+            }
             // Collation keys: the case folding is already in them.
             int c = comparators[i].compareKeys(a[i], b[i]);
             if (c != 0) {

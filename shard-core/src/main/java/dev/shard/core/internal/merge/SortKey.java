@@ -9,12 +9,22 @@ import java.util.stream.Collectors;
 /**
  * One ORDER BY (or GROUP BY / DISTINCT order) key: a column of the merged rows, its direction, and (once
  * {@link #resolve resolved}) the column's collation. Where NULL goes is the column comparator's {@link NullOrder}:
- * descending reverses it (in MySQL, NULL first ascending and last descending).
+ * descending reverses it (in MySQL, NULL first ascending and last descending), unless the key says NULLS FIRST or
+ * LAST.
  */
-public record SortKey(Column column, boolean descending) {
+public record SortKey(Column column, boolean descending, Boolean nullsFirst) {
 
+    /**
+     * @param nullsFirst an explicit {@code NULLS FIRST} (true) or {@code NULLS LAST} (false), which holds whatever
+     *                   the direction; null for the comparator's own NULL order
+     */
     public SortKey {
         Objects.requireNonNull(column, "column");
+    }
+
+    /** A key with the database's default place for NULL. */
+    public SortKey(Column column, boolean descending) {
+        this(column, descending, null);
     }
 
     public static SortKey asc(int column, ColumnInfo info) {
@@ -27,7 +37,7 @@ public record SortKey(Column column, boolean descending) {
 
     /** This key over one execution's shard columns. */
     public SortKey resolve(Resolver resolver) throws SQLException {
-        return new SortKey(column.resolve(resolver), descending);
+        return new SortKey(column.resolve(resolver), descending, nullsFirst);
     }
 
     public static List<SortKey> resolve(List<SortKey> keys, Resolver resolver) throws SQLException {
@@ -50,7 +60,8 @@ public record SortKey(Column column, boolean descending) {
     /** {@code 2 DESC}, with {@code ci} appended for case-insensitive keys: EXPLAIN shows the collation used. */
     public String describe() {
         boolean ci = column.isResolved() && column.ref().info().caseInsensitive();
-        return column.position() + (descending ? " DESC" : " ASC") + (ci ? " ci" : "");
+        String nulls = nullsFirst == null ? "" : nullsFirst ? " NULLS FIRST" : " NULLS LAST";
+        return column.position() + (descending ? " DESC" : " ASC") + nulls + (ci ? " ci" : "");
     }
 
     static String describe(List<SortKey> keys) {

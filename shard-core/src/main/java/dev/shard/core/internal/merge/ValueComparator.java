@@ -46,14 +46,28 @@ public final class ValueComparator implements Comparator<Object> {
 
     private final NullOrder nulls;
     private final Collation collation;
+    private final AggregateArithmetic arithmetic;
 
     /**
      * @param nulls     where NULL sorts
      * @param collation how strings compare
      */
     public ValueComparator(NullOrder nulls, Collation collation) {
+        this(nulls, collation, AggregateArithmetic.MYSQL);
+    }
+
+    /**
+     * @param arithmetic how the merge finishes the SUMs and AVGs of this column's values (it travels with the
+     *                   comparator because both are the dialect's, per result column)
+     */
+    public ValueComparator(NullOrder nulls, Collation collation, AggregateArithmetic arithmetic) {
         this.nulls = Objects.requireNonNull(nulls, "nulls");
         this.collation = Objects.requireNonNull(collation, "collation");
+        this.arithmetic = Objects.requireNonNull(arithmetic, "arithmetic");
+    }
+
+    public AggregateArithmetic arithmetic() {
+        return arithmetic;
     }
 
     public boolean caseInsensitive() {
@@ -284,12 +298,13 @@ public final class ValueComparator implements Comparator<Object> {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ValueComparator other && nulls == other.nulls && collation.equals(other.collation);
+        return o instanceof ValueComparator other && nulls == other.nulls && collation.equals(other.collation)
+                && arithmetic.equals(other.arithmetic);
     }
 
     @Override
     public int hashCode() {
-        return 31 * nulls.hashCode() + collation.hashCode();
+        return (31 * nulls.hashCode() + collation.hashCode()) * 31 + arithmetic.hashCode();
     }
 
     @Override

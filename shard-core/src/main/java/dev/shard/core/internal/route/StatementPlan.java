@@ -100,6 +100,12 @@ public sealed interface StatementPlan {
                     BitSet shards = shardsOf(targets.get(row), bindings, map, sql);
                     rowShards[row] = shards.nextSetBit(0);
                 }
+                if (scatterRefusal != null) {
+                    throw new SQLFeatureNotSupportedException("INSERT into " + targets.get(0).table()
+                            + " has rows whose " + targets.get(0).column() + " values lie on shards "
+                            + shardNames(union, map) + ": " + scatterRefusal + ": " + SqlText.abbreviate(sql),
+                            "0A000");
+                }
                 return new Route.InsertSplit(rowShards);
             }
             if (kind == StatementKind.INSERT && insertRows == null && scatterRefusal != null) {

@@ -157,8 +157,8 @@ final class StatementPlanner {
                         insert.rows().size(), extended);
             }
             if (column != null && insert.upsertColumns().contains(column)) {
-                return new StatementPlan.Rejected(kind, "INSERT ... ON DUPLICATE KEY UPDATE on "
-                        + insert.table() + " assigns sharding column " + column
+                return new StatementPlan.Rejected(kind, "INSERT ... ON DUPLICATE KEY UPDATE (or ON CONFLICT"
+                        + " DO UPDATE) on " + insert.table() + " assigns sharding column " + column
                         + ", which could move the row to another shard", true);
             }
             if (column != null) {
@@ -204,8 +204,8 @@ final class StatementPlanner {
                     targets.add(new KeyTarget(insert.table(), column, List.of(List.of(value)), 0, "insert"));
                 }
                 if (insert.upsertColumns().contains(column)) {
-                    return new StatementPlan.Rejected(kind, "INSERT ... ON DUPLICATE KEY UPDATE on "
-                            + insert.table() + " assigns sharding column " + column
+                    return new StatementPlan.Rejected(kind, "INSERT ... ON DUPLICATE KEY UPDATE (or ON CONFLICT"
+                            + " DO UPDATE) on " + insert.table() + " assigns sharding column " + column
                             + ", which could move the row to another shard", true);
                 }
             }

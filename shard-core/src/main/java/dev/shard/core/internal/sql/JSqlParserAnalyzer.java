@@ -145,7 +145,17 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
                 || delete.getOrderByElements() != null)) {
             refusal = "DELETE with ORDER BY or LIMIT cannot be split across shards";
         }
+        if (refusal == null && returnsRows(statement)) {
+            refusal = "RETURNING is supported on writes that reach one shard; give the sharding column's value";
+        }
         return shape.withScatter(scatter, refusal);
+    }
+
+    /** A write with PostgreSQL's RETURNING: its rows come from the one shard it runs on. */
+    private static boolean returnsRows(Statement statement) {
+        return statement instanceof Insert insert && insert.getReturningClause() != null
+                || statement instanceof Update update && update.getReturningClause() != null
+                || statement instanceof Delete delete && delete.getReturningClause() != null;
     }
 
     /**
@@ -429,8 +439,14 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
         }
 
         private void analyzeInsert(Insert ins) throws SQLException {
-            analyzeInsert(ins.getTable(), ins.getColumns(), ins.getSetUpdateSets(), ins.getSelect(),
-                    ins.getDuplicateUpdateSets());
+            List<UpdateSet> upsertSets = ins.getDuplicateUpdateSets();
+            if (ins.getConflictAction() != null && ins.getConflictAction().getUpdateSets() != null) {
+                // PostgreSQL's ON CONFLICT ... DO UPDATE SET: like ON DUPLICATE KEY UPDATE, it changes the row on
+                // the shard the inserted key chose.
+                upsertSets = new ArrayList<>(upsertSets == null ? List.of() : upsertSets);
+                upsertSets.addAll(ins.getConflictAction().getUpdateSets());
+            }
+            analyzeInsert(ins.getTable(), ins.getColumns(), ins.getSetUpdateSets(), ins.getSelect(), upsertSets);
         }
 
         /** REPLACE (and MySQL's other upsert forms) write rows exactly as INSERT does: routed by their key. */

@@ -57,7 +57,12 @@ final class SelectRewriter {
     /** MySQL aggregates the merge cannot combine from per-shard partials: refused rather than concatenated. */
     private static final Set<String> UNMERGEABLE = Set.of("std", "stddev", "stddev_pop",
             "stddev_samp", "variance", "var_pop", "var_samp", "bit_and", "bit_or", "bit_xor", "json_arrayagg",
-            "json_objectagg", "any_value");
+            "json_objectagg", "any_value",
+            // PostgreSQL's
+            "string_agg", "array_agg", "bool_and", "bool_or", "every", "json_agg", "jsonb_agg", "json_object_agg",
+            "jsonb_object_agg", "xmlagg", "percentile_cont", "percentile_disc", "mode", "corr", "covar_pop",
+            "covar_samp", "regr_avgx", "regr_avgy", "regr_count", "regr_intercept", "regr_r2", "regr_slope",
+            "regr_sxx", "regr_sxy", "regr_syy", "range_agg", "range_intersect_agg");
     private static final String DERIVED_PREFIX = "__shard_";
     /** Fixed indexes at or above this mark parameters the rewrite adds (see {@link #render}). */
     private static final int LIMIT_MARKER = 1_000_000_000;
@@ -182,7 +187,7 @@ final class SelectRewriter {
                     throw new Refusal("SELECT DISTINCT across shards can only ORDER BY selected columns; "
                             + element.getExpression() + " is not selected");
                 }
-                order.add(new SortKey(slot, !element.isAsc()));
+                order.add(new SortKey(slot, !element.isAsc(), nullsFirst(element)));
             }
         }
         if (distinct) {
@@ -227,7 +232,8 @@ final class SelectRewriter {
             if (!(item.getExpression() instanceof Function function) || !isAggregate(function)) {
                 continue;
             }
-            String written = item.getAlias() == null ? writtenText(function) : null;
+            String written = item.getAlias() == null ? dialect.unaliasedLabel(writtenText(function), function.getName())
+                    : null;
             Expression argument = singleArgument(function);
             AggregateKind kind = kindOf(function);
             aggregates.add(switch (kind) {
@@ -279,7 +285,7 @@ final class SelectRewriter {
         if (select.getOrderByElements() != null) {
             for (OrderByElement element : select.getOrderByElements()) {
                 requested.add(new SortKey(orderSlot(element.getExpression(), items, aggregates),
-                        !element.isAsc()));
+                        !element.isAsc(), nullsFirst(element)));
             }
         }
         // Each shard returns its groups sorted by the keys (then the distinct argument), for a streaming merge.
@@ -512,6 +518,7 @@ final class SelectRewriter {
                 : expression instanceof Division ? Expr.ArithmeticOp.DIV
                 : expression instanceof Modulo ? Expr.ArithmeticOp.MOD : null;
         if (op != null) {
+            refuseMergeArithmetic(expression);
             var binary = (net.sf.jsqlparser.expression.BinaryExpression) expression;
             return new Expr.Arithmetic(op, operand(binary.getLeftExpression(), items, aggregates),
                     operand(binary.getRightExpression(), items, aggregates));
@@ -521,7 +528,9 @@ final class SelectRewriter {
             return value.toExpr();
         }
         if (expression instanceof Function function && !isAggregate(function) && containsAggregate(function)) {
-            return MergeFunctions.call(function, argument -> operand(argument, items, aggregates));
+            Expr call = MergeFunctions.call(function, argument -> operand(argument, items, aggregates));
+            refuseMergeArithmetic(expression);
+            return call;
         }
         Slot existing = existingItem(expression, items);
         if (existing != null) {
@@ -535,6 +544,15 @@ final class SelectRewriter {
             return derive(expression);
         }
         throw new Refusal(MergeFunctions.cannotCompute(expression));
+    }
+
+    /** Where the merge's arithmetic is not the database's (see {@code Dialect.mergeArithmetic}), it is not used. */
+    private void refuseMergeArithmetic(Expression expression) throws Refusal {
+        if (!dialect.mergeArithmetic()) {
+            throw new Refusal(expression + " computes over aggregates, which the merge does with MySQL's arithmetic,"
+                    + " not this database's (integer division, numeric scales); select the aggregates themselves and"
+                    + " compute the rest in the application");
+        }
     }
 
     /**
@@ -554,6 +572,12 @@ final class SelectRewriter {
 
     // ------------------------------------------------------------------ ORDER BY, GROUP BY, LIMIT in the shard query
 
+    /** An explicit NULLS FIRST (true) or NULLS LAST (false); null for the database's default. */
+    private static Boolean nullsFirst(OrderByElement element) {
+        OrderByElement.NullOrdering ordering = element.getNullOrdering();
+        return ordering == null ? null : ordering == OrderByElement.NullOrdering.NULLS_FIRST;
+    }
+
     private void setShardOrder(List<SortKey> order) {
         if (order.isEmpty()) {
             select.setOrderByElements(null);
@@ -565,6 +589,10 @@ final class SelectRewriter {
             element.setExpression(ordinalOf(key.column().slot()));
             element.setAsc(!key.descending());
             element.setAscDescPresent(key.descending());
+            if (key.nullsFirst() != null) {
+                element.setNullOrdering(key.nullsFirst() ? OrderByElement.NullOrdering.NULLS_FIRST
+                        : OrderByElement.NullOrdering.NULLS_LAST);
+            }
             elements.add(element);
         }
         select.setOrderByElements(elements);

@@ -18,8 +18,12 @@ class MySqlDialectTest {
     private final Dialect mysql = new MySqlDialect();
     private final SqlLexer lexer = mysql.lexer();
 
-    /** The '?' the lexer finds in code, by index. */
     private List<Integer> markers(String sql) {
+        return markers(lexer, sql);
+    }
+
+    /** The '?' the lexer finds in code, by index. */
+    static List<Integer> markers(SqlLexer lexer, String sql) {
         List<Integer> found = new ArrayList<>();
         lexer.scanCode(sql, 0, (i, c) -> {
             if (c == '?') {
