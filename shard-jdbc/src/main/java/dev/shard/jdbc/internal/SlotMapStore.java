@@ -121,7 +121,7 @@ public final class SlotMapStore implements AutoCloseable {
         }
     }
 
-    private Stored read(Connection c) throws SQLException {
+    Stored read(Connection c) throws SQLException {
         try (PreparedStatement select = c.prepareStatement(
                 "SELECT map_version, slot_map FROM " + TABLE + " WHERE id = ?")) {
             select.setInt(1, ROW);
@@ -151,17 +151,28 @@ public final class SlotMapStore implements AutoCloseable {
      * @return the new version, or -1 if the stored version was not {@code expectedVersion} (nothing changed)
      */
     public long publish(long expectedVersion, SlotMap next) throws SQLException {
-        try (Connection c = database.getConnection();
-             PreparedStatement update = c.prepareStatement("UPDATE " + TABLE
-                     + " SET map_version = ?, slot_map = ? WHERE id = ? AND map_version = ?")) {
+        try (Connection c = database.getConnection()) {
+            boolean published = publish(c, expectedVersion, next);
+            commitIfNeeded(c);
+            return published ? expectedVersion + 1 : -1;
+        }
+    }
+
+    /** The compare-and-set of {@link #publish(long, SlotMap)} on {@code c}, in the caller's transaction. */
+    static boolean publish(Connection c, long expectedVersion, SlotMap next) throws SQLException {
+        try (PreparedStatement update = c.prepareStatement("UPDATE " + TABLE
+                + " SET map_version = ?, slot_map = ? WHERE id = ? AND map_version = ?")) {
             update.setLong(1, expectedVersion + 1);
             update.setString(2, SlotMapCodec.encode(next));
             update.setInt(3, ROW);
             update.setLong(4, expectedVersion);
-            int updated = update.executeUpdate();
-            commitIfNeeded(c);
-            return updated == 1 ? expectedVersion + 1 : -1;
+            return update.executeUpdate() == 1;
         }
+    }
+
+    /** A connection of the store's own pool (one connection: close it before the next use). */
+    Connection connection() throws SQLException {
+        return database.getConnection();
     }
 
     /** Closes the store's pool. */

@@ -14,10 +14,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.shard.jdbc.testing.H2Shards;
 
 /**
  * A new topology (a fifth data source and a slot map that places keys on it) takes effect for statements and
@@ -26,22 +26,18 @@ import org.junit.jupiter.api.Test;
  */
 class TopologyChangeTest {
 
-    private final String prefix = "topology_" + System.nanoTime();
+    private final H2Shards shards = new H2Shards("topology_" + System.nanoTime());
     private ShardingDataSource ds;
     private ShardRuntime runtime;
     /** The same data sources plus ds4, for its data source configuration and its slot map. */
     private ShardConfig grown;
 
     private String url(int shard) {
-        return "jdbc:h2:mem:" + prefix + "_" + shard + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1";
+        return shards.url(shard);
     }
 
-    private ShardConfig config(int shards) {
-        ShardConfig.Builder builder = ShardConfig.builder();
-        for (int i = 0; i < shards; i++) {
-            builder.dataSource("ds" + i, Map.of("jdbcUrl", url(i), "username", "sa", "password", ""));
-        }
-        return builder.shardedTable("t_order", "user_id").build();
+    private ShardConfig config(int count) {
+        return shards.config(count).build();
     }
 
     @BeforeEach
