@@ -19,7 +19,13 @@ def key(r):
         return f"{name[-2]}.{name[-1]}", "mariadb", f"shard, {p['replicas']} replicas"
     else:
         target = p.get("target", "shard " + p.get("shard", ""))
-    return f"{name[-2]}.{name[-1]}", p.get("engine", ""), target
+    engine = p.get("engine", "")
+    if p.get("driver", "connectorj") != "connectorj":  # MariaDB Connector/J instead of MySQL's
+        engine += " (" + p["driver"] + " driver)"
+    bench = f"{name[-2]}.{name[-1]}"
+    if p.get("transaction", "mix") != "mix":  # Oltp: one transaction type alone
+        bench += " " + p["transaction"]
+    return bench, engine, target
 
 
 def main(files):
@@ -67,6 +73,23 @@ def main(files):
         value = ratio("Workloads.batchInsert1000", engine, "shard", "direct")
         if value is not None or engine != "mariadb-remote":
             goals.append((f"batch insert 1,000 vs direct ({engine}) >= 0.90", value, 0.90, True))
+    for engine in ("mariadb", "mariadb (mariadb driver)"):
+        for bench, label in (("Workloads.batchInsert128", "batch insert 128"), ("Workloads.batchInsert1000", "batch insert 1,000")):
+            if engine != "mariadb" or bench != "Workloads.batchInsert1000":
+                value = ratio(bench, engine, "shard", "direct")
+                if value is not None:
+                    goals.append((f"{label} vs direct ({engine}) >= 0.90", value, 0.90, True))
+        shard = rows.get(("Workloads.broadcastBatch128", engine, "shard"))
+        by_hand = [v[0] for (b, e, t), v in rows.items() if b == "BroadcastByHand.batch128" and e == engine]
+        if shard and by_hand:
+            goals.append((f"broadcast batch vs best by hand ({engine}) >= 0.80", shard[0] / max(by_hand), 0.80, True))
+        for other, floor in (("direct", 0.90), ("byhand", 0.90)):
+            value = ratio("Oltp.mix", engine, "shard", other)
+            if value is not None:
+                goals.append((f"OLTP mix vs {other} ({engine}) >= {floor:.2f}", value, floor, True))
+        value = ratio("Oltp.mix", engine, "shard", "shardingsphere")
+        if value is not None:
+            goals.append((f"OLTP mix vs ShardingSphere ({engine}) >= 1", value, 1.0, True))
     goals.append(("literal Statements, distinct texts vs direct (h2) >= 0.70", ratio("Workloads.literalStatement", "h2", "shard", "direct"), 0.70, True))
     print("| Goal | measured | result |")
     print("|---|---:|---|")

@@ -51,6 +51,10 @@ public class BroadcastByHand {
     @Param({"sequential", "parallel"})
     public String mode;
 
+    /** On MariaDB, the JDBC driver: connectorj or mariadb (H2 ignores it). */
+    @Param({"connectorj"})
+    public String driver;
+
     Fixture fixture;
     final List<HikariDataSource> shards = new ArrayList<>();
     ExecutorService threads;
@@ -58,7 +62,7 @@ public class BroadcastByHand {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        fixture = new Fixture(engine, "shard", false);
+        fixture = new Fixture(engine, "shard", driver, Fixture.Schema.orders(false, List.of()));
         shards.addAll(fixture.physicalPools());
         threads = Executors.newFixedThreadPool(Fixture.SHARDS - 1);
     }

@@ -62,6 +62,9 @@ public final class Fixture implements AutoCloseable {
 
     public final String engine;
     public final String target;
+    /** The MySQL-family JDBC driver on MariaDB engines: {@code connectorj} (MySQL Connector/J) or {@code mariadb}. */
+    public final String driver;
+    private final Schema schema;
     public final DataSource dataSource;
     /** The physical databases' JDBC URLs, in data source order (one for direct). */
     public final List<String> physicalUrls;
@@ -86,8 +89,21 @@ public final class Fixture implements AutoCloseable {
      *             target's data source is built (table names rewritten for ShardingSphere as the DDL is)
      */
     Fixture(String engine, String target, boolean load, List<String> seed) throws Exception {
+        this(engine, target, "connectorj", Schema.orders(load, seed));
+    }
+
+    /**
+     * @param driver {@code connectorj} or {@code mariadb}; H2 ignores it
+     * @param schema what the databases hold, how it is loaded, and how each target is configured for it
+     */
+    Fixture(String engine, String target, String driver, Schema schema) throws Exception {
         this.engine = engine;
         this.target = target;
+        this.driver = driver;
+        this.schema = schema;
+        if (!driver.equals("connectorj") && !driver.equals("mariadb")) {
+            throw new IllegalArgumentException("unknown driver " + driver + " (connectorj or mariadb)");
+        }
         if (engine.equals("mariadb-remote")) {
             LatencyProxy proxy = new LatencyProxy(MARIADB_HOST, REMOTE_DELAY_MICROS);
             closeables.add(proxy);
@@ -105,6 +121,7 @@ public final class Fixture implements AutoCloseable {
             case "direct" -> names.add(prefix + "_direct");
             case "shard" -> { for (int i = 0; i < SHARDS; i++) names.add(prefix + "_" + i); }
             case "shardingsphere" -> { for (int i = 0; i < SHARDS; i++) names.add(prefix + "_ss" + i); }
+            case "byhand" -> { for (int i = 0; i < SHARDS; i++) names.add(prefix + "_h" + i); }
             default -> throw new IllegalArgumentException("unknown target " + target);
         }
         physicalUrls = new ArrayList<>();
@@ -115,11 +132,8 @@ public final class Fixture implements AutoCloseable {
             physicalUrls.add(url);
             try (Connection c = physicalConnection(url);
                  Statement s = c.createStatement()) {
-                List<String> statements = new ArrayList<>(List.of(DDL));
-                statements.addAll(seed);
-                for (String sql : statements) {
-                    // ShardingSphere's auto tables are named <table>_<shard index>.
-                    s.execute(target.equals("shardingsphere") ? sql.replaceAll("(t_order(_batch)?)\\b", "$1_" + n) : sql);
+                for (String sql : schema.ddl(target, n)) {
+                    s.execute(sql);
                 }
             }
         }
@@ -127,14 +141,69 @@ public final class Fixture implements AutoCloseable {
         dataSource = switch (target) {
             case "direct" -> hikari(physicalUrls.get(0));
             case "shard" -> shard();
-            default -> ShardingSphereSupport.create(this);
+            case "byhand" -> null; // the benchmark routes to physicalPools() itself
+            default -> schema.shardingSphere(this);
         };
         if (dataSource instanceof AutoCloseable c) {
             closeables.add(c);
         }
-        if (load) {
-            load();
-            analyze();
+        schema.load(this);
+    }
+
+    /**
+     * What a trial's databases hold: the tables (created on every physical database before the target's data
+     * source is built, as ShardingSphere reads table metadata when it starts), Shard's and ShardingSphere's table
+     * rules, and the load.
+     */
+    interface Schema {
+
+        /** The DDL for physical database {@code database} of {@code target}. */
+        List<String> ddl(String target, int database);
+
+        /** Shard's table rules. */
+        ShardConfig.Builder shardTables(ShardConfig.Builder builder);
+
+        /** ShardingSphere-JDBC over the fixture's physical databases. */
+        DataSource shardingSphere(Fixture fixture) throws Exception;
+
+        /** Loads the rows, once every data source is built. */
+        void load(Fixture fixture) throws SQLException;
+
+        /** t_order (100,000 orders of 10,000 users) and the batch and item tables: {@link Workloads}. */
+        static Schema orders(boolean load, List<String> seed) {
+            return new Schema() {
+                @Override
+                public List<String> ddl(String target, int database) {
+                    List<String> statements = new ArrayList<>();
+                    for (String sql : DDL) {
+                        // ShardingSphere's auto tables are named <table>_<shard index>.
+                        statements.add(target.equals("shardingsphere")
+                                ? sql.replaceAll("(t_order(_batch)?)\\b", "$1_" + database) : sql);
+                    }
+                    statements.addAll(seed);
+                    return statements;
+                }
+
+                @Override
+                public ShardConfig.Builder shardTables(ShardConfig.Builder builder) {
+                    return builder.shardedTable("t_order", "user_id")
+                            .shardedTable("t_order_batch", "user_id")
+                            .broadcastTables("t_item");
+                }
+
+                @Override
+                public DataSource shardingSphere(Fixture fixture) throws Exception {
+                    return ShardingSphereSupport.create(fixture);
+                }
+
+                @Override
+                public void load(Fixture fixture) throws SQLException {
+                    if (load) {
+                        fixture.load();
+                        fixture.analyze();
+                    }
+                }
+            };
         }
     }
 
@@ -143,7 +212,7 @@ public final class Fixture implements AutoCloseable {
      * LIMIT 10 as a scan and sort for the first seconds after the load (about 3 ms a query instead of 0.1 ms),
      * until InnoDB's background statistics update caught up in the middle of a measurement.
      */
-    private void analyze() throws SQLException {
+    void analyze() throws SQLException {
         for (int n = 0; n < physicalUrls.size(); n++) {
             try (Connection c = DriverManager.getConnection(physicalUrls.get(n), user(), password());
                  Statement s = c.createStatement()) {
@@ -197,8 +266,9 @@ public final class Fixture implements AutoCloseable {
             // targets whose statement options happen to allow the reuse).
             case "h2" -> "jdbc:h2:mem:" + database + ";MODE=MySQL;DB_CLOSE_DELAY=-1;OPTIMIZE_REUSE_RESULTS=FALSE"
                     + (target.equals("shardingsphere") ? "" : ";DATABASE_TO_LOWER=TRUE");
-            case "mariadb", "mariadb-remote" -> "jdbc:mysql://" + jdbcHost + "/" + database
-                    + "?useSSL=false&allowPublicKeyRetrieval=true";
+            case "mariadb", "mariadb-remote" -> driver.equals("mariadb")
+                    ? "jdbc:mariadb://" + jdbcHost + "/" + database
+                    : "jdbc:mysql://" + jdbcHost + "/" + database + "?useSSL=false&allowPublicKeyRetrieval=true";
             case "postgres" -> "jdbc:postgresql://" + POSTGRES_HOST + "/" + database;
             default -> throw new IllegalArgumentException("unknown engine " + engine);
         };
@@ -232,6 +302,12 @@ public final class Fixture implements AutoCloseable {
         p.put("minimumIdle", "8");
         if (engine.equals("postgres")) {
             p.put("dataSource.reWriteBatchedInserts", "true");
+        } else if (!engine.equals("h2") && driver.equals("mariadb")) {
+            // MariaDB Connector/J 3.5: server-side prepared statements, cached per connection (as in issue 16's
+            // measurements); batches of INSERTs use its bulk protocol (useBulkStmtsForInserts, on by default).
+            p.put("dataSource.useServerPrepStmts", System.getProperty("bench.mariadb.useServerPrepStmts", "true"));
+            p.put("dataSource.cachePrepStmts", "true");
+            p.put("dataSource.prepStmtCacheSize", "250");
         } else if (!engine.equals("h2")) {
             p.put("dataSource.cachePrepStmts", "true");
             p.put("dataSource.prepStmtCacheSize", "250");
@@ -261,11 +337,7 @@ public final class Fixture implements AutoCloseable {
         if (sequentialBelow != null) {
             builder.sequentialScatterBelowMicros(Long.parseLong(sequentialBelow));
         }
-        return new ShardingDataSource(builder.defaultDataSource("ds0")
-                .shardedTable("t_order", "user_id")
-                .shardedTable("t_order_batch", "user_id")
-                .broadcastTables("t_item")
-                .build());
+        return new ShardingDataSource(schema.shardTables(builder.defaultDataSource("ds0")).build());
     }
 
     /** A pool for each physical shard database, in shard order, closed with the fixture: the hand-written baselines. */
@@ -284,7 +356,7 @@ public final class Fixture implements AutoCloseable {
     }
 
     /** order_id i belongs to user i % USERS, so each user has ORDERS / USERS orders. */
-    private void load() throws SQLException {
+    void load() throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement(
                      "INSERT INTO t_order (order_id, user_id, amount, status) VALUES (?, ?, ?, ?)")) {

@@ -22,13 +22,19 @@ final class ShardingSphereSupport {
     private ShardingSphereSupport() {
     }
 
-    static DataSource create(Fixture fixture) throws Exception {
+    /** A pool per physical database, named ds_0 .. ds_3, closed with the fixture. */
+    static Map<String, DataSource> pools(Fixture fixture) {
         Map<String, DataSource> pools = new LinkedHashMap<>();
         for (int i = 0; i < Fixture.SHARDS; i++) {
             var pool = fixture.hikari(fixture.physicalUrls.get(i));
             fixture.closeLater(pool);
             pools.put("ds_" + i, pool);
         }
+        return pools;
+    }
+
+    static DataSource create(Fixture fixture) throws Exception {
+        Map<String, DataSource> pools = pools(fixture);
         ShardingRuleConfiguration rules = new ShardingRuleConfiguration();
         for (String table : List.of("t_order", "t_order_batch")) {
             // HASH_MOD is an auto-sharding algorithm: it names the tables itself (t_order_0 on ds_0, ...,

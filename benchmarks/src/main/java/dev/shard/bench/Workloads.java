@@ -53,12 +53,16 @@ public class Workloads {
     @Param({"direct", "shard", "shardingsphere"})
     public String target;
 
+    /** On the MariaDB engines, the JDBC driver: MySQL Connector/J or MariaDB Connector/J (H2 ignores it). */
+    @Param({"connectorj"})
+    public String driver;
+
     Fixture fixture;
     final AtomicLong nextOrderId = new AtomicLong(10_000_000L);
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        fixture = new Fixture(engine, target);
+        fixture = new Fixture(engine, target, driver, Fixture.Schema.orders(true, java.util.List.of()));
         check();
     }
 
@@ -184,12 +188,22 @@ public class Workloads {
     /** 6. Batch insert of 1,000 rows (one operation = 1,000 rows), auto-commit. */
     @Benchmark
     public int batchInsert1000() throws SQLException {
+        return batchInsert(1000);
+    }
+
+    /** 6a. Batch insert of 128 rows (one operation = 128 rows), auto-commit: issue 16's loader. */
+    @Benchmark
+    public int batchInsert128() throws SQLException {
+        return batchInsert(128);
+    }
+
+    private int batchInsert(int rows) throws SQLException {
         int count = 0;
         try (Connection c = fixture.dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement(INSERT_BATCH)) {
-            long first = nextOrderId.getAndAdd(1000);
+            long first = nextOrderId.getAndAdd(rows);
             ThreadLocalRandom random = ThreadLocalRandom.current();
-            for (long id = first; id < first + 1000; id++) {
+            for (long id = first; id < first + rows; id++) {
                 ps.setLong(1, id);
                 ps.setLong(2, random.nextInt(Fixture.USERS));
                 ps.setLong(3, Fixture.amount(id));

@@ -82,7 +82,7 @@ public sealed interface StatementPlan {
                     continue;
                 }
                 if (intersection == null) {
-                    intersection = (BitSet) shards.clone();
+                    intersection = shards; // shardsOf made it for this call, and union has taken its bits
                 } else {
                     intersection.and(shards);
                 }
