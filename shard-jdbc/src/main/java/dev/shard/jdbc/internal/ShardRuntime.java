@@ -254,45 +254,15 @@ public final class ShardRuntime implements AutoCloseable {
         ServerFamily.Engine engine = ServerFamily.engine(config);
         ConfigRules rules = new ConfigRules(config);
         if (engine == ServerFamily.Engine.POSTGRES) {
-            warmUpRouting(config, new PostgresDialect(), rules);
+            RoutingWarmUp.start(config, new PostgresDialect(), rules);
             // The stored slot map exists for resharding, which reads MySQL-family binary logs; its tables use MySQL
             // types. On PostgreSQL the configuration's map is the map in force (docs/postgresql.md).
             StartingTopology starting = StartingTopology.open(config, false);
             return new ShardRuntime(config, PostgresCollations.dialect(starting.pools()), rules, starting);
         }
         Dialect dialect = new MySqlDialect(engine == ServerFamily.Engine.MYSQL && !config.dataSources().isEmpty());
-        warmUpRouting(config, dialect, rules);
+        RoutingWarmUp.start(config, dialect, rules);
         return new ShardRuntime(config, dialect, rules, StartingTopology.open(config));
-    }
-
-    /**
-     * The first statement JSqlParser parses, and the first our analysis and rewrite see, cost about 150 ms of class
-     * loading and interpretation. Routing two statements of the configuration's own tables on a throwaway router
-     * (no cache: nothing it does is kept) moves that cost beside the pools' start, which mostly waits on the
-     * network, instead of into the application's first request.
-     */
-    private static void warmUpRouting(ShardConfig config, Dialect dialect, ConfigRules rules) {
-        Thread warmUp = new Thread(() -> {
-            SqlRouter router = new SqlRouter(rules,
-                    new JSqlParserAnalyzer(dialect, config.settings().parseTimeoutMillis()), dialect, 0);
-            List<String> statements = new ArrayList<>();
-            config.tables().entrySet().stream().findFirst().ifPresentOrElse(table -> {
-                String name = table.getKey();
-                String column = table.getValue().shardingColumn();
-                statements.add("SELECT " + column + " FROM " + name + " WHERE " + column + " = ?");
-                statements.add("SELECT " + column + ", COUNT(*) FROM " + name + " GROUP BY " + column
-                        + " ORDER BY " + column + " LIMIT 10");
-            }, () -> statements.add("SELECT 1"));
-            for (String sql : statements) {
-                try {
-                    router.prepare(sql);
-                } catch (SQLException | RuntimeException ignored) {
-                    // Only a warm-up: the application's own statements report their own problems.
-                }
-            }
-        }, "shard-routing-warm-up");
-        warmUp.setDaemon(true);
-        warmUp.start();
     }
 
     /**
