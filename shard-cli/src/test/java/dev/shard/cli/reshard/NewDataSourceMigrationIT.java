@@ -2,8 +2,6 @@ package dev.shard.cli.reshard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.shard.cli.ShardMigrations;
 import dev.shard.cli.reshard.ReshardState.Checkpoint;
 import dev.shard.core.config.ShardConfig;
@@ -15,7 +13,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -37,7 +34,7 @@ class NewDataSourceMigrationIT {
             .toAbsolutePath().normalize();
 
     private final MySqlServer server = MySqlServer.require();
-    private final Map<String, HikariDataSource> pools = new LinkedHashMap<>();
+    private ShardPools pools;
     private final ReshardPlan plan = ReshardPlan.of(1, TWO, THREE);
     private ShardConfig config;
 
@@ -58,15 +55,7 @@ class NewDataSourceMigrationIT {
 
     @BeforeEach
     void migrateOldShards() throws SQLException {
-        for (String name : ALL) {
-            server.recreateDatabase(database(name));
-            HikariConfig pool = new HikariConfig();
-            pool.setJdbcUrl(server.jdbcUrl(database(name)));
-            pool.setUsername(server.user());
-            pool.setPassword(server.password());
-            pool.setMaximumPoolSize(2);
-            pools.put(name, new HikariDataSource(pool));
-        }
+        pools = new ShardPools(server, this::database, ALL);
         try (ShardMigrations migrations = ShardMigrations.open(config(OLD), List.of(LOCATION))) {
             assertThat(migrations.migrate().complete()).isTrue();
         }
@@ -79,10 +68,7 @@ class NewDataSourceMigrationIT {
 
     @AfterEach
     void dropDatabases() throws SQLException {
-        pools.values().forEach(HikariDataSource::close);
-        for (String name : ALL) {
-            server.dropDatabase(database(name));
-        }
+        pools.close();
     }
 
     @Test
@@ -133,8 +119,6 @@ class NewDataSourceMigrationIT {
     }
 
     private void execute(String name, String sql) throws SQLException {
-        try (Connection c = pools.get(name).getConnection(); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
+        pools.execute(name, sql);
     }
 }
