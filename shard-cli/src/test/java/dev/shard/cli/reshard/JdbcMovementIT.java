@@ -2,8 +2,6 @@ package dev.shard.cli.reshard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.shard.cli.reshard.Movement.DifferingChunk;
 import dev.shard.cli.reshard.ReshardState.Checkpoint;
 import dev.shard.core.config.ShardConfig;
@@ -40,7 +38,7 @@ class JdbcMovementIT {
     private static final CollationWeights GENERAL_CI = CollationWeights.of("utf8mb4_general_ci");
 
     private final MySqlServer server = MySqlServer.require();
-    private final Map<String, HikariDataSource> pools = new LinkedHashMap<>();
+    private ShardPools pools;
     private final ReshardPlan plan = ReshardPlan.of(1, FOUR, FIVE);
     private JdbcMovement movement;
 
@@ -51,14 +49,8 @@ class JdbcMovementIT {
     @BeforeEach
     void createShards() throws SQLException {
         ShardConfig.Builder config = ShardConfig.builder();
+        pools = new ShardPools(server, this::database, ALL);
         for (String name : ALL) {
-            server.recreateDatabase(database(name));
-            HikariConfig pool = new HikariConfig();
-            pool.setJdbcUrl(server.jdbcUrl(database(name)));
-            pool.setUsername(server.user());
-            pool.setPassword(server.password());
-            pool.setMaximumPoolSize(4);
-            pools.put(name, new HikariDataSource(pool));
             config.dataSource(name, Map.of("jdbcUrl", server.jdbcUrl(database(name))));
         }
         config.shardedTable("t_user", "user_id").shardedTable("t_name", "name").broadcastTables("t_region")
@@ -100,10 +92,7 @@ class JdbcMovementIT {
 
     @AfterEach
     void dropShards() throws SQLException {
-        pools.values().forEach(HikariDataSource::close);
-        for (String name : ALL) {
-            server.dropDatabase(database(name));
-        }
+        pools.close();
     }
 
     @Test
@@ -255,8 +244,6 @@ class JdbcMovementIT {
     }
 
     private void execute(String name, String sql) throws SQLException {
-        try (Connection c = pools.get(name).getConnection(); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
+        pools.execute(name, sql);
     }
 }
