@@ -327,7 +327,8 @@ class ReplicaHealthIT {
             onServer(replicaB, "START SLAVE");
             ReplicaStatus back = ReplicaStates.await(shards, "ds0-replica1",
                     s -> s.state() == ReplicaStatus.State.UP && s.inRotation(), "back after START SLAVE");
-            assertThat(back.lagMillis()).isLessThanOrEqualTo(MAX_LAG_MILLIS / 2);
+            // Back from STOPPED it is UP as soon as its lag is within the bound (hysteresis applies to LAGGING only).
+            assertThat(back.lagMillis()).isLessThanOrEqualTo(MAX_LAG_MILLIS);
 
             // Lag with both threads running: events applied 3 s after the primary wrote them.
             onServer(replicaB, "STOP SLAVE", "CHANGE MASTER TO MASTER_DELAY = 3", "START SLAVE");
