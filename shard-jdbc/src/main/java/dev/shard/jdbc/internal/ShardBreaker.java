@@ -37,8 +37,13 @@ final class ShardBreaker {
     /** How long a probe waits for a connection from the pool, once the server answers. */
     static final long PROBE_BORROW_MILLIS = 1000;
     static final int PROBE_VALIDATION_SECONDS = 2;
-    /** How long a suspect server has to show that it answers before the breaker opens. */
-    static final long SUSPECT_MILLIS = 1000;
+    /**
+     * How long a suspect server has to show that it answers before the breaker opens. Generous: the cancel that
+     * shows it may first need a new connection, which a healthy server on a busy machine took more than a second
+     * to open (a 1 s bound opened breakers on live shards in CI); a frozen server's callers are freed at their own
+     * deadline anyway, and only statements arriving meanwhile wait for this decision.
+     */
+    static final long SUSPECT_MILLIS = 5000;
     /** Answers are noted at most this often: a statement's success costs a read, not a write. */
     private static final long ANSWER_RESOLUTION_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(5);
 
