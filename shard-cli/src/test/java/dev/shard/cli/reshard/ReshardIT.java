@@ -646,25 +646,30 @@ class ReshardIT {
                 };
                 keyLocks[k].lock();
                 try {
-                    try (Connection c = instance.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-                        s.setLong(1, k);
-                        s.executeUpdate();
-                    } catch (SQLTransientException e) {
-                        // Held past the bound or refused at the switch: not applied; the application retries.
-                        retried.incrementAndGet();
-                        continue;
-                    }
-                    try (PreparedStatement s = ref.prepareStatement(sql)) {
-                        s.setLong(1, k);
-                        s.executeUpdate();
-                    }
-                    writes.incrementAndGet();
+                    writeBoth(instance, ref, sql, k);
                 } finally {
                     keyLocks[k].unlock();
                 }
             }
         }
         return null;
+    }
+
+    /** The write through the instance and, once it is applied there, on the reference; the caller holds its lock. */
+    private void writeBoth(ShardingDataSource instance, Connection ref, String sql, long key) throws SQLException {
+        try (Connection c = instance.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setLong(1, key);
+            s.executeUpdate();
+        } catch (SQLTransientException e) {
+            // Held past the bound or refused at the switch: not applied; the application retries.
+            retried.incrementAndGet();
+            return;
+        }
+        try (PreparedStatement s = ref.prepareStatement(sql)) {
+            s.setLong(1, key);
+            s.executeUpdate();
+        }
+        writes.incrementAndGet();
     }
 
     /** Updates rows of the broadcast table through the instances in turn, and the same rows of the reference. */
@@ -675,19 +680,7 @@ class ReshardIT {
                 int id = 1 + ThreadLocalRandom.current().nextInt(REGIONS);
                 regionLocks[id].lock();
                 try {
-                    try (Connection c = instances.get(turn % instances.size()).getConnection();
-                         PreparedStatement s = c.prepareStatement(sql)) {
-                        s.setLong(1, id);
-                        s.executeUpdate();
-                    } catch (SQLTransientException e) {
-                        retried.incrementAndGet(); // held past the bound at a switch: not applied
-                        continue;
-                    }
-                    try (PreparedStatement s = ref.prepareStatement(sql)) {
-                        s.setLong(1, id);
-                        s.executeUpdate();
-                    }
-                    writes.incrementAndGet();
+                    writeBoth(instances.get(turn % instances.size()), ref, sql, id);
                 } finally {
                     regionLocks[id].unlock();
                 }

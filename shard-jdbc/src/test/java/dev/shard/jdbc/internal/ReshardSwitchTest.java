@@ -106,9 +106,13 @@ class ReshardSwitchTest {
     }
 
     private long rowsOn(int shard, long order) throws SQLException {
+        return count(shard, "SELECT COUNT(*) FROM t_order WHERE order_id = " + order);
+    }
+
+    private long count(int shard, String sql) throws SQLException {
         try (Connection c = DriverManager.getConnection(shards.url(shard), "sa", "");
              Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM t_order WHERE order_id = " + order)) {
+             ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
@@ -271,12 +275,7 @@ class ReshardSwitchTest {
     }
 
     private long regionsOn(int shard, long id) throws SQLException {
-        try (Connection c = DriverManager.getConnection(shards.url(shard), "sa", "");
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM t_region WHERE region_id = " + id)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return count(shard, "SELECT COUNT(*) FROM t_region WHERE region_id = " + id);
     }
 
     @Test
