@@ -129,6 +129,11 @@ final class JdbcMovement implements Movement {
     }
 
     @Override
+    public void copyBroadcast(ReshardPlan plan) throws SQLException {
+        schema.copyBroadcast(plan);
+    }
+
+    @Override
     public Checkpoint copy(ReshardPlan plan, Checkpoint from, ChunkListener listener)
             throws SQLException, InterruptedException {
         String source = from.dataSource();
@@ -196,7 +201,8 @@ final class JdbcMovement implements Movement {
     }
 
     @Override
-    public List<DifferingChunk> verify(ReshardPlan plan, List<DifferingChunk> recheck) throws SQLException {
+    public List<DifferingChunk> verify(ReshardPlan plan, List<DifferingChunk> recheck)
+            throws SQLException, InterruptedException {
         List<DifferingChunk> differing = new ArrayList<>();
         if (recheck != null) {
             for (DifferingChunk chunk : recheck) {
@@ -210,6 +216,8 @@ final class JdbcMovement implements Movement {
             }
             return differing;
         }
+        // The full pass reads every row of the sources, as the copy does: the same throttle spares them.
+        Throttle throttle = new Throttle(options.maxRowsPerSecond());
         for (String source : plan.sources()) {
             for (String table : tables()) {
                 TableShape shape = shape(source, table);
@@ -226,6 +234,7 @@ final class JdbcMovement implements Movement {
                     // The last range is open above, so that rows on a target past the source's last key count too.
                     List<Object> upTo = last ? null : chunk.get(chunk.size() - 1).key();
                     compare(plan, source, table, shape, after, upTo, chunk).ifPresent(differing::add);
+                    throttle.acquire(chunk.size());
                     if (last) {
                         break;
                     }

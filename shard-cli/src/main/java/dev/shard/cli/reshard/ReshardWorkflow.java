@@ -319,6 +319,11 @@ final class ReshardWorkflow {
                 }
                 out.line("verify: no differences while writes are held (" + unsettled.size() + " chunks)");
             }
+            if (!plan.addedDataSources().isEmpty()) {
+                // Writes to broadcast tables are held too: the copy is exact, and released writes reach the copies.
+                movement.copyBroadcast(plan);
+                out.line("switch: broadcast tables copied to " + String.join(", ", plan.addedDataSources()));
+            }
             long version = coordination.publishTarget();
             published = true;
             journal.published(version);
