@@ -813,7 +813,6 @@ class ReshardIT {
                   storeSlotMap: true
                   slotMapPollMillis: 100
                   reshardWriteHoldMillis: 3000
-                  parseTimeoutMillis: 60000
                 """);
         Path path = directory.resolve(file);
         Files.writeString(path, text);
