@@ -210,7 +210,7 @@ class ReshardLoadIT {
                         + " (%.0f rows read/s); reshard plan to done %.1f s; %s%n",
                 copying.operationsPerSecond() / before.operationsPerSecond(), ROWS, moved, copying.seconds(),
                 ROWS / copying.seconds(), (done.nanos() - line(lines, "phase plan:").nanos()) / 1e9,
-                "the tool: writes " + published.text().replaceAll(".*(held for .*)", "$1")));
+                "the tool: writes " + published.text().replaceAll(".*held for ", "held for ")));
         report.append("  writes started in the switch (freeze to publication + one poll): all "
                 + switching.writeLatency().millis() + "; to moving slots " + switching.movingWrites().millis()
                 + (switching.refused() > 0 ? "; refused: " + switching.refused() : "") + "\n");
