@@ -46,6 +46,11 @@ final class ReshardSwitch {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReshardSwitch.class);
 
+    /** The poll interval at most while a reshard is announced: a point read a poll, no write (see nextPollMillis). */
+    static final long ANNOUNCED_POLL_MILLIS = 200;
+    /** The poll interval at most while frozen, which lasts well under a second. */
+    static final long FROZEN_POLL_MILLIS = 50;
+
     private final ShardRuntime runtime;
     private final KeyCollations collations;
     private final long leaseNanos;
@@ -84,6 +89,24 @@ final class ReshardSwitch {
 
     ReshardGate gate() {
         return gate;
+    }
+
+    /**
+     * How long until the next poll, {@code every} being {@code slotMapPollMillis}. Writes to moving slots are held
+     * from the poll that sees the freeze to the poll that sees the publication, and the tool publishes only after
+     * the last instance has seen the freeze: at one poll a second, each instance's hold is one to two poll intervals.
+     * So while a reshard is announced an instance polls at least every {@value #ANNOUNCED_POLL_MILLIS} ms (the
+     * spread of the instances' freezes), and while it is frozen every {@value #FROZEN_POLL_MILLIS} ms (the delay of
+     * the release). Not on the poll that first saw the announcement: the next one, which may acknowledge a freeze,
+     * still comes a whole interval later, which is the time a statement that missed the announcement has to end
+     * (see the class comment). A refusing gate keeps the interval: it is the metadata that cannot be read.
+     */
+    long nextPollMillis(long every) {
+        ReshardGate current = gate;
+        if (current == null || current.refusal() != null || polls <= current.firstSeenPoll()) {
+            return every;
+        }
+        return Math.min(every, current.frozen() ? FROZEN_POLL_MILLIS : ANNOUNCED_POLL_MILLIS);
     }
 
     // ------------------------------------------------------------------ the follower's side

@@ -177,6 +177,25 @@ class ReshardSwitchTest {
     }
 
     @Test
+    void anInstancePollsSoonerWhileAReshardIsAnnouncedAndSoonestWhileFrozen() throws Exception {
+        ShardRuntime one = start(grown().slotMapPollMillis(1000).build());
+        assertThat(one.reshard().nextPollMillis(1000)).as("nothing announced").isEqualTo(1000);
+        tool.announce(1, target);
+        poll(one);
+        poll(one); // past the poll that first saw it, which keeps the whole interval
+        assertThat(one.reshard().nextPollMillis(1000)).isEqualTo(ReshardSwitch.ANNOUNCED_POLL_MILLIS);
+        tool.freeze();
+        poll(one);
+        assertThat(tool.awaitFrozen(BOUND)).isTrue();
+        assertThat(one.reshard().nextPollMillis(1000)).isEqualTo(ReshardSwitch.FROZEN_POLL_MILLIS);
+        assertThat(one.reshard().nextPollMillis(20)).as("never less often than the setting").isEqualTo(20);
+        tool.publishTarget();
+        poll(one);
+        assertThat(one.reshard().nextPollMillis(1000)).as("published: nothing announced").isEqualTo(1000);
+        assertThat(tool.awaitRouting(2, BOUND)).as("the new version reported at once").isTrue();
+    }
+
+    @Test
     void anAbortedSwitchReleasesHeldWritesToTheOldOwner() throws Exception {
         ShardRuntime one = start(grown().build());
         announceAndFreeze(one);
