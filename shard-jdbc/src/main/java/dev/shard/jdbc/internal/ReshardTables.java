@@ -46,6 +46,15 @@ final class ReshardTables {
     }
 
     /**
+     * Whether {@code e} says a table does not exist: SQLSTATE 42S02 (MariaDB, MySQL, H2), 42P01 (PostgreSQL), or
+     * H2's own codes for a table not found where the schema has other names or none.
+     */
+    static boolean isMissingTable(SQLException e) {
+        String state = e.getSQLState();
+        return "42S02".equals(state) || "42P01".equals(state) || "42103".equals(state) || "42104".equals(state);
+    }
+
+    /**
      * What an instance polls: the stored version and the announcement, if any (without its target map), read by
      * one statement so that they are consistent: a publish changes both in one transaction.
      *

@@ -12,7 +12,7 @@ import java.util.List;
  *
  * <p>A {@code ??} is pgjdbc's escape for a literal {@code ?} operator (jsonb), not a marker.
  */
-final class PostgresNormalizer {
+final class PostgresNormalizer implements BaseDialect.Normalizer {
 
     private final PostgresLexer lexer;
 
@@ -20,7 +20,13 @@ final class PostgresNormalizer {
         this.lexer = lexer;
     }
 
-    NormalizedSql normalize(String sql) {
+    @Override
+    public SqlLexer lexer() {
+        return lexer;
+    }
+
+    @Override
+    public NormalizedSql normalize(String sql) {
         if (sql == null) {
             throw new NullPointerException("sql");
         }
