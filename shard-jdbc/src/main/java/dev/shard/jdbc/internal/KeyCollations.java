@@ -21,6 +21,11 @@ final class KeyCollations {
     private final KeyCatalog catalog;
     private final boolean enabled;
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
+    /**
+     * The map {@link #over} made last: every statement routes through one, and the topology it wraps changes only
+     * with a reshard, so one per topology is enough.
+     */
+    private volatile Collated last;
 
     /** @param enabled whether the data sources are MySQL or MariaDB servers, whose catalog says the collation */
     KeyCollations(KeyCatalog catalog, boolean enabled) {
@@ -30,7 +35,15 @@ final class KeyCollations {
 
     /** {@code shards}, routing string keys by their column's collation. */
     ShardMap over(ShardMap shards) {
-        return enabled ? new Collated(shards, this) : shards;
+        if (!enabled) {
+            return shards;
+        }
+        Collated collated = last;
+        if (collated == null || collated.shards() != shards) {
+            collated = new Collated(shards, this);
+            last = collated;
+        }
+        return collated;
     }
 
     /** The slot of a key of a sharding column, exactly as {@link #over} routes it. */

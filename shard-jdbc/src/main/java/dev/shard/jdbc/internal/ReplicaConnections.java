@@ -17,13 +17,19 @@ import java.util.WeakHashMap;
 final class ReplicaConnections {
 
     private final Map<Connection, ReplicaSet.Replica> owners = Collections.synchronizedMap(new WeakHashMap<>());
+    /**
+     * Whether any connection was registered: until then (no replicas configured, or none used yet) a lookup, which
+     * every statement makes when it answers, takes no lock that all the application's threads would share.
+     */
+    private volatile boolean anyRegistered;
 
     void register(Connection connection, ReplicaSet.Replica replica) {
+        anyRegistered = true;
         owners.put(connection, replica);
     }
 
     /** The replica a connection was borrowed from, or null for a primary's connection. */
     ReplicaSet.Replica of(Connection connection) {
-        return connection == null ? null : owners.get(connection);
+        return connection == null || !anyRegistered ? null : owners.get(connection);
     }
 }

@@ -4,6 +4,7 @@ import dev.shard.core.internal.route.Execution;
 import dev.shard.core.internal.route.RoutedStatement;
 import dev.shard.core.internal.route.StatementPlan;
 import dev.shard.jdbc.internal.ExecutionRunner.Mode;
+import dev.shard.jdbc.internal.RecordedParameters.Kind;
 import java.io.InputStream;
 import java.io.Reader;
 import java.math.BigDecimal;
@@ -42,7 +43,8 @@ public final class ShardPreparedStatement extends ShardStatement implements Prep
     private final GeneratedKeys keys;
     private final RecordedParameters parameters;
     private final PreparedPerShard own;
-    private final List<RecordedParameters> batchEntries = new ArrayList<>();
+    /** Null until addBatch, as a plain statement's batch. */
+    private List<RecordedParameters> batchEntries;
 
     ShardPreparedStatement(LogicalConnection connection, StatementOptions options, String sql, GeneratedKeys keys)
             throws SQLException {
@@ -98,13 +100,17 @@ public final class ShardPreparedStatement extends ShardStatement implements Prep
     @Override
     public void addBatch() throws SQLException {
         checkOpen();
-        batchEntries.add(parameters.snapshot());
+        RecordedParameters entry = parameters.snapshot();
+        if (batchEntries == null) {
+            batchEntries = new ArrayList<>();
+        }
+        batchEntries.add(entry);
     }
 
     @Override
     public void clearBatch() throws SQLException {
         checkOpen();
-        batchEntries.clear();
+        batchEntries = null;
     }
 
     @Override
@@ -120,6 +126,8 @@ public final class ShardPreparedStatement extends ShardStatement implements Prep
     @Override
     public long[] executeLargeBatch() throws SQLException {
         checkOpen();
+        List<RecordedParameters> batchEntries = this.batchEntries == null ? List.of() : this.batchEntries;
+        this.batchEntries = null; // whatever happens, the batch is done with
         List<Object> batchKeys = new ArrayList<>();
         long[] counts;
         connection.topologyForStatement();
@@ -152,7 +160,6 @@ public final class ShardPreparedStatement extends ShardStatement implements Prep
                         });
                     });
         } finally {
-            batchEntries.clear();
             // getGeneratedKeys now answers for the whole batch: the keys Shard generated, in entry order.
             // Keys are only generated where the plan has a key generation, so its column names them.
             afterBatch(batchKeys.isEmpty() ? Execution.GeneratedValues.NONE
@@ -178,6 +185,12 @@ public final class ShardPreparedStatement extends ShardStatement implements Prep
 
     // ------------------------------------------------------------------ parameters
 
+    private void record(int index, Kind kind, Object value) throws SQLException {
+        checkOpen();
+        parameters.set(index, kind, value);
+    }
+
+    /** A setter without a {@link Kind} of its own: the call itself is recorded. */
     private void set(int index, Object value, RecordedParameters.Setter setter) throws SQLException {
         checkOpen();
         parameters.set(index, value, setter);
@@ -191,7 +204,8 @@ public final class ShardPreparedStatement extends ShardStatement implements Prep
 
     @Override
     public void setNull(int i, int sqlType) throws SQLException {
-        set(i, null, (ps, n) -> ps.setNull(n, sqlType));
+        checkOpen();
+        parameters.setNull(i, sqlType);
     }
 
     @Override
@@ -201,62 +215,62 @@ public final class ShardPreparedStatement extends ShardStatement implements Prep
 
     @Override
     public void setBoolean(int i, boolean x) throws SQLException {
-        set(i, x, (ps, n) -> ps.setBoolean(n, x));
+        record(i, Kind.BOOLEAN, x);
     }
 
     @Override
     public void setByte(int i, byte x) throws SQLException {
-        set(i, x, (ps, n) -> ps.setByte(n, x));
+        record(i, Kind.BYTE, x);
     }
 
     @Override
     public void setShort(int i, short x) throws SQLException {
-        set(i, x, (ps, n) -> ps.setShort(n, x));
+        record(i, Kind.SHORT, x);
     }
 
     @Override
     public void setInt(int i, int x) throws SQLException {
-        set(i, x, (ps, n) -> ps.setInt(n, x));
+        record(i, Kind.INT, x);
     }
 
     @Override
     public void setLong(int i, long x) throws SQLException {
-        set(i, x, (ps, n) -> ps.setLong(n, x));
+        record(i, Kind.LONG, x);
     }
 
     @Override
     public void setFloat(int i, float x) throws SQLException {
-        set(i, x, (ps, n) -> ps.setFloat(n, x));
+        record(i, Kind.FLOAT, x);
     }
 
     @Override
     public void setDouble(int i, double x) throws SQLException {
-        set(i, x, (ps, n) -> ps.setDouble(n, x));
+        record(i, Kind.DOUBLE, x);
     }
 
     @Override
     public void setBigDecimal(int i, BigDecimal x) throws SQLException {
-        set(i, x, (ps, n) -> ps.setBigDecimal(n, x));
+        record(i, Kind.BIG_DECIMAL, x);
     }
 
     @Override
     public void setString(int i, String x) throws SQLException {
-        set(i, x, (ps, n) -> ps.setString(n, x));
+        record(i, Kind.STRING, x);
     }
 
     @Override
     public void setNString(int i, String x) throws SQLException {
-        set(i, x, (ps, n) -> ps.setNString(n, x));
+        record(i, Kind.NSTRING, x);
     }
 
     @Override
     public void setBytes(int i, byte[] x) throws SQLException {
-        set(i, x, (ps, n) -> ps.setBytes(n, x));
+        record(i, Kind.BYTES, x);
     }
 
     @Override
     public void setDate(int i, Date x) throws SQLException {
-        set(i, x, (ps, n) -> ps.setDate(n, x));
+        record(i, Kind.DATE, x);
     }
 
     @Override
@@ -266,7 +280,7 @@ public final class ShardPreparedStatement extends ShardStatement implements Prep
 
     @Override
     public void setTime(int i, Time x) throws SQLException {
-        set(i, x, (ps, n) -> ps.setTime(n, x));
+        record(i, Kind.TIME, x);
     }
 
     @Override
@@ -276,7 +290,7 @@ public final class ShardPreparedStatement extends ShardStatement implements Prep
 
     @Override
     public void setTimestamp(int i, Timestamp x) throws SQLException {
-        set(i, x, (ps, n) -> ps.setTimestamp(n, x));
+        record(i, Kind.TIMESTAMP, x);
     }
 
     @Override
@@ -286,12 +300,13 @@ public final class ShardPreparedStatement extends ShardStatement implements Prep
 
     @Override
     public void setObject(int i, Object x) throws SQLException {
-        set(i, x, (ps, n) -> ps.setObject(n, x));
+        record(i, Kind.OBJECT, x);
     }
 
     @Override
     public void setObject(int i, Object x, int targetSqlType) throws SQLException {
-        set(i, x, (ps, n) -> ps.setObject(n, x, targetSqlType));
+        checkOpen();
+        parameters.setObject(i, x, targetSqlType);
     }
 
     @Override

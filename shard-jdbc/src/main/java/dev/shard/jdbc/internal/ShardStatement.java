@@ -27,7 +27,8 @@ public class ShardStatement extends JdbcWrapper implements Statement {
     private boolean poolable;
     private boolean closeOnCompletion;
     private boolean closed;
-    private final List<String> batch = new ArrayList<>();
+    /** Null until addBatch: most statements never batch, and OLTP code makes a statement per execution. */
+    private List<String> batch;
 
     final StatementOutcome outcome = new StatementOutcome();
     /** Where the statement running may go (a replica or the primary): what its scatter reads borrow by. */
@@ -221,13 +222,16 @@ public class ShardStatement extends JdbcWrapper implements Statement {
     @Override
     public void addBatch(String sql) throws SQLException {
         checkOpen();
+        if (batch == null) {
+            batch = new ArrayList<>();
+        }
         batch.add(sql);
     }
 
     @Override
     public void clearBatch() throws SQLException {
         checkOpen();
-        batch.clear();
+        batch = null;
     }
 
     @Override
@@ -243,8 +247,8 @@ public class ShardStatement extends JdbcWrapper implements Statement {
     @Override
     public long[] executeLargeBatch() throws SQLException {
         checkOpen();
-        List<String> work = new ArrayList<>(batch);
-        batch.clear();
+        List<String> work = batch == null ? List.of() : batch;
+        batch = null;
         connection.topologyForStatement();
         long[] counts = ShardBatches.runInOrder(connection, work.size(), "statement", settings.queryTimeout(),
                 entry -> {
