@@ -23,6 +23,10 @@ import picocli.CommandLine.Spec;
                 + " printed (--resume continues), 2 when it cannot run."})
 final class ReshardCommand implements Callable<Integer> {
 
+    /** Connections per data source that the work itself uses at once. */
+    private static final int WORK_CONNECTIONS = 4;
+
+
     @Spec
     private CommandSpec spec;
 
@@ -74,8 +78,9 @@ final class ReshardCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Console console = System.console();
         ReshardOutput output = new ReshardOutput(out, console != null);
-        // A source is read while a target is written, and the catch-up writes targets while verify reads them.
-        try (PhysicalDataSources sources = new PhysicalDataSources(config.load(), 4);
+        // A source is read while a target is written, and the catch-up writes targets while verify reads them; one
+        // more connection to the metadata data source holds the tool's lock (ReshardToolLock) for the whole run.
+        try (PhysicalDataSources sources = new PhysicalDataSources(config.load(), WORK_CONNECTIONS + 1);
              Resharder resharder = Resharder.open(config.load(), options, output, sources::get)) {
             Resharder.Result result;
             if (dryRun) {

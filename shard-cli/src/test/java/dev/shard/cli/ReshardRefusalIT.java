@@ -50,6 +50,20 @@ class ReshardRefusalIT {
                     "problem: data source ds0:", "log_bin is OFF", "Dry run: nothing was changed");
             assertThat(plan.output).doesNotContain(databases.password());
 
+            // One tool at a time: a run (or an abort) while another holds the lock is refused before it reads anything.
+            try (Connection other = databases.connect("main"); java.sql.Statement s = other.createStatement()) {
+                String lock = "'shard_reshard_tool." + other.getCatalog() + "'";
+                try (java.sql.ResultSet taken = s.executeQuery("SELECT GET_LOCK(" + lock + ", 0)")) {
+                    assertThat(taken.next() && taken.getInt(1) == 1).isTrue();
+                }
+                // (--abort: a run takes the same lock first; each waits 20 s for it before it gives up.)
+                Run locked = cli("reshard", "--config", moved.toString(), "--abort");
+                assertThat(locked.exit).as(locked.output).isEqualTo(ShardCli.EXIT_ERROR);
+                assertThat(locked.output).contains("Another shard reshard run is in progress",
+                        "on data source main", "did not release it within 20 s", "nothing was changed");
+                s.executeQuery("SELECT RELEASE_LOCK(" + lock + ")").close();
+            }
+
             Run refused = cli("reshard", "--config", moved.toString(), "--yes");
             assertThat(refused.exit).as(refused.output).isEqualTo(ShardCli.EXIT_ERROR);
             assertThat(refused.output).contains("The reshard cannot start; nothing was changed",

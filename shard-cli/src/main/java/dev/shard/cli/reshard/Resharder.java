@@ -41,7 +41,14 @@ public final class Resharder implements AutoCloseable {
     /** Why this configuration cannot be resharded at all, or null. */
     private final String unsupported;
 
-    private Resharder(ReshardWorkflow workflow, ReshardStatus status, AutoCloseable resources, String unsupported) {
+    /** Where the tool's lock is taken: the metadata data source. */
+    private final javax.sql.DataSource metadata;
+    private final String metadataName;
+
+    private Resharder(ReshardWorkflow workflow, ReshardStatus status, AutoCloseable resources, String unsupported,
+                      javax.sql.DataSource metadata, String metadataName) {
+        this.metadata = metadata;
+        this.metadataName = metadataName;
         this.workflow = workflow;
         this.status = status;
         this.resources = resources;
@@ -66,7 +73,8 @@ public final class Resharder implements AutoCloseable {
         ReshardWorkflow workflow = new ReshardWorkflow(configured, options, coordination, capture, movement,
                 progress, output);
         return new Resharder(workflow, new ReshardStatus(config, coordination, movement, progress),
-                coordination::close, ServerFamily.isPostgres(config) ? postgresRefusal(config) : null);
+                coordination::close, ServerFamily.isPostgres(config) ? postgresRefusal(config) : null,
+                databases.get(metadata), metadata);
     }
 
     /**
@@ -103,13 +111,17 @@ public final class Resharder implements AutoCloseable {
      */
     public Result run(boolean resume, Predicate<ReshardPlan> confirm) throws SQLException, InterruptedException {
         refuseUnsupported();
-        return workflow.run(resume, confirm);
+        try (ReshardToolLock lock = ReshardToolLock.acquire(metadata, metadataName)) {
+            return workflow.run(resume, confirm);
+        }
     }
 
     /** Undoes the reshard in progress before its switch: the old map stays, copied rows are deleted. */
     public Result abort() throws SQLException, InterruptedException {
         refuseUnsupported();
-        return workflow.abort();
+        try (ReshardToolLock lock = ReshardToolLock.acquire(metadata, metadataName)) {
+            return workflow.abort();
+        }
     }
 
     /** The topology and the reshard in progress, as text; {@code exact} counts rows instead of estimating. */
