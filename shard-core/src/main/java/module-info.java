@@ -13,6 +13,8 @@ module dev.shard.core {
     requires com.github.benmanes.caffeine;
     requires net.sf.jsqlparser;
     requires org.yaml.snakeyaml;
+    // A statement's analysis is bounded by its thread's processor time (CpuBudget).
+    requires java.management;
 
     exports dev.shard.core;
     exports dev.shard.core.config;

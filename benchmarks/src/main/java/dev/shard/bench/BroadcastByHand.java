@@ -10,21 +10,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * {@link Workloads#broadcastBatch128()} written by hand with plain JDBC, no middleware: the same batch of 128
@@ -37,13 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code parallel}: three on a fixed pool of threads, the fourth on the benchmark thread, then wait.</li>
  * </ul>
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
-@Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 3, time = 3)
-public class BroadcastByHand {
+public class BroadcastByHand extends FixtureBenchmark {
 
     @Param({"h2", "mariadb"})
     public String engine;
@@ -55,7 +40,6 @@ public class BroadcastByHand {
     @Param({"connectorj"})
     public String driver;
 
-    Fixture fixture;
     final List<HikariDataSource> shards = new ArrayList<>();
     ExecutorService threads;
     final AtomicLong nextItemId = new AtomicLong(10_000_000L);
@@ -65,6 +49,7 @@ public class BroadcastByHand {
         fixture = new Fixture(engine, "shard", driver, Fixture.Schema.orders(false, List.of()));
         shards.addAll(fixture.physicalPools());
         threads = Executors.newFixedThreadPool(Fixture.SHARDS - 1);
+        fixture.closeLater(threads::shutdownNow);
     }
 
     @TearDown(Level.Iteration)
@@ -74,12 +59,6 @@ public class BroadcastByHand {
                 s.executeUpdate("DELETE FROM t_item");
             }
         }
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() throws Exception {
-        threads.shutdownNow();
-        fixture.close();
     }
 
     /** One operation: 128 rows on every shard, as {@link Workloads#broadcastBatch128()}; the rows of one copy. */

@@ -214,8 +214,7 @@ public final class Fixture implements AutoCloseable {
      */
     void analyze() throws SQLException {
         for (int n = 0; n < physicalUrls.size(); n++) {
-            try (Connection c = DriverManager.getConnection(physicalUrls.get(n), user(), password());
-                 Statement s = c.createStatement()) {
+            try (Connection c = physicalConnection(physicalUrls.get(n)); Statement s = c.createStatement()) {
                 for (String table : new String[] {"t_order", "t_order_batch"}) {
                     String name = target.equals("shardingsphere") ? table + "_" + n : table;
                     if (s.execute((engine.equals("postgres") ? "ANALYZE " : "ANALYZE TABLE ") + name)) {
@@ -227,11 +226,12 @@ public final class Fixture implements AutoCloseable {
     }
 
     /**
-     * A connection to a physical database for creating its tables. H2's driver is called directly rather than
-     * through DriverManager: DriverManager's first use loads every java.sql.Driver on the class path (in the
-     * shaded jar that includes Shard's and ShardingSphere's), which {@link ColdStart} must leave to the target.
+     * A connection to a physical database, for creating its tables and loading or analysing them. H2's driver is
+     * called directly rather than through DriverManager: DriverManager's first use loads every java.sql.Driver on
+     * the class path (in the shaded jar that includes Shard's and ShardingSphere's), which {@link ColdStart} must
+     * leave to the target.
      */
-    private Connection physicalConnection(String url) throws SQLException {
+    Connection physicalConnection(String url) throws SQLException {
         if (!engine.equals("h2")) {
             return DriverManager.getConnection(url, user(), password());
         }
@@ -283,7 +283,7 @@ public final class Fixture implements AutoCloseable {
     }
 
     /** A connection to the server (not one database), for creating and dropping the databases. */
-    private Connection serverConnection() throws SQLException {
+    Connection serverConnection() throws SQLException {
         if (engine.equals("postgres")) {
             return DriverManager.getConnection("jdbc:postgresql://" + POSTGRES_HOST + "/postgres", POSTGRES_USER,
                     POSTGRES_PASSWORD);
@@ -391,8 +391,7 @@ public final class Fixture implements AutoCloseable {
             String database = url.substring(url.lastIndexOf(engine.equals("h2") ? ':' : '/') + 1).split("[;?]")[0];
             try {
                 if (engine.equals("h2")) {
-                    try (Connection c = DriverManager.getConnection(url, user(), password());
-                         Statement s = c.createStatement()) {
+                    try (Connection c = physicalConnection(url); Statement s = c.createStatement()) {
                         s.execute("SHUTDOWN");
                     }
                 } else {

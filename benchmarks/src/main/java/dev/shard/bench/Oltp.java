@@ -10,20 +10,10 @@ import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * An OLTP transaction mix modelled on TPC-C's NewOrder and Payment ({@link Tpcc}: four warehouses, one per
@@ -37,13 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * after the first, for the 1 % that touch two), {@code shard} and {@code shardingsphere} (over four databases).
  * Every statement is prepared anew from its connection, as an application with a statement cache does.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
-@Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 3, time = 3)
-public class Oltp {
+public class Oltp extends FixtureBenchmark {
 
     @Param({"h2", "mariadb"})
     public String engine;
@@ -62,7 +46,6 @@ public class Oltp {
     /** Percentage of transactions that touch a second warehouse (TPC-C's remote lines and customers). */
     static final int REMOTE_PERCENT = Integer.getInteger("bench.tpcc.remotePercent", 1);
 
-    Fixture fixture;
     List<HikariDataSource> byHand;
 
     @Setup(Level.Trial)
@@ -74,11 +57,6 @@ public class Oltp {
         if (!List.of("mix", "newOrder", "payment").contains(transaction)) {
             throw new IllegalArgumentException("unknown transaction " + transaction);
         }
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() throws Exception {
-        fixture.close();
     }
 
     @Benchmark
@@ -161,110 +139,49 @@ public class Oltp {
         int d = 1 + random.nextInt(Tpcc.DISTRICTS);
         int customer = 1 + random.nextInt(Tpcc.CUSTOMERS);
         int lines = 5 + random.nextInt(11);
-        BigDecimal wTax;
-        try (PreparedStatement ps = c.prepareStatement("SELECT w_tax FROM warehouse WHERE w_id = ?")) {
-            ps.setInt(1, w);
-            wTax = one(ps).getBigDecimal(1);
-        }
-        int orderId;
-        BigDecimal dTax;
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT d_tax, d_next_o_id FROM district WHERE d_w_id = ? AND d_id = ? FOR UPDATE")) {
-            ps.setInt(1, w);
-            ps.setInt(2, d);
-            try (ResultSet rs = ps.executeQuery()) {
-                next(rs);
-                dTax = rs.getBigDecimal(1);
-                orderId = rs.getInt(2);
-            }
-        }
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE district SET d_next_o_id = d_next_o_id + 1 WHERE d_w_id = ? AND d_id = ?")) {
-            ps.setInt(1, w);
-            ps.setInt(2, d);
-            ps.executeUpdate();
-        }
-        BigDecimal discount;
-        try (PreparedStatement ps = c.prepareStatement("SELECT c_discount, c_last, c_credit FROM customer"
-                + " WHERE c_w_id = ? AND c_d_id = ? AND c_id = ?")) {
-            ps.setInt(1, w);
-            ps.setInt(2, d);
-            ps.setInt(3, customer);
-            discount = one(ps).getBigDecimal(1);
-        }
-        Timestamp now = new Timestamp(System.currentTimeMillis());
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO orders (o_w_id, o_d_id, o_id, o_c_id,"
-                + " o_entry_d, o_ol_cnt, o_all_local) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setInt(1, w);
-            ps.setInt(2, d);
-            ps.setInt(3, orderId);
-            ps.setInt(4, customer);
-            ps.setTimestamp(5, now);
-            ps.setInt(6, lines);
-            ps.setInt(7, remote == w ? 1 : 0);
-            ps.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO new_order (no_w_id, no_d_id, no_o_id) VALUES (?, ?, ?)")) {
-            ps.setInt(1, w);
-            ps.setInt(2, d);
-            ps.setInt(3, orderId);
-            ps.executeUpdate();
-        }
+        BigDecimal wTax = one(c, "SELECT w_tax FROM warehouse WHERE w_id = ?", rs -> rs.getBigDecimal(1), w);
+        District district = one(c, "SELECT d_tax, d_next_o_id FROM district WHERE d_w_id = ? AND d_id = ? FOR UPDATE",
+                rs -> new District(rs.getBigDecimal(1), rs.getInt(2)), w, d);
+        int orderId = district.nextOrderId();
+        update(c, "UPDATE district SET d_next_o_id = d_next_o_id + 1 WHERE d_w_id = ? AND d_id = ?", w, d);
+        BigDecimal discount = one(c, "SELECT c_discount, c_last, c_credit FROM customer"
+                + " WHERE c_w_id = ? AND c_d_id = ? AND c_id = ?", rs -> rs.getBigDecimal(1), w, d, customer);
+        update(c, "INSERT INTO orders (o_w_id, o_d_id, o_id, o_c_id, o_entry_d, o_ol_cnt, o_all_local)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?)", w, d, orderId, customer, new Timestamp(System.currentTimeMillis()),
+                lines, remote == w ? 1 : 0);
+        update(c, "INSERT INTO new_order (no_w_id, no_d_id, no_o_id) VALUES (?, ?, ?)", w, d, orderId);
         BigDecimal total = BigDecimal.ZERO;
         int remoteLine = remote == w ? -1 : random.nextInt(lines);
         for (int line = 0; line < lines; line++) {
             int item = 1 + random.nextInt(Tpcc.ITEMS);
             int supplier = line == remoteLine ? remote : w;
             int quantity = 1 + random.nextInt(10);
-            BigDecimal price;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT i_price, i_name, i_data FROM item WHERE i_id = ?")) {
-                ps.setInt(1, item);
-                price = one(ps).getBigDecimal(1);
-            }
+            BigDecimal price = one(c, "SELECT i_price, i_name, i_data FROM item WHERE i_id = ?",
+                    rs -> rs.getBigDecimal(1), item);
             Connection stockConnection = tx.connection(supplier);
-            int stock;
-            String distInfo;
-            try (PreparedStatement ps = stockConnection.prepareStatement("SELECT s_quantity, s_dist_01, s_data"
-                    + " FROM stock WHERE s_w_id = ? AND s_i_id = ? FOR UPDATE")) {
-                ps.setInt(1, supplier);
-                ps.setInt(2, item);
-                try (ResultSet rs = ps.executeQuery()) {
-                    next(rs);
-                    stock = rs.getInt(1);
-                    distInfo = rs.getString(2);
-                }
-            }
-            try (PreparedStatement ps = stockConnection.prepareStatement("UPDATE stock SET s_quantity = ?,"
-                    + " s_ytd = s_ytd + ?, s_order_cnt = s_order_cnt + 1, s_remote_cnt = s_remote_cnt + ?"
-                    + " WHERE s_w_id = ? AND s_i_id = ?")) {
-                ps.setInt(1, stock - quantity >= 10 ? stock - quantity : stock - quantity + 91);
-                ps.setInt(2, quantity);
-                ps.setInt(3, supplier == w ? 0 : 1);
-                ps.setInt(4, supplier);
-                ps.setInt(5, item);
-                ps.executeUpdate();
-            }
+            Stock stock = one(stockConnection, "SELECT s_quantity, s_dist_01, s_data FROM stock"
+                    + " WHERE s_w_id = ? AND s_i_id = ? FOR UPDATE", rs -> new Stock(rs.getInt(1), rs.getString(2)),
+                    supplier, item);
+            int left = stock.quantity() - quantity;
+            update(stockConnection, "UPDATE stock SET s_quantity = ?, s_ytd = s_ytd + ?,"
+                    + " s_order_cnt = s_order_cnt + 1, s_remote_cnt = s_remote_cnt + ? WHERE s_w_id = ? AND s_i_id = ?",
+                    left >= 10 ? left : left + 91, quantity, supplier == w ? 0 : 1, supplier, item);
             BigDecimal amount = price.multiply(BigDecimal.valueOf(quantity));
             total = total.add(amount);
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO order_line (ol_w_id, ol_d_id, ol_o_id,"
-                    + " ol_number, ol_i_id, ol_supply_w_id, ol_quantity, ol_amount, ol_dist_info)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                ps.setInt(1, w);
-                ps.setInt(2, d);
-                ps.setInt(3, orderId);
-                ps.setInt(4, line + 1);
-                ps.setInt(5, item);
-                ps.setInt(6, supplier);
-                ps.setInt(7, quantity);
-                ps.setBigDecimal(8, amount);
-                ps.setString(9, distInfo);
-                ps.executeUpdate();
-            }
+            update(c, "INSERT INTO order_line (ol_w_id, ol_d_id, ol_o_id, ol_number, ol_i_id, ol_supply_w_id,"
+                    + " ol_quantity, ol_amount, ol_dist_info) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    w, d, orderId, line + 1, item, supplier, quantity, amount, stock.distInfo());
         }
-        return total.multiply(BigDecimal.ONE.add(wTax).add(dTax))
+        return total.multiply(BigDecimal.ONE.add(wTax).add(district.tax()))
                 .multiply(BigDecimal.ONE.subtract(discount)).longValue();
+    }
+
+    /** What NewOrder reads of its district row. */
+    private record District(BigDecimal tax, int nextOrderId) {
+    }
+
+    /** What NewOrder reads of a stock row. */
+    private record Stock(int quantity, String distInfo) {
     }
 
     /**
@@ -276,93 +193,77 @@ public class Oltp {
         int d = 1 + random.nextInt(Tpcc.DISTRICTS);
         int customerDistrict = remote == w ? d : 1 + random.nextInt(Tpcc.DISTRICTS);
         BigDecimal amount = BigDecimal.valueOf(100 + random.nextInt(500_000), 2);
-        try (PreparedStatement ps = c.prepareStatement("UPDATE warehouse SET w_ytd = w_ytd + ? WHERE w_id = ?")) {
-            ps.setBigDecimal(1, amount);
-            ps.setInt(2, w);
-            ps.executeUpdate();
-        }
-        String wName;
-        try (PreparedStatement ps = c.prepareStatement("SELECT w_name, w_street_1, w_city, w_state, w_zip"
-                + " FROM warehouse WHERE w_id = ?")) {
-            ps.setInt(1, w);
-            wName = one(ps).getString(1);
-        }
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE district SET d_ytd = d_ytd + ? WHERE d_w_id = ? AND d_id = ?")) {
-            ps.setBigDecimal(1, amount);
-            ps.setInt(2, w);
-            ps.setInt(3, d);
-            ps.executeUpdate();
-        }
-        String dName;
-        try (PreparedStatement ps = c.prepareStatement("SELECT d_name, d_street_1, d_city, d_state, d_zip"
-                + " FROM district WHERE d_w_id = ? AND d_id = ?")) {
-            ps.setInt(1, w);
-            ps.setInt(2, d);
-            dName = one(ps).getString(1);
-        }
+        update(c, "UPDATE warehouse SET w_ytd = w_ytd + ? WHERE w_id = ?", amount, w);
+        String wName = one(c, "SELECT w_name, w_street_1, w_city, w_state, w_zip FROM warehouse WHERE w_id = ?",
+                rs -> rs.getString(1), w);
+        update(c, "UPDATE district SET d_ytd = d_ytd + ? WHERE d_w_id = ? AND d_id = ?", amount, w, d);
+        String dName = one(c, "SELECT d_name, d_street_1, d_city, d_state, d_zip FROM district"
+                + " WHERE d_w_id = ? AND d_id = ?", rs -> rs.getString(1), w, d);
         Connection cc = tx.connection(remote);
         int customer;
         if (random.nextInt(100) < 60) {
             List<Integer> ids = new ArrayList<>();
-            try (PreparedStatement ps = cc.prepareStatement("SELECT c_id FROM customer"
-                    + " WHERE c_w_id = ? AND c_d_id = ? AND c_last = ? ORDER BY c_first")) {
-                ps.setInt(1, remote);
-                ps.setInt(2, customerDistrict);
-                ps.setString(3, Tpcc.lastName(1 + random.nextInt(Tpcc.CUSTOMERS)));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        ids.add(rs.getInt(1));
-                    }
+            try (PreparedStatement ps = prepare(cc, "SELECT c_id FROM customer"
+                    + " WHERE c_w_id = ? AND c_d_id = ? AND c_last = ? ORDER BY c_first", remote, customerDistrict,
+                    Tpcc.lastName(1 + random.nextInt(Tpcc.CUSTOMERS)));
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getInt(1));
                 }
             }
             customer = ids.get((ids.size() - 1) / 2);
         } else {
             customer = 1 + random.nextInt(Tpcc.CUSTOMERS);
         }
-        BigDecimal balance;
-        try (PreparedStatement ps = cc.prepareStatement("SELECT c_first, c_middle, c_last, c_credit, c_discount,"
-                + " c_balance FROM customer WHERE c_w_id = ? AND c_d_id = ? AND c_id = ? FOR UPDATE")) {
-            ps.setInt(1, remote);
-            ps.setInt(2, customerDistrict);
-            ps.setInt(3, customer);
-            balance = one(ps).getBigDecimal(6);
-        }
-        try (PreparedStatement ps = cc.prepareStatement("UPDATE customer SET c_balance = c_balance - ?,"
-                + " c_ytd_payment = c_ytd_payment + ?, c_payment_cnt = c_payment_cnt + 1"
-                + " WHERE c_w_id = ? AND c_d_id = ? AND c_id = ?")) {
-            ps.setBigDecimal(1, amount);
-            ps.setBigDecimal(2, amount);
-            ps.setInt(3, remote);
-            ps.setInt(4, customerDistrict);
-            ps.setInt(5, customer);
-            ps.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO history (h_c_id, h_c_d_id, h_c_w_id, h_d_id,"
-                + " h_w_id, h_date, h_amount, h_data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setInt(1, customer);
-            ps.setInt(2, customerDistrict);
-            ps.setInt(3, remote);
-            ps.setInt(4, d);
-            ps.setInt(5, w);
-            ps.setTimestamp(6, new Timestamp(System.currentTimeMillis()));
-            ps.setBigDecimal(7, amount);
-            ps.setString(8, wName + "    " + dName);
-            ps.executeUpdate();
-        }
+        BigDecimal balance = one(cc, "SELECT c_first, c_middle, c_last, c_credit, c_discount, c_balance"
+                + " FROM customer WHERE c_w_id = ? AND c_d_id = ? AND c_id = ? FOR UPDATE", rs -> rs.getBigDecimal(6),
+                remote, customerDistrict, customer);
+        update(cc, "UPDATE customer SET c_balance = c_balance - ?, c_ytd_payment = c_ytd_payment + ?,"
+                + " c_payment_cnt = c_payment_cnt + 1 WHERE c_w_id = ? AND c_d_id = ? AND c_id = ?",
+                amount, amount, remote, customerDistrict, customer);
+        update(c, "INSERT INTO history (h_c_id, h_c_d_id, h_c_w_id, h_d_id, h_w_id, h_date, h_amount, h_data)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", customer, customerDistrict, remote, d, w,
+                new Timestamp(System.currentTimeMillis()), amount, wName + "    " + dName);
         return balance.subtract(amount).longValue();
     }
 
-    /** The single row a query must return, positioned on. */
-    private static ResultSet one(PreparedStatement ps) throws SQLException {
-        ResultSet rs = ps.executeQuery();
-        next(rs);
-        return rs; // closed with its statement
+    /** Reads what a transaction needs of a row. */
+    @FunctionalInterface
+    private interface RowReader<T> {
+        T read(ResultSet rs) throws SQLException;
     }
 
-    private static void next(ResultSet rs) throws SQLException {
-        if (!rs.next()) {
-            throw new IllegalStateException("no row");
+    /**
+     * {@code sql} prepared anew from {@code c} (as an application with a statement cache does) with {@code values}
+     * bound to its markers in order. Each value is an Integer, BigDecimal, String or Timestamp, which setObject
+     * binds as setInt, setBigDecimal, setString and setTimestamp do.
+     */
+    private static PreparedStatement prepare(Connection c, String sql, Object... values) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        try {
+            for (int i = 0; i < values.length; i++) {
+                ps.setObject(i + 1, values[i]);
+            }
+            return ps;
+        } catch (SQLException | RuntimeException e) {
+            ps.close();
+            throw e;
+        }
+    }
+
+    private static void update(Connection c, String sql, Object... values) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql, values)) {
+            ps.executeUpdate();
+        }
+    }
+
+    /** What {@code reader} reads of the single row the query must return. */
+    private static <T> T one(Connection c, String sql, RowReader<T> reader, Object... values) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql, values); ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw new IllegalStateException("no row: " + sql);
+            }
+            return reader.read(rs);
         }
     }
 }

@@ -4,26 +4,15 @@ import dev.shard.core.config.ReplicaSettings;
 import dev.shard.core.config.ShardConfig;
 import dev.shard.jdbc.ShardingDataSource;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * {@link Workloads#pointSelect()} through Shard with 0, 1 and 2 read replicas per shard (docs/replication.md), on
@@ -37,18 +26,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * databases are no replicas and a check would rightly take them out; a check costs one small query per replica per
  * second on its own connection, which no throughput figure would show.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
-@Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 3, time = 3)
-public class ReplicaPointSelect {
+public class ReplicaPointSelect extends FixtureBenchmark {
 
     @Param({"0", "1", "2"})
     public int replicas;
 
-    Fixture fixture;
     ShardingDataSource withReplicas;
     /** Databases made here, dropped at tear-down. */
     private final List<String> copies = new ArrayList<>();
@@ -56,9 +38,10 @@ public class ReplicaPointSelect {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         fixture = new Fixture("mariadb", "shard");
+        fixture.closeLater(this::dropCopies);
         ShardConfig.Builder builder = ShardConfig.builder()
                 .replicaSettings(ReplicaSettings.defaults().withReplicaCheckMillis(0));
-        try (Connection c = server(); Statement s = c.createStatement()) {
+        try (Connection c = fixture.serverConnection(); Statement s = c.createStatement()) {
             for (int shard = 0; shard < Fixture.SHARDS; shard++) {
                 String url = fixture.physicalUrls.get(shard);
                 builder.dataSource("ds" + shard, fixture.poolProperties(url));
@@ -76,27 +59,19 @@ public class ReplicaPointSelect {
             }
         }
         withReplicas = new ShardingDataSource(builder.shardedTable("t_order", "user_id").build());
+        fixture.closeLater(withReplicas);
         if (pointSelect() == 0) {
             throw new IllegalStateException(replicas + " replicas: a user has no orders");
         }
     }
 
-    private static Connection server() throws SQLException {
-        return DriverManager.getConnection("jdbc:mysql://" + Fixture.MARIADB_HOST
-                + "/?useSSL=false&allowPublicKeyRetrieval=true", Fixture.MARIADB_USER, Fixture.MARIADB_PASSWORD);
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() throws Exception {
-        if (withReplicas != null) {
-            withReplicas.close();
-        }
-        try (Connection c = server(); Statement s = c.createStatement()) {
+    /** Closed with the fixture: after the data source, before the fixture drops its own databases. */
+    private void dropCopies() throws SQLException {
+        try (Connection c = fixture.serverConnection(); Statement s = c.createStatement()) {
             for (String copy : copies) {
                 s.execute("DROP DATABASE IF EXISTS " + copy);
             }
         }
-        fixture.close();
     }
 
     /** One point read outside a transaction: on a replica when the shard has one, else on its primary. */

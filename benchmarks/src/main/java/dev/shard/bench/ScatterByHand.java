@@ -12,20 +12,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The scatter ORDER BY ... LIMIT 10 written by hand with plain JDBC, no middleware: the same query on each of
@@ -38,13 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code parallel}: three on a fixed pool of threads, the fourth on the benchmark thread, then wait.</li>
  * </ul>
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
-@Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 3, time = 3)
-public class ScatterByHand {
+public class ScatterByHand extends FixtureBenchmark {
 
     @Param({"h2", "mariadb"})
     public String engine;
@@ -52,7 +36,6 @@ public class ScatterByHand {
     @Param({"sequential", "parallel"})
     public String mode;
 
-    Fixture fixture;
     final List<HikariDataSource> shards = new ArrayList<>();
     ExecutorService threads;
 
@@ -67,12 +50,7 @@ public class ScatterByHand {
         fixture = new Fixture(engine, "shard");
         shards.addAll(fixture.physicalPools());
         threads = Executors.newFixedThreadPool(Fixture.SHARDS - 1);
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() throws Exception {
-        threads.shutdownNow();
-        fixture.close();
+        fixture.closeLater(threads::shutdownNow);
     }
 
     static List<Order> topOfShard(HikariDataSource shard) throws SQLException {

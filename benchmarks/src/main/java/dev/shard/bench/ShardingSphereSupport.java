@@ -1,5 +1,6 @@
 package dev.shard.bench;
 
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +35,6 @@ final class ShardingSphereSupport {
     }
 
     static DataSource create(Fixture fixture) throws Exception {
-        Map<String, DataSource> pools = pools(fixture);
         ShardingRuleConfiguration rules = new ShardingRuleConfiguration();
         for (String table : List.of("t_order", "t_order_batch")) {
             // HASH_MOD is an auto-sharding algorithm: it names the tables itself (t_order_0 on ds_0, ...,
@@ -47,7 +47,13 @@ final class ShardingSphereSupport {
         Properties algorithm = new Properties();
         algorithm.setProperty("sharding-count", Integer.toString(Fixture.SHARDS));
         rules.getShardingAlgorithms().put("hash_mod", new AlgorithmConfiguration("HASH_MOD", algorithm));
-        return ShardingSphereDataSourceFactory.createDataSource("bench", null, pools,
-                List.of(rules, new BroadcastRuleConfiguration(List.of("t_item"))), new Properties());
+        return dataSource(fixture, "bench", rules, "t_item");
+    }
+
+    /** ShardingSphere-JDBC over a pool per physical database ({@link #pools}), by {@code rules}. */
+    static DataSource dataSource(Fixture fixture, String databaseName, ShardingRuleConfiguration rules,
+                                 String broadcastTable) throws SQLException {
+        return ShardingSphereDataSourceFactory.createDataSource(databaseName, null, pools(fixture),
+                List.of(rules, new BroadcastRuleConfiguration(List.of(broadcastTable))), new Properties());
     }
 }

@@ -5,33 +5,17 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The baseline for the scatter goal: the ORDER BY ... LIMIT 10 of {@link Workloads#scatterOrderByLimit()} run
  * straight (HikariCP) against one of Shard's four databases, after loading them through Shard. The slowest of the
  * four is what a perfectly parallel scatter-gather could at best match.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
-@Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 3, time = 3)
-public class SingleShardBaseline {
+public class SingleShardBaseline extends FixtureBenchmark {
 
     @Param({"h2", "mariadb"})
     public String engine;
@@ -39,7 +23,6 @@ public class SingleShardBaseline {
     @Param({"0", "1", "2", "3"})
     public int shard;
 
-    Fixture fixture;
     HikariDataSource single;
 
     @Setup(Level.Trial)
@@ -47,11 +30,6 @@ public class SingleShardBaseline {
         fixture = new Fixture(engine, "shard");
         single = fixture.hikari(fixture.physicalUrls.get(shard));
         fixture.closeLater(single);
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() throws Exception {
-        fixture.close();
     }
 
     @Benchmark

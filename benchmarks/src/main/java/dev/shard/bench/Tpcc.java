@@ -3,7 +3,6 @@ package dev.shard.bench;
 import dev.shard.core.config.ShardConfig;
 import java.math.BigDecimal;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -12,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import javax.sql.DataSource;
-import org.apache.shardingsphere.broadcast.config.BroadcastRuleConfiguration;
-import org.apache.shardingsphere.driver.api.ShardingSphereDataSourceFactory;
 import org.apache.shardingsphere.infra.algorithm.core.config.AlgorithmConfiguration;
 import org.apache.shardingsphere.sharding.api.config.ShardingRuleConfiguration;
 import org.apache.shardingsphere.sharding.api.config.rule.ShardingTableRuleConfiguration;
@@ -101,7 +98,6 @@ final class Tpcc implements Fixture.Schema {
 
     @Override
     public DataSource shardingSphere(Fixture fixture) throws Exception {
-        Map<String, DataSource> pools = ShardingSphereSupport.pools(fixture);
         ShardingRuleConfiguration rules = new ShardingRuleConfiguration();
         for (Map.Entry<String, String> table : SHARDED.entrySet()) {
             ShardingTableRuleConfiguration t = new ShardingTableRuleConfiguration(table.getKey(),
@@ -113,8 +109,7 @@ final class Tpcc implements Fixture.Schema {
             inline.setProperty("algorithm-expression", "ds_${" + table.getValue() + " % " + Fixture.SHARDS + "}");
             rules.getShardingAlgorithms().put(algorithm, new AlgorithmConfiguration("INLINE", inline));
         }
-        return ShardingSphereDataSourceFactory.createDataSource("tpcc", null, pools,
-                List.of(rules, new BroadcastRuleConfiguration(List.of("item"))), new Properties());
+        return ShardingSphereSupport.dataSource(fixture, "tpcc", rules, "item");
     }
 
     @Override
@@ -124,8 +119,7 @@ final class Tpcc implements Fixture.Schema {
         }
         boolean one = fixture.physicalUrls.size() == 1;
         for (int database = 0; database < fixture.physicalUrls.size(); database++) {
-            try (Connection c = DriverManager.getConnection(fixture.physicalUrls.get(database), fixture.user(),
-                    fixture.password())) {
+            try (Connection c = fixture.physicalConnection(fixture.physicalUrls.get(database))) {
                 c.setAutoCommit(false);
                 loadItems(c);
                 for (int w : WAREHOUSES) {

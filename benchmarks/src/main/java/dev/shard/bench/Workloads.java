@@ -6,21 +6,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The workloads, each run against the three targets on the same data: {@code direct} (HikariCP straight to one
@@ -28,13 +19,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code shardingsphere} (ShardingSphere-JDBC 5.5.2, HASH_MOD over four databases). Every operation does what an
  * application does: borrow a connection from the pool, prepare, execute, read every row, close.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
-@Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 3, time = 3)
-public class Workloads {
+public class Workloads extends FixtureBenchmark {
 
     static final String POINT_SELECT = "SELECT order_id, user_id, amount, status FROM t_order WHERE user_id = ?";
     static final String ORDER_BY_LIMIT = "SELECT order_id, user_id, amount FROM t_order ORDER BY amount DESC LIMIT 10";
@@ -57,7 +42,6 @@ public class Workloads {
     @Param({"connectorj"})
     public String driver;
 
-    Fixture fixture;
     final AtomicLong nextOrderId = new AtomicLong(10_000_000L);
 
     @Setup(Level.Trial)
@@ -84,11 +68,6 @@ public class Workloads {
         if (pointSelect(fixture, 42) == 0) {
             throw new IllegalStateException(target + ": user 42 has no orders");
         }
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() throws Exception {
-        fixture.close();
     }
 
     @TearDown(Level.Iteration)

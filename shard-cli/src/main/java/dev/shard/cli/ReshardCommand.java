@@ -51,7 +51,8 @@ final class ReshardCommand implements Callable<Integer> {
     private int chunkRows = 1000;
 
     @Option(names = "--max-rows-per-second", paramLabel = "<n>",
-            description = "Throttle of the copy and cleanup, rows read per second per table (default 0: none).")
+            description = "Throttle of the copy, verify and cleanup, rows read per second per table"
+                    + " (default 0: none).")
     private long maxRowsPerSecond;
 
     @Option(names = "--binlog-server-id", paramLabel = "<id>",

@@ -2,6 +2,7 @@ package dev.shard.cli;
 
 import dev.shard.cli.SchemaSnapshot.Subject;
 import dev.shard.core.config.ShardConfig;
+import dev.shard.jdbc.internal.ServerFamily;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -16,7 +17,8 @@ import javax.sql.DataSource;
 /**
  * Schema drift: compares every sharded and broadcast table across all data sources of a configuration (each shard
  * and the default) — tables, columns (type, nullability, default, collation), indexes, collations, and the rows of
- * broadcast tables — as information_schema and the rows themselves show them.
+ * broadcast tables — as the catalog (MySQL's information_schema, PostgreSQL's pg_catalog) and the rows themselves
+ * show them.
  *
  * <pre>{@code
  * DriftReport report = SchemaDiff.compare(ShardConfig.fromYaml(Path.of("shard.yaml")));
@@ -34,16 +36,7 @@ public final class SchemaDiff {
      * @throws SQLException naming the data source that could not be reached or read (passwords masked)
      */
     public static DriftReport compare(ShardConfig config) throws SQLException {
-        List<String> postgres = config.dataSources().stream()
-                .filter(source -> source.jdbcUrl() != null
-                        && source.jdbcUrl().toLowerCase(java.util.Locale.ROOT).startsWith("jdbc:postgresql:"))
-                .map(source -> source.name()).toList();
-        if (!postgres.isEmpty()) {
-            // The snapshot reads MySQL's information_schema (DATABASE(), STATISTICS); say so rather than fail on
-            // PostgreSQL's error for the first data source.
-            throw new java.sql.SQLFeatureNotSupportedException("diff reads MySQL's information_schema and does not"
-                    + " support PostgreSQL data sources yet: " + String.join(", ", postgres), "0A000");
-        }
+        boolean postgres = ServerFamily.isPostgres(config);
         Set<String> tables = new LinkedHashSet<>(config.tables().keySet());
         tables.addAll(config.broadcastTables());
         Map<String, Map<Subject, String>> snapshots = new LinkedHashMap<>();
@@ -51,7 +44,9 @@ public final class SchemaDiff {
             for (String name : sources.names()) {
                 DataSource dataSource = sources.get(name); // names the data source it cannot reach
                 try (Connection connection = dataSource.getConnection()) {
-                    snapshots.put(name, SchemaSnapshot.read(connection, tables, config.broadcastTables()));
+                    snapshots.put(name, postgres
+                            ? PostgresSchemaSnapshot.read(connection, tables, config.broadcastTables())
+                            : SchemaSnapshot.read(connection, tables, config.broadcastTables()));
                 } catch (SQLException e) {
                     throw new SQLException("data source " + name + ": cannot read its schema: "
                             + sources.redaction().apply(e.getMessage()), e.getSQLState(), e.getErrorCode());

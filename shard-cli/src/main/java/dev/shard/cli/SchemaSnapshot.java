@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -132,12 +133,6 @@ final class SchemaSnapshot {
         return facts;
     }
 
-    private static void appendIfPresent(StringBuilder description, String prefix, String value) {
-        if (value != null && !value.isEmpty()) {
-            description.append(prefix).append(value);
-        }
-    }
-
     /**
      * The rows in the order of all their columns, hashed: equal on two data sources exactly when they hold the same
      * rows (as the driver renders them as text). Broadcast tables are small reference tables, so reading them whole
@@ -148,25 +143,48 @@ final class SchemaSnapshot {
         for (int i = 1; i <= columns; i++) {
             order.append(i == 1 ? "" : ", ").append(i);
         }
+        return rowHash(connection, "SELECT * FROM `" + table.replace("`", "``") + "` ORDER BY " + order, false);
+    }
+
+    /**
+     * The rows {@code query} returns, hashed in the order it returns them, or, with {@code sortHere}, in the order
+     * of their encodings (independent of the database's collation and of whether its types can be ordered).
+     */
+    static String rowHash(Connection connection, String query, boolean sortHere) throws SQLException {
         MessageDigest digest = sha256();
+        List<String> sorted = sortHere ? new ArrayList<>() : null;
         long rows = 0;
-        try (Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT * FROM `" + table.replace("`", "``") + "` ORDER BY "
-                     + order)) {
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(query)) {
             int count = rs.getMetaData().getColumnCount();
+            StringBuilder row = new StringBuilder();
             while (rs.next()) {
                 rows++;
+                row.setLength(0);
                 for (int i = 1; i <= count; i++) {
                     String value = rs.getString(i);
                     // Length-prefixed, so that no two different rows encode alike; NULL has its own marker.
-                    String field = value == null ? "-:" : value.length() + ":" + value;
-                    digest.update(field.getBytes(StandardCharsets.UTF_8));
+                    row.append(value == null ? "-:" : value.length() + ":" + value);
                 }
-                digest.update((byte) '\n');
+                row.append('\n');
+                if (sorted != null) {
+                    sorted.add(row.toString());
+                } else {
+                    digest.update(row.toString().getBytes(StandardCharsets.UTF_8));
+                }
             }
+        }
+        if (sorted != null) {
+            Collections.sort(sorted);
+            sorted.forEach(row -> digest.update(row.getBytes(StandardCharsets.UTF_8)));
         }
         return rows + (rows == 1 ? " row" : " rows") + ", sha-256 "
                 + HexFormat.of().formatHex(digest.digest()).substring(0, 16);
+    }
+
+    static void appendIfPresent(StringBuilder description, String prefix, String value) {
+        if (value != null && !value.isEmpty()) {
+            description.append(prefix).append(value);
+        }
     }
 
     private static MessageDigest sha256() {

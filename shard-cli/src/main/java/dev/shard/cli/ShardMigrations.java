@@ -242,6 +242,10 @@ public final class ShardMigrations implements AutoCloseable {
             boolean any = false;
             try (ResultSet tables = connection.getMetaData().getTables(catalog, schema, "%", null)) {
                 while (tables.next()) {
+                    String type = String.valueOf(tables.getString("TABLE_TYPE")).toUpperCase(Locale.ROOT);
+                    if (type.contains("INDEX")) {
+                        continue; // PostgreSQL lists indexes too (shard_slot_map_pkey); another's comes with its table
+                    }
                     String table = tables.getString("TABLE_NAME").toLowerCase(Locale.ROOT);
                     if (!SHARD_TABLES.contains(table)) {
                         return false; // the history table, or the application's: Flyway decides as usual

@@ -48,7 +48,8 @@ class DiffCommandIT {
         return cli("diff", "--config", databases.yaml().toString());
     }
 
-    private static List<String> driftLines(Run run) {
+    /** The output's lines without the verdict: one per difference. */
+    static List<String> driftLines(Run run) {
         return run.out().lines().filter(line -> !line.startsWith("DRIFT: ") && !line.startsWith("OK: ")).toList();
     }
 

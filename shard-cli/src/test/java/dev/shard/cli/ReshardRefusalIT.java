@@ -28,6 +28,12 @@ class ReshardRefusalIT {
             String config = databases.yaml().toString();
             assertThat(cli("migrate", "--config", config, "--locations", "filesystem:" + EXAMPLE_MIGRATIONS)
                     .exit).isZero();
+            // Before any application stored its map, status and reshard say so (not "table doesn't exist").
+            for (String command : new String[] {"status", "reshard"}) {
+                Run early = cli(command, "--config", config);
+                assertThat(early.exit).as(early.output).isEqualTo(ShardCli.EXIT_ERROR);
+                assertThat(early.output).contains("No slot map is stored on the metadata data source yet");
+            }
             String pinned = Files.readString(databases.yaml()) + "settings:\n  storeSlotMap: true\n";
             Files.writeString(databases.yaml(), pinned);
             try (ShardingDataSource application = ShardingDataSource.fromYaml(databases.yaml());

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * PostgreSQL's write forms through Shard, each compared with one plain PostgreSQL database: RETURNING on one
  * shard (refused on several), ON CONFLICT routed by key (refused when it would move a row), generated keys from
- * a {@code bigserial} and from Shard's key generator, DDL and explain, and the {@code jdbc:shard:} driver.
+ * a {@code bigserial} and from Shard's key generator, DDL and explain, escape strings with {@code \'} beside a key,
+ * and the {@code jdbc:shard:} driver.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PostgresWritesIT {
@@ -181,6 +182,34 @@ class PostgresWritesIT {
         assertThat(scatter.shardQueries()).hasSize(SHARDS);
         assertThat(scatter.shardQueries().get(0).sql()).contains("NULLS LAST").contains("LIMIT 3");
         assertThat(scatter.mergePlan()).contains("NULLS LAST");
+    }
+
+    @Test
+    void aBackslashQuoteInAnEscapeStringDoesNotHideTheKeyBesideIt() throws Exception {
+        // Each string holds a quote escaped with a backslash and text that looks like another key.
+        String insert = "INSERT INTO t_account (id, k, balance, note) VALUES (60, 61, 1, E'it\\'s k = 62 \\\\'),"
+                + " (63, 64, 1, E'\\'k = 65\\''), (66, 67, 1, 'C:\\')";
+        String byKeyAfter = "SELECT id, note FROM t_account WHERE note = E'it\\'s k = 62 \\\\' AND k = 61";
+        String byKeyBefore = "UPDATE t_account SET balance = 2 WHERE k = 64 AND note = E'\\'k = 65\\''";
+        String afterStandard = "SELECT id, note FROM t_account WHERE note = 'C:\\' AND k = 67";
+        try (Connection c = sharded.getConnection()) {
+            for (Connection target : List.of(c, reference)) {
+                assertThat(update(target, insert)).isEqualTo(3);
+                assertThat(update(target, byKeyBefore)).isEqualTo(1);
+            }
+            assertThat(sharded.explain(byKeyAfter).shards())
+                    .isEqualTo(sharded.explain("SELECT * FROM t_account WHERE k = 61").shards()).hasSize(1);
+            assertThat(sharded.explain(byKeyBefore).shards())
+                    .isEqualTo(sharded.explain("SELECT * FROM t_account WHERE k = 64").shards()).hasSize(1);
+            assertThat(sharded.explain(afterStandard).shards())
+                    .isEqualTo(sharded.explain("SELECT * FROM t_account WHERE k = 67").shards()).hasSize(1);
+            for (String sql : List.of(byKeyAfter, afterStandard,
+                    "SELECT id, balance, note FROM t_account WHERE id IN (60, 63, 66) ORDER BY id")) {
+                assertThat(RoutingConformanceSuite.query(c, sql)).as(sql)
+                        .isEqualTo(RoutingConformanceSuite.query(reference, sql)).isNotEmpty();
+            }
+            assertThat(RoutingConformanceSuite.query(c, byKeyAfter)).containsExactly(List.of("60", "it's k = 62 \\"));
+        }
     }
 
     @Test

@@ -256,11 +256,12 @@ class ReplicaRoutingTest {
             try (Statement s = c.createStatement()) {
                 s.executeUpdate("UPDATE t_where SET name = 'primary, updated' WHERE id = 1");
             }
-            assertThat(where(c, READ)).as("H2 has no @@last_gtid: the read that must see the write reads the primary")
+            assertThat(where(c, READ)).as("H2 is not MariaDB, so MySQL's GTID set is asked for, and H2 has none: the read that must see"
+                            + " the write reads the primary")
                     .isEqualTo("primary, updated");
         }
         assertThat(dev.shard.jdbc.testing.RecordingDriver.sentTo(primary))
-                .extracting(dev.shard.jdbc.testing.RecordingDriver.Sent::sql).contains("SELECT @@last_gtid");
+                .extracting(dev.shard.jdbc.testing.RecordingDriver.Sent::sql).contains("SELECT @@global.gtid_executed");
         try (Connection c = shards.getConnection()) {
             assertThat(where(c, READ)).as("a new connection has not written").isEqualTo("replica");
         }

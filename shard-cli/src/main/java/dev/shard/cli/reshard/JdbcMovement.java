@@ -4,6 +4,7 @@ import dev.shard.cli.reshard.ReshardState.Checkpoint;
 import dev.shard.cli.reshard.RowChunks.Row;
 import dev.shard.core.config.ShardConfig;
 import dev.shard.core.config.TableRule;
+import dev.shard.jdbc.internal.ServerFamily;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -31,9 +32,18 @@ final class JdbcMovement implements Movement {
     private final ReshardOptions options;
     private final SchemaPreparation schema;
     private final Map<String, TableShape> shapes = new ConcurrentHashMap<>();
+    /** PostgreSQL data sources: only status reads them (the reshard refuses them), from PostgreSQL's catalog. */
+    private final boolean postgres;
+
+    /** The tables of the current schema with their row estimates (reltuples is -1 until the first ANALYZE). */
+    private static final String POSTGRES_ESTIMATES = "SELECT c.relname, CASE WHEN c.reltuples >= 0"
+            + " THEN c.reltuples::bigint ELSE COALESCE(s.n_live_tup, 0) END FROM pg_class c"
+            + " JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid"
+            + " WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')";
 
     JdbcMovement(ShardConfig config, Databases databases, ReshardOptions options) {
         this.config = config;
+        this.postgres = ServerFamily.isPostgres(config);
         this.databases = databases;
         this.options = options;
         this.schema = new SchemaPreparation(config, databases, options.locations());
@@ -96,12 +106,16 @@ final class JdbcMovement implements Movement {
         return estimates;
     }
 
-    /** information_schema's row estimates (InnoDB samples: they may be off by tens of percent). */
+    /**
+     * The catalog's row estimates, by lower-case table name: information_schema's on MySQL (InnoDB samples: they may
+     * be off by tens of percent), on PostgreSQL {@code pg_class.reltuples} (as of the last VACUUM or ANALYZE), or
+     * the statistics' live rows for a table never analysed.
+     */
     Map<String, Long> tableRows(String dataSource) throws SQLException {
         Map<String, Long> rows = new LinkedHashMap<>();
         try (Connection c = databases.get(dataSource).getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT TABLE_NAME, TABLE_ROWS FROM information_schema.TABLES"
-                     + " WHERE TABLE_SCHEMA = DATABASE()")) {
+             ResultSet rs = s.executeQuery(postgres ? POSTGRES_ESTIMATES : "SELECT TABLE_NAME, TABLE_ROWS FROM"
+                     + " information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()")) {
             while (rs.next()) {
                 rows.put(rs.getString(1).toLowerCase(Locale.ROOT), rs.getLong(2));
             }
@@ -112,6 +126,11 @@ final class JdbcMovement implements Movement {
     @Override
     public void prepare(ReshardPlan plan) throws SQLException {
         schema.prepare(plan, tables());
+    }
+
+    @Override
+    public void copyBroadcast(ReshardPlan plan) throws SQLException {
+        schema.copyBroadcast(plan);
     }
 
     @Override
@@ -182,7 +201,8 @@ final class JdbcMovement implements Movement {
     }
 
     @Override
-    public List<DifferingChunk> verify(ReshardPlan plan, List<DifferingChunk> recheck) throws SQLException {
+    public List<DifferingChunk> verify(ReshardPlan plan, List<DifferingChunk> recheck)
+            throws SQLException, InterruptedException {
         List<DifferingChunk> differing = new ArrayList<>();
         if (recheck != null) {
             for (DifferingChunk chunk : recheck) {
@@ -196,6 +216,8 @@ final class JdbcMovement implements Movement {
             }
             return differing;
         }
+        // The full pass reads every row of the sources, as the copy does: the same throttle spares them.
+        Throttle throttle = new Throttle(options.maxRowsPerSecond());
         for (String source : plan.sources()) {
             for (String table : tables()) {
                 TableShape shape = shape(source, table);
@@ -212,6 +234,7 @@ final class JdbcMovement implements Movement {
                     // The last range is open above, so that rows on a target past the source's last key count too.
                     List<Object> upTo = last ? null : chunk.get(chunk.size() - 1).key();
                     compare(plan, source, table, shape, after, upTo, chunk).ifPresent(differing::add);
+                    throttle.acquire(chunk.size());
                     if (last) {
                         break;
                     }
@@ -336,10 +359,19 @@ final class JdbcMovement implements Movement {
     Map<String, Long> countRows(String dataSource) throws SQLException {
         Map<String, Long> counts = new LinkedHashMap<>();
         try (Connection c = databases.get(dataSource).getConnection(); Statement s = c.createStatement()) {
+            Map<String, String> postgresTables = postgres ? postgresTables(c) : Map.of();
             for (String table : tables()) {
-                TableShape shape = shape(dataSource, table);
-                if (shape != null) {
-                    try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + shape.quotedName())) {
+                String quoted;
+                if (postgres) {
+                    // TableShape reads MySQL's information_schema; PostgreSQL's catalog names the table to count.
+                    String actual = postgresTables.get(table.toLowerCase(Locale.ROOT));
+                    quoted = actual == null ? null : "\"" + actual.replace("\"", "\"\"") + "\"";
+                } else {
+                    TableShape shape = shape(dataSource, table);
+                    quoted = shape == null ? null : shape.quotedName();
+                }
+                if (quoted != null) {
+                    try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + quoted)) {
                         rs.next();
                         counts.put(table, rs.getLong(1));
                     }
@@ -347,6 +379,17 @@ final class JdbcMovement implements Movement {
             }
         }
         return counts;
+    }
+
+    /** The tables of the current schema on PostgreSQL, by lower-case name. */
+    private static Map<String, String> postgresTables(Connection c) throws SQLException {
+        Map<String, String> tables = new LinkedHashMap<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(POSTGRES_ESTIMATES)) {
+            while (rs.next()) {
+                tables.put(rs.getString(1).toLowerCase(Locale.ROOT), rs.getString(1));
+            }
+        }
+        return tables;
     }
 
     static boolean exists(Connection c, String table) throws SQLException {

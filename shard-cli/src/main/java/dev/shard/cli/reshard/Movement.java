@@ -42,8 +42,14 @@ interface Movement {
 
     List<Estimate> estimate(ReshardPlan plan) throws SQLException;
 
-    /** Schema and broadcast rows on the data sources that receive slots. */
+    /** The schema on the data sources that receive slots. */
     void prepare(ReshardPlan plan) throws SQLException;
+
+    /**
+     * The broadcast tables' rows, replaced whole, on the data sources the target map adds; called at the switch,
+     * while the instances hold writes to broadcast tables.
+     */
+    void copyBroadcast(ReshardPlan plan) throws SQLException;
 
     /** Copies the moving rows of one table from one source, from the checkpoint on; returns the final checkpoint. */
     Checkpoint copy(ReshardPlan plan, Checkpoint from, ChunkListener listener)
@@ -53,7 +59,8 @@ interface Movement {
      * Compares the moving rows on the sources with their new owners: every chunk of every table when
      * {@code recheck} is null, else only those chunks again. Returns the chunks that differ.
      */
-    List<DifferingChunk> verify(ReshardPlan plan, List<DifferingChunk> recheck) throws SQLException;
+    List<DifferingChunk> verify(ReshardPlan plan, List<DifferingChunk> recheck)
+            throws SQLException, InterruptedException;
 
     /** Deletes from {@code source} the rows of slots it gave away (cleanup); returns how many. */
     long deleteMoved(ReshardPlan plan, String source, String table) throws SQLException, InterruptedException;

@@ -146,17 +146,12 @@ public final class ReshardPlan {
         return moves.stream().filter(m -> m.from().equals(source)).map(Move::to).distinct().toList();
     }
 
-    /** The data sources that own no slot in the map in force: new ones, which need schema and broadcast rows. */
-    public List<String> newDataSources() {
-        int[] counts = current.slotCounts();
-        List<String> result = new ArrayList<>();
-        for (String name : target.shards()) {
-            int i = current.shards().indexOf(name);
-            if (i < 0 || counts[i] == 0) {
-                result.add(name);
-            }
-        }
-        return result.stream().filter(targets()::contains).toList();
+    /**
+     * The data sources the target map names and the map in force does not: the instances write broadcast tables on
+     * them only once they route by the target, so they get the broadcast rows at the switch.
+     */
+    public List<String> addedDataSources() {
+        return target.shards().stream().filter(name -> !current.shards().contains(name)).toList();
     }
 
     /** How many slots {@code dataSource} owns in the map in force. */

@@ -6,6 +6,7 @@ import dev.shard.cli.reshard.Coordination.Topology;
 import dev.shard.cli.reshard.ReshardState.Checkpoint;
 import dev.shard.core.config.DataSourceConfig;
 import dev.shard.core.config.ShardConfig;
+import dev.shard.jdbc.internal.ServerFamily;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
@@ -55,7 +56,9 @@ final class ReshardStatus {
             text.append('\n');
         }
         if (!exact) {
-            text.append("  (row counts are information_schema estimates; --exact counts them)\n");
+            text.append(ServerFamily.isPostgres(config)
+                    ? "  (row counts are pg_class estimates; --exact counts them)\n"
+                    : "  (row counts are information_schema estimates; --exact counts them)\n");
         }
         ReshardState state;
         try {

@@ -308,7 +308,9 @@ final class ReshardWorkflow {
                 out.line("Run again with --resume to try the switch again, or --abort to undo the reshard.");
                 return Result.STOPPED;
             }
+            long acknowledgedAt = System.nanoTime();
             catchUp(followers);
+            long caughtUpAt = System.nanoTime();
             if (!unsettled.isEmpty()) {
                 // Nothing writes the moving slots now: this comparison is exact.
                 List<DifferingChunk> differing = movement.verify(plan, unsettled);
@@ -319,18 +321,32 @@ final class ReshardWorkflow {
                 }
                 out.line("verify: no differences while writes are held (" + unsettled.size() + " chunks)");
             }
+            if (!plan.addedDataSources().isEmpty()) {
+                // Writes to broadcast tables are held too: the copy is exact, and released writes reach the copies.
+                movement.copyBroadcast(plan);
+                out.line("switch: broadcast tables copied to " + String.join(", ", plan.addedDataSources()));
+            }
             long version = coordination.publishTarget();
             published = true;
             journal.published(version);
             journal.phase(Phase.CLEANUP);
+            long publishedAt = System.nanoTime();
+            // Where the hold went, so that a long one says which step to look at.
             out.line("switch: version " + version + " published; writes to the moving slots were held for "
-                    + (System.nanoTime() - frozenAt) / 1_000_000 + " ms by the tool's clock");
+                    + millis(publishedAt - frozenAt) + " ms by the tool's clock (every instance holding: "
+                    + millis(acknowledgedAt - frozenAt) + " ms, last changes applied: "
+                    + millis(caughtUpAt - acknowledgedAt) + " ms, " + (unsettled.isEmpty() ? ""
+                    : "chunks compared again and ") + "published: " + millis(publishedAt - caughtUpAt) + " ms)");
             return Result.DONE;
         } finally {
             if (!published) {
                 coordination.unfreeze();
             }
         }
+    }
+
+    private static long millis(long nanos) {
+        return nanos / 1_000_000;
     }
 
     private Result cleanup(ReshardPlan plan, long version) throws SQLException, InterruptedException {

@@ -1,8 +1,12 @@
 package dev.shard.cli.reshard;
 
+import dev.shard.core.config.DataSourceConfig;
 import dev.shard.core.config.ShardConfig;
 import dev.shard.core.internal.hash.SlotMap;
+import dev.shard.jdbc.internal.ServerFamily;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
 
@@ -34,11 +38,14 @@ public final class Resharder implements AutoCloseable {
     private final ReshardWorkflow workflow;
     private final ReshardStatus status;
     private final AutoCloseable resources;
+    /** Why this configuration cannot be resharded at all, or null. */
+    private final String unsupported;
 
-    Resharder(ReshardWorkflow workflow, ReshardStatus status, AutoCloseable resources) {
+    private Resharder(ReshardWorkflow workflow, ReshardStatus status, AutoCloseable resources, String unsupported) {
         this.workflow = workflow;
         this.status = status;
         this.resources = resources;
+        this.unsupported = unsupported;
     }
 
     /**
@@ -59,11 +66,34 @@ public final class Resharder implements AutoCloseable {
         ReshardWorkflow workflow = new ReshardWorkflow(configured, options, coordination, capture, movement,
                 progress, output);
         return new Resharder(workflow, new ReshardStatus(config, coordination, movement, progress),
-                coordination::close);
+                coordination::close, ServerFamily.isPostgres(config) ? postgresRefusal(config) : null);
+    }
+
+    /**
+     * Why PostgreSQL data sources cannot be resharded: rows written while the copy runs reach their new owner only
+     * through the catch-up, which reads MySQL-family binary logs; PostgreSQL's counterpart is logical decoding.
+     */
+    private static String postgresRefusal(ShardConfig config) {
+        List<String> names = config.dataSources().stream().map(DataSourceConfig::name).toList();
+        return "Resharding does not support PostgreSQL data sources yet (" + String.join(", ", names) + "): the rows"
+                + " that applications write while the reshard copies are carried to their new owners by replaying"
+                + " MySQL/MariaDB binary logs, and on PostgreSQL that needs logical decoding, which Shard does not"
+                + " read yet. Nothing was changed: the stored slot map in force stays, so a data source added to the"
+                + " configuration owns no slots and no row moves. On PostgreSQL, shard status shows the map in force"
+                + " and the instances, and shard diff and shard migrate work as on MySQL; how to move slots by hand"
+                + " meanwhile is in docs/postgresql.md (Tools)";
+    }
+
+    /** Refuses a configuration that cannot be resharded, before anything is read or changed. */
+    private void refuseUnsupported() throws SQLException {
+        if (unsupported != null) {
+            throw new SQLFeatureNotSupportedException(unsupported, "0A000");
+        }
     }
 
     /** Prints the plan (and, with a reshard in progress, its phase); changes nothing. */
     public Result dryRun() throws SQLException {
+        refuseUnsupported();
         return workflow.dryRun();
     }
 
@@ -72,11 +102,13 @@ public final class Resharder implements AutoCloseable {
      * anything changes and may decline.
      */
     public Result run(boolean resume, Predicate<ReshardPlan> confirm) throws SQLException, InterruptedException {
+        refuseUnsupported();
         return workflow.run(resume, confirm);
     }
 
     /** Undoes the reshard in progress before its switch: the old map stays, copied rows are deleted. */
     public Result abort() throws SQLException, InterruptedException {
+        refuseUnsupported();
         return workflow.abort();
     }
 

@@ -13,11 +13,15 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Gives the data sources that receive slots the schema and the broadcast rows before any sharded row is copied:
- * the Flyway migrations when the run names their locations (so a new data source gets the same history as the
- * others), else each missing table's {@code SHOW CREATE TABLE} from a data source that has it. A new data source
- * (one that owned no slots) then gets every broadcast table's rows, replaced whole in one transaction, so that a
- * rerun after a kill leaves exactly one copy.
+ * Gives the data sources that receive slots the schema before any sharded row is copied: the Flyway migrations
+ * when the run names their locations (so a new data source gets the same history as the others), else each missing
+ * table's {@code SHOW CREATE TABLE} from a data source that has it.
+ *
+ * <p>The broadcast rows of a data source the target map adds ({@link #copyBroadcast}) are copied only at the switch,
+ * while the instances hold writes to broadcast tables: until the target is published the instances write broadcast
+ * tables on the data sources of the map they route by, so a copy made earlier would miss the writes made after it
+ * (and one racing a write could overwrite it). A data source that is in the map already, even with no slots, gets
+ * every broadcast write and is left as it is.
  */
 final class SchemaPreparation {
 
@@ -46,7 +50,14 @@ final class SchemaPreparation {
                 }
             }
         }
-        for (String target : plan.newDataSources()) {
+    }
+
+    /**
+     * Replaces the broadcast rows of every data source the target map adds, each table whole in one transaction
+     * (a rerun after a kill leaves exactly one copy). Runs while writes to broadcast tables are held.
+     */
+    void copyBroadcast(ReshardPlan plan) throws SQLException {
+        for (String target : plan.addedDataSources()) {
             for (String table : config.broadcastTables()) {
                 copyBroadcast(reference(plan, table), target, table);
             }

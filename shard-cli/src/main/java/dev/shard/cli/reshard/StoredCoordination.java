@@ -24,7 +24,16 @@ final class StoredCoordination implements Coordination {
 
     @Override
     public Topology current() throws SQLException {
-        SlotMapStore.Stored stored = coordination.current();
+        SlotMapStore.Stored stored;
+        try {
+            stored = coordination.current();
+        } catch (SQLException e) {
+            if (!"42S02".equals(e.getSQLState())) {
+                throw e;
+            }
+            // No instance has created the table yet: the same answer as an empty one, not the driver's message.
+            stored = null;
+        }
         if (stored == null) {
             throw new SQLException("No slot map is stored on the metadata data source yet: start the applications"
                     + " (or one ShardingDataSource) from this configuration with settings.storeSlotMap: true first,"

@@ -1,8 +1,8 @@
 package dev.shard.cli.reshard;
 
 /**
- * Keeps the rows read per second at or under a limit, so that a copy or cleanup leaves the sources most of their
- * capacity for the applications. Sleeping is the point here: it spaces work out, it synchronises nothing.
+ * Keeps the rows read per second at or under a limit, so that a copy, verify or cleanup leaves the sources most of
+ * their capacity for the applications. Sleeping is the point here: it spaces work out, it synchronises nothing.
  */
 final class Throttle {
 

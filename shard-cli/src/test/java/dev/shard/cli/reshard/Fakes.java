@@ -245,6 +245,11 @@ final class Fakes {
         }
 
         @Override
+        public void copyBroadcast(ReshardPlan plan) {
+            step("broadcast copy");
+        }
+
+        @Override
         public Checkpoint copy(ReshardPlan plan, Checkpoint from, ChunkListener listener)
                 throws SQLException, InterruptedException {
             int start = from.lastKey() == null ? 0 : Integer.parseInt(from.lastKey());

@@ -84,6 +84,7 @@ class NewDataSourceMigrationIT {
                 .isEqualTo(latestVersion("ds1"));
         assertThat(tables("ds2")).contains("t_user", "t_order", "t_order_note", "t_region");
         assertThat(rows("ds2", "SELECT COUNT(*) FROM t_user")).containsExactly("0");
+        movement.copyBroadcast(plan); // at the switch, in a reshard
         assertThat(rows("ds2", "SELECT name FROM t_region ORDER BY region_id"))
                 .isEqualTo(rows("ds0", "SELECT name FROM t_region ORDER BY region_id")).isNotEmpty();
 

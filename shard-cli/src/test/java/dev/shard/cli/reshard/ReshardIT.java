@@ -1,6 +1,7 @@
 package dev.shard.cli.reshard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shard.cli.ShardCli;
 import dev.shard.core.config.ShardConfig;
@@ -38,16 +39,22 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole reshard on a MariaDB server of its own with a ROW binary log: 4 -> 5 shards, then the fifth drained
- * (5 -> 4), then a weight changed, each while 8 threads insert, update and delete by key through two application instances (two
- * ShardingDataSources in this JVM, started from the same shard.yaml) and a plain reference database receives the
- * same committed writes. Afterwards every row is on the shard that owns its slot, exactly once, and the union of
- * the shards equals the reference; every read during the run matched the reference.
+ * (5 -> 4), then a weight changed, each while 8 threads insert, update and delete by key through two application
+ * instances (two ShardingDataSources in this JVM, started from the same shard.yaml), one more thread updates a
+ * broadcast table through them, and a plain reference database receives the same committed writes. Afterwards every
+ * row is on the shard that owns its slot, exactly once, the union of the shards equals the reference, every data
+ * source of the map holds the reference's broadcast rows, and every read during the run matched the reference.
  */
 class ReshardIT {
 
     private static final List<String> SHARDS = List.of("ds0", "ds1", "ds2", "ds3", "ds4");
     private static final int KEYS = 4000;
     private static final int WRITERS = 8;
+    /** Rows of the broadcast table t_region, which one more thread updates through the instances. */
+    private static final int REGIONS = 20;
+    /** Copy and verify at this pace take seconds: long enough to stop the tool in either. */
+    private static final String[] THROTTLED = {"--chunk-rows", "100", "--max-rows-per-second", "1000"};
+    private static final String PROGRESS = "shard_reshard_progress";
 
     private static ExtraMariaDb server;
 
@@ -56,6 +63,7 @@ class ReshardIT {
 
     /** One lock per key: a write reaches the shards and then the reference before the next write of that key. */
     private final ReentrantLock[] keyLocks = new ReentrantLock[KEYS + 1];
+    private final ReentrantLock[] regionLocks = new ReentrantLock[REGIONS + 1];
     private final AtomicLong writes = new AtomicLong();
     private final AtomicLong retried = new AtomicLong();
     private final List<String> readProblems = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -80,6 +88,9 @@ class ReshardIT {
     void addAFifthShardDrainItAndChangeAWeightWhileEightThreadsWrite() throws Exception {
         for (int i = 0; i <= KEYS; i++) {
             keyLocks[i] = new ReentrantLock();
+        }
+        for (int i = 0; i <= REGIONS; i++) {
+            regionLocks[i] = new ReentrantLock();
         }
         for (String name : SHARDS) {
             server.createDatabase(database(name));
@@ -110,6 +121,8 @@ class ReshardIT {
             assertThat(grow.output).containsSubsequence("phase plan:", "phase prepare:", "phase copy:",
                     "phase catch-up:", "phase verify:", "verify: no differences", "phase switch:", "phase cleanup:",
                     "phase done:");
+            // ds4 joins the map: the broadcast rows reach it at the switch, while broadcast writes are held.
+            assertThat(grow.output).contains("switch: broadcast tables copied to ds4");
             assertEveryRowOnceOnItsOwner(fiveMap, ref);
             assertThat(a.explain("SELECT v FROM t_kv WHERE k = ?", moving).shards()).containsExactly("ds4");
             String status = cli("status", "--config", five.toString(), "--exact").output;
@@ -140,10 +153,20 @@ class ReshardIT {
         assertThat(writes.get()).as("writes during the two reshards").isGreaterThan(1000);
     }
 
+    /**
+     * The tool killed with SIGKILL in each phase: the copy and the cleanup (at a copied chunk, at the phase row),
+     * then the catch-up, verify and switch, each reached for certain by holding a row lock the tool needs next on
+     * the metadata database, and killed while it waits there or works before it: a killed catch-up or verify is
+     * aborted once and resumed once; a switch is killed while the instances hold writes (before publishing), and
+     * after publishing before the progress says so.
+     */
     @Test
-    void aToolKilledInTheCopyIsAbortedOrResumedAndOneKilledInTheCleanupIsResumed() throws Exception {
+    void aToolKilledInEachPhaseIsAbortedOrResumed() throws Exception {
         for (int i = 0; i <= KEYS; i++) {
             keyLocks[i] = new ReentrantLock();
+        }
+        for (int i = 0; i <= REGIONS; i++) {
+            regionLocks[i] = new ReentrantLock();
         }
         for (String name : SHARDS) {
             server.createDatabase(database(name));
@@ -190,8 +213,292 @@ class ReshardIT {
             assertThat(cleanup.output).contains("in phase cleanup", "phase done:");
             assertEveryRowOnceOnItsOwner(fourMap, ref);
             assertThat(rows("ds4")).isEmpty();
+
+            killedInCatchUpVerifyAndSwitch(List.of(a, b), ref, five, fourMap, fiveMap);
         }
         assertThat(readProblems).isEmpty();
+    }
+
+    private void killedInCatchUpVerifyAndSwitch(List<ShardingDataSource> instances, Connection ref, Path five,
+                                                SlotMap fourMap, SlotMap fiveMap) throws Exception {
+        String config = five.toString();
+        long from = mapVersion();
+        long moving = movingKey(fourMap, fiveMap);
+
+        Run catchUpAborted = whileWriting(instances, ref, () -> {
+            killInCatchUp(startTool("catch-up.txt", withThrottle("--config", config, "--yes")), "catch-up.txt");
+            return cli("reshard", "--config", config, "--abort");
+        });
+        assertAborted(catchUpAborted, config, from, fourMap, ref);
+
+        Run verifyAborted = whileWriting(instances, ref, () -> {
+            killInCatchUp(startTool("catch-up-2.txt", withThrottle("--config", config, "--yes")), "catch-up-2.txt");
+            killInVerify(startTool("verify.txt", withThrottle("--config", config, "--resume")), "verify.txt");
+            assertThat(output("verify.txt")).contains("in phase catch-up");
+            return cli("reshard", "--config", config, "--abort");
+        });
+        assertAborted(verifyAborted, config, from, fourMap, ref);
+
+        Run switchAborted = whileWriting(instances, ref, () -> {
+            killInVerify(startTool("verify-2.txt", withThrottle("--config", config, "--yes")), "verify-2.txt");
+            long token = killInSwitchBeforePublishing(0, "switch.txt", "--config", config, "--resume");
+            assertThat(output("switch.txt")).contains("in phase verify", "phase switch:");
+            // No split brain: nothing is published, both instances route by the old map, and a write to a moving
+            // slot waits at most the hold bound, then fails saying what ends it; the freeze stays.
+            assertThat(mapVersion()).isEqualTo(from);
+            for (ShardingDataSource instance : instances) {
+                assertThat(instance.explain("SELECT v FROM t_kv WHERE k = ?", moving).shards())
+                        .containsExactly(owner(fourMap, moving));
+            }
+            keyLocks[(int) moving].lock();
+            try (Connection c = instances.get(0).getConnection();
+                 PreparedStatement s = c.prepareStatement("UPDATE t_kv SET v = v + 100 WHERE k = ?")) {
+                s.setLong(1, moving);
+                assertThatThrownBy(s::executeUpdate).isInstanceOf(SQLTransientException.class)
+                        .hasMessageContaining("settings.reshardWriteHoldMillis (3000 ms)")
+                        .hasMessageContaining("reshard --resume");
+            } finally {
+                keyLocks[(int) moving].unlock();
+            }
+            assertThat(frozenToken()).isEqualTo(token);
+            return cli("reshard", "--config", config, "--abort");
+        });
+        assertAborted(switchAborted, config, from, fourMap, ref);
+
+        Run resumed = whileWriting(instances, ref, () -> {
+            long token = killInSwitchBeforePublishing(0, "switch-2.txt", "--config", config, "--yes");
+            killAfterPublishing(token, from, "published.txt", "--config", config, "--resume");
+            Run refused = cli("reshard", "--config", config, "--abort");
+            assertThat(refused.exit).isEqualTo(ShardCli.EXIT_ERROR);
+            assertThat(refused.output).contains("The switch is done", "--resume");
+            return cli("reshard", "--config", config, "--resume");
+        });
+        assertThat(resumed.exit).as(resumed.output).isZero();
+        assertThat(resumed.output).contains("in phase switch", "phase cleanup:", "phase done:")
+                .doesNotContain("phase verify:", "phase copy:");
+        assertThat(mapVersion()).isEqualTo(from + 1);
+        assertEveryRowOnceOnItsOwner(fiveMap, ref);
+    }
+
+    private static String[] withThrottle(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of(THROTTLED));
+        return all.toArray(String[]::new);
+    }
+
+    private void assertAborted(Run abort, String config, long version, SlotMap map, Connection ref)
+            throws SQLException {
+        assertThat(abort.exit).as(abort.output).isZero();
+        assertThat(abort.output).contains("version " + version + " stays in force");
+        assertThat(mapVersion()).isEqualTo(version);
+        assertThat(rows("ds4")).isEmpty();
+        assertEveryRowOnceOnItsOwner(map, ref);
+        assertThat(cli("status", "--config", config).output).contains("no reshard in progress");
+    }
+
+    /**
+     * Kills the tool in the catch-up: once the copy runs, the test locks the rows where the catch-up records how far
+     * it got, so the tool cannot leave the catch-up; it is killed once the progress says catch-up.
+     */
+    private void killInCatchUp(Process tool, String output) throws Exception {
+        try {
+            awaitPhase(tool, output, "copy");
+            try (RowLock positions = new RowLock(progressItem("position/ds0"), progressItem("position/ds1"),
+                    progressItem("position/ds2"), progressItem("position/ds3"))) {
+                assertThat(phase()).as("the copy still runs once the positions are locked").isEqualTo("copy");
+                killWhen(tool, output, "the catch-up", () -> "catch-up".equals(phase()));
+            }
+        } finally {
+            kill(tool);
+        }
+        assertThat(phase()).isEqualTo("catch-up");
+    }
+
+    private static void kill(Process tool) throws InterruptedException {
+        tool.destroyForcibly(); // SIGKILL; nothing if it is dead already
+        tool.waitFor();
+    }
+
+    /** Kills the tool in the verify: the phase row is locked while it verifies, so it cannot go on to the switch. */
+    private void killInVerify(Process tool, String output) throws Exception {
+        try {
+            awaitPhase(tool, output, "verify");
+            try (RowLock phaseRow = new RowLock(progressItem("phase"))) {
+                assertThat(phase()).as("the verify still runs once the phase is locked").isEqualTo("verify");
+                killWhen(tool, output, "the verify", () -> true);
+            }
+        } finally {
+            kill(tool);
+        }
+        assertThat(phase()).isEqualTo("verify");
+    }
+
+    /**
+     * Starts the tool with the stored map's row locked, so that it cannot publish, and kills it once the
+     * instances hold writes to the moving slots and have acknowledged a freeze other than {@code earlier}.
+     *
+     * @return the freeze the tool was killed in
+     */
+    private long killInSwitchBeforePublishing(long earlier, String output, String... args) throws Exception {
+        long[] token = new long[1];
+        try (RowLock map = new RowLock("SELECT map_version FROM shard_slot_map WHERE id = 1")) {
+            Process tool = startTool(output, args);
+            killWhen(tool, output, "a freeze every instance acknowledged", () -> {
+                token[0] = acknowledgedFreeze(earlier);
+                return token[0] != 0;
+            });
+        }
+        assertThat(phase()).isEqualTo("switch");
+        return token[0];
+    }
+
+    /**
+     * Resumes a tool killed in the switch, lets it publish, and kills it before it records the publication: the
+     * test holds a gap lock where the progress row of the published version goes.
+     */
+    private void killAfterPublishing(long killedFreeze, long from, String output, String... args) throws Exception {
+        try (RowLock published = new RowLock(progressItem("published_version"))) {
+            RowLock map = new RowLock("SELECT map_version FROM shard_slot_map WHERE id = 1");
+            Process tool = startTool(output, args);
+            try {
+                try {
+                    awaitFreezeOtherThan(tool, output, killedFreeze);
+                } finally {
+                    map.releaseToWaiters(); // the live tool's publication goes on
+                }
+                killWhen(tool, output, "the publication of version " + (from + 1), () -> mapVersion() == from + 1);
+            } finally {
+                kill(tool);
+            }
+        }
+        assertThat(phase()).isEqualTo("switch");
+        assertThat(progressShows("item = 'published_version'")).isFalse();
+        assertThat(output(output)).contains("in phase switch", "phase verify:", "phase switch:");
+    }
+
+    private void awaitFreezeOtherThan(Process tool, String output, long earlier) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (acknowledgedFreeze(earlier) == 0) {
+            assertThat(tool.isAlive()).as(() -> "the tool ended before a new freeze: " + output(output)).isTrue();
+            assertThat(System.nanoTime() - deadline).as("a new freeze within 2 minutes").isNegative();
+            tool.waitFor(20, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void awaitPhase(Process tool, String output, String phase) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (!phase.equals(phase())) {
+            assertThat(tool.isAlive()).as(() -> "the tool ended before phase " + phase + ": " + output(output))
+                    .isTrue();
+            assertThat(System.nanoTime() - deadline).as("phase " + phase + " within 2 minutes").isNegative();
+            tool.waitFor(20, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** The phase the progress records, or null. */
+    private String phase() throws SQLException {
+        if (!progressShows("item = 'phase'")) {
+            return null;
+        }
+        try (Connection c = server.connect(database("ds0")); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT value FROM " + PROGRESS + " WHERE item = 'phase'")) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    private long mapVersion() throws SQLException {
+        try (Connection c = server.connect(database("ds0")); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT map_version FROM shard_slot_map WHERE id = 1")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** The token of the freeze in force, or 0. */
+    private long frozenToken() throws SQLException {
+        try (Connection c = server.connect(database("ds0")); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT freeze_token FROM shard_reshard WHERE state = 'FROZEN'")) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    /** The freeze in force if it is not {@code earlier} and both instances acknowledged it, else 0. */
+    private long acknowledgedFreeze(long earlier) throws SQLException {
+        try (Connection c = server.connect(database("ds0")); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT r.freeze_token, (SELECT COUNT(*) FROM shard_instance i"
+                     + " WHERE i.frozen_ack = r.freeze_token) FROM shard_reshard r WHERE r.state = 'FROZEN'")) {
+            if (!rs.next() || rs.getLong(1) == earlier || rs.getInt(2) < 2) {
+                return 0;
+            }
+            return rs.getLong(1);
+        }
+    }
+
+    /**
+     * One row of the progress by its key: a lookup by primary key locks that row only (or, for a missing row, the
+     * gap where it would go), where a scan of this small table would lock every row.
+     */
+    private static String progressItem(String item) {
+        return "SELECT item FROM " + PROGRESS + " WHERE item = '" + item + "'";
+    }
+
+    /**
+     * Rows of the metadata database locked FOR UPDATE by a transaction of the test's, until closed. Closing first
+     * ends the sessions waiting for them (a killed tool's statements, which must not go on once the lock is gone:
+     * an autocommitted write would still commit), then rolls back.
+     */
+    private final class RowLock implements AutoCloseable {
+
+        private final Connection connection;
+        private final long id;
+
+        RowLock(String... selects) throws SQLException {
+            connection = server.connect(database("ds0"));
+            connection.setAutoCommit(false);
+            try (Statement s = connection.createStatement()) {
+                for (String select : selects) {
+                    s.executeQuery(select + " FOR UPDATE").close();
+                }
+                try (ResultSet rs = s.executeQuery("SELECT CONNECTION_ID()")) {
+                    rs.next();
+                    id = rs.getLong(1);
+                }
+            }
+        }
+
+        /** Rolls back: a waiting statement goes on. */
+        void releaseToWaiters() throws SQLException {
+            connection.rollback();
+            connection.close();
+        }
+
+        @Override
+        public void close() throws SQLException {
+            if (connection.isClosed()) {
+                return;
+            }
+            try (Connection c = server.connect(database("ds0")); Statement s = c.createStatement()) {
+                List<Long> waiting = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery("SELECT t.trx_mysql_thread_id FROM"
+                        + " information_schema.INNODB_LOCK_WAITS w JOIN information_schema.INNODB_TRX t"
+                        + " ON t.trx_id = w.requesting_trx_id JOIN information_schema.INNODB_TRX mine"
+                        + " ON mine.trx_id = w.blocking_trx_id WHERE mine.trx_mysql_thread_id = " + id)) {
+                    while (rs.next()) {
+                        waiting.add(rs.getLong(1));
+                    }
+                }
+                for (long thread : waiting) {
+                    try {
+                        s.execute("KILL " + thread);
+                    } catch (SQLException gone) {
+                        // it ended by itself meanwhile
+                    }
+                }
+            } finally {
+                connection.rollback();
+                connection.close();
+            }
+        }
     }
 
     /** The four-shard deployment: its map stored as version 1, the table and half the keys, also in the reference. */
@@ -208,6 +515,15 @@ class ReshardIT {
             }
             s.executeUpdate("INSERT INTO t_kv VALUES " + values);
             r.executeUpdate("INSERT INTO t_kv VALUES " + values);
+            String broadcast = "CREATE TABLE t_region (id BIGINT NOT NULL PRIMARY KEY, v BIGINT NOT NULL)";
+            s.execute(broadcast);
+            r.execute(broadcast);
+            StringBuilder regions = new StringBuilder();
+            for (int id = 1; id <= REGIONS; id++) {
+                regions.append(regions.length() == 0 ? "" : ", ").append("(").append(id).append(", 0)");
+            }
+            s.executeUpdate("INSERT INTO t_region VALUES " + regions);
+            r.executeUpdate("INSERT INTO t_region VALUES " + regions);
         }
     }
 
@@ -221,23 +537,37 @@ class ReshardIT {
 
     /** As {@link #killInCopy}, once the progress table has a row matching {@code condition}. */
     private void killWhen(Path config, String condition) throws Exception {
+        Process tool = startTool("killed.txt", "--config", config.toString(), "--yes", "--chunk-rows", "20",
+                "--max-rows-per-second", "200");
+        killWhen(tool, "killed.txt", condition, () -> progressShows(condition));
+    }
+
+    /** The packaged tool's {@code reshard} with these arguments, in a process of its own; its output in a file. */
+    private Process startTool(String output, String... args) throws Exception {
         Path jar = Path.of(System.getProperty("shard.cli.jar", "target/shard-cli.jar"));
         assertThat(jar).as("the packaged jar; run with mvn verify").isRegularFile();
-        Process tool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "reshard", "--config", config.toString(), "--yes",
-                "--chunk-rows", "20", "--max-rows-per-second", "200")
-                .redirectErrorStream(true).redirectOutput(directory.resolve("killed.txt").toFile()).start();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "reshard"));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(directory.resolve(output).toFile()).start();
+    }
+
+    private interface Condition {
+        boolean holds() throws SQLException;
+    }
+
+    /** Kills the tool with SIGKILL once {@code condition} holds; fails if the tool ends first. */
+    private void killWhen(Process tool, String output, String what, Condition condition) throws Exception {
         try {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-            while (!progressShows(condition)) {
-                assertThat(tool.isAlive()).as(() -> "the tool ended before " + condition + ": " + output("killed.txt"))
-                        .isTrue();
-                assertThat(System.nanoTime() - deadline).as(condition + " within 2 minutes").isNegative();
+            while (!condition.holds()) {
+                assertThat(tool.isAlive()).as(() -> "the tool ended before " + what + ": " + output(output)).isTrue();
+                assertThat(System.nanoTime() - deadline).as(what + " within 2 minutes").isNegative();
                 tool.waitFor(20, TimeUnit.MILLISECONDS);
             }
         } finally {
-            tool.destroyForcibly(); // SIGKILL
-            tool.waitFor();
+            kill(tool);
         }
     }
 
@@ -273,7 +603,7 @@ class ReshardIT {
     /** Runs {@code work} while the writers and readers run; stops them once it returns, and checks they did work. */
     private Run whileWriting(List<ShardingDataSource> instances, Connection ref, Work work) throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
-        ExecutorService threads = Executors.newFixedThreadPool(WRITERS + 2);
+        ExecutorService threads = Executors.newFixedThreadPool(WRITERS + 3);
         List<Future<?>> running = new ArrayList<>();
         long before = writes.get();
         // Each instance writes and reads its own keys (every instances-th key): a read on one instance of a key
@@ -288,6 +618,7 @@ class ReshardIT {
             int index = i;
             running.add(threads.submit(() -> read(instances.get(index), index, n, stop)));
         }
+        running.add(threads.submit(() -> writeBroadcast(instances, stop)));
         Run result;
         try {
             result = work.run();
@@ -315,21 +646,43 @@ class ReshardIT {
                 };
                 keyLocks[k].lock();
                 try {
-                    try (Connection c = instance.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-                        s.setLong(1, k);
-                        s.executeUpdate();
-                    } catch (SQLTransientException e) {
-                        // Held past the bound or refused at the switch: not applied; the application retries.
-                        retried.incrementAndGet();
-                        continue;
-                    }
-                    try (PreparedStatement s = ref.prepareStatement(sql)) {
-                        s.setLong(1, k);
-                        s.executeUpdate();
-                    }
-                    writes.incrementAndGet();
+                    writeBoth(instance, ref, sql, k);
                 } finally {
                     keyLocks[k].unlock();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The write through the instance and, once it is applied there, on the reference; the caller holds its lock. */
+    private void writeBoth(ShardingDataSource instance, Connection ref, String sql, long key) throws SQLException {
+        try (Connection c = instance.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setLong(1, key);
+            s.executeUpdate();
+        } catch (SQLTransientException e) {
+            // Held past the bound or refused at the switch: not applied; the application retries.
+            retried.incrementAndGet();
+            return;
+        }
+        try (PreparedStatement s = ref.prepareStatement(sql)) {
+            s.setLong(1, key);
+            s.executeUpdate();
+        }
+        writes.incrementAndGet();
+    }
+
+    /** Updates rows of the broadcast table through the instances in turn, and the same rows of the reference. */
+    private Void writeBroadcast(List<ShardingDataSource> instances, AtomicBoolean stop) throws Exception {
+        String sql = "UPDATE t_region SET v = v + 1 WHERE id = ?";
+        try (Connection ref = server.connect(database("ref"))) {
+            for (int turn = 0; !stop.get(); turn++) {
+                int id = 1 + ThreadLocalRandom.current().nextInt(REGIONS);
+                regionLocks[id].lock();
+                try {
+                    writeBoth(instances.get(turn % instances.size()), ref, sql, id);
+                } finally {
+                    regionLocks[id].unlock();
                 }
             }
         }
@@ -393,6 +746,24 @@ class ReshardIT {
             }
         }
         assertThat(union).isEqualTo(expected);
+        // Every data source of the map holds the broadcast rows, with every write the reference got.
+        List<String> regions = regions(ref);
+        for (String shard : map.shards()) {
+            try (Connection c = server.connect(database(shard))) {
+                assertThat(regions(c)).as("t_region on " + shard).isEqualTo(regions);
+            }
+        }
+    }
+
+    private static List<String> regions(Connection c) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT id, v FROM t_region ORDER BY id")) {
+            while (rs.next()) {
+                rows.add(rs.getLong(1) + "|" + rs.getLong(2));
+            }
+        }
+        return rows;
     }
 
     private List<String> rows(String shard) throws SQLException {
@@ -437,9 +808,11 @@ class ReshardIT {
                 defaultDataSource: ds0
                 tables:
                   t_kv: { shardingColumn: k }
+                broadcastTables: [t_region]
                 settings:
                   storeSlotMap: true
                   slotMapPollMillis: 100
+                  reshardWriteHoldMillis: 3000
                 """);
         Path path = directory.resolve(file);
         Files.writeString(path, text);

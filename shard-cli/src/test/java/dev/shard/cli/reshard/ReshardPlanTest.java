@@ -22,7 +22,7 @@ class ReshardPlanTest {
         assertThat(plan.fromVersion()).isEqualTo(3);
         assertThat(plan.targets()).containsExactly("ds4");
         assertThat(plan.sources()).containsExactly("ds0", "ds1", "ds2", "ds3");
-        assertThat(plan.newDataSources()).containsExactly("ds4");
+        assertThat(plan.addedDataSources()).containsExactly("ds4");
         int moving = plan.moves().stream().mapToInt(ReshardPlan.Move::slots).sum();
         // About a fifth of the slots, each run of slots named once.
         assertThat(moving).isBetween(SlotMap.SLOT_COUNT / 5 - 2000, SlotMap.SLOT_COUNT / 5 + 2000);
@@ -40,7 +40,7 @@ class ReshardPlanTest {
         SlotMap five = SlotMap.consistent(FIVE, null);
         ReshardPlan drain = ReshardPlan.of(2, five, SlotMap.consistent(FIVE, List.of(1.0, 1.0, 1.0, 1.0, 0.0)));
         assertThat(drain.sources()).containsExactly("ds4");
-        assertThat(drain.newDataSources()).isEmpty();
+        assertThat(drain.addedDataSources()).isEmpty();
         assertThat(drain.slotsLeaving("ds4")).isEqualTo(drain.slotsBefore("ds4"));
 
         SlotMap two = SlotMap.pinned(List.of("a", "b"), Map.of("a", List.of(SlotRange.parse("0-131071")),

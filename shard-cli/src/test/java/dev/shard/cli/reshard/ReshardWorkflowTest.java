@@ -46,8 +46,8 @@ class ReshardWorkflowTest {
         List<String> events = fakes.events;
         assertThat(events).containsSubsequence("announce", "prepare", "copy ds0 t_user chunk 1",
                 "copy ds3 t_order chunk 3", "follow ds0 from 100", "catch-up ds0", "verify", "freeze",
-                "awaitFrozen", "catch-up ds3", "publish", "stop ds0", "awaitRouting 2", "delete moved ds0 t_user",
-                "delete moved ds3 t_order");
+                "awaitFrozen", "catch-up ds3", "broadcast copy", "publish", "stop ds0", "awaitRouting 2",
+                "delete moved ds0 t_user", "delete moved ds3 t_order");
         // Only the four old shards give slots away, each to the new one, and nothing is copied from ds4.
         assertThat(events).noneMatch(e -> e.startsWith("copy ds4"));
         assertThat(fakes.coordination.version).isEqualTo(2);
@@ -124,8 +124,8 @@ class ReshardWorkflowTest {
 
     static Stream<String> killPoints() {
         return Stream.of("announce", "prepare", "copy ds0 t_user chunk 1", "copy ds3 t_order chunk 3",
-                "follow ds1 from 101", "catch-up ds2", "verify", "freeze", "awaitFrozen", "publish",
-                "awaitRouting 2", "delete moved ds2 t_user");
+                "follow ds1 from 101", "catch-up ds2", "verify", "freeze", "awaitFrozen", "broadcast copy",
+                "publish", "awaitRouting 2", "delete moved ds2 t_user");
     }
 
     @ParameterizedTest

@@ -58,16 +58,9 @@ public record ReplicaSettings(long maxReplicaLagMillis, long replicaCheckMillis,
 
     /** The first problem, as a message naming the setting, or null. */
     String problem() {
-        if (maxReplicaLagMillis <= 0) {
-            return "settings.maxReplicaLagMillis must be positive, got " + maxReplicaLagMillis;
-        }
-        if (replicaCheckMillis < 0) {
-            return "settings.replicaCheckMillis must be 0 (no checks) or more, got " + replicaCheckMillis;
-        }
-        if (readYourWritesTimeoutMillis < 0) {
-            return "settings.readYourWritesTimeoutMillis must be 0 (no wait) or more, got "
-                    + readYourWritesTimeoutMillis;
-        }
-        return null;
+        return SettingBounds.first(
+                SettingBounds.positive("maxReplicaLagMillis", maxReplicaLagMillis),
+                SettingBounds.zeroOrMore("replicaCheckMillis", replicaCheckMillis, "no checks"),
+                SettingBounds.zeroOrMore("readYourWritesTimeoutMillis", readYourWritesTimeoutMillis, "no wait"));
     }
 }

@@ -459,43 +459,31 @@ public final class ShardConfig {
                 }
             }
 
-            if (parseCacheSize < 0) {
-                throw fail("settings.parseCacheSize must be 0 (no cache) or more, got " + parseCacheSize);
-            }
-            if (parseTimeoutMillis <= 0) {
-                throw fail("settings.parseTimeoutMillis must be positive, got " + parseTimeoutMillis);
-            }
+            check(SettingBounds.zeroOrMore("parseCacheSize", parseCacheSize, "no cache"));
+            check(SettingBounds.positive("parseTimeoutMillis", parseTimeoutMillis));
             if (workerId < Settings.MIN_WORKER_ID || workerId > Settings.MAX_WORKER_ID) {
                 throw fail("settings.workerId must be between " + Settings.MIN_WORKER_ID + " and "
                         + Settings.MAX_WORKER_ID + ", got " + workerId);
             }
-            if (maxClockBackwardMillis < 0) {
-                throw fail("settings.maxClockBackwardMillis must be 0 (never wait) or more, got "
-                        + maxClockBackwardMillis);
-            }
-            if (sequentialScatterBelowMicros < 0) {
-                throw fail("settings.sequentialScatterBelowMicros must be 0 (always parallel) or more, got "
-                        + sequentialScatterBelowMicros);
-            }
+            check(SettingBounds.zeroOrMore("maxClockBackwardMillis", maxClockBackwardMillis, "never wait"));
+            check(SettingBounds.zeroOrMore("sequentialScatterBelowMicros", sequentialScatterBelowMicros,
+                    "always parallel"));
             if (metadataDataSource != null && !names.contains(metadataDataSource)) {
                 throw fail("settings.metadataDataSource '" + metadataDataSource + "' is not a configured data source;"
                         + " known data sources: " + String.join(", ", names));
             }
-            if (slotMapPollMillis <= 0) {
-                throw fail("settings.slotMapPollMillis must be positive, got " + slotMapPollMillis);
-            }
+            check(SettingBounds.positive("slotMapPollMillis", slotMapPollMillis));
             long lease = metadataLeaseMillis != null ? metadataLeaseMillis
                     : Settings.defaultMetadataLeaseMillis(Math.min(slotMapPollMillis, Long.MAX_VALUE / 10));
             if (lease / 2 < slotMapPollMillis) {
                 throw fail("settings.metadataLeaseMillis must be more than twice settings.slotMapPollMillis ("
                         + slotMapPollMillis + "), so that one slow poll does not stop writes; got " + lease);
             }
-            if (reshardWriteHoldMillis <= 0) {
-                throw fail("settings.reshardWriteHoldMillis must be positive, got " + reshardWriteHoldMillis);
+            check(SettingBounds.positive("reshardWriteHoldMillis", reshardWriteHoldMillis));
+            if (replicaSettings == null) {
+                throw fail("replicaSettings must not be null");
             }
-            if (replicaSettings == null || replicaSettings.problem() != null) {
-                throw fail(replicaSettings == null ? "replicaSettings must not be null" : replicaSettings.problem());
-            }
+            check(replicaSettings.problem());
             return new ShardConfig(built, defaultName, rules, broadcast, pinned,
                     new Settings(parseCacheSize, parseTimeoutMillis, (int) workerId, maxClockBackwardMillis,
                             sequentialScatterBelowMicros, storeSlotMap, metadataDataSource, slotMapPollMillis, lease,
@@ -742,6 +730,13 @@ public final class ShardConfig {
                 parsed.put(e.getKey(), List.copyOf(ranges));
             }
             return parsed;
+        }
+
+        /** Fails with {@code problem} unless it is null (see {@link SettingBounds}). */
+        private void check(String problem) {
+            if (problem != null) {
+                throw fail(problem);
+            }
         }
 
         private ShardConfigException fail(String message) {

@@ -19,18 +19,25 @@ final class MovingSlotWatch implements ShardMap {
     private final KeyCollations collations;
     /** The slots a reshard moves (null: none announced). */
     private final SlotMoves moving;
+    /** The reshard adds data sources: a broadcast write must wait for their copy like a moving slot's write. */
+    private final boolean broadcastMoves;
     /** The slots that moved since the transaction's topology (null: it is current). */
     private final SlotMoves moved;
+    /** Data sources were added since the transaction's topology: its broadcast writes would miss them. */
+    private final boolean broadcastMoved;
     /** The shards some key routed to: a call elsewhere runs without a key. */
     private final BitSet keyed = new BitSet();
     private String movingHit;
     private String movedHit;
 
-    MovingSlotWatch(Topology topology, KeyCollations collations, SlotMoves moving, SlotMoves moved) {
+    MovingSlotWatch(Topology topology, KeyCollations collations, SlotMoves moving, boolean broadcastMoves,
+                    SlotMoves moved, boolean broadcastMoved) {
         this.topology = topology;
         this.collations = collations;
         this.moving = moving;
+        this.broadcastMoves = broadcastMoves;
         this.moved = moved;
+        this.broadcastMoved = broadcastMoved;
     }
 
     @Override
@@ -73,8 +80,14 @@ final class MovingSlotWatch implements ShardMap {
     /** Once routed: a call on a shard no key routed to writes rows of any slot there. */
     void routed(Execution execution) {
         RouteKind kind = execution.routeKind();
+        if (kind == RouteKind.ALL_SHARDS && broadcastMoves && movingHit == null) {
+            movingHit = "a broadcast table, which the reshard copies to the data sources it adds";
+        }
+        if (kind == RouteKind.ALL_SHARDS && broadcastMoved && movedHit == null) {
+            movedHit = "a broadcast table, now also on data sources this transaction's version lacks";
+        }
         if (kind != RouteKind.SINGLE_SHARD && kind != RouteKind.SCATTER && kind != RouteKind.SPLIT_INSERT) {
-            return; // broadcast tables, tables with no rule: no slot moves their rows
+            return; // broadcast tables (above), tables with no rule: no slot moves their rows
         }
         for (ShardCall call : execution.calls()) {
             if (keyed.get(call.shard())) {

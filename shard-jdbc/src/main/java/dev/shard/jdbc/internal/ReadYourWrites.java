@@ -16,8 +16,10 @@ import java.sql.Statement;
  * (MariaDB: the last transaction this session logged, committed by then since reads go to a replica only outside
  * read-write transactions), or the primary's {@code @@gtid_binlog_pos} if that connection has been replaced. The
  * replica connection then runs {@code MASTER_GTID_WAIT(gtid, timeout)}; once it has the GTID, later reads on that
- * connection skip the wait until the next write. A wait that times out (or a server without MariaDB GTIDs) sends
- * the read to the primary.
+ * connection skip the wait until the next write. MySQL has neither: there the primary's
+ * {@code @@global.gtid_executed} (every transaction committed on it, so this connection's write too) is waited for
+ * with {@code WAIT_FOR_EXECUTED_GTID_SET}. A wait that times out, or a server without GTIDs, sends the read to the
+ * primary.
  */
 final class ReadYourWrites {
 
@@ -27,6 +29,8 @@ final class ReadYourWrites {
     /** By shard: the GTID to wait for, and the replica connection known to have applied it. */
     private String[] gtid;
     private Connection[] caughtUpOn;
+    /** By shard: the function that waits for {@link #gtid} on a replica, MariaDB's or MySQL's. */
+    private String[] waitFunction;
 
     private ReadYourWrites(long timeoutMillis) {
         this.timeoutSeconds = timeoutMillis / 1000.0;
@@ -43,6 +47,7 @@ final class ReadYourWrites {
             wroteOn = new Connection[shards];
             gtid = new String[shards];
             caughtUpOn = new Connection[shards];
+            waitFunction = new String[shards];
         }
         wroteOn[shard] = primary;
         caughtUpOn[shard] = null;
@@ -63,7 +68,9 @@ final class ReadYourWrites {
             if (primary == null) {
                 return false; // the write's connection is gone, and no other one is at hand: read the primary
             }
-            String variable = primary == wroteOn[shard] ? "@@last_gtid" : "@@global.gtid_binlog_pos";
+            boolean mariaDb = isMariaDb(primary);
+            String variable = !mariaDb ? "@@global.gtid_executed"
+                    : primary == wroteOn[shard] ? "@@last_gtid" : "@@global.gtid_binlog_pos";
             try (Statement statement = primary.createStatement();
                  ResultSet rows = statement.executeQuery("SELECT " + variable)) {
                 gtid[shard] = rows.next() ? rows.getString(1) : null;
@@ -71,15 +78,19 @@ final class ReadYourWrites {
                 if (SqlExceptions.isConnectionFailure(e)) {
                     throw e;
                 }
-                return false; // no MariaDB GTIDs here (MySQL): reads after writes go to the primary
+                return false; // a server without these GTIDs: reads after writes go to the primary
             }
             wroteOn[shard] = null;
             if (gtid[shard] == null || gtid[shard].isEmpty()) {
-                gtid[shard] = null; // nothing was logged: nothing to wait for
-                return true;
+                gtid[shard] = null;
+                // MariaDB: this session logged nothing, so there is nothing to wait for. MySQL: GTIDs are off
+                // (gtid_mode), and a replica's progress cannot be compared with the write: read the primary.
+                return mariaDb;
             }
+            waitFunction[shard] = mariaDb ? "MASTER_GTID_WAIT" : "WAIT_FOR_EXECUTED_GTID_SET";
         }
-        try (PreparedStatement wait = read.prepareStatement("SELECT MASTER_GTID_WAIT(?, ?)")) {
+        // Both return 0 once the replica has applied the GTIDs, 1 (MariaDB -1) at the timeout, NULL on error.
+        try (PreparedStatement wait = read.prepareStatement("SELECT " + waitFunction[shard] + "(?, ?)")) {
             wait.setString(1, gtid[shard]);
             wait.setDouble(2, timeoutSeconds);
             try (ResultSet rows = wait.executeQuery()) {
@@ -95,5 +106,14 @@ final class ReadYourWrites {
             }
             return false;
         }
+    }
+
+    /**
+     * MariaDB's GTIDs or MySQL's, told by the server's version string (Connector/J and the MariaDB driver both keep
+     * it from the handshake: no round trip).
+     */
+    private static boolean isMariaDb(Connection primary) throws SQLException {
+        return primary.getMetaData().getDatabaseProductVersion().toLowerCase(java.util.Locale.ROOT)
+                .contains("mariadb");
     }
 }

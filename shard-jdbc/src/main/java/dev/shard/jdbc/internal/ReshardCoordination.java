@@ -33,6 +33,8 @@ public final class ReshardCoordination implements AutoCloseable {
 
     private final SlotMapStore store;
     private final SecureRandom tokens = new SecureRandom();
+    /** Whether this coordination created the reshard tables (if they were missing) on its data source yet. */
+    private volatile boolean tablesCreated;
 
     public enum State { ANNOUNCED, FROZEN }
 
@@ -93,13 +95,8 @@ public final class ReshardCoordination implements AutoCloseable {
 
     /** The announced reshard, if any. */
     public Optional<Announcement> announcement() throws SQLException {
-        try (Connection c = store.connection()) {
-            ReshardTables.create(c);
-            ReshardTables.Announced announced = ReshardTables.announced(c, false);
-            ReshardTables.commitIfNeeded(c);
-            return Optional.ofNullable(announced).map(a -> new Announcement(a.fromVersion(), a.target(),
-                    State.valueOf(a.state())));
-        }
+        return Optional.ofNullable(withTables(ReshardCoordination::readAnnounced)).map(a -> new Announcement(
+                a.fromVersion(), a.target(), State.valueOf(a.state())));
     }
 
     /** Instances hold new writes to moving slots from their next poll on. Freezing a frozen reshard changes nothing. */
@@ -188,19 +185,18 @@ public final class ReshardCoordination implements AutoCloseable {
 
     /** The current freeze's token, or 0 when nothing is frozen. */
     private long frozenToken() throws SQLException {
-        try (Connection c = store.connection()) {
-            ReshardTables.create(c);
-            ReshardTables.Announced announced = ReshardTables.announced(c, false);
-            ReshardTables.commitIfNeeded(c);
-            return announced != null && announced.state().equals("FROZEN") ? announced.freezeToken() : 0;
-        }
+        ReshardTables.Announced announced = withTables(ReshardCoordination::readAnnounced);
+        return announced != null && announced.state().equals("FROZEN") ? announced.freezeToken() : 0;
+    }
+
+    private static ReshardTables.Announced readAnnounced(Connection c) throws SQLException {
+        ReshardTables.Announced announced = ReshardTables.announced(c, false);
+        ReshardTables.commitIfNeeded(c);
+        return announced;
     }
 
     private List<ReshardTables.Instance> instanceRows() throws SQLException {
-        try (Connection c = store.connection()) {
-            ReshardTables.create(c);
-            return ReshardTables.instances(c);
-        }
+        return withTables(ReshardTables::instances);
     }
 
     private static ReshardTables.Announced required(Connection c) throws SQLException {
@@ -240,9 +236,35 @@ public final class ReshardCoordination implements AutoCloseable {
         return true;
     }
 
-    private <T> T inTransaction(Work<T> work) throws SQLException {
+    /**
+     * Runs {@code work} on a connection of the store's pool, the reshard tables created first on this
+     * coordination's first call rather than before every call, which sent a DDL statement per call to the data
+     * source the instances poll. Tables dropped while the coordination is open are created again and {@code work}
+     * runs once more, so that the coordination goes on as it did when every call created them.
+     */
+    private <T> T withTables(Work<T> work) throws SQLException {
         try (Connection c = store.connection()) {
-            ReshardTables.create(c);
+            if (!tablesCreated) {
+                ReshardTables.create(c);
+                tablesCreated = true;
+            }
+            try {
+                return work.run(c);
+            } catch (SQLException e) {
+                if (!ReshardTables.isMissingTable(e)) {
+                    throw e;
+                }
+                if (!c.getAutoCommit()) {
+                    c.rollback(); // a pool without autocommit: the failed statement's transaction goes
+                }
+                ReshardTables.create(c);
+                return work.run(c);
+            }
+        }
+    }
+
+    private <T> T inTransaction(Work<T> work) throws SQLException {
+        return withTables(c -> {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
@@ -255,6 +277,6 @@ public final class ReshardCoordination implements AutoCloseable {
             } finally {
                 c.setAutoCommit(autoCommit);
             }
-        }
+        });
     }
 }

@@ -10,17 +10,28 @@ package dev.shard.jdbc.internal;
  * @param frozen         writes to moving slots are held
  * @param freezeToken    the freeze this instance acknowledges once its moving writes are done
  * @param firstSeenPoll  the poll that first saw this announcement; a freeze is acknowledged at a later poll only
+ * @param broadcast      the target adds data sources to the map this instance routes by: writes to broadcast
+ *                       tables count as writes to moving slots (held while frozen), since the tool copies the
+ *                       broadcast rows to the added data sources while they are held
+ * @param frozenSince    when this instance raised the freeze ({@link System#nanoTime}); writes are held for
+ *                       {@code reshardWriteHoldMillis} from then on, and fail at once after that
  * @param refusal        why writes to moving slots are refused (the lease ran out, a version this instance cannot
  *                       route by), or null
  */
-record ReshardGate(long announceToken, SlotMoves moves, boolean frozen, long freezeToken, long firstSeenPoll,
-                   String refusal) {
+record ReshardGate(long announceToken, SlotMoves moves, boolean broadcast, boolean frozen, long freezeToken,
+                   long frozenSince, long firstSeenPoll, String refusal) {
 
     /** The same announcement, refusing writes to its moving slots; with none, every slot may be moving. */
     static ReshardGate refusing(ReshardGate known, String why) {
-        return known == null ? new ReshardGate(0, SlotMoves.EVERY, false, 0, 0, why)
-                : new ReshardGate(known.announceToken, known.moves, known.frozen, known.freezeToken,
-                known.firstSeenPoll, why);
+        return known == null ? new ReshardGate(0, SlotMoves.EVERY, false, false, 0, 0, 0, why)
+                : new ReshardGate(known.announceToken, known.moves, known.broadcast, known.frozen, known.freezeToken,
+                known.frozenSince, known.firstSeenPoll, why);
+    }
+
+    /** Whether {@code target} names data sources {@code routed} does not: broadcast writes must reach them too. */
+    static boolean addsDataSources(dev.shard.core.internal.hash.SlotMap routed,
+                                   dev.shard.core.internal.hash.SlotMap target) {
+        return !routed.shards().containsAll(target.shards());
     }
 
     /** Whether a poll that saw this gate's state leaves it as is (no new gate, no waking of held writes). */

@@ -26,7 +26,10 @@ import org.slf4j.LoggerFactory;
  * connection is remembered as a moving writer until its transaction ends (for auto-commit, until its statement
  * ends). While FROZEN it is held: it waits, without a connection being busy on any server, until the gate changes
  * (the target published: it routes again by the new map, to the new owner; the freeze lifted or the reshard
- * withdrawn: again by the old map) or {@code reshardWriteHoldMillis} pass (SQLTransientException). The instance
+ * withdrawn: again by the old map) or the freeze is {@code reshardWriteHoldMillis} old (SQLTransientException; from
+ * then on such writes fail at once, until the gate changes). When the target adds data sources to the map this
+ * instance routes by, writes to broadcast tables are treated as writes to moving slots: the tool copies the
+ * broadcast rows to the added data sources while they are held, and released writes reach those too. The instance
  * acknowledges a freeze once no moving writer is left, which is why a transaction that wrote a moving slot and
  * writes one again while frozen fails at once instead: its wait could only end at the bound.
  *
@@ -42,6 +45,11 @@ import org.slf4j.LoggerFactory;
 final class ReshardSwitch {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReshardSwitch.class);
+
+    /** The poll interval at most while a reshard is announced: a point read a poll, no write (see nextPollMillis). */
+    static final long ANNOUNCED_POLL_MILLIS = 200;
+    /** The poll interval at most while frozen, which lasts well under a second. */
+    static final long FROZEN_POLL_MILLIS = 50;
 
     private final ShardRuntime runtime;
     private final KeyCollations collations;
@@ -83,6 +91,24 @@ final class ReshardSwitch {
         return gate;
     }
 
+    /**
+     * How long until the next poll, {@code every} being {@code slotMapPollMillis}. Writes to moving slots are held
+     * from the poll that sees the freeze to the poll that sees the publication, and the tool publishes only after
+     * the last instance has seen the freeze: at one poll a second, each instance's hold is one to two poll intervals.
+     * So while a reshard is announced an instance polls at least every {@value #ANNOUNCED_POLL_MILLIS} ms (the
+     * spread of the instances' freezes), and while it is frozen every {@value #FROZEN_POLL_MILLIS} ms (the delay of
+     * the release). Not on the poll that first saw the announcement: the next one, which may acknowledge a freeze,
+     * still comes a whole interval later, which is the time a statement that missed the announcement has to end
+     * (see the class comment). A refusing gate keeps the interval: it is the metadata that cannot be read.
+     */
+    long nextPollMillis(long every) {
+        ReshardGate current = gate;
+        if (current == null || current.refusal() != null || polls <= current.firstSeenPoll()) {
+            return every;
+        }
+        return Math.min(every, current.frozen() ? FROZEN_POLL_MILLIS : ANNOUNCED_POLL_MILLIS);
+    }
+
     // ------------------------------------------------------------------ the follower's side
 
     /**
@@ -107,9 +133,11 @@ final class ReshardSwitch {
             next = current;
         } else {
             SlotMoves moves;
+            boolean broadcast;
             long firstSeen;
             if (current != null && current.announceToken() == poll.announceToken()) {
                 moves = current.moves();
+                broadcast = current.broadcast();
                 firstSeen = current.firstSeenPoll();
             } else {
                 SlotMap target = targetOf.read(poll.announceToken());
@@ -117,11 +145,16 @@ final class ReshardSwitch {
                     return; // withdrawn between the two reads: the next poll sees it gone
                 }
                 moves = SlotMoves.between(topology.slotMap(), target);
+                broadcast = ReshardGate.addsDataSources(topology.slotMap(), target);
                 firstSeen = polls;
                 LOG.info("A reshard from version {} is announced in {}: {} slots move", poll.fromVersion(), location,
                         moves.count());
             }
-            next = new ReshardGate(poll.announceToken(), moves, poll.frozen(), poll.freezeToken(), firstSeen, null);
+            // The same freeze keeps the time it was first seen (a refusal lifted does not restart the hold).
+            long frozenSince = current != null && current.frozen() && poll.frozen()
+                    && current.freezeToken() == poll.freezeToken() ? current.frozenSince() : System.nanoTime();
+            next = new ReshardGate(poll.announceToken(), moves, broadcast, poll.frozen(), poll.freezeToken(),
+                    poll.frozen() ? frozenSince : 0, firstSeen, null);
         }
         lock.lock();
         try {
@@ -190,7 +223,8 @@ final class ReshardSwitch {
             Topology current = runtime.topology();
             ReshardGate seen = gate;
             MovingSlotWatch watch = new MovingSlotWatch(topology, collations, seen == null ? null : seen.moves(),
-                    topology == current ? null : moved(topology, current));
+                    seen != null && seen.broadcast(), topology == current ? null : moved(topology, current),
+                    topology != current && ReshardGate.addsDataSources(topology.slotMap(), current.slotMap()));
             Execution execution = runtime.route(routed, parameters, generateKeys, topology,
                     connection.preferredShardForAnyOne(), watch);
             if (execution == null) {
@@ -237,24 +271,30 @@ final class ReshardSwitch {
                         + "roll back and retry the transaction: " + dev.shard.core.internal.sql.SqlText.abbreviate(sql),
                         "40001");
             }
+            if (System.nanoTime() - seen.frozenSince() >= holdNanos) {
+                throw heldTooLong(hit, sql);
+            }
             return hold(seen, hit, sql);
         } finally {
             lock.unlock();
         }
     }
 
-    /** Under lock: waits for the gate to change; false then, an exception at the bound. */
+    /**
+     * Under lock: waits for the gate to change; false then, an exception once the freeze is
+     * {@code reshardWriteHoldMillis} old. The bound is the freeze's, not each write's: a switch that takes longer
+     * has most likely lost its tool, and writes arriving then fail at once instead of each waiting the bound out.
+     * The instance never lifts a freeze by itself: the tool may be about to publish, and a write let through to
+     * the old owner then would be lost.
+     */
     private boolean hold(ReshardGate seen, String hit, String sql) throws SQLException {
-        long deadline = System.nanoTime() + holdNanos;
+        long deadline = seen.frozenSince() + holdNanos;
         held++;
         try {
             while (gate == seen) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new SQLTransientException("A write to a slot a reshard is moving (" + hit + ") was held "
-                            + "for settings.reshardWriteHoldMillis (" + TimeUnit.NANOSECONDS.toMillis(holdNanos)
-                            + " ms) while the reshard switched, which has not finished; retry: "
-                            + dev.shard.core.internal.sql.SqlText.abbreviate(sql), "40001");
+                    throw heldTooLong(hit, sql);
                 }
                 changed.awaitNanos(left);
             }
@@ -266,6 +306,15 @@ final class ReshardSwitch {
         } finally {
             held--;
         }
+    }
+
+    private SQLTransientException heldTooLong(String hit, String sql) {
+        return new SQLTransientException("A write to a slot a reshard is moving (" + hit + ") is refused: this"
+                + " instance has held writes to the moving slots for settings.reshardWriteHoldMillis ("
+                + TimeUnit.NANOSECONDS.toMillis(holdNanos) + " ms) and the switch has not finished (if the reshard"
+                + " tool stopped, `shard reshard --resume` finishes the switch and `shard reshard --abort` releases"
+                + " the writes to the old owners); retry: " + dev.shard.core.internal.sql.SqlText.abbreviate(sql),
+                "40001");
     }
 
     /** The connection's transaction (or auto-commit statement) that wrote a moving slot has ended. */

@@ -22,7 +22,7 @@ import java.util.List;
  *       (heartbeat, the version it routes by, the freeze it acknowledged) and deleted on close.</li>
  * </ul>
  * Times are the metadata server's ({@code CURRENT_TIMESTAMP(3)}): instances' clocks are never compared. The SQL is
- * plain enough for MariaDB, MySQL and H2 alike.
+ * plain enough for MariaDB, MySQL, PostgreSQL and H2 alike; only the tables' column types differ ({@link MetadataDdl}).
  */
 final class ReshardTables {
 
@@ -34,15 +34,23 @@ final class ReshardTables {
     }
 
     static void create(Connection c) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS " + RESHARD + " (id INT NOT NULL PRIMARY KEY,"
-                    + " from_version BIGINT NOT NULL, target_map LONGTEXT NOT NULL, state VARCHAR(16) NOT NULL,"
-                    + " announce_token BIGINT NOT NULL, freeze_token BIGINT NOT NULL)");
-            s.execute("CREATE TABLE IF NOT EXISTS " + INSTANCE + " (id VARCHAR(64) NOT NULL PRIMARY KEY,"
-                    + " host VARCHAR(255) NOT NULL, routing_version BIGINT NOT NULL, frozen_ack BIGINT NOT NULL,"
-                    + " lease_millis BIGINT NOT NULL, last_heartbeat DATETIME(3) NOT NULL)");
-        }
+        MetadataDdl ddl = MetadataDdl.of(c);
+        ddl.createIfMissing(c, "CREATE TABLE IF NOT EXISTS " + RESHARD + " (id INT NOT NULL PRIMARY KEY,"
+                + " from_version BIGINT NOT NULL, target_map " + ddl.longText() + " NOT NULL,"
+                + " state VARCHAR(16) NOT NULL, announce_token BIGINT NOT NULL, freeze_token BIGINT NOT NULL)");
+        ddl.createIfMissing(c, "CREATE TABLE IF NOT EXISTS " + INSTANCE + " (id VARCHAR(64) NOT NULL PRIMARY KEY,"
+                + " host VARCHAR(255) NOT NULL, routing_version BIGINT NOT NULL, frozen_ack BIGINT NOT NULL,"
+                + " lease_millis BIGINT NOT NULL, last_heartbeat " + ddl.timestamp() + " NOT NULL)");
         commitIfNeeded(c);
+    }
+
+    /**
+     * Whether {@code e} says a table does not exist: SQLSTATE 42S02 (MariaDB, MySQL, H2), 42P01 (PostgreSQL), or
+     * H2's own codes for a table not found where the schema has other names or none.
+     */
+    static boolean isMissingTable(SQLException e) {
+        String state = e.getSQLState();
+        return "42S02".equals(state) || "42P01".equals(state) || "42103".equals(state) || "42104".equals(state);
     }
 
     /**

@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** What kind of database server the configuration's data sources are, where Shard's SQL depends on it. */
-final class ServerFamily {
+public final class ServerFamily {
 
     /** The engines Shard tells apart by a data source's URL (or data source class). */
     enum Engine {
@@ -51,6 +51,15 @@ final class ServerFamily {
             return Engine.POSTGRES;
         }
         return byEngine.size() == 1 && byEngine.containsKey(Engine.MYSQL) ? Engine.MYSQL : Engine.OTHER;
+    }
+
+    /**
+     * Whether the configuration's data sources are PostgreSQL servers, for the tools whose work differs by engine.
+     *
+     * @throws ShardConfigException when PostgreSQL is mixed with another engine (see {@link #engine})
+     */
+    public static boolean isPostgres(ShardConfig config) {
+        return engine(config) == Engine.POSTGRES;
     }
 
     private static Engine engineOf(DataSourceConfig dataSource) {

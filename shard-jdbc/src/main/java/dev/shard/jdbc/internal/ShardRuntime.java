@@ -255,9 +255,7 @@ public final class ShardRuntime implements AutoCloseable {
         ConfigRules rules = new ConfigRules(config);
         if (engine == ServerFamily.Engine.POSTGRES) {
             RoutingWarmUp.start(config, new PostgresDialect(), rules);
-            // The stored slot map exists for resharding, which reads MySQL-family binary logs; its tables use MySQL
-            // types. On PostgreSQL the configuration's map is the map in force (docs/postgresql.md).
-            StartingTopology starting = StartingTopology.open(config, false);
+            StartingTopology starting = StartingTopology.open(config);
             return new ShardRuntime(config, PostgresCollations.dialect(starting.pools()), rules, starting);
         }
         Dialect dialect = new MySqlDialect(engine == ServerFamily.Engine.MYSQL && !config.dataSources().isEmpty());

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps a runtime on the stored slot map: every {@code slotMapPollMillis} one daemon thread reads the stored
+ * Keeps a runtime on the stored slot map: every {@code slotMapPollMillis} (more often while a reshard is announced:
+ * {@link ReshardSwitch#nextPollMillis}) one daemon thread reads the stored
  * version with the reshard announcement, if any (one indexed query), and, when the version changed, reads the map
  * and installs it, so that new transactions route by it. Then it tells the runtime's {@link ReshardSwitch} what is
  * announced, and heartbeats this instance's row in {@value ReshardTables#INSTANCE} (the version it routes by, the
@@ -40,6 +42,10 @@ final class SlotMapFollower implements AutoCloseable {
     private boolean failing;
     /** This instance's row in the instance table. */
     private final String instanceId = java.util.UUID.randomUUID().toString();
+    /** What the row says since the last heartbeat, and when that was (System.nanoTime); guarded by this. */
+    private long reportedVersion = -1;
+    private long reportedAck = -1;
+    private long reportedAt;
 
     private SlotMapFollower(SlotMapStore store, ShardRuntime runtime, long version) {
         this.store = store;
@@ -64,9 +70,21 @@ final class SlotMapFollower implements AutoCloseable {
             LOG.warn("Cannot register this instance in {}: {}", store.location(), e.toString());
         }
         follower.poll(); // what is announced, before the first statement
-        long millis = runtime.config().settings().slotMapPollMillis();
-        follower.poller.scheduleWithFixedDelay(follower::poll, millis, millis, TimeUnit.MILLISECONDS);
+        follower.poller.schedule(follower::pollAndSchedule, runtime.config().settings().slotMapPollMillis(),
+                TimeUnit.MILLISECONDS);
         return follower;
+    }
+
+    /** A poll, then the next one: sooner while a reshard is announced ({@link ReshardSwitch#nextPollMillis}). */
+    private void pollAndSchedule() {
+        poll();
+        try {
+            poller.schedule(this::pollAndSchedule,
+                    runtime.reshard().nextPollMillis(runtime.config().settings().slotMapPollMillis()),
+                    TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // closed meanwhile: no more polls
+        }
     }
 
     /** Never throws: an exception would cancel every later poll. */
@@ -110,14 +128,28 @@ final class SlotMapFollower implements AutoCloseable {
         }
     }
 
+    /**
+     * Updates this instance's row when what it reports changed, or a poll interval after the last update: polls
+     * come faster while a reshard is announced, and only the acknowledgement and the version need to be seen at
+     * once; liveness is judged by the lease, many intervals long.
+     */
     private void heartbeat() throws SQLException {
         long version = runtime.topology().version();
+        long acknowledged = runtime.reshard().acknowledgement();
+        long now = System.nanoTime();
+        if (version == reportedVersion && acknowledged == reportedAck
+                && now - reportedAt < TimeUnit.MILLISECONDS.toNanos(runtime.config().settings().slotMapPollMillis())) {
+            return;
+        }
         try (Connection c = store.connection()) {
-            if (!ReshardTables.heartbeat(c, instanceId, version, runtime.reshard().acknowledgement())) {
+            if (!ReshardTables.heartbeat(c, instanceId, version, acknowledged)) {
                 ReshardTables.insertInstance(c, instanceId, host(), version,
                         runtime.config().settings().metadataLeaseMillis());
             }
         }
+        reportedVersion = version;
+        reportedAck = acknowledged;
+        reportedAt = now;
     }
 
     /** Where this instance runs, for the tool's status: host name and process id. */
@@ -139,8 +171,10 @@ final class SlotMapFollower implements AutoCloseable {
             map = StartingTopology.inForce(config, stored, store);
         } catch (RuntimeException e) {
             refused = stored.version();
-            refusedGate = ReshardGate.refusing(new ReshardGate(0, SlotMoves.between(runtime.topology().slotMap(),
-                    stored.map()), false, 0, 0, null), "it cannot route by version " + refused + " of the slot map "
+            SlotMap routed = runtime.topology().slotMap();
+            refusedGate = ReshardGate.refusing(new ReshardGate(0, SlotMoves.between(routed, stored.map()),
+                    ReshardGate.addsDataSources(routed, stored.map()), false, 0, 0, 0, null),
+                    "it cannot route by version " + refused + " of the slot map "
                     + "in " + store.location() + " (its configuration lacks a data source it names; see the log)");
             LOG.error("Not following version {} of the slot map; still routing by version {}: {}",
                     stored.version(), followed, e.getMessage());

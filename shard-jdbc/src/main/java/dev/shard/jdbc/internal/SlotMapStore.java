@@ -8,7 +8,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -19,7 +18,8 @@ import java.util.Map;
  *
  * <p>Every change is a compare-and-set on the version ({@link #publish}), and the first store is an INSERT on the
  * primary key: when several instances start at once, one insert wins and the others, refused by the key, read the
- * winner's row. The SQL is plain enough for MariaDB, MySQL and H2 alike.
+ * winner's row. The SQL is plain enough for MariaDB, MySQL, PostgreSQL and H2 alike; only the table's column types
+ * differ ({@link MetadataDdl}).
  *
  * <p>Used by the runtime (at start and by {@link SlotMapFollower}); {@link #publish} is the seam for the reshard tool.
  */
@@ -69,10 +69,9 @@ public final class SlotMapStore implements AutoCloseable {
      */
     Stored loadOrStore(SlotMap initial) throws SQLException {
         try (Connection c = database.getConnection()) {
-            try (Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (id INT NOT NULL PRIMARY KEY,"
-                        + " map_version BIGINT NOT NULL, slot_map LONGTEXT NOT NULL)");
-            }
+            MetadataDdl ddl = MetadataDdl.of(c);
+            ddl.createIfMissing(c, "CREATE TABLE IF NOT EXISTS " + TABLE + " (id INT NOT NULL PRIMARY KEY,"
+                    + " map_version BIGINT NOT NULL, slot_map " + ddl.longText() + " NOT NULL)");
             commitIfNeeded(c);
             Stored stored = read(c);
             if (stored != null) {

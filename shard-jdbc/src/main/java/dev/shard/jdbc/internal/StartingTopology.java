@@ -23,16 +23,11 @@ record StartingTopology(SlotMap slotMap, long version, Map<String, HikariDataSou
 
     /** Starts the pools; if anything fails, those already started are closed again, so a failed start leaks none. */
     static StartingTopology open(ShardConfig config) {
-        return open(config, config.settings().storeSlotMap());
-    }
-
-    /** @param storeSlotMap false routes by the map the configuration implies, whatever the settings say */
-    static StartingTopology open(ShardConfig config, boolean storeSlotMap) {
         Map<String, HikariDataSource> pools = new LinkedHashMap<>();
         SlotMapStore store = null;
         try {
             SlotMap configured = SlotMap.of(config);
-            if (!storeSlotMap) {
+            if (!config.settings().storeSlotMap()) {
                 startPools(config, configured, pools);
                 return new StartingTopology(configured, 1, pools, null);
             }

@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.shard.core.config.ShardConfig;
 import dev.shard.core.internal.hash.SlotMap;
 import dev.shard.jdbc.testing.H2Shards;
+import dev.shard.jdbc.testing.RecordingDriver;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -127,5 +129,41 @@ class ReshardCoordinationTest {
             ReshardTables.heartbeat(c, "live", 2, 0);
         }
         assertThat(tool.awaitRouting(2, Duration.ofSeconds(5))).isTrue();
+    }
+
+    @Test
+    void theTablesAreCreatedOnceAndAgainWhenDroppedWhileTheToolRuns() throws SQLException {
+        RecordingDriver.register();
+        String recorded = RecordingDriver.url(url(0));
+        ShardConfig.Builder builder = ShardConfig.builder()
+                .dataSource("ds0", Map.of("jdbcUrl", recorded, "username", "sa", "password", ""));
+        for (int i = 1; i < 3; i++) {
+            builder.dataSource("ds" + i, Map.of("jdbcUrl", url(i), "username", "sa", "password", ""));
+        }
+        SlotMap target = SlotMap.of(grown);
+        try (ReshardCoordination recordedTool = ReshardCoordination.open(
+                builder.shardedTable("t_order", "user_id").storeSlotMap(true).build())) {
+            assertThat(recordedTool.announcement()).isEmpty();
+            assertThat(recordedTool.instances()).isEmpty();
+            recordedTool.announce(1, target);
+            assertThat(createTableStatements(recorded)).as("the two tables, on the first call only").isEqualTo(2);
+
+            try (Connection c = DriverManager.getConnection(url(0), "sa", "")) {
+                c.createStatement().execute("DROP TABLE shard_reshard");
+                c.createStatement().execute("DROP TABLE shard_instance");
+            }
+            assertThat(recordedTool.announcement()).isEmpty();
+            assertThat(createTableStatements(recorded)).isEqualTo(4);
+            assertThat(recordedTool.instances()).isEmpty();
+            recordedTool.announce(1, target);
+            assertThat(recordedTool.announcement()).contains(
+                    new ReshardCoordination.Announcement(1, target, ReshardCoordination.State.ANNOUNCED));
+            assertThat(createTableStatements(recorded)).isEqualTo(4);
+        }
+    }
+
+    private static long createTableStatements(String recordingUrl) {
+        return RecordingDriver.sentTo(recordingUrl).stream().filter(sent -> sent.sql().startsWith("CREATE TABLE"))
+                .count();
     }
 }

@@ -49,7 +49,8 @@ class ReshardSwitchTest {
 
     /** The configuration every instance runs with: ds2 added, owning nothing until the reshard. */
     private ShardConfig.Builder grown() {
-        return shards.config(3).slotMapPollMillis(50).reshardWriteHoldMillis(BOUND.toMillis());
+        return shards.config(3).broadcastTables("t_region").slotMapPollMillis(50)
+                .reshardWriteHoldMillis(BOUND.toMillis());
     }
 
     @BeforeEach
@@ -58,6 +59,7 @@ class ReshardSwitchTest {
             try (Connection c = DriverManager.getConnection(shards.url(i), "sa", "");
                  Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE t_order (order_id BIGINT PRIMARY KEY, user_id BIGINT NOT NULL)");
+                s.execute("CREATE TABLE t_region (region_id BIGINT PRIMARY KEY, name VARCHAR(20))");
             }
         }
         SlotMapStore store = SlotMapStore.open(small);
@@ -104,9 +106,13 @@ class ReshardSwitchTest {
     }
 
     private long rowsOn(int shard, long order) throws SQLException {
+        return count(shard, "SELECT COUNT(*) FROM t_order WHERE order_id = " + order);
+    }
+
+    private long count(int shard, String sql) throws SQLException {
         try (Connection c = DriverManager.getConnection(shards.url(shard), "sa", "");
              Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM t_order WHERE order_id = " + order)) {
+             ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
@@ -171,6 +177,25 @@ class ReshardSwitchTest {
     }
 
     @Test
+    void anInstancePollsSoonerWhileAReshardIsAnnouncedAndSoonestWhileFrozen() throws Exception {
+        ShardRuntime one = start(grown().slotMapPollMillis(1000).build());
+        assertThat(one.reshard().nextPollMillis(1000)).as("nothing announced").isEqualTo(1000);
+        tool.announce(1, target);
+        poll(one);
+        poll(one); // past the poll that first saw it, which keeps the whole interval
+        assertThat(one.reshard().nextPollMillis(1000)).isEqualTo(ReshardSwitch.ANNOUNCED_POLL_MILLIS);
+        tool.freeze();
+        poll(one);
+        assertThat(tool.awaitFrozen(BOUND)).isTrue();
+        assertThat(one.reshard().nextPollMillis(1000)).isEqualTo(ReshardSwitch.FROZEN_POLL_MILLIS);
+        assertThat(one.reshard().nextPollMillis(20)).as("never less often than the setting").isEqualTo(20);
+        tool.publishTarget();
+        poll(one);
+        assertThat(one.reshard().nextPollMillis(1000)).as("published: nothing announced").isEqualTo(1000);
+        assertThat(tool.awaitRouting(2, BOUND)).as("the new version reported at once").isTrue();
+    }
+
+    @Test
     void anAbortedSwitchReleasesHeldWritesToTheOldOwner() throws Exception {
         ShardRuntime one = start(grown().build());
         announceAndFreeze(one);
@@ -196,8 +221,80 @@ class ReshardSwitchTest {
         assertThatThrownBy(() -> insert(one, 1, moving)).isInstanceOf(SQLTransientException.class)
                 .hasMessageContaining("table t_order")
                 .hasMessageContaining("ds" + oldOwner(moving) + " to ds2")
-                .hasMessageContaining("held for settings.reshardWriteHoldMillis (200 ms)");
-        assertThat(rowsOn(oldOwner(moving), 1) + rowsOn(2, 1)).isZero();
+                .hasMessageContaining("held writes to the moving slots for settings.reshardWriteHoldMillis (200 ms)");
+        // The freeze is older than the bound now (a tool killed in the switch): the next write fails without
+        // waiting, and says how to end it. The instance never lifts the freeze itself.
+        assertThatThrownBy(() -> insert(one, 2, moving)).isInstanceOf(SQLTransientException.class)
+                .hasMessageContaining("shard reshard --resume").hasMessageContaining("--abort");
+        assertThat(one.reshard().gate().frozen()).isTrue();
+        assertThat(rowsOn(oldOwner(moving), 1) + rowsOn(2, 1) + rowsOn(oldOwner(moving), 2) + rowsOn(2, 2)).isZero();
+
+        tool.unfreeze(); // what --abort and --resume do first
+        poll(one);
+        insert(one, 2, moving);
+        assertThat(rowsOn(oldOwner(moving), 2)).isEqualTo(1);
+    }
+
+    @Test
+    void whenTheTargetAddsADataSourceBroadcastWritesAreHeldWhileFrozenAndReachItOncePublished() throws Exception {
+        ShardRuntime one = start(grown().build());
+        ShardRuntime two = start(grown().build());
+        tool.announce(1, target);
+        poll(one, two);
+        broadcastInsert(one, 1, "announced"); // before the freeze: on the data sources of version 1
+        tool.freeze();
+        poll(one, two);
+        assertThat(tool.awaitFrozen(BOUND)).isTrue();
+
+        Future<?> held = writers.submit(() -> broadcastInsert(two, 2, "held"));
+        await("the broadcast write held", () -> two.reshard().heldWrites() == 1);
+        assertThat(regionsOn(0, 2) + regionsOn(1, 2) + regionsOn(2, 2)).isZero();
+        // Here the tool copies the broadcast rows to ds2; its write of row 1 stands in for that copy.
+        try (Connection c = DriverManager.getConnection(shards.url(2), "sa", "");
+             Statement s = c.createStatement()) {
+            s.execute("INSERT INTO t_region VALUES (1, 'announced')");
+        }
+        assertThat(tool.publishTarget()).isEqualTo(2);
+        poll(one, two);
+        held.get(BOUND.toSeconds(), TimeUnit.SECONDS);
+        for (int shard = 0; shard < 3; shard++) {
+            assertThat(regionsOn(shard, 2)).as("the released write on ds%d", shard).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aTransactionOnTheVersionBeforeADataSourceWasAddedCannotWriteABroadcastTable() throws Exception {
+        ShardRuntime one = start(grown().build());
+        try (Connection c = one.openConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM t_region")) {
+                ps.executeQuery().close(); // the transaction starts on version 1
+            }
+            announceAndFreeze(one);
+            assertThat(tool.publishTarget()).isEqualTo(2);
+            poll(one);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO t_region VALUES (3, 'late')")) {
+                assertThatThrownBy(ps::executeUpdate).isInstanceOf(SQLTransientException.class)
+                        .hasMessageContaining("broadcast table").hasMessageContaining("roll back and retry");
+            }
+            c.rollback();
+        }
+        broadcastInsert(one, 3, "late");
+        assertThat(regionsOn(2, 3)).isEqualTo(1);
+    }
+
+    private static Void broadcastInsert(ShardRuntime instance, long id, String name) throws SQLException {
+        try (Connection c = instance.openConnection();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO t_region (region_id, name) VALUES (?, ?)")) {
+            ps.setLong(1, id);
+            ps.setString(2, name);
+            ps.executeUpdate();
+        }
+        return null;
+    }
+
+    private long regionsOn(int shard, long id) throws SQLException {
+        return count(shard, "SELECT COUNT(*) FROM t_region WHERE region_id = " + id);
     }
 
     @Test

@@ -8,31 +8,44 @@ import dev.shard.core.config.ShardConfigException;
 import dev.shard.core.internal.hash.SlotMap;
 import dev.shard.jdbc.ShardingDataSource;
 import dev.shard.jdbc.testing.DifferentialDatabases;
+import dev.shard.jdbc.testing.MySqlServer;
 import dev.shard.jdbc.testing.ResultSets;
+import dev.shard.jdbc.testing.TestServer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The stored slot map on MariaDB: a data source added to the configuration leaves every row where it was and
- * reachable (compared with a plain database that received the same rows), one removed while it owns slots is
- * refused, and a published version is followed by every running instance.
+ * The stored slot map on MariaDB (and, in {@link PostgresSlotMapStoreIT}, on PostgreSQL): a data source added to the
+ * configuration leaves every row where it was and reachable (compared with a plain database that received the same
+ * rows), one removed while it owns slots is refused, instances starting at once agree on one stored map, and a
+ * published version is followed by every running instance, which reports so in its instance row.
  */
 class SlotMapStoreIT {
 
     private DifferentialDatabases databases;
     private final List<ShardingDataSource> opened = new ArrayList<>();
 
+    /** The server the databases are created on. */
+    TestServer server() {
+        return MySqlServer.require();
+    }
+
     @BeforeEach
     void create() throws SQLException {
-        databases = DifferentialDatabases.create("slotmap_store", 3);
+        databases = DifferentialDatabases.create(server(), "slotmap_store", 3);
     }
 
     @AfterEach
@@ -138,6 +151,35 @@ class SlotMapStoreIT {
             assertThat(ds.explain(sql, user).shards()).containsExactly("ds2");
         }
         assertThat(store.publish(1, SlotMap.of(two))).as("compare-and-set on the version").isEqualTo(-1);
+        try (ReshardCoordination coordination = ReshardCoordination.open(three)) {
+            // Each instance heartbeats the version it routes by after it installed it, on its next poll at the latest.
+            assertThat(coordination.awaitRouting(2, Duration.ofSeconds(60))).isTrue();
+            assertThat(coordination.instances()).hasSize(2)
+                    .allSatisfy(instance -> assertThat(instance.routingVersion()).isEqualTo(2));
+        }
+    }
+
+    @Test
+    void instancesStartingAtOnceAgreeOnOneStoredMap() throws Exception {
+        ShardConfig two = config(2);
+        ExecutorService starters = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<ShardingDataSource>> starts = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                Callable<ShardingDataSource> start = () -> new ShardingDataSource(two);
+                starts.add(starters.submit(start));
+            }
+            for (Future<ShardingDataSource> start : starts) {
+                ShardingDataSource ds = start.get();
+                opened.add(ds);
+                assertThat(SlotMapStoreTest.runtime(ds).topology().version()).isEqualTo(1);
+                assertThat(SlotMapStoreTest.runtime(ds).topology().slotMap()).isEqualTo(SlotMap.of(two));
+            }
+        } finally {
+            starters.shutdownNow();
+        }
+        assertThat(rows(databases.shards().get(0), "SELECT COUNT(*) FROM shard_slot_map"))
+                .containsExactly(List.of("1"));
     }
 
     @Test

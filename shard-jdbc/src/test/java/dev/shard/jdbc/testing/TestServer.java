@@ -2,13 +2,10 @@ package dev.shard.jdbc.testing;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
-import org.testcontainers.DockerClientFactory;
 
 /**
- * A database server integration tests create their databases on ({@link MySqlServer}, {@link PostgresServer}),
- * and what both choose their server by.
+ * A database server integration tests create their databases on ({@link MySqlServer}, {@link PostgresServer}; both
+ * chosen as {@link PickedServer} says).
  */
 public interface TestServer {
 
@@ -25,25 +22,4 @@ public interface TestServer {
     void recreateDatabase(String name) throws SQLException;
 
     void dropDatabase(String name) throws SQLException;
-
-    /** Skips the test with the reason no server could be found; fails it instead under {@code CI=true}. */
-    static void unavailable(String message) {
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            Assertions.fail(message + " (CI=true: integration tests may not skip)");
-        }
-        Assumptions.abort(message);
-    }
-
-    static boolean dockerAvailable() {
-        try {
-            return DockerClientFactory.instance().isDockerAvailable();
-        } catch (Throwable e) {
-            return false;
-        }
-    }
-
-    static String envOr(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null ? fallback : value;
-    }
 }

@@ -12,7 +12,7 @@ import java.util.Locale;
  * @param weightStrings whether the databases are MySQL or MariaDB servers, which have {@code WEIGHT_STRING}; false
  *                      for H2 in MySQL mode, where the merge approximates the collations
  */
-public record MySqlDialect(boolean weightStrings) implements Dialect {
+public record MySqlDialect(boolean weightStrings) implements BaseDialect {
 
     /** The dialect for databases without {@code WEIGHT_STRING} (H2). */
     public MySqlDialect() {
@@ -33,13 +33,8 @@ public record MySqlDialect(boolean weightStrings) implements Dialect {
     private static final ResultType BIGINT = new ResultType(Types.BIGINT, "BIGINT", Long.class.getName(), 21, 0);
 
     @Override
-    public SqlLexer lexer() {
-        return LEXER;
-    }
-
-    @Override
-    public NormalizedSql normalize(String sql) {
-        return NORMALIZER.normalize(sql);
+    public Normalizer normalizer() {
+        return NORMALIZER;
     }
 
     /**
@@ -70,14 +65,9 @@ public record MySqlDialect(boolean weightStrings) implements Dialect {
         for (int i = 0; i < name.length() && plain; i++) {
             char c = name.charAt(i);
             plain = LEXER.isIdentifierChar(c);
-            digitsOnly &= MySqlLexer.isDigit(c);
+            digitsOnly &= BaseSqlLexer.isDigit(c);
         }
         return plain && !digitsOnly ? name : "`" + name.replace("`", "``") + "`";
-    }
-
-    @Override
-    public String rowLimit(String rowCount) {
-        return "LIMIT " + rowCount;
     }
 
     @Override

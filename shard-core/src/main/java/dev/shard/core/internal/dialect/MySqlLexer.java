@@ -15,7 +15,7 @@ package dev.shard.core.internal.dialect;
  *       {@code [0-9a-zA-Z$_]} and any character from U+0080 up.</li>
  * </ul>
  */
-final class MySqlLexer implements SqlLexer {
+final class MySqlLexer extends BaseSqlLexer {
 
     @Override
     public boolean isQuote(char c) {
@@ -29,25 +29,7 @@ final class MySqlLexer implements SqlLexer {
 
     @Override
     public int quotedEnd(String sql, int start) {
-        char quote = sql.charAt(start);
-        boolean backslash = quote != '`';
-        int n = sql.length();
-        int i = start + 1;
-        while (i < n) {
-            char c = sql.charAt(i);
-            if (c == '\\' && backslash) {
-                i += 2;
-            } else if (c == quote) {
-                if (i + 1 < n && sql.charAt(i + 1) == quote) {
-                    i += 2;
-                } else {
-                    return i + 1;
-                }
-            } else {
-                i++;
-            }
-        }
-        return -1;
+        return closingQuoteEnd(sql, start, sql.charAt(start) != '`');
     }
 
     @Override
@@ -56,11 +38,7 @@ final class MySqlLexer implements SqlLexer {
         char c = sql.charAt(i);
         char next = i + 1 < n ? sql.charAt(i + 1) : 0;
         if (c == '#' || c == '-' && next == '-' && (i + 2 >= n || isSpace(sql.charAt(i + 2)))) {
-            int end = i;
-            while (end < n && sql.charAt(end) != '\n' && sql.charAt(end) != '\r') {
-                end++;
-            }
-            return end;
+            return lineEnd(sql, i);
         }
         if (c == '/' && next == '*') {
             int close = sql.indexOf("*/", i + 2);
@@ -84,19 +62,5 @@ final class MySqlLexer implements SqlLexer {
     @Override
     public int executableCommentCloserEnd(String sql, int i) {
         return sql.startsWith("*/", i) ? i + 2 : -1;
-    }
-
-    @Override
-    public boolean isSpace(char c) {
-        return c <= ' ';
-    }
-
-    @Override
-    public boolean isIdentifierChar(char c) {
-        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || isDigit(c) || c == '_' || c == '$' || c >= 0x80;
-    }
-
-    static boolean isDigit(char c) {
-        return c >= '0' && c <= '9';
     }
 }

@@ -29,12 +29,17 @@ import java.util.List;
  *       ("?+?"). Client-side interpolation of the values restores the original names in most cases.</li>
  * </ul>
  */
-final class MySqlNormalizer {
+final class MySqlNormalizer implements BaseDialect.Normalizer {
 
     private final MySqlLexer lexer;
 
     MySqlNormalizer(MySqlLexer lexer) {
         this.lexer = lexer;
+    }
+
+    @Override
+    public SqlLexer lexer() {
+        return lexer;
     }
 
     /**
@@ -43,7 +48,8 @@ final class MySqlNormalizer {
      *
      * @throws NullPointerException if sql is null (there is no text to pass through)
      */
-    NormalizedSql normalize(String sql) {
+    @Override
+    public NormalizedSql normalize(String sql) {
         if (sql == null) {
             throw new NullPointerException("sql");
         }
@@ -714,6 +720,6 @@ final class MySqlNormalizer {
     }
 
     private static boolean isDigit(char c) {
-        return MySqlLexer.isDigit(c);
+        return BaseSqlLexer.isDigit(c);
     }
 }

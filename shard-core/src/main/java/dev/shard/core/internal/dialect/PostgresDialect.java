@@ -20,7 +20,7 @@ import java.util.Locale;
  *
  * @param collation the databases' collation ({@code datcollate}), as the servers report it; null when unknown
  */
-public record PostgresDialect(String collation) implements Dialect {
+public record PostgresDialect(String collation) implements BaseDialect {
 
     private static final PostgresLexer LEXER = new PostgresLexer();
     private static final PostgresNormalizer NORMALIZER = new PostgresNormalizer(LEXER);
@@ -34,13 +34,8 @@ public record PostgresDialect(String collation) implements Dialect {
     }
 
     @Override
-    public SqlLexer lexer() {
-        return LEXER;
-    }
-
-    @Override
-    public NormalizedSql normalize(String sql) {
-        return NORMALIZER.normalize(sql);
+    public Normalizer normalizer() {
+        return NORMALIZER;
     }
 
     /**
@@ -73,11 +68,6 @@ public record PostgresDialect(String collation) implements Dialect {
     @Override
     public String unaliasedLabel(String writtenText, String functionName) {
         return canonicalName(functionName);
-    }
-
-    @Override
-    public String rowLimit(String rowCount) {
-        return "LIMIT " + rowCount;
     }
 
     @Override

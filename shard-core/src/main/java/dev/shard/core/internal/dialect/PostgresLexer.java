@@ -13,7 +13,7 @@ package dev.shard.core.internal.dialect;
  *       U+0080 up.</li>
  * </ul>
  */
-final class PostgresLexer implements SqlLexer {
+final class PostgresLexer extends BaseSqlLexer {
 
     @Override
     public boolean isQuote(char c) {
@@ -35,25 +35,10 @@ final class PostgresLexer implements SqlLexer {
         if (quote == '$') {
             return dollarQuotedEnd(sql, start);
         }
-        boolean backslash = quote == '\'' && start > 0 && (sql.charAt(start - 1) == 'E' || sql.charAt(start - 1) == 'e')
+        boolean escapeString = quote == '\'' && start > 0
+                && (sql.charAt(start - 1) == 'E' || sql.charAt(start - 1) == 'e')
                 && (start < 2 || !isIdentifierChar(sql.charAt(start - 2)));
-        int n = sql.length();
-        int i = start + 1;
-        while (i < n) {
-            char c = sql.charAt(i);
-            if (c == '\\' && backslash) {
-                i += 2;
-            } else if (c == quote) {
-                if (i + 1 < n && sql.charAt(i + 1) == quote) {
-                    i += 2;
-                } else {
-                    return i + 1;
-                }
-            } else {
-                i++;
-            }
-        }
-        return -1;
+        return closingQuoteEnd(sql, start, escapeString);
     }
 
     private int dollarQuotedEnd(String sql, int start) {
@@ -84,11 +69,7 @@ final class PostgresLexer implements SqlLexer {
         char c = sql.charAt(i);
         char next = i + 1 < n ? sql.charAt(i + 1) : 0;
         if (c == '-' && next == '-') {
-            int end = i;
-            while (end < n && sql.charAt(end) != '\n' && sql.charAt(end) != '\r') {
-                end++;
-            }
-            return end;
+            return lineEnd(sql, i);
         }
         if (c == '/' && next == '*') {
             int depth = 1;
@@ -119,19 +100,5 @@ final class PostgresLexer implements SqlLexer {
     @Override
     public int executableCommentCloserEnd(String sql, int i) {
         return -1;
-    }
-
-    @Override
-    public boolean isSpace(char c) {
-        return c <= ' ';
-    }
-
-    @Override
-    public boolean isIdentifierChar(char c) {
-        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || isDigit(c) || c == '_' || c == '$' || c >= 0x80;
-    }
-
-    private static boolean isDigit(char c) {
-        return c >= '0' && c <= '9';
     }
 }

@@ -160,13 +160,13 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
 
     /**
      * Parses on the caller's thread (about twice as fast as JSqlParser's own executor hand-off) while a
-     * watchdog flips the parser's {@code interrupted} flag, which its generated code polls, at the deadline.
+     * watchdog flips the parser's {@code interrupted} flag, which its generated code polls, once the thread has
+     * spent the bound in processor time ({@link CpuBudget}).
      */
     Statement parse(String sql) throws SQLException {
         CCJSqlParser parser = CCJSqlParserUtil.newParser(sql);
-        ScheduledFuture<?> deadline = WATCHDOG.schedule(() -> {
-            parser.interrupted = true;
-        }, parseTimeoutMillis, TimeUnit.MILLISECONDS);
+        ParseWatch watch = new ParseWatch(parser, CpuBudget.startOnCurrentThread(parseTimeoutMillis));
+        watch.start();
         try {
             Statement statement = parser.Statement();
             // One statement per call: a second one after ';' would run wherever the first was routed.
@@ -182,8 +182,8 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
             return statement;
         } catch (ParseException | RuntimeException | StackOverflowError e) {
             if (parser.interrupted) {
-                throw new SQLTimeoutException("Parsing took longer than " + parseTimeoutMillis
-                        + " ms (settings.parseTimeoutMillis); simplify the statement: " + SqlText.abbreviate(sql), "HY000");
+                throw new SQLTimeoutException("Parsing used more than " + parseTimeoutMillis
+                        + " ms of processor time (settings.parseTimeoutMillis); simplify the statement: " + SqlText.abbreviate(sql), "HY000");
             }
             if (e instanceof StackOverflowError) {
                 throw new SQLSyntaxErrorException("Statement is nested too deeply to parse: " + SqlText.abbreviate(sql),
@@ -191,7 +191,48 @@ public final class JSqlParserAnalyzer implements SqlAnalyzer {
             }
             throw syntaxError(sql, e);
         } finally {
-            deadline.cancel(false);
+            watch.finish();
+        }
+    }
+
+    /**
+     * Watches one parse: interrupts it once its thread has spent the budget, looking again, while it has not, when
+     * it could have at the earliest (processor time grows no faster than the wall clock).
+     */
+    private final class ParseWatch implements Runnable {
+
+        private final CCJSqlParser parser;
+        private final CpuBudget budget;
+        private ScheduledFuture<?> next;
+        private boolean finished;
+
+        ParseWatch(CCJSqlParser parser, CpuBudget budget) {
+            this.parser = parser;
+            this.budget = budget;
+        }
+
+        synchronized void start() {
+            next = WATCHDOG.schedule(this, parseTimeoutMillis, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public synchronized void run() {
+            if (finished) {
+                return;
+            }
+            long left = budget.remainingMillis();
+            if (left == 0) {
+                parser.interrupted = true;
+            } else if (left != Long.MAX_VALUE) {
+                next = WATCHDOG.schedule(this, left, TimeUnit.MILLISECONDS);
+            }
+        }
+
+        synchronized void finish() {
+            finished = true;
+            if (next != null) {
+                next.cancel(false);
+            }
         }
     }
 

@@ -61,6 +61,20 @@ class PostgresDialectTest {
     }
 
     @Test
+    void aStringWithABackslashBeforeAQuoteIsWrittenWithoutOneForTheParser() {
+        // E'it\'s ? \\' is "it's ? \"; 'a\' is "a\" (a standard string); e'\\\'' is "\'"; the comment stays.
+        NormalizedSql n = postgres.normalize("SELECT * FROM t WHERE note = E'it\\'s ? \\\\' AND k = ? AND s = 'a\\'"
+                + " AND e = e'\\\\\\'' -- E'\\'");
+        assertThat(n.template()).isEqualTo("SELECT * FROM t WHERE note = E'it''s ? \\134' AND k = ? AND s = E'a\\134'"
+                + " AND e = e'\\134''' -- E'\\'");
+        assertThat(n.params()).containsExactly(new ParamSource.UserParameter(1));
+        for (String unchanged : List.of("SELECT E'\\n', 'a\\b', E'a\\\\b' FROM t", "SELECT note'\\' FROM t",
+                "SELECT U&'\\0041\\' FROM t")) {
+            assertThat(postgres.normalize(unchanged).template()).isEqualTo(unchanged);
+        }
+    }
+
+    @Test
     void namesFoldToLowerCaseUnlessQuoted() {
         assertThat(postgres.canonicalName("T_Order")).isEqualTo("t_order");
         assertThat(postgres.canonicalName("\"T_Order\"")).isEqualTo("T_Order");

@@ -25,7 +25,7 @@ class PlannedMergeTest {
 
     private static final Dialect MYSQL = new MySqlDialect();
 
-    private static final JSqlParserAnalyzer ANALYZER = new JSqlParserAnalyzer(MYSQL, 100);
+    private static final JSqlParserAnalyzer ANALYZER = new JSqlParserAnalyzer(MYSQL, 10_000); // generous: the bound is not what these tests are about
 
     private static ScatterSelect scatter(String sql) throws Exception {
         ScatterSelect scatter = ANALYZER.analyze(MYSQL.normalize(sql).template()).scatter();

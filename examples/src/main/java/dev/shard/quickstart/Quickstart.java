@@ -1,5 +1,7 @@
 package dev.shard.quickstart;
 
+import dev.shard.cli.MigrationReport;
+import dev.shard.cli.ShardMigrations;
 import dev.shard.core.config.DataSourceConfig;
 import dev.shard.core.config.ShardConfig;
 import dev.shard.jdbc.RouteExplanation;
@@ -12,16 +14,20 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Random;
 
 /**
- * Shard in one minute, on four embedded H2 databases: create tables, insert 10,000 orders for 3,000 users, see
- * how they spread, and look some up. Run it with the README's quickstart command.
+ * Shard in one minute, on four embedded H2 databases: apply the example migrations (examples/db/migration) to every
+ * shard, insert 3,000 users and 10,000 orders, see how they spread, and look some up. Run it with the README's
+ * quickstart command.
  */
 public final class Quickstart {
 
     static final int USERS = 3_000;
     static final int ORDERS = 10_000;
+    /** examples/db/migration, which this module's build puts on the class path. */
+    static final String MIGRATIONS = "classpath:db/migration";
 
     private Quickstart() {
     }
@@ -38,44 +44,49 @@ public final class Quickstart {
     }
 
     static void run(PrintStream out) throws SQLException {
-        try (ShardingDataSource shards = new ShardingDataSource(ShardConfig.fromClasspath("quickstart/shard.yaml"));
-             Connection connection = shards.getConnection()) {
-            out.println("Shard quickstart: " + shards.shardNames().size() + " embedded H2 shards "
-                    + shards.shardNames());
+        ShardConfig config = ShardConfig.fromClasspath("quickstart/shard.yaml");
+        List<String> names = config.dataSources().stream().map(DataSourceConfig::name).toList();
+        out.println("Shard quickstart: " + names.size() + " embedded H2 shards " + names);
 
-            out.println("\n1. Creating tables through the ShardingDataSource (DDL runs on every shard)");
-            try (Statement ddl = connection.createStatement()) {
-                ddl.execute("CREATE TABLE t_order (order_id BIGINT PRIMARY KEY, user_id BIGINT NOT NULL,"
-                        + " status VARCHAR(16) NOT NULL, amount DECIMAL(10,2) NOT NULL)");
-                ddl.execute("CREATE TABLE t_order_item (item_id BIGINT PRIMARY KEY, order_id BIGINT NOT NULL,"
-                        + " user_id BIGINT NOT NULL, sku VARCHAR(16) NOT NULL)");
-                ddl.execute("CREATE TABLE t_region (region_id INT PRIMARY KEY, name VARCHAR(32) NOT NULL)");
-                ddl.executeUpdate("INSERT INTO t_region VALUES (1, 'Europe'), (2, 'Americas')");
+        out.println("\n1. Applying the schema: the Flyway migrations in examples/db/migration on every shard,"
+                + " version by version (what `shard-cli.jar migrate` runs)");
+        try (ShardMigrations migrations = ShardMigrations.open(config, List.of(MIGRATIONS))) {
+            MigrationReport report = migrations.migrate();
+            for (String line : report.render().split("\\R")) {
+                out.println("   " + line);
             }
+            if (!report.complete()) {
+                throw new SQLException("the example migrations did not apply on every shard:\n" + report.render());
+            }
+        }
 
-            out.printf("%n2. Inserting %,d orders for %,d users, in JDBC batches of 1,000"
-                    + " (each batch runs as one batch per shard, the shards in parallel)%n", ORDERS, USERS);
+        try (ShardingDataSource shards = new ShardingDataSource(config);
+             Connection connection = shards.getConnection()) {
+            out.printf("%n2. Inserting %,d users and %,d orders through the ShardingDataSource, in JDBC batches"
+                    + " of 1,000 (each batch runs as one batch per shard, the shards in parallel)%n", USERS, ORDERS);
             Random random = new Random(42);
             long started = System.nanoTime();
+            try (PreparedStatement user = connection.prepareStatement(
+                    "INSERT INTO t_user (user_id, name) VALUES (?, ?)")) {
+                for (int id = 1; id <= USERS; id++) {
+                    user.setLong(1, id);
+                    user.setString(2, "user-" + id);
+                    user.addBatch();
+                    if (id % 1_000 == 0) {
+                        user.executeBatch();
+                    }
+                }
+            }
             try (PreparedStatement order = connection.prepareStatement(
-                    "INSERT INTO t_order (order_id, user_id, status, amount) VALUES (?, ?, ?, ?)");
-                 PreparedStatement item = connection.prepareStatement(
-                         "INSERT INTO t_order_item (item_id, order_id, user_id, sku) VALUES (?, ?, ?, ?)")) {
+                    "INSERT INTO t_order (order_id, user_id, status, amount) VALUES (?, ?, ?, ?)")) {
                 for (int id = 1; id <= ORDERS; id++) {
-                    long user = 1 + random.nextInt(USERS);
                     order.setLong(1, id);
-                    order.setLong(2, user);
+                    order.setLong(2, 1 + random.nextInt(USERS));
                     order.setString(3, random.nextBoolean() ? "paid" : "new");
                     order.setBigDecimal(4, BigDecimal.valueOf(random.nextInt(50_000), 2));
                     order.addBatch();
-                    item.setLong(1, id);
-                    item.setLong(2, id);
-                    item.setLong(3, user);
-                    item.setString(4, "sku-" + random.nextInt(100));
-                    item.addBatch();
                     if (id % 1_000 == 0) {
                         order.executeBatch();
-                        item.executeBatch();
                     }
                 }
             }
@@ -88,7 +99,7 @@ public final class Quickstart {
                         source.poolProperties().get("username"), source.poolProperties().get("password"));
                      Statement s = direct.createStatement();
                      ResultSet rs = s.executeQuery("SELECT (SELECT COUNT(*) FROM t_order),"
-                             + " (SELECT COUNT(DISTINCT user_id) FROM t_order), (SELECT COUNT(*) FROM t_region)")) {
+                             + " (SELECT COUNT(*) FROM t_user), (SELECT COUNT(*) FROM t_region)")) {
                     rs.next();
                     int orders = rs.getInt(1);
                     out.printf("   %s  %5d orders  %4d users  %d regions  %s%n", name, orders, rs.getInt(2),
@@ -109,14 +120,13 @@ public final class Quickstart {
                     }
                 }
             }
-            String join = "SELECT o.order_id, i.sku, r.name FROM t_order o"
-                    + " JOIN t_order_item i ON i.user_id = o.user_id AND i.order_id = o.order_id"
-                    + " JOIN t_region r ON r.region_id = 1 WHERE o.user_id = 42 ORDER BY o.order_id LIMIT 3";
+            String join = "SELECT o.order_id, o.amount, u.name FROM t_order o JOIN t_user u ON u.user_id = o.user_id"
+                    + " WHERE o.user_id = 42 ORDER BY o.order_id LIMIT 3";
             RouteExplanation route = shards.explain(join);
             out.println("   co-located join for user 42 -> " + route.shards() + " (" + route.routeKind() + ")");
             try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(join)) {
                 while (rs.next()) {
-                    out.printf("     order %d: %s, shipped to %s%n", rs.getLong(1), rs.getString(2), rs.getString(3));
+                    out.printf("     order %d: %s, by %s%n", rs.getLong(1), rs.getBigDecimal(2), rs.getString(3));
                 }
             }
             RouteExplanation regions = shards.explain("SELECT name FROM t_region WHERE region_id = 2");
