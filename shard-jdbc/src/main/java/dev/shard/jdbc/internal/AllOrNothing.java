@@ -5,44 +5,98 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
 import java.sql.Savepoint;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * Work on several shards applied as one step, so that it is never half-applied in silence: a
  * {@link MultiShardWrite}, or a run of batch entries that write to every shard ({@link ShardBatches}).
  * <ul>
- *   <li>with auto-commit on, each shard's connection leaves auto-commit for the step; {@link #finish} commits
- *       them in shard order, and reports a commit that fails after others succeeded with the shards that
- *       committed and those that did not;</li>
+ *   <li>with auto-commit on, each shard's part runs in a local transaction; {@link #finish} commits them all at
+ *       once, and reports a commit that fails with the shards that committed, those that did not, and those
+ *       where it is not known (the connection was lost during the commit);</li>
  *   <li>inside the caller's transaction, a savepoint is set on each shard first, and {@link #undo} rolls every
  *       shard back to it: the step has no effect, and the transaction stays open.</li>
  * </ul>
- * {@link #close} gives the connections back their auto-commit, whatever happened.
+ *
+ * <p>On MySQL and MariaDB the local transaction is {@code START TRANSACTION} ... {@code COMMIT}, sent as
+ * statements, so the session's auto-commit is never changed: {@code setAutoCommit(false)} and
+ * {@code setAutoCommit(true)} again would be two more round trips per shard (the drivers send both, since the
+ * state does change). Other drivers go through the JDBC calls: PostgreSQL's sends its BEGIN along with the first
+ * statement, so leaving auto-commit costs it no round trip.
+ *
+ * <p>A shard's part may be opened by the thread that runs it ({@link #deferred} and {@link #enter}), so the
+ * shards open in parallel, each on the way to its statement; {@link #begin} opens every shard first.
+ * {@link #close} leaves each connection as it found it, whatever happened.
  */
 final class AllOrNothing implements AutoCloseable {
 
+    private static final String BEGIN = "START TRANSACTION";
+    /** Explicit, so that a server's {@code completion_type} cannot chain a new transaction or disconnect. */
+    private static final String COMMIT = "COMMIT AND NO CHAIN NO RELEASE";
+    private static final String ROLLBACK = "ROLLBACK AND NO CHAIN NO RELEASE";
+    /** The caller was interrupted while a shard was still committing: the commit may yet complete. */
+    private static final String INTERRUPTED = "HY008";
+
+    /** How a shard's part is opened and ended. */
+    private enum Kind {
+        /** Auto-commit on, MySQL or MariaDB: START TRANSACTION, COMMIT and ROLLBACK as statements. */
+        STATEMENTS,
+        /** Auto-commit on, another driver: setAutoCommit(false), commit() or rollback(), setAutoCommit(true). */
+        AUTO_COMMIT_OFF,
+        /** Inside the caller's transaction: a savepoint, rolled back to or released. */
+        SAVEPOINT
+    }
+
+    @FunctionalInterface
+    private interface ShardAction {
+        void run(int index) throws SQLException;
+    }
+
+    private final ShardRuntime runtime;
     private final Topology topology;
     private final int[] shards;
     private final Connection[] physical;
+    private final Kind[] kinds;
+    /** Set by the shard's own thread in {@link #enter}; read by the caller once that thread is done. */
+    private final boolean[] entered;
     private final Savepoint[] savepoints;
+    /** The statement that sends START TRANSACTION and COMMIT on a shard, kept for both. */
+    private final Statement[] control;
     private final boolean autoCommit;
     private final QueryDeadline deadline;
 
     private AllOrNothing(LogicalConnection connection, int[] shards, QueryDeadline deadline) throws SQLException {
+        this.runtime = connection.runtime();
         this.topology = connection.topology();
         this.shards = shards.clone();
         this.physical = new Connection[shards.length];
+        this.kinds = new Kind[shards.length];
+        this.entered = new boolean[shards.length];
         this.savepoints = new Savepoint[shards.length];
+        this.control = new Statement[shards.length];
         this.autoCommit = connection.getAutoCommit();
         this.deadline = deadline;
         for (int i = 0; i < shards.length; i++) {
             physical[i] = connection.physical(shards[i], Topology.Intent.WRITE);
+            kinds[i] = !autoCommit ? Kind.SAVEPOINT
+                    : speaksMySql(physical[i]) ? Kind.STATEMENTS : Kind.AUTO_COMMIT_OFF;
         }
     }
 
+    /** The driver answers from what it learnt at connect time: no round trip. */
+    private static boolean speaksMySql(Connection connection) throws SQLException {
+        String product = connection.getMetaData().getDatabaseProductName();
+        String lower = product == null ? "" : product.toLowerCase(Locale.ROOT);
+        return lower.startsWith("mysql") || lower.startsWith("mariadb");
+    }
+
     /**
-     * Opens the step on every shard; if that fails, no shard is left changed.
+     * Opens the step on every shard, one after another; if that fails, no shard is left changed.
      *
      * @param sql what the step runs, for the error message
      */
@@ -50,16 +104,11 @@ final class AllOrNothing implements AutoCloseable {
             throws SQLException {
         AllOrNothing step = new AllOrNothing(connection, shards, deadline);
         for (int i = 0; i < shards.length; i++) {
-            // A round trip to the server each: a frozen shard must not hold the statement past its timeout here.
-            try (QueryDeadline.Watch watched = deadline.watch(step.topology, shards[i], step.physical[i])) {
-                if (step.autoCommit) {
-                    step.physical[i].setAutoCommit(false);
-                } else {
-                    step.savepoints[i] = step.physical[i].setSavepoint();
-                }
+            try {
+                step.enter(i);
             } catch (SQLException e) {
                 SQLException failure = deadline.explain(e);
-                step.rollBack(false, failure);
+                step.undo(failure);
                 step.close();
                 throw SqlExceptions.withMessage(failure, failure.getMessage() + ". The statement ran on no "
                         + "shard: nothing was applied: " + SqlText.abbreviate(sql));
@@ -68,9 +117,61 @@ final class AllOrNothing implements AutoCloseable {
         return step;
     }
 
-    /** After a failure inside the step: every shard goes back to before it. */
+    /**
+     * A step whose shards are opened by {@link #enter}, each by the thread about to run that shard's part: no
+     * round trip here. A part whose {@code enter} fails has failed, and the step is undone as for any failure.
+     */
+    static AllOrNothing deferred(LogicalConnection connection, int[] shards, QueryDeadline deadline)
+            throws SQLException {
+        return new AllOrNothing(connection, shards, deadline);
+    }
+
+    /**
+     * Opens the step on the shard at {@code index} (of the shards given): one round trip, under the statement's
+     * deadline, so a frozen shard cannot hold the statement past its timeout. Only one thread enters a shard.
+     */
+    void enter(int index) throws SQLException {
+        Connection connection = physical[index];
+        switch (kinds[index]) {
+            case STATEMENTS -> {
+                // Before the round trip: if it fails, whether a transaction began is not known; undo ends it.
+                entered[index] = true;
+                send(index, BEGIN);
+            }
+            case AUTO_COMMIT_OFF -> {
+                try (QueryDeadline.Watch watched = deadline.watch(topology, shards[index], connection)) {
+                    connection.setAutoCommit(false);
+                }
+                entered[index] = true;
+            }
+            case SAVEPOINT -> {
+                try (QueryDeadline.Watch watched = deadline.watch(topology, shards[index], connection)) {
+                    savepoints[index] = connection.setSavepoint();
+                }
+                entered[index] = true;
+            }
+        }
+    }
+
+    /** After a failure inside the step: every shard goes back to before it; what fails here is added to cause. */
     void undo(SQLException cause) {
-        rollBack(autoCommit, cause);
+        for (int i = 0; i < physical.length; i++) {
+            if (!entered[i]) {
+                continue;
+            }
+            try {
+                switch (kinds[i]) {
+                    case STATEMENTS -> rollBackOrGiveUp(i);
+                    case AUTO_COMMIT_OFF -> physical[i].rollback();
+                    case SAVEPOINT -> {
+                        physical[i].rollback(savepoints[i]);
+                        physical[i].releaseSavepoint(savepoints[i]);
+                    }
+                }
+            } catch (SQLException e) {
+                cause.addSuppressed(e);
+            }
+        }
     }
 
     /** What {@link #undo} did, to be appended to the failure's message. */
@@ -79,78 +180,158 @@ final class AllOrNothing implements AutoCloseable {
                 : ". Rolled back to before this statement on every shard; the transaction is still open";
     }
 
-    /** After success on every shard: commits in shard order (auto-commit), or releases the savepoints. */
+    /**
+     * After success on every shard: commits every shard's part at once (auto-commit), or releases the savepoints
+     * (in a transaction). The commits are under the statement's deadline too.
+     */
     void finish(String sql) throws SQLException {
-        if (autoCommit) {
-            commitInOrder(sql);
-        } else {
-            for (int i = 0; i < shards.length; i++) {
-                release(physical[i], savepoints[i]);
+        if (!autoCommit) {
+            SQLException[] failures = onEveryShard(i -> physical[i].releaseSavepoint(savepoints[i]));
+            for (SQLException failure : failures) {
+                if (failure != null) {
+                    throw deadline.explain(failure);
+                }
             }
+            return;
+        }
+        SQLException[] failures = onEveryShard(i -> {
+            if (kinds[i] == Kind.STATEMENTS) {
+                send(i, COMMIT);
+            } else {
+                try (QueryDeadline.Watch watched = deadline.watch(topology, shards[i], physical[i])) {
+                    physical[i].commit();
+                }
+            }
+        });
+        reportCommitFailures(failures, sql);
+    }
+
+    /**
+     * The shards commit in parallel, so when one fails the others have committed or are committing: no shard can
+     * be held back any more. What the message can promise is to say which is which.
+     */
+    private void reportCommitFailures(SQLException[] failures, String sql) throws SQLException {
+        List<String> committed = new ArrayList<>();
+        List<String> notCommitted = new ArrayList<>();
+        List<String> unknown = new ArrayList<>();
+        SQLException first = null;
+        String firstShard = null;
+        for (int i = 0; i < shards.length; i++) {
+            String shard = topology.shardName(shards[i]);
+            if (failures[i] == null) {
+                committed.add(shard);
+                continue;
+            }
+            SQLException e = deadline.explain(failures[i]);
+            // The server may have committed before the connection broke or was abandoned.
+            boolean lost = e instanceof SQLTimeoutException || SqlExceptions.isConnectionFailure(e)
+                    || INTERRUPTED.equals(e.getSQLState());
+            (lost ? unknown : notCommitted).add(shard);
+            if (kinds[i] == Kind.STATEMENTS) {
+                // The session's transaction state is not known: it must not serve another statement.
+                giveUp(i);
+            }
+            if (first == null) {
+                first = e;
+                firstShard = shard;
+            } else {
+                first.addSuppressed(e);
+            }
+        }
+        if (first != null) {
+            throw SqlExceptions.withMessage(first, "Commit failed on shard " + firstShard + ": "
+                    + first.getMessage() + ". Committed on " + committed
+                    + (notCommitted.isEmpty() ? "" : "; not committed on " + notCommitted)
+                    + (unknown.isEmpty() ? "" : "; not known whether committed on " + unknown
+                    + " (the connection was lost during the commit)") + ": " + SqlText.abbreviate(sql));
         }
     }
 
     @Override
     public void close() {
-        if (autoCommit) {
-            for (Connection c : physical) {
-                try {
-                    c.setAutoCommit(true);
-                } catch (SQLException ignored) {
-                    // A connection that cannot even do this is broken; the pool validates it on return.
-                }
-            }
-        }
-    }
-
-    /** The commits are under the statement's deadline too: a frozen shard must not hold the statement here. */
-    private void commitInOrder(String sql) throws SQLException {
-        List<String> committed = new ArrayList<>();
-        for (int i = 0; i < shards.length; i++) {
-            try (QueryDeadline.Watch watched = deadline.watch(topology, shards[i], physical[i])) {
-                physical[i].commit();
-                committed.add(topology.shardName(shards[i]));
-            } catch (SQLException failure) {
-                SQLException e = deadline.explain(failure);
-                List<String> rolledBack = new ArrayList<>();
-                for (int rest = i + 1; rest < shards.length; rest++) {
-                    try {
-                        physical[rest].rollback();
-                        rolledBack.add(topology.shardName(shards[rest]));
-                    } catch (SQLException suppressed) {
-                        e.addSuppressed(suppressed);
-                    }
-                }
-                String shard = topology.shardName(shards[i]);
-                // The server may have committed before the connection broke or was abandoned.
-                String failed = e instanceof SQLTimeoutException || SqlExceptions.isConnectionFailure(e)
-                        ? "not known whether " + shard + " committed (its connection was lost during the commit)"
-                        : "not committed on " + shard;
-                throw SqlExceptions.withMessage(e, "Commit failed on shard " + shard + ": " + e.getMessage()
-                        + ". Committed on " + committed + "; " + failed + (rolledBack.isEmpty() ? ""
-                        : "; not committed (rolled back) on " + rolledBack) + ": " + SqlText.abbreviate(sql));
-            }
-        }
-    }
-
-    private void rollBack(boolean transactions, SQLException cause) {
         for (int i = 0; i < physical.length; i++) {
             try {
-                if (transactions) {
-                    physical[i].rollback();
-                } else if (savepoints[i] != null) {
-                    physical[i].rollback(savepoints[i]);
-                    release(physical[i], savepoints[i]);
+                if (control[i] != null) {
+                    control[i].close();
                 }
-            } catch (SQLException e) {
-                cause.addSuppressed(e);
+                if (entered[i] && kinds[i] == Kind.AUTO_COMMIT_OFF) {
+                    physical[i].setAutoCommit(true);
+                }
+            } catch (SQLException ignored) {
+                // A connection that cannot even do this is broken; the pool validates it on return.
             }
         }
     }
 
-    private static void release(Connection connection, Savepoint savepoint) throws SQLException {
-        if (savepoint != null) {
-            connection.releaseSavepoint(savepoint);
+    /** Sends START TRANSACTION or COMMIT on a shard's kept statement, watched by the deadline. */
+    private void send(int index, String sql) throws SQLException {
+        if (control[index] == null) {
+            control[index] = physical[index].createStatement();
         }
+        try (QueryDeadline.Watch watched = deadline.watch(topology, shards[index], control[index])) {
+            control[index].execute(sql);
+        }
+    }
+
+    private void rollBackOrGiveUp(int index) throws SQLException {
+        try (Statement statement = physical[index].createStatement();
+             QueryDeadline.Watch watched = deadline.watch(topology, shards[index], statement)) {
+            statement.execute(ROLLBACK);
+        } catch (SQLException e) {
+            giveUp(index);
+            throw e;
+        }
+    }
+
+    /**
+     * The driver still believes the connection is in auto-commit mode, and the pool would hand it out as such:
+     * if a transaction may be left open on it, it is closed instead (the server rolls back what the connection
+     * had not committed), and the logical connection replaces it on its next statement there.
+     */
+    private void giveUp(int index) {
+        if (HeldConnections.isBroken(physical[index])) {
+            return; // the pool saw the connection fail and closed it already
+        }
+        runtime.cancels().abandon(topology, shards[index], physical[index]);
+        try {
+            physical[index].close();
+        } catch (SQLException ignored) {
+            // Aborted and evicted already: closing only marks it closed for the logical connection.
+        }
+    }
+
+    /** Runs {@code action} for every shard at once, the caller taking the last; each shard's failure, or null. */
+    private SQLException[] onEveryShard(ShardAction action) {
+        List<FutureTask<Void>> futures = new ArrayList<>(shards.length);
+        for (int i = 0; i < shards.length; i++) {
+            int index = i;
+            FutureTask<Void> task = new FutureTask<>(() -> {
+                action.run(index);
+                return null;
+            });
+            futures.add(task);
+            if (i < shards.length - 1) {
+                runtime.executor().execute(task);
+            } else {
+                task.run(); // the caller would only wait
+            }
+        }
+        SQLException[] failures = new SQLException[shards.length];
+        for (int i = 0; i < shards.length; i++) {
+            try {
+                ShardWait.await(futures.get(i), deadline, runtime, topology.shardName(shards[i]));
+            } catch (ExecutionException e) {
+                failures[i] = e.getCause() instanceof SQLException sql ? sql
+                        : new SQLException("Failed on shard " + topology.shardName(shards[i]) + ": " + e.getCause(),
+                        "HY000", e.getCause());
+            } catch (SQLException e) {
+                failures[i] = e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failures[i] = new SQLException("Interrupted while waiting for shard "
+                        + topology.shardName(shards[i]) + " to commit", INTERRUPTED, e);
+            }
+        }
+        return failures;
     }
 }

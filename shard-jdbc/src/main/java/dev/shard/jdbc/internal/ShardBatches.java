@@ -15,8 +15,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Batch entries grouped by shard run as one real JDBC batch per shard, the shards in parallel; the update counts
@@ -145,7 +143,7 @@ final class ShardBatches {
                     if (first instanceof Target.EveryShard) {
                         run.allOrNothing(next, end);
                     } else {
-                        run.throwIfFailed(run.execute(), " (the other shards' entries ran; see the update counts)");
+                        run.throwIfFailed(run.execute(null), " (the other shards' entries ran; see the update counts)");
                     }
                 } finally {
                     for (Statement statement : opened) {
@@ -182,8 +180,8 @@ final class ShardBatches {
         /** Runs entries {@code from} to {@code to} (exclusive), which write to every shard, as one step. */
         void allOrNothing(int from, int to) throws SQLException {
             int[] shards = entriesByShard.keySet().stream().mapToInt(Integer::intValue).toArray();
-            try (AllOrNothing step = AllOrNothing.begin(connection, shards, deadline, description)) {
-                Failure failure = execute();
+            try (AllOrNothing step = AllOrNothing.deferred(connection, shards, deadline)) {
+                Failure failure = execute(step);
                 if (failure != null) {
                     Arrays.fill(counts, from, to, Statement.EXECUTE_FAILED);
                     step.undo(failure.error());
@@ -201,16 +199,25 @@ final class ShardBatches {
             }
         }
 
-        /** Runs every shard's batch, the shards in parallel, and fills in the counts. */
-        Failure execute() {
+        /**
+         * Runs every shard's batch, the shards in parallel, and fills in the counts.
+         *
+         * @param step the all-or-nothing step the batches are part of, or null: each shard's thread opens the
+         *             step on its shard just before its batch, so the shards open in parallel too
+         */
+        Failure execute(AllOrNothing step) {
             ShardRuntime runtime = connection.runtime();
             Topology topology = connection.topology();
             List<Integer> shards = new ArrayList<>(entriesByShard.keySet());
             List<Future<long[]>> futures = new ArrayList<>();
             for (int s = 0; s < shards.size(); s++) {
                 int shard = shards.get(s);
+                int index = s;
                 ShardBatch batch = batches.get(shard);
                 Callable<long[]> task = () -> {
+                    if (step != null) {
+                        step.enter(index);
+                    }
                     try (QueryDeadline.Watch watched = deadline.watch(topology, shard, batch.statement())) {
                         long[] shardCounts = batch.run().run();
                         topology.answered(shard);
@@ -233,7 +240,8 @@ final class ShardBatches {
                 long[] shardCounts;
                 SQLException error = null;
                 try {
-                    shardCounts = await(futures.get(s), deadline, runtime, topology.shardName(shards.get(s)));
+                    shardCounts = ShardWait.await(futures.get(s), deadline, runtime,
+                            topology.shardName(shards.get(s)));
                 } catch (ExecutionException e) {
                     error = e.getCause() instanceof SQLException sql ? sql
                             : new SQLException("Batch failed: " + e.getCause(), "HY000", e.getCause());
@@ -274,21 +282,6 @@ final class ShardBatches {
                 throw new BatchUpdateException("Batch failed on shard " + failure.shard() + ": "
                         + cause.getMessage() + outcome,
                         cause.getSQLState(), cause.getErrorCode(), counts.clone(), cause);
-            }
-        }
-    }
-
-    /** A shard's counts, waiting no longer than the query timeout allows and not past the data source's close. */
-    private static long[] await(Future<long[]> future, QueryDeadline deadline, ShardRuntime runtime, String shard)
-            throws ExecutionException, InterruptedException, SQLException {
-        while (true) {
-            try {
-                return future.get(ShardWait.sliceNanos(deadline), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                SQLException gaveUp = ShardWait.giveUp(deadline, runtime, List.of(shard));
-                if (gaveUp != null) {
-                    throw gaveUp;
-                }
             }
         }
     }

@@ -1,7 +1,11 @@
 package dev.shard.jdbc.internal;
 
 import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * How a caller waits for shards that run its statement on other threads (a scatter, a batch): never without a bound.
@@ -40,5 +44,20 @@ final class ShardWait {
                     + " were running the statement", "08003");
         }
         return null;
+    }
+
+    /** A shard's result, waiting no longer than the query timeout allows and not past the data source's close. */
+    static <T> T await(Future<T> future, QueryDeadline deadline, ShardRuntime runtime, String shard)
+            throws ExecutionException, InterruptedException, SQLException {
+        while (true) {
+            try {
+                return future.get(sliceNanos(deadline), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                SQLException gaveUp = giveUp(deadline, runtime, List.of(shard));
+                if (gaveUp != null) {
+                    throw gaveUp;
+                }
+            }
+        }
     }
 }
