@@ -81,8 +81,8 @@ class BatchRoundTripsIT {
     void aBroadcastBatchCostsEachShardItsInsertABeginAndACommitAndNothingElse(boolean localState)
             throws SQLException {
         String prefix = "rt_bcast_" + localState;
-        List<String> databases = createDatabases(prefix, SHARDS);
-        List<String> plain = createDatabases(prefix + "_plain", SHARDS);
+        List<String> databases = BatchDatabases.create(server, prefix, SHARDS);
+        List<String> plain = BatchDatabases.create(server, prefix + "_plain", SHARDS);
         try (ShardingDataSource sharded = sharded(databases, localState);
              Pools byHand = new Pools(plain, localState)) {
             Map<String, Long> throughShard = counted(() -> write(sharded, INSERT_ITEM, itemRows()));
@@ -98,15 +98,16 @@ class BatchRoundTripsIT {
             // Through Shard: the same INSERT inside START TRANSACTION ... COMMIT on each shard (all or nothing),
             // and no SET autocommit (the session's auto-commit is never changed).
             assertThat(statements(throughShard)).isEqualTo(perShard(3, 1, 1, 1, 0));
-            List<List<String>> copy = rows(databases.get(0), "item");
+            List<List<String>> copy = BatchDatabases.rows(server, databases.get(0), "item");
             assertThat(copy).hasSize((BATCHES + 1) * BATCH);
             for (int s = 0; s < SHARDS; s++) {
-                assertThat(rows(databases.get(s), "item")).as("ds" + s).isEqualTo(copy);
-                assertThat(rows(plain.get(s), "item")).as("by hand, database " + s).hasSize(copy.size());
+                assertThat(BatchDatabases.rows(server, databases.get(s), "item")).as("ds" + s).isEqualTo(copy);
+                assertThat(BatchDatabases.rows(server, plain.get(s), "item")).as("by hand, database " + s)
+                        .hasSize(copy.size());
             }
         } finally {
-            dropAll(databases);
-            dropAll(plain);
+            BatchDatabases.drop(server, databases);
+            BatchDatabases.drop(server, plain);
         }
     }
 
@@ -115,8 +116,8 @@ class BatchRoundTripsIT {
     void aShardedBatchCostsEachShardOneInsertAsWrittenStraightToOneDatabase(boolean localState)
             throws SQLException {
         String prefix = "rt_sharded_" + localState;
-        List<String> databases = createDatabases(prefix, SHARDS);
-        List<String> direct = createDatabases(prefix + "_direct", 1);
+        List<String> databases = BatchDatabases.create(server, prefix, SHARDS);
+        List<String> direct = BatchDatabases.create(server, prefix + "_direct", 1);
         Random random = new Random(16);
         try (ShardingDataSource sharded = sharded(databases, localState);
              Pools one = new Pools(direct, localState)) {
@@ -128,14 +129,14 @@ class BatchRoundTripsIT {
             assertThat(statements(straight)).isEqualTo(perBatch(1, 1, 0, 0, 0, 0));
             assertThat(statements(throughShard)).isEqualTo(perShard(1, 1, 0, 0, 0));
         } finally {
-            dropAll(databases);
-            dropAll(direct);
+            BatchDatabases.drop(server, databases);
+            BatchDatabases.drop(server, direct);
         }
     }
 
     @Test
     void aFailedBroadcastBatchRollsBackEveryShardAndLeavesNoTransactionOpen() throws SQLException {
-        List<String> databases = createDatabases("rt_fail", SHARDS);
+        List<String> databases = BatchDatabases.create(server, "rt_fail", SHARDS);
         try (ShardingDataSource sharded = sharded(databases, true)) {
             write(sharded, INSERT_ITEM, itemRows()); // opens the pools' connections
             long duplicate = nextId + 100;
@@ -166,16 +167,16 @@ class BatchRoundTripsIT {
                 }
                 int total = 0;
                 for (int s = 0; s < SHARDS; s++) {
-                    int orders = rows(databases.get(s), "orders").size();
+                    int orders = BatchDatabases.rows(server, databases.get(s), "orders").size();
                     assertThat(orders).as("ds" + s + " orders, read from another session").isPositive();
                     total += orders;
-                    assertThat(rows(databases.get(s), "item")).as("ds" + s + " items")
+                    assertThat(BatchDatabases.rows(server, databases.get(s), "item")).as("ds" + s + " items")
                             .hasSize(BATCH + (s == 2 ? 1 : 0));
                 }
                 assertThat(total).isEqualTo(64);
             }
         } finally {
-            dropAll(databases);
+            BatchDatabases.drop(server, databases);
         }
     }
 
@@ -311,37 +312,6 @@ class BatchRoundTripsIT {
         @Override
         public void close() {
             pools.forEach(HikariDataSource::close);
-        }
-    }
-
-    private List<String> createDatabases(String prefix, int count) throws SQLException {
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            String name = prefix + "_" + i;
-            server.createDatabase(name);
-            names.add(name);
-            try (Connection c = server.connect(name); Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE orders (o_id BIGINT NOT NULL PRIMARY KEY, o_w_id INT NOT NULL,"
-                        + " o_amount BIGINT NOT NULL)");
-                s.execute("CREATE TABLE item (i_id BIGINT NOT NULL PRIMARY KEY, i_name VARCHAR(24) NOT NULL,"
-                        + " i_price BIGINT NOT NULL)");
-            }
-        }
-        return names;
-    }
-
-    private void dropAll(List<String> databases) throws SQLException {
-        try (Statement s = counterReader.createStatement()) {
-            for (String name : databases) {
-                s.execute("DROP DATABASE IF EXISTS " + name);
-            }
-        }
-    }
-
-    private List<List<String>> rows(String database, String table) throws SQLException {
-        try (Connection c = server.connect(database); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT * FROM " + table + " ORDER BY 1")) {
-            return ResultSets.rows(rs);
         }
     }
 

@@ -57,8 +57,6 @@ class BroadcastBatchTest {
         ds = new ShardingDataSource(builder.defaultDataSource("ds0").storeSlotMap(false)
                 .shardedTable("t_order", "user_id")
                 .broadcastTables("t_region")
-                // The tests count every statement a shard receives; the stored map's poll would add its own.
-                .storeSlotMap(false)
                 .build());
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE t_order (order_id BIGINT PRIMARY KEY, user_id BIGINT NOT NULL)");
