@@ -7,7 +7,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The databases of the batch ITs that count a private server's commands: a sharded {@code orders}, an {@code item}. */
 final class BatchDatabases {
@@ -46,5 +48,27 @@ final class BatchDatabases {
              ResultSet rs = s.executeQuery("SELECT * FROM " + table + " ORDER BY 1")) {
             return ResultSets.rows(rs);
         }
+    }
+
+    /** The server's global status {@code counters}, read on {@code connection}. */
+    static Map<String, Long> globalCounters(Connection connection, List<String> counters) throws SQLException {
+        Map<String, Long> values = new LinkedHashMap<>();
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SHOW GLOBAL STATUS WHERE Variable_name IN ('"
+                     + String.join("', '", counters) + "')")) {
+            for (List<String> row : ResultSets.rows(rs)) {
+                values.put(row.get(0), Long.parseLong(row.get(1)));
+            }
+        }
+        return values;
+    }
+
+    /** Each counter's growth from {@code before} to {@code after}. */
+    static Map<String, Long> delta(Map<String, Long> before, Map<String, Long> after, List<String> counters) {
+        Map<String, Long> delta = new LinkedHashMap<>();
+        for (String name : counters) {
+            delta.put(name, after.get(name) - before.get(name));
+        }
+        return delta;
     }
 }

@@ -7,11 +7,9 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.shard.core.config.ShardConfig;
 import dev.shard.jdbc.testing.ExtraMariaDb;
-import dev.shard.jdbc.testing.ResultSets;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -315,25 +313,14 @@ class BatchRoundTripsIT {
         }
     }
 
-    /** The server's global counters, less the SHOW that reads them. */
+    /** The server's global counters, read on the test's own connection. */
     private Map<String, Long> counters() throws SQLException {
-        Map<String, Long> values = new LinkedHashMap<>();
-        try (Statement s = counterReader.createStatement();
-             ResultSet rs = s.executeQuery("SHOW GLOBAL STATUS WHERE Variable_name IN ('"
-                     + String.join("', '", COUNTERS) + "')")) {
-            for (List<String> row : ResultSets.rows(rs)) {
-                values.put(row.get(0), Long.parseLong(row.get(1)));
-            }
-        }
-        return values;
+        return BatchDatabases.globalCounters(counterReader, COUNTERS);
     }
 
+    /** The counters' growth, less the SHOW that read the second snapshot, which counted itself. */
     private static Map<String, Long> delta(Map<String, Long> before, Map<String, Long> after) {
-        Map<String, Long> delta = new LinkedHashMap<>();
-        for (String name : COUNTERS) {
-            delta.put(name, after.get(name) - before.get(name));
-        }
-        // The SHOW that read the second snapshot counted itself.
+        Map<String, Long> delta = BatchDatabases.delta(before, after, COUNTERS);
         delta.put("Questions", delta.get("Questions") - 1);
         return delta;
     }

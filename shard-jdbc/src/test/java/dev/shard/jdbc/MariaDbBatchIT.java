@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shard.core.config.ShardConfig;
 import dev.shard.jdbc.testing.ExtraMariaDb;
-import dev.shard.jdbc.testing.ResultSets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -237,22 +235,12 @@ class MariaDbBatchIT {
 
     /** The server's global counters: only this test's connections use this server. */
     private Map<String, Long> counters() throws SQLException {
-        Map<String, Long> values = new LinkedHashMap<>();
-        try (Connection c = server.connect(""); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SHOW GLOBAL STATUS WHERE Variable_name IN ('"
-                     + String.join("', '", COUNTERS) + "')")) {
-            for (List<String> row : ResultSets.rows(rs)) {
-                values.put(row.get(0), Long.parseLong(row.get(1)));
-            }
+        try (Connection c = server.connect("")) {
+            return BatchDatabases.globalCounters(c, COUNTERS);
         }
-        return values;
     }
 
     private static Map<String, Long> delta(Map<String, Long> before, Map<String, Long> after) {
-        Map<String, Long> delta = new LinkedHashMap<>();
-        for (String name : COUNTERS) {
-            delta.put(name, after.get(name) - before.get(name));
-        }
-        return delta;
+        return BatchDatabases.delta(before, after, COUNTERS);
     }
 }
