@@ -21,9 +21,13 @@ package dev.shard.jdbc.internal;
 record ReshardGate(long announceToken, SlotMoves moves, boolean broadcast, boolean frozen, long freezeToken,
                    long frozenSince, long firstSeenPoll, String refusal) {
 
-    /** The same announcement, refusing writes to its moving slots; with none, every slot may be moving. */
+    /**
+     * The same announcement, refusing writes to its moving slots; with none known, any reshard may be under way
+     * unseen: every slot may be moving and data sources may be added, so writes to broadcast tables are refused too
+     * (they would miss an added data source that the switch published without this instance).
+     */
     static ReshardGate refusing(ReshardGate known, String why) {
-        return known == null ? new ReshardGate(0, SlotMoves.EVERY, false, false, 0, 0, 0, why)
+        return known == null ? new ReshardGate(0, SlotMoves.EVERY, true, false, 0, 0, 0, why)
                 : new ReshardGate(known.announceToken, known.moves, known.broadcast, known.frozen, known.freezeToken,
                 known.frozenSince, known.firstSeenPoll, why);
     }

@@ -3,6 +3,7 @@ package dev.shard.jdbc.internal;
 import dev.shard.core.internal.hash.SlotMap;
 import dev.shard.core.internal.route.Execution;
 import dev.shard.core.internal.route.RoutedStatement;
+import dev.shard.core.internal.route.StatementPlan;
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
 import java.util.HashSet;
@@ -39,7 +40,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Lease.</b> Once the last successful poll is older than {@code metadataLeaseMillis}, writes to moving slots
  * are refused (SQLTransientException): the reshard may have switched without this instance. With no announcement
- * known, every slot may be moving, so every write to a sharded table is refused until a poll succeeds again. The
+ * known, every slot may be moving and a data source may be added, so every write to a sharded table, and every
+ * write to a broadcast table (it would miss a data source added without this instance), is refused until a poll
+ * succeeds again. The
  * tool stops waiting for an instance whose heartbeat is older than its lease plus a margin.
  */
 final class ReshardSwitch {
@@ -199,7 +202,7 @@ final class ReshardSwitch {
             ReshardGate current = gate;
             if (current == null || current.refusal() == null) {
                 LOG.warn("No successful read of {} for more than settings.metadataLeaseMillis ({} ms): writes to slots"
-                        + " a reshard may move are refused until it can be read again", location,
+                        + " a reshard may move (and to broadcast tables, when no reshard is known) are refused until it can be read again", location,
                         TimeUnit.NANOSECONDS.toMillis(leaseNanos));
                 gate = ReshardGate.refusing(current, "it has not read " + location + " for more than "
                         + "settings.metadataLeaseMillis (" + TimeUnit.NANOSECONDS.toMillis(leaseNanos) + " ms)");
@@ -230,7 +233,7 @@ final class ReshardSwitch {
             if (execution == null) {
                 return null; // a batch entry with generated keys: it is routed again when it runs on its own
             }
-            watch.routed(execution);
+            watch.routed(execution, routed.plan() instanceof StatementPlan.Fixed fixed ? fixed.broadcastTable() : null);
             if (watch.movedHit() != null) {
                 throw new SQLTransientException("A reshard moved the rows of this write since its transaction started"
                         + " (" + watch.movedHit() + ", topology version " + topology.version() + ", now "
@@ -255,7 +258,7 @@ final class ReshardSwitch {
                 return false;
             }
             if (seen.refusal() != null || System.nanoTime() - lastPollNanos > leaseNanos) {
-                throw new SQLTransientException("A write to a slot a reshard may be moving (" + hit + ") is refused: "
+                throw new SQLTransientException("A write to rows a reshard may be moving (" + hit + ") is refused: "
                         + "this instance " + (seen.refusal() != null ? seen.refusal() : "has not read " + location
                         + " within settings.metadataLeaseMillis") + "; retry once it can: "
                         + dev.shard.core.internal.sql.SqlText.abbreviate(sql), "08006");
