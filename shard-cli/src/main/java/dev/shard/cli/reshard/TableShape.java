@@ -11,14 +11,15 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * What the reshard needs to know of one sharded table on one data source, from information_schema: its columns
- * (generated ones left out: the target computes them), its primary key, and its sharding column's collation, so
- * that a row's slot is computed exactly as the router computes it for that key ({@link #slotOf}).
+ * What the reshard needs to know of one sharded or broadcast table on one data source, from information_schema: its
+ * columns (generated ones left out: the target computes them), its primary key, and a sharded table's sharding
+ * column's collation, so that a row's slot is computed exactly as the router computes it for that key
+ * ({@link #slotOf}).
  *
  * @param name      the table's name as the database spells it
  * @param columns   the stored columns, in table order
  * @param key       the primary key's columns, in key order; empty when the table has none
- * @param shardingColumn the sharding column as the database spells it
+ * @param shardingColumn the sharding column as the database spells it; null for a broadcast table
  * @param collation the sharding column's collation weights, or null (not a string column, or no weights for it)
  */
 record TableShape(String name, List<String> columns, List<String> key, String shardingColumn,
@@ -29,7 +30,11 @@ record TableShape(String name, List<String> columns, List<String> key, String sh
         return ShardKeys.slotOf(value, collation);
     }
 
-    /** The table's shape on the connection's database, or null when the table is not there. */
+    /**
+     * The table's shape on the connection's database, or null when the table is not there.
+     *
+     * @param shardingColumn null for a broadcast table
+     */
     static TableShape read(Connection connection, String table, String shardingColumn) throws SQLException {
         String actual = null;
         List<String> columns = new ArrayList<>();
@@ -68,7 +73,7 @@ record TableShape(String name, List<String> columns, List<String> key, String sh
                 }
             }
         }
-        if (column == null) {
+        if (column == null && shardingColumn != null) {
             throw new SQLException("Table " + actual + " has no sharding column " + shardingColumn
                     + " on data source " + connection.getCatalog() + "; fix the schema or the configuration", "42S22");
         }

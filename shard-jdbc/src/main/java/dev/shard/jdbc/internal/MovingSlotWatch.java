@@ -19,7 +19,7 @@ final class MovingSlotWatch implements ShardMap {
     private final KeyCollations collations;
     /** The slots a reshard moves (null: none announced). */
     private final SlotMoves moving;
-    /** The reshard adds data sources: a broadcast write must wait for their copy like a moving slot's write. */
+    /** The reshard adds data sources: a broadcast write must wait for the switch like a moving slot's write. */
     private final boolean broadcastMoves;
     /** The slots that moved since the transaction's topology (null: it is current). */
     private final SlotMoves moved;

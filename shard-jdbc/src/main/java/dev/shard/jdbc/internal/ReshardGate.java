@@ -11,8 +11,8 @@ package dev.shard.jdbc.internal;
  * @param freezeToken    the freeze this instance acknowledges once its moving writes are done
  * @param firstSeenPoll  the poll that first saw this announcement; a freeze is acknowledged at a later poll only
  * @param broadcast      the target adds data sources to the map this instance routes by: writes to broadcast
- *                       tables count as writes to moving slots (held while frozen), since the tool copies the
- *                       broadcast rows to the added data sources while they are held
+ *                       tables count as writes to moving slots (held while frozen), since the tool drains their
+ *                       last changes to the added data sources while they are held
  * @param frozenSince    when this instance raised the freeze ({@link System#nanoTime}); writes are held for
  *                       {@code reshardWriteHoldMillis} from then on, and fail at once after that
  * @param refusal        why writes to moving slots are refused (the lease ran out, a version this instance cannot

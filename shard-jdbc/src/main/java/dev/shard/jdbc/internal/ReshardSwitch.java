@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * (the target published: it routes again by the new map, to the new owner; the freeze lifted or the reshard
  * withdrawn: again by the old map) or the freeze is {@code reshardWriteHoldMillis} old (SQLTransientException; from
  * then on such writes fail at once, until the gate changes). When the target adds data sources to the map this
- * instance routes by, writes to broadcast tables are treated as writes to moving slots: the tool copies the
- * broadcast rows to the added data sources while they are held, and released writes reach those too. The instance
+ * instance routes by, writes to broadcast tables are treated as writes to moving slots: the tool drains their last
+ * changes to the added data sources from a source's binlog while they are held, and released writes reach those
+ * too. The instance
  * acknowledges a freeze once no moving writer is left, which is why a transaction that wrote a moving slot and
  * writes one again while frozen fails at once instead: its wait could only end at the bound.
  *
