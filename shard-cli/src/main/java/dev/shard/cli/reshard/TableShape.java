@@ -1,5 +1,6 @@
 package dev.shard.cli.reshard;
 
+import dev.shard.cli.ColumnCatalog;
 import dev.shard.core.internal.hash.CollationWeights;
 import dev.shard.core.internal.hash.ShardKeys;
 import java.sql.Connection;
@@ -36,31 +37,28 @@ record TableShape(String name, List<String> columns, List<String> key, String sh
      * @param shardingColumn null for a broadcast table
      */
     static TableShape read(Connection connection, String table, String shardingColumn) throws SQLException {
-        String actual = null;
+        record Column(String table, String name, String collation, boolean generated) {
+        }
+        List<Column> read = new ArrayList<>();
+        ColumnCatalog.read(connection, null, ColumnCatalog.Tables.NAMED_IGNORING_CASE, table,
+                List.of("COLUMN_NAME", "COLLATION_NAME", "EXTRA"), rs -> read.add(new Column(rs.getString(1),
+                        rs.getString(2), rs.getString(3), rs.getString(4) != null
+                        && rs.getString(4).toUpperCase(Locale.ROOT).contains("GENERATED"))));
+        if (read.isEmpty()) {
+            return null;
+        }
+        String actual = read.get(0).table();
         List<String> columns = new ArrayList<>();
         String column = null;
         String collationName = null;
-        try (PreparedStatement s = connection.prepareStatement("SELECT TABLE_NAME, COLUMN_NAME, COLLATION_NAME, EXTRA"
-                + " FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND LOWER(TABLE_NAME) = ?"
-                + " ORDER BY ORDINAL_POSITION")) {
-            s.setString(1, table.toLowerCase(Locale.ROOT));
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    actual = rs.getString(1);
-                    String name = rs.getString(2);
-                    String extra = rs.getString(4) == null ? "" : rs.getString(4).toUpperCase(Locale.ROOT);
-                    if (!extra.contains("GENERATED")) {
-                        columns.add(name);
-                    }
-                    if (name.equalsIgnoreCase(shardingColumn)) {
-                        column = name;
-                        collationName = rs.getString(3);
-                    }
-                }
+        for (Column c : read) {
+            if (!c.generated()) {
+                columns.add(c.name());
             }
-        }
-        if (actual == null) {
-            return null;
+            if (c.name().equalsIgnoreCase(shardingColumn)) {
+                column = c.name();
+                collationName = c.collation();
+            }
         }
         List<String> key = new ArrayList<>();
         try (PreparedStatement s = connection.prepareStatement("SELECT COLUMN_NAME FROM information_schema.STATISTICS"
