@@ -93,6 +93,8 @@ final class Fakes {
          */
         boolean cannotRouteTarget;
         String cannotRouteFrom = "announce";
+        /** False: the instance never says whether it can route by the target (a Shard version before the report). */
+        boolean reportsTarget = true;
 
         FakeCoordination(SlotMap map) {
             this.map = map;
@@ -130,7 +132,7 @@ final class Fakes {
         @Override
         public boolean awaitTargetRead(Duration bound) {
             step("awaitTargetRead");
-            return true;
+            return reportsTarget;
         }
 
         @Override
@@ -181,7 +183,7 @@ final class Fakes {
         public List<Instance> instances() {
             return List.of(new Instance("app-1", "host1", version, false, Instant.EPOCH, true,
                     saysCannotRoute() ? TargetReport.CANNOT_ROUTE
-                            : announcement == null ? TargetReport.NOT_READ : TargetReport.ROUTABLE));
+                            : announcement == null || !reportsTarget ? TargetReport.NOT_READ : TargetReport.ROUTABLE));
         }
 
         @Override

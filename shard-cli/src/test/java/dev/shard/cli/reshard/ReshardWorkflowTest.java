@@ -209,6 +209,15 @@ class ReshardWorkflowTest {
     }
 
     @Test
+    void anInstanceThatNeverSaysWhetherItCanRouteByTheTargetIsNamedAndTheSwitchGoesOn() throws Exception {
+        fakes.coordination.reportsTarget = false;
+        assertThat(run(false)).isEqualTo(Result.DONE);
+        assertThat(printed.toString()).contains("switch: instances did not say within 30 s whether they can route"
+                + " by the target map (Shard versions before this check do not): app-1 (host1); the switch goes on");
+        assertThat(fakes.events).containsSubsequence("awaitTargetRead", "freeze", "awaitFrozen", "publish");
+    }
+
+    @Test
     void rowsThatKeepDifferingAreComparedAgainWhileWritesAreHeldAndStopTheSwitchIfTheyStillDiffer()
             throws Exception {
         DifferingChunk chunk = new DifferingChunk("ds0", "t_user", null, null,
