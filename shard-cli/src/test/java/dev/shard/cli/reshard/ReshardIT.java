@@ -86,30 +86,18 @@ class ReshardIT {
 
     @Test
     void addAFifthShardDrainItAndChangeAWeightWhileEightThreadsWrite() throws Exception {
-        for (int i = 0; i <= KEYS; i++) {
-            keyLocks[i] = new ReentrantLock();
-        }
-        for (int i = 0; i <= REGIONS; i++) {
-            regionLocks[i] = new ReentrantLock();
-        }
-        for (String name : SHARDS) {
-            server.createDatabase(database(name));
-        }
-        server.createDatabase(database("ref"));
-        Path four = writeConfig("four.yaml", Map.of("ds0", 1.0, "ds1", 1.0, "ds2", 1.0, "ds3", 1.0));
-        Path five = writeConfig("five.yaml", Map.of("ds0", 1.0, "ds1", 1.0, "ds2", 1.0, "ds3", 1.0, "ds4", 1.0));
+        // The deployment as it was: four shards, the map they imply stored as version 1, and some rows.
+        Deployment deployment = fourShardsSeeded();
+        Path five = deployment.five();
         Path drained = writeConfig("drained.yaml",
                 Map.of("ds0", 1.0, "ds1", 1.0, "ds2", 1.0, "ds3", 1.0, "ds4", 0.0));
-
-        // The deployment as it was: four shards, the map they imply stored as version 1, and some rows.
-        seed(four);
 
         // Two instances started from the file that names the fifth shard: it owns nothing until the reshard.
         try (ShardingDataSource a = ShardingDataSource.fromYaml(five);
              ShardingDataSource b = ShardingDataSource.fromYaml(five);
              Connection ref = server.connect(database("ref"))) {
-            SlotMap fourMap = SlotMap.of(ShardConfig.fromYaml(four));
-            SlotMap fiveMap = SlotMap.of(ShardConfig.fromYaml(five));
+            SlotMap fourMap = deployment.fourMap();
+            SlotMap fiveMap = deployment.fiveMap();
             long moving = movingKey(fourMap, fiveMap);
             assertThat(a.explain("SELECT v FROM t_kv WHERE k = ?", moving).shards())
                     .containsExactly(owner(fourMap, moving));
@@ -161,27 +149,16 @@ class ReshardIT {
      */
     @Test
     void anInstanceStillOnTheOldFileStopsTheReshardBeforeTheFreezeUntilItIsRestarted() throws Exception {
-        for (int i = 0; i <= KEYS; i++) {
-            keyLocks[i] = new ReentrantLock();
-        }
-        for (int i = 0; i <= REGIONS; i++) {
-            regionLocks[i] = new ReentrantLock();
-        }
-        for (String name : SHARDS) {
-            server.createDatabase(database(name));
-        }
-        server.createDatabase(database("ref"));
-        Path four = writeConfig("four.yaml", Map.of("ds0", 1.0, "ds1", 1.0, "ds2", 1.0, "ds3", 1.0));
-        Path five = writeConfig("five.yaml", Map.of("ds0", 1.0, "ds1", 1.0, "ds2", 1.0, "ds3", 1.0, "ds4", 1.0));
-        seed(four);
-        SlotMap fourMap = SlotMap.of(ShardConfig.fromYaml(four));
-        SlotMap fiveMap = SlotMap.of(ShardConfig.fromYaml(five));
+        Deployment deployment = fourShardsSeeded();
+        Path five = deployment.five();
+        SlotMap fourMap = deployment.fourMap();
+        SlotMap fiveMap = deployment.fiveMap();
         long moving = movingKey(fourMap, fiveMap);
         try (ShardingDataSource current = ShardingDataSource.fromYaml(five);
              Connection ref = server.connect(database("ref"))) {
             Run stopped;
             String status;
-            try (ShardingDataSource stale = ShardingDataSource.fromYaml(four)) {
+            try (ShardingDataSource stale = ShardingDataSource.fromYaml(deployment.four())) {
                 stopped = whileWriting(List.of(current, stale), ref, () -> cli("reshard", "--config",
                         five.toString(), "--yes"));
                 status = cli("status", "--config", five.toString()).output;
@@ -227,21 +204,10 @@ class ReshardIT {
      */
     @Test
     void aToolKilledInEachPhaseIsAbortedOrResumed() throws Exception {
-        for (int i = 0; i <= KEYS; i++) {
-            keyLocks[i] = new ReentrantLock();
-        }
-        for (int i = 0; i <= REGIONS; i++) {
-            regionLocks[i] = new ReentrantLock();
-        }
-        for (String name : SHARDS) {
-            server.createDatabase(database(name));
-        }
-        server.createDatabase(database("ref"));
-        Path four = writeConfig("four.yaml", Map.of("ds0", 1.0, "ds1", 1.0, "ds2", 1.0, "ds3", 1.0));
-        Path five = writeConfig("five.yaml", Map.of("ds0", 1.0, "ds1", 1.0, "ds2", 1.0, "ds3", 1.0, "ds4", 1.0));
-        seed(four);
-        SlotMap fourMap = SlotMap.of(ShardConfig.fromYaml(four));
-        SlotMap fiveMap = SlotMap.of(ShardConfig.fromYaml(five));
+        Deployment deployment = fourShardsSeeded();
+        Path five = deployment.five();
+        SlotMap fourMap = deployment.fourMap();
+        SlotMap fiveMap = deployment.fiveMap();
         try (ShardingDataSource a = ShardingDataSource.fromYaml(five);
              ShardingDataSource b = ShardingDataSource.fromYaml(five);
              Connection ref = server.connect(database("ref"))) {
@@ -564,6 +530,29 @@ class ReshardIT {
                 connection.close();
             }
         }
+    }
+
+    /** The files naming four and five shards; the four-shard one is the deployment {@link #fourShardsSeeded} seeds. */
+    private record Deployment(Path four, Path five, SlotMap fourMap, SlotMap fiveMap) {
+    }
+
+    /** Empty databases for the five shards and the reference, fresh key locks, and the four-shard deployment seeded. */
+    private Deployment fourShardsSeeded() throws Exception {
+        for (int i = 0; i <= KEYS; i++) {
+            keyLocks[i] = new ReentrantLock();
+        }
+        for (int i = 0; i <= REGIONS; i++) {
+            regionLocks[i] = new ReentrantLock();
+        }
+        for (String name : SHARDS) {
+            server.createDatabase(database(name));
+        }
+        server.createDatabase(database("ref"));
+        Path four = writeConfig("four.yaml", Map.of("ds0", 1.0, "ds1", 1.0, "ds2", 1.0, "ds3", 1.0));
+        Path five = writeConfig("five.yaml", Map.of("ds0", 1.0, "ds1", 1.0, "ds2", 1.0, "ds3", 1.0, "ds4", 1.0));
+        seed(four);
+        return new Deployment(four, five, SlotMap.of(ShardConfig.fromYaml(four)),
+                SlotMap.of(ShardConfig.fromYaml(five)));
     }
 
     /** The four-shard deployment: its map stored as version 1, the table and half the keys, also in the reference. */
