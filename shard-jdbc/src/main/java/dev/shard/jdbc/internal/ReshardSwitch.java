@@ -45,12 +45,11 @@ import org.slf4j.LoggerFactory;
  * and would refuse writes to the slots it moves. It reports so on its heartbeat and never acknowledges the freeze,
  * and the tool does not switch while it runs; its writes go on meanwhile as for any announcement.
  *
- * <p><b>Lease.</b> Once the last successful poll is older than {@code metadataLeaseMillis}, writes to moving slots
- * are refused (SQLTransientException): the reshard may have switched without this instance. With no announcement
- * known, every slot may be moving and a data source may be added, so every write to a sharded table, and every
- * write to a broadcast table (it would miss a data source added without this instance), is refused until a poll
- * succeeds again. The
- * tool stops waiting for an instance whose heartbeat is older than its lease plus a margin.
+ * <p><b>Lease.</b> Once the last successful poll is older than {@code metadataLeaseMillis}, every write to a sharded
+ * table, and every write to a broadcast table (it would miss a data source added without this instance), is refused
+ * (SQLTransientException) until a poll succeeds again, whether or not a reshard was known: the one known may have
+ * been aborted since and another, moving other slots, switched without this instance. The tool stops waiting for
+ * an instance whose heartbeat is older than its lease plus a margin.
  */
 final class ReshardSwitch {
 
@@ -264,8 +263,13 @@ final class ReshardSwitch {
             Topology topology = connection.topology();
             Topology current = runtime.topology();
             ReshardGate seen = gate;
-            MovingSlotWatch watch = new MovingSlotWatch(topology, collations, seen == null ? null : seen.moves(),
-                    seen != null && seen.broadcast(), topology == current ? null : moved(topology, current),
+            // Past the lease, the announcement this instance knew may have been aborted and another reshard,
+            // moving other slots, switched without it (the tool stops counting it as live): every slot may be
+            // moving, and a data source may have been added.
+            boolean lapsed = seen != null && seen.refusal() != null && System.nanoTime() - lastPollNanos > leaseNanos;
+            MovingSlotWatch watch = new MovingSlotWatch(topology, collations,
+                    seen == null ? null : lapsed ? SlotMoves.EVERY : seen.moves(),
+                    seen != null && (lapsed || seen.broadcast()), topology == current ? null : moved(topology, current),
                     topology != current && ReshardGate.addsDataSources(topology.slotMap(), current.slotMap()));
             Execution execution = runtime.route(routed, parameters, generateKeys, topology,
                     connection.preferredShardForAnyOne(), watch);
