@@ -92,6 +92,37 @@ class ParallelCommitIT {
     }
 
     @Test
+    void aCheapBroadcastBatchCommittedShardByShardReportsAFailedCommitTheSameWay() throws SQLException {
+        // Every batch that succeeded counts as cheap: from the second on, the caller runs and commits the shards
+        // one after another (BatchPacingTest proves which thread runs them), and a failed commit must read the same.
+        try (ShardingDataSource sequential = new ShardingDataSource(databases.config(3).broadcastTables("t_code")
+                .sequentialScatterBelowMicros(Long.MAX_VALUE / 1_000).build());
+             Connection c = sequential.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
+            for (int id = 101; id <= 108; id++) { // a batch of the same size, to prove it cheap
+                ps.setInt(1, id);
+                ps.setString(2, "code " + id);
+                ps.addBatch();
+            }
+            assertThat(ps.executeBatch()).hasSize(8).containsOnly(1);
+            try (Statement s = c.createStatement()) {
+                assertThat(s.executeUpdate("DELETE FROM t_code WHERE id > 100")).isEqualTo(8);
+            }
+            for (int id = 1; id <= 8; id++) {
+                ps.setInt(1, id);
+                ps.setString(2, "code " + id);
+                ps.addBatch();
+            }
+            BatchUpdateException e = catchThrowableOfType(BatchUpdateException.class, ps::executeBatch);
+            assertThat((Object) e).as("BatchUpdateException").isNotNull();
+            assertThat(e.getSQLState()).isEqualTo("23505");
+            assertThat(e.getMessage()).contains("Commit failed on shard ds1").contains("t_code_id")
+                    .contains("Committed on [ds0, ds2]; not committed on [ds1]");
+            assertThat(e.getLargeUpdateCounts()).hasSize(8).containsOnly(Statement.EXECUTE_FAILED);
+        }
+        assertCommittedOnDs0AndDs2Only(8);
+    }
+
+    @Test
     void aBroadcastInsertWhoseCommitFailsOnOneShardSaysWhereItCommitted() throws SQLException {
         try (Connection c = sharded.getConnection(); Statement s = c.createStatement()) {
             SQLException e = catchThrowableOfType(SQLException.class,
