@@ -3,7 +3,6 @@ package dev.shard.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.shard.core.config.ShardConfig;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -12,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -22,8 +22,7 @@ import org.junit.jupiter.api.Test;
  * A batch over several shards is paced as a scatter is ({@code settings.sequentialScatterBelowMicros}): while its
  * shards' batches have proved cheap they run one after another on the calling thread, otherwise in parallel, with
  * the same counts, messages and all-or-nothing outcome either way. Which thread ran each shard's batch is read from
- * the rows themselves: every INSERT stores {@code thread_name()}, an H2 function that returns the name of the thread
- * executing it (embedded H2 executes on the JDBC caller's thread).
+ * the rows themselves: every INSERT stores {@code thread_name()} ({@link ThreadNamingShards}).
  */
 public class BatchPacingTest {
 
@@ -36,37 +35,15 @@ public class BatchPacingTest {
     /** Every batch that ever succeeded counts as cheap. */
     private static final long ALWAYS_SEQUENTIAL = Long.MAX_VALUE / 1_000;
 
-    private final String prefix = "batch_pacing_" + System.nanoTime();
+    private ThreadNamingShards shards;
     private ShardingDataSource ds;
     /** A user whose orders live on shard i, per i. */
     private final long[] userOn = new long[SHARDS];
     private long nextOrder = 1;
 
-    /** Called by H2 on the thread that executes the shard's statement. */
-    public static String threadName() {
-        return Thread.currentThread().getName();
-    }
-
-    /** An insert that takes at least {@code millis}, as a slow one on a real server would. */
-    public static int pause(int millis) throws InterruptedException {
-        if (millis > 0) {
-            Thread.sleep(millis);
-        }
-        return millis;
-    }
-
-    private String url(int shard) {
-        return "jdbc:h2:mem:" + prefix + "_" + shard + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1";
-    }
-
     private void start(long sequentialBelowMicros) throws SQLException {
-        ShardConfig.Builder builder = ShardConfig.builder();
-        for (int i = 0; i < SHARDS; i++) {
-            builder.dataSource("ds" + i, Map.of("jdbcUrl", url(i), "username", "sa", "password", ""));
-            directly(i, "CREATE ALIAS thread_name FOR 'dev.shard.jdbc.BatchPacingTest.threadName'");
-            directly(i, "CREATE ALIAS pause FOR 'dev.shard.jdbc.BatchPacingTest.pause'");
-        }
-        ds = new ShardingDataSource(builder.shardedTable("t_order", "user_id").broadcastTables("t_region")
+        shards = new ThreadNamingShards("batch_pacing", SHARDS);
+        ds = new ShardingDataSource(shards.create().shardedTable("t_order", "user_id").broadcastTables("t_region")
                 .sequentialScatterBelowMicros(sequentialBelowMicros).build());
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE t_order (order_id BIGINT PRIMARY KEY, user_id BIGINT NOT NULL,"
@@ -84,27 +61,20 @@ public class BatchPacingTest {
 
     @AfterEach
     void stop() throws SQLException {
-        if (ds != null) {
-            for (String name : ds.runtime().shardNames()) {
-                assertThat(ds.runtime().pool(name).getHikariPoolMXBean().getActiveConnections())
-                        .as("active connections of " + name).isZero();
-            }
-            ds.close();
+        if (shards != null) {
+            shards.close(ds);
         }
-        for (int i = 0; i < SHARDS; i++) {
-            directly(i, "SHUTDOWN");
-        }
+        shards = null;
+        ds = null;
     }
 
     private void directly(int shard, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(url(shard), "sa", ""); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
+        shards.directly(shard, sql);
     }
 
     private List<String> rows(int shard, String sql) throws SQLException {
         List<String> rows = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(url(shard), "sa", ""); Statement s = c.createStatement();
+        try (Connection c = DriverManager.getConnection(shards.url(shard), "sa", ""); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
                 rows.add(rs.getString(1) + ":" + rs.getString(2));
@@ -181,8 +151,39 @@ public class BatchPacingTest {
         }
     }
 
-    /** What a failing batch left: its message, its counts, and the orders on every shard. */
+    /** What a failing batch left: its message, its counts, and the rows of every shard. */
     private record Outcome(String message, List<Long> counts, List<List<String>> rows) {
+    }
+
+    @FunctionalInterface
+    private interface Scenario {
+        Outcome run() throws SQLException;
+    }
+
+    /**
+     * Runs {@code scenario} on new shards where every batch runs in parallel, then on new shards where every batch
+     * that succeeded once runs in sequence; checks that both left the same, and returns it.
+     */
+    private Outcome sameInBothModes(Scenario scenario) throws SQLException {
+        start(0);
+        Outcome parallel = scenario.run();
+        stop();
+        nextOrder = 1;
+        start(ALWAYS_SEQUENTIAL);
+        Outcome sequential = scenario.run();
+        assertThat(sequential).isEqualTo(parallel);
+        return sequential;
+    }
+
+    /** Runs a batch that must fail; what it left, with the rows {@code rowsSql} reads on every shard. */
+    private Outcome failedBatch(PreparedStatement ps, String rowsSql) throws SQLException {
+        BatchUpdateException e = catchThrowableOfType(BatchUpdateException.class, ps::executeBatch);
+        assertThat((Object) e).as("BatchUpdateException").isNotNull();
+        List<List<String>> rows = new ArrayList<>();
+        for (int shard = 0; shard < SHARDS; shard++) {
+            rows.add(rows(shard, rowsSql));
+        }
+        return new Outcome(e.getMessage(), Arrays.stream(e.getLargeUpdateCounts()).boxed().toList(), rows);
     }
 
     /**
@@ -202,33 +203,17 @@ public class BatchPacingTest {
                     ps.setInt(3, 0);
                     ps.addBatch();
                 }
-                BatchUpdateException e = catchThrowableOfType(BatchUpdateException.class, ps::executeBatch);
-                assertThat((Object) e).as("BatchUpdateException").isNotNull();
-                List<List<String>> rows = new ArrayList<>();
-                for (int shard = 0; shard < SHARDS; shard++) {
-                    rows.add(rows(shard, "SELECT order_id, user_id FROM t_order WHERE order_id > 1000"
-                            + " ORDER BY order_id"));
-                }
-                return new Outcome(e.getMessage(), java.util.Arrays.stream(e.getLargeUpdateCounts()).boxed()
-                        .toList(), rows);
+                return failedBatch(ps, "SELECT order_id, user_id FROM t_order WHERE order_id > 1000 ORDER BY order_id");
             }
         }
     }
 
     @Test
     void aShardFailingInASequentialBatchIsReportedAsInAParallelOne() throws SQLException {
-        start(0);
-        Outcome parallel = oneShardFailing();
-        stop();
-        ds = null;
-        nextOrder = 1;
-        start(ALWAYS_SEQUENTIAL);
-        Outcome sequential = oneShardFailing();
-
-        assertThat(parallel.message()).startsWith("Batch failed on shard ds1: ")
+        Outcome outcome = sameInBothModes(this::oneShardFailing);
+        assertThat(outcome.message()).startsWith("Batch failed on shard ds1: ")
                 .endsWith(" (the other shards' entries ran; see the update counts)");
-        assertThat(sequential).isEqualTo(parallel);
-        assertThat(sequential.counts()).containsExactly(1L, 1L, 1L, 1L, 1L, (long) Statement.EXECUTE_FAILED, 1L, 1L);
+        assertThat(outcome.counts()).containsExactly(1L, 1L, 1L, 1L, 1L, (long) Statement.EXECUTE_FAILED, 1L, 1L);
     }
 
     /**
@@ -250,31 +235,17 @@ public class BatchPacingTest {
                 ps.setString(2, "region " + region);
                 ps.addBatch();
             }
-            BatchUpdateException e = catchThrowableOfType(BatchUpdateException.class, ps::executeBatch);
-            assertThat((Object) e).as("BatchUpdateException").isNotNull();
-            List<List<String>> rows = new ArrayList<>();
-            for (int shard = 0; shard < SHARDS; shard++) {
-                rows.add(rows(shard, "SELECT region_id, name FROM t_region WHERE region_id > 10 ORDER BY region_id"));
-            }
-            return new Outcome(e.getMessage(), java.util.Arrays.stream(e.getLargeUpdateCounts()).boxed().toList(),
-                    rows);
+            return failedBatch(ps, "SELECT region_id, name FROM t_region WHERE region_id > 10 ORDER BY region_id");
         }
     }
 
     @Test
     void aBroadcastRunFailingInSequenceIsRolledBackEverywhereAsInParallel() throws SQLException {
-        start(0);
-        Outcome parallel = broadcastFailing();
-        stop();
-        ds = null;
-        start(ALWAYS_SEQUENTIAL);
-        Outcome sequential = broadcastFailing();
-
-        assertThat(parallel.message()).startsWith("Batch failed on shard ds2: ")
+        Outcome outcome = sameInBothModes(this::broadcastFailing);
+        assertThat(outcome.message()).startsWith("Batch failed on shard ds2: ")
                 .contains(". Rolled back on every shard: nothing was applied of entries 1 to 3");
-        assertThat(sequential).isEqualTo(parallel);
-        assertThat(sequential.counts()).containsOnly((long) Statement.EXECUTE_FAILED).hasSize(3);
-        assertThat(sequential.rows()).containsExactly(List.of(), List.of(), List.of("12:only on ds2"), List.of());
+        assertThat(outcome.counts()).containsOnly((long) Statement.EXECUTE_FAILED).hasSize(3);
+        assertThat(outcome.rows()).containsExactly(List.of(), List.of(), List.of("12:only on ds2"), List.of());
     }
 
     @Test

@@ -69,18 +69,7 @@ class ParallelCommitIT {
     @Test
     void aBroadcastBatchWhoseCommitFailsOnOneShardSaysWhereItCommitted() throws SQLException {
         try (Connection c = sharded.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
-            for (int id = 1; id <= 8; id++) {
-                ps.setInt(1, id);
-                ps.setString(2, "code " + id);
-                ps.addBatch();
-            }
-            BatchUpdateException e = catchThrowableOfType(BatchUpdateException.class, ps::executeBatch);
-            assertThat((Object) e).as("BatchUpdateException").isNotNull();
-            assertThat(e.getSQLState()).isEqualTo("23505");
-            assertThat(e.getMessage()).contains("Commit failed on shard ds1").contains("t_code_id")
-                    .contains("Committed on [ds0, ds2]; not committed on [ds1]");
-            assertThat(e.getLargeUpdateCounts()).hasSize(8).containsOnly(Statement.EXECUTE_FAILED);
-            assertCommittedOnDs0AndDs2Only(8);
+            batchOfEightFailsToCommitOnDs1(ps);
             // The connection goes on: the next broadcast write reaches every shard.
             ps.setInt(1, 20);
             ps.setString(2, "after");
@@ -98,28 +87,33 @@ class ParallelCommitIT {
         try (ShardingDataSource sequential = new ShardingDataSource(databases.config(3).broadcastTables("t_code")
                 .sequentialScatterBelowMicros(Long.MAX_VALUE / 1_000).build());
              Connection c = sequential.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
-            for (int id = 101; id <= 108; id++) { // a batch of the same size, to prove it cheap
-                ps.setInt(1, id);
-                ps.setString(2, "code " + id);
-                ps.addBatch();
-            }
+            addCodes(ps, 101, 108); // a batch of the same size, to prove it cheap
             assertThat(ps.executeBatch()).hasSize(8).containsOnly(1);
             try (Statement s = c.createStatement()) {
                 assertThat(s.executeUpdate("DELETE FROM t_code WHERE id > 100")).isEqualTo(8);
             }
-            for (int id = 1; id <= 8; id++) {
-                ps.setInt(1, id);
-                ps.setString(2, "code " + id);
-                ps.addBatch();
-            }
-            BatchUpdateException e = catchThrowableOfType(BatchUpdateException.class, ps::executeBatch);
-            assertThat((Object) e).as("BatchUpdateException").isNotNull();
-            assertThat(e.getSQLState()).isEqualTo("23505");
-            assertThat(e.getMessage()).contains("Commit failed on shard ds1").contains("t_code_id")
-                    .contains("Committed on [ds0, ds2]; not committed on [ds1]");
-            assertThat(e.getLargeUpdateCounts()).hasSize(8).containsOnly(Statement.EXECUTE_FAILED);
+            batchOfEightFailsToCommitOnDs1(ps);
         }
+    }
+
+    /** Codes 1 to 8 in one batch: the commit fails on ds1 (code 5), and the error says where it committed. */
+    private void batchOfEightFailsToCommitOnDs1(PreparedStatement ps) throws SQLException {
+        addCodes(ps, 1, 8);
+        BatchUpdateException e = catchThrowableOfType(BatchUpdateException.class, ps::executeBatch);
+        assertThat((Object) e).as("BatchUpdateException").isNotNull();
+        assertThat(e.getSQLState()).isEqualTo("23505");
+        assertThat(e.getMessage()).contains("Commit failed on shard ds1").contains("t_code_id")
+                .contains("Committed on [ds0, ds2]; not committed on [ds1]");
+        assertThat(e.getLargeUpdateCounts()).hasSize(8).containsOnly(Statement.EXECUTE_FAILED);
         assertCommittedOnDs0AndDs2Only(8);
+    }
+
+    private static void addCodes(PreparedStatement ps, int from, int to) throws SQLException {
+        for (int id = from; id <= to; id++) {
+            ps.setInt(1, id);
+            ps.setString(2, "code " + id);
+            ps.addBatch();
+        }
     }
 
     @Test
