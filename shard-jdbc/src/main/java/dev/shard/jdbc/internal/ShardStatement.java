@@ -57,7 +57,7 @@ public class ShardStatement extends JdbcWrapper implements Statement {
             Execution execution = route(routed, parameters, true);
             outcome.generated(execution.generated());
             connection.runtime().notifyRouted(execution);
-            Topology.Intent intent = ReadRouting.intentOf(routed, connection.runtime().dialect().lexer());
+            Topology.Intent intent = ReadRouting.intentOf(routed);
             runningIntent = intent;
             QueryDeadline batch = connection.deadline();
             if (batch.isSet()) {
