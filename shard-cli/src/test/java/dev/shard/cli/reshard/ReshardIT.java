@@ -86,30 +86,18 @@ class ReshardIT {
 
     @Test
     void addAFifthShardDrainItAndChangeAWeightWhileEightThreadsWrite() throws Exception {
-        for (int i = 0; i <= KEYS; i++) {
-            keyLocks[i] = new ReentrantLock();
-        }
-        for (int i = 0; i <= REGIONS; i++) {
-            regionLocks[i] = new ReentrantLock();
-        }
-        for (String name : SHARDS) {
-            server.createDatabase(database(name));
-        }
-        server.createDatabase(database("ref"));
-        Path four = writeConfig("four.yaml", Map.of("ds0", 1.0, "ds1", 1.0, "ds2", 1.0, "ds3", 1.0));
-        Path five = writeConfig("five.yaml", Map.of("ds0", 1.0, "ds1", 1.0, "ds2", 1.0, "ds3", 1.0, "ds4", 1.0));
+        // The deployment as it was: four shards, the map they imply stored as version 1, and some rows.
+        Deployment deployment = fourShardsSeeded();
+        Path five = deployment.five();
         Path drained = writeConfig("drained.yaml",
                 Map.of("ds0", 1.0, "ds1", 1.0, "ds2", 1.0, "ds3", 1.0, "ds4", 0.0));
-
-        // The deployment as it was: four shards, the map they imply stored as version 1, and some rows.
-        seed(four);
 
         // Two instances started from the file that names the fifth shard: it owns nothing until the reshard.
         try (ShardingDataSource a = ShardingDataSource.fromYaml(five);
              ShardingDataSource b = ShardingDataSource.fromYaml(five);
              Connection ref = server.connect(database("ref"))) {
-            SlotMap fourMap = SlotMap.of(ShardConfig.fromYaml(four));
-            SlotMap fiveMap = SlotMap.of(ShardConfig.fromYaml(five));
+            SlotMap fourMap = deployment.fourMap();
+            SlotMap fiveMap = deployment.fiveMap();
             long moving = movingKey(fourMap, fiveMap);
             assertThat(a.explain("SELECT v FROM t_kv WHERE k = ?", moving).shards())
                     .containsExactly(owner(fourMap, moving));
@@ -158,6 +146,60 @@ class ReshardIT {
     }
 
     /**
+     * An application instance still running from the file before the fifth shard was added: the tool stops before
+     * the freeze, naming it, with exit 1, publishes nothing, and no write through either instance is refused or
+     * held; once it is restarted from the new file, {@code --resume} finishes. Published, the target would have left
+     * that instance refusing every write to the slots moving to ds4, and the cleanup waiting for it.
+     */
+    @Test
+    void anInstanceStillOnTheOldFileStopsTheReshardBeforeTheFreezeUntilItIsRestarted() throws Exception {
+        Deployment deployment = fourShardsSeeded();
+        Path five = deployment.five();
+        SlotMap fourMap = deployment.fourMap();
+        SlotMap fiveMap = deployment.fiveMap();
+        long moving = movingKey(fourMap, fiveMap);
+        try (ShardingDataSource current = ShardingDataSource.fromYaml(five);
+             Connection ref = server.connect(database("ref"))) {
+            Run stopped;
+            String status;
+            try (ShardingDataSource stale = ShardingDataSource.fromYaml(deployment.four())) {
+                stopped = whileWriting(List.of(current, stale), ref, () -> cli("reshard", "--config",
+                        five.toString(), "--yes"));
+                status = cli("status", "--config", five.toString()).output;
+                assertThat(stale.explain("SELECT v FROM t_kv WHERE k = ?", moving).shards())
+                        .containsExactly(owner(fourMap, moving));
+            }
+            System.out.println(stopped.output);
+            assertThat(stopped.exit).as(stopped.output).isEqualTo(ShardCli.EXIT_CHECK_FAILED);
+            assertThat(retried.get()).as("writes refused or held past the bound").isZero();
+            // The stale instance is the one status says cannot route by the target; the tool names it alone.
+            String staleId = status.lines().filter(line -> line.contains("cannot route by the announced target"))
+                    .map(line -> line.trim().substring(0, line.trim().indexOf(" on "))).findFirst().orElseThrow();
+            assertThat(stopped.output).contains("verify: no differences", "switch: not started, no write was held and"
+                    + " nothing was published; writes go on by version 1.", "  instance " + staleId + " (",
+                    "Restart each with the configuration that names ds4 (or stop it), then run `reshard --resume`.")
+                    .doesNotContain("phase switch:");
+            assertThat(stopped.output.split("\n  instance ", -1)).as(stopped.output).hasSize(2);
+            assertThat(status).contains("topology version 1", "reshard in progress: phase verify", "2 instances");
+            assertThat(current.explain("SELECT v FROM t_kv WHERE k = ?", moving).shards())
+                    .containsExactly(owner(fourMap, moving));
+
+            try (ShardingDataSource restarted = ShardingDataSource.fromYaml(five)) {
+                Run resumed = whileWriting(List.of(current, restarted), ref, () -> cli("reshard", "--config",
+                        five.toString(), "--resume"));
+                assertThat(resumed.exit).as(resumed.output).isZero();
+                assertThat(resumed.output).contains("in phase verify", "switch: broadcast tables copied to ds4",
+                        "phase done:").doesNotContain("cannot route");
+                assertEveryRowOnceOnItsOwner(fiveMap, ref);
+                assertThat(restarted.explain("SELECT v FROM t_kv WHERE k = ?", moving).shards())
+                        .containsExactly("ds4");
+            }
+            assertThat(current.explain("SELECT v FROM t_kv WHERE k = ?", moving).shards()).containsExactly("ds4");
+        }
+        assertThat(readProblems).isEmpty();
+    }
+
+    /**
      * The tool killed with SIGKILL in each phase: the copy and the cleanup (at a copied chunk, at the phase row),
      * then the catch-up, verify and switch, each reached for certain by holding a row lock the tool needs next on
      * the metadata database, and killed while it waits there or works before it: a killed catch-up or verify is
@@ -166,21 +208,10 @@ class ReshardIT {
      */
     @Test
     void aToolKilledInEachPhaseIsAbortedOrResumed() throws Exception {
-        for (int i = 0; i <= KEYS; i++) {
-            keyLocks[i] = new ReentrantLock();
-        }
-        for (int i = 0; i <= REGIONS; i++) {
-            regionLocks[i] = new ReentrantLock();
-        }
-        for (String name : SHARDS) {
-            server.createDatabase(database(name));
-        }
-        server.createDatabase(database("ref"));
-        Path four = writeConfig("four.yaml", Map.of("ds0", 1.0, "ds1", 1.0, "ds2", 1.0, "ds3", 1.0));
-        Path five = writeConfig("five.yaml", Map.of("ds0", 1.0, "ds1", 1.0, "ds2", 1.0, "ds3", 1.0, "ds4", 1.0));
-        seed(four);
-        SlotMap fourMap = SlotMap.of(ShardConfig.fromYaml(four));
-        SlotMap fiveMap = SlotMap.of(ShardConfig.fromYaml(five));
+        Deployment deployment = fourShardsSeeded();
+        Path five = deployment.five();
+        SlotMap fourMap = deployment.fourMap();
+        SlotMap fiveMap = deployment.fiveMap();
         try (ShardingDataSource a = ShardingDataSource.fromYaml(five);
              ShardingDataSource b = ShardingDataSource.fromYaml(five);
              Connection ref = server.connect(database("ref"))) {
@@ -563,6 +594,29 @@ class ReshardIT {
                 connection.close();
             }
         }
+    }
+
+    /** The files naming four and five shards; the four-shard one is the deployment {@link #fourShardsSeeded} seeds. */
+    private record Deployment(Path four, Path five, SlotMap fourMap, SlotMap fiveMap) {
+    }
+
+    /** Empty databases for the five shards and the reference, fresh key locks, and the four-shard deployment seeded. */
+    private Deployment fourShardsSeeded() throws Exception {
+        for (int i = 0; i <= KEYS; i++) {
+            keyLocks[i] = new ReentrantLock();
+        }
+        for (int i = 0; i <= REGIONS; i++) {
+            regionLocks[i] = new ReentrantLock();
+        }
+        for (String name : SHARDS) {
+            server.createDatabase(database(name));
+        }
+        server.createDatabase(database("ref"));
+        Path four = writeConfig("four.yaml", Map.of("ds0", 1.0, "ds1", 1.0, "ds2", 1.0, "ds3", 1.0));
+        Path five = writeConfig("five.yaml", Map.of("ds0", 1.0, "ds1", 1.0, "ds2", 1.0, "ds3", 1.0, "ds4", 1.0));
+        seed(four);
+        return new Deployment(four, five, SlotMap.of(ShardConfig.fromYaml(four)),
+                SlotMap.of(ShardConfig.fromYaml(five)));
     }
 
     /** The four-shard deployment: its map stored as version 1, the table and half the keys, also in the reference. */

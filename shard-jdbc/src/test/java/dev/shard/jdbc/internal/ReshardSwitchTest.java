@@ -310,7 +310,7 @@ class ReshardSwitchTest {
             tool.freeze();
             poll(one);
             poll(one);
-            assertThat(one.reshard().acknowledgement()).isZero();
+            assertThat(tool.instances()).noneMatch(ReshardCoordination.InstanceState::frozenAck);
             assertThat(tool.awaitFrozen(Duration.ofMillis(300))).isFalse();
             ps.setLong(1, 2);
             // Holding it could only end at the bound: the switch waits for this very transaction.
@@ -359,6 +359,35 @@ class ReshardSwitchTest {
         poll(one);
         assertThat(one.reshard().gate()).isNull();
         insert(one, 1, staying);
+    }
+
+    @Test
+    void anInstanceWhoseFileLacksTheAddedDataSourceSaysSoAndNeverAcknowledgesTheFreeze() throws Exception {
+        ShardRuntime current = start(grown().build());
+        // Started from the file before ds2 was added: it could not route by the target once published.
+        ShardRuntime stale = start(shards.config(2).slotMapPollMillis(50).build());
+        tool.announce(1, target);
+        poll(current, stale);
+        assertThat(tool.awaitTargetRead(BOUND)).isTrue();
+        assertThat(tool.instances()).extracting(ReshardCoordination.InstanceState::target)
+                .containsExactlyInAnyOrder(ReshardCoordination.TargetReport.ROUTABLE,
+                        ReshardCoordination.TargetReport.CANNOT_ROUTE);
+        assertThat(stale.reshard().acknowledgement()).isNegative();
+        insert(stale, 1, moving); // announced: its writes go on, to the old owner
+        assertThat(rowsOn(oldOwner(moving), 1)).isEqualTo(1);
+
+        tool.freeze();
+        poll(current, stale);
+        long start = System.nanoTime();
+        assertThat(tool.awaitFrozen(BOUND)).isFalse();
+        assertThat(System.nanoTime() - start).as("ended by the report, not by the bound").isLessThan(BOUND.toNanos());
+        assertThat(tool.instances()).filteredOn(ReshardCoordination.InstanceState::frozenAck).hasSize(1);
+
+        opened.remove(1).close(); // restarted with the new file, or stopped: its row goes
+        assertThat(tool.awaitFrozen(BOUND)).isTrue();
+        assertThat(tool.instances()).singleElement().satisfies(instance -> assertThat(instance.target())
+                .isEqualTo(ReshardCoordination.TargetReport.ROUTABLE));
+        assertThat(tool.publishTarget()).isEqualTo(2);
     }
 
     @Test
