@@ -250,7 +250,8 @@ public class ShardStatement extends JdbcWrapper implements Statement {
         List<String> work = batch == null ? List.of() : batch;
         batch = null;
         connection.topologyForStatement();
-        long[] counts = ShardBatches.runInOrder(connection, work.size(), "statement", settings.queryTimeout(),
+        // Not paced: the texts of a plain statement's batch, hence their costs, change from one batch to the next.
+        long[] counts = ShardBatches.runInOrder(connection, work.size(), "statement", settings.queryTimeout(), null,
                 entry -> {
                     String sql = work.get(entry);
                     return ShardBatches.target(route(connection.runtime().router().prepare(sql),
