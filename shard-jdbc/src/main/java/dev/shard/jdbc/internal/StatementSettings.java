@@ -87,7 +87,12 @@ final class StatementSettings {
             physical.setFetchSize(fetchSize);
         }
         if (withMaxRows && (maxRows != 0 || reapply)) {
-            physical.setLargeMaxRows(maxRows);
+            // PostgreSQL's driver does not implement setLargeMaxRows: the int call for what fits in an int.
+            if (maxRows <= Integer.MAX_VALUE) {
+                physical.setMaxRows((int) maxRows);
+            } else {
+                physical.setLargeMaxRows(maxRows);
+            }
         }
         // The query timeout is not passed on: Shard enforces it (QueryDeadline). The driver's own timer would cancel
         // through Connector/J's Statement.cancel(), which holds a lock the statement's thread then waits on for as
