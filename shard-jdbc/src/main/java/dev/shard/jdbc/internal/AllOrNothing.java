@@ -189,21 +189,29 @@ final class AllOrNothing implements AutoCloseable {
     }
 
     /**
-     * As {@link #finish(String)}; with {@code sequential}, the caller commits the shards one after another, each
-     * whatever became of the one before, as the parallel commits would: for parts too cheap to be worth a thread
-     * hand-off ({@link ScatterPacing}). What is reported on a failure is the same.
+     * As {@link #finish(String)}; with {@code sequential}, the caller commits the shards one after another, for
+     * parts too cheap to be worth a thread hand-off ({@link ScatterPacing}). Then a shard whose turn comes after a
+     * commit that definitely failed, or after the deadline, is rolled back instead of committed: in parallel it
+     * would already be committing, here it can still be held back; and past the deadline its COMMIT would not even
+     * be sent, yet the shard would be reported as not known whether committed. A commit whose outcome is not known
+     * (its connection lost) does not stop the shards after it, as it may well have committed. What is reported
+     * reads as in parallel: committed, not committed (the rolled back ones too), not known.
+     *
+     * @return how long the shards' commits (or releases) took, added up, for the step's pacing
      */
-    void finish(String sql, boolean sequential) throws SQLException {
+    long finish(String sql, boolean sequential) throws SQLException {
+        long[] nanos = new long[shards.length];
         if (!autoCommit) {
-            SQLException[] failures = onEveryShard(sequential, i -> physical[i].releaseSavepoint(savepoints[i]));
+            SQLException[] failures = onEveryShard(sequential, nanos,
+                    i -> physical[i].releaseSavepoint(savepoints[i]));
             for (SQLException failure : failures) {
                 if (failure != null) {
                     throw deadline.explain(failure);
                 }
             }
-            return;
+            return total(nanos);
         }
-        SQLException[] failures = onEveryShard(sequential, i -> {
+        ShardAction commit = i -> {
             if (kinds[i] == Kind.STATEMENTS) {
                 send(i, COMMIT);
             } else {
@@ -211,15 +219,75 @@ final class AllOrNothing implements AutoCloseable {
                     physical[i].commit();
                 }
             }
-        });
-        reportCommitFailures(failures, sql);
+        };
+        boolean[] rolledBack = new boolean[shards.length];
+        SQLException[] failures = sequential ? commitInTurn(commit, nanos, rolledBack)
+                : onEveryShard(false, nanos, commit);
+        reportCommitFailures(failures, rolledBack, sql);
+        return total(nanos);
     }
 
     /**
-     * The shards commit in parallel, so when one fails the others have committed or are committing: no shard can
-     * be held back any more. What the message can promise is to say which is which.
+     * Commits the shards one after another on the caller, until a commit definitely fails or the deadline passes;
+     * the shards after that are rolled back. Fills in {@code rolledBack}; each shard's failure, or null.
      */
-    private void reportCommitFailures(SQLException[] failures, String sql) throws SQLException {
+    private SQLException[] commitInTurn(ShardAction commit, long[] nanos, boolean[] rolledBack) {
+        SQLException[] failures = new SQLException[shards.length];
+        SQLException stoppedBy = null;
+        for (int i = 0; i < shards.length; i++) {
+            if (stoppedBy == null && deadline.expired()) {
+                // COMMIT is not sent (the watch refuses to start it): this shard is the one the deadline stops.
+                stoppedBy = deadline.timedOut();
+                failures[i] = stoppedBy;
+            }
+            if (stoppedBy != null) {
+                rolledBack[i] = true;
+                try {
+                    rollBackOrGiveUp(i);
+                } catch (SQLException e) {
+                    // Given up: closing the connection rolls back what COMMIT never reached.
+                    stoppedBy.addSuppressed(e);
+                }
+                continue;
+            }
+            long start = System.nanoTime();
+            try {
+                commit.run(i);
+            } catch (SQLException e) {
+                failures[i] = e;
+                if (!outcomeUnknown(deadline.explain(e))) {
+                    stoppedBy = e;
+                }
+            } finally {
+                nanos[i] = System.nanoTime() - start;
+            }
+        }
+        return failures;
+    }
+
+    private static long total(long[] nanos) {
+        long total = 0;
+        for (long n : nanos) {
+            total += n;
+        }
+        return total;
+    }
+
+    /** The server may have committed before the connection broke or was abandoned. */
+    private static boolean outcomeUnknown(SQLException e) {
+        return e instanceof SQLTimeoutException || SqlExceptions.isConnectionFailure(e)
+                || INTERRUPTED.equals(e.getSQLState());
+    }
+
+    /**
+     * In parallel, when one shard's commit fails the others have committed or are committing: no shard can be
+     * held back any more. What the message can promise is to say which is which.
+     *
+     * @param rolledBack the shards rolled back instead of committed (sequential, after a failure); a failure
+     *                   recorded for one of them is what stopped the commits, not the outcome of a commit
+     */
+    private void reportCommitFailures(SQLException[] failures, boolean[] rolledBack, String sql)
+            throws SQLException {
         List<String> committed = new ArrayList<>();
         List<String> notCommitted = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
@@ -228,17 +296,19 @@ final class AllOrNothing implements AutoCloseable {
         for (int i = 0; i < shards.length; i++) {
             String shard = topology.shardName(shards[i]);
             if (failures[i] == null) {
-                committed.add(shard);
+                (rolledBack[i] ? notCommitted : committed).add(shard);
                 continue;
             }
             SQLException e = deadline.explain(failures[i]);
-            // The server may have committed before the connection broke or was abandoned.
-            boolean lost = e instanceof SQLTimeoutException || SqlExceptions.isConnectionFailure(e)
-                    || INTERRUPTED.equals(e.getSQLState());
-            (lost ? unknown : notCommitted).add(shard);
-            if (kinds[i] == Kind.STATEMENTS) {
-                // The session's transaction state is not known: it must not serve another statement.
-                giveUp(i);
+            if (rolledBack[i]) {
+                notCommitted.add(shard);
+            } else {
+                boolean lost = outcomeUnknown(e);
+                (lost ? unknown : notCommitted).add(shard);
+                if (kinds[i] == Kind.STATEMENTS) {
+                    // The session's transaction state is not known: it must not serve another statement.
+                    giveUp(i);
+                }
             }
             if (first == null) {
                 first = e;
@@ -282,10 +352,19 @@ final class AllOrNothing implements AutoCloseable {
         }
     }
 
+    /** Rolls back a shard's local transaction; if that fails, gives its connection up (which rolls back too). */
     private void rollBackOrGiveUp(int index) throws SQLException {
-        try (Statement statement = physical[index].createStatement();
-             QueryDeadline.Watch watched = deadline.watch(topology, shards[index], statement)) {
-            statement.execute(ROLLBACK);
+        try {
+            if (kinds[index] == Kind.STATEMENTS) {
+                try (Statement statement = physical[index].createStatement();
+                     QueryDeadline.Watch watched = deadline.watch(topology, shards[index], statement)) {
+                    statement.execute(ROLLBACK);
+                }
+            } else {
+                try (QueryDeadline.Watch watched = deadline.watch(topology, shards[index], physical[index])) {
+                    physical[index].rollback();
+                }
+            }
         } catch (SQLException e) {
             giveUp(index);
             throw e;
@@ -304,21 +383,27 @@ final class AllOrNothing implements AutoCloseable {
         runtime.cancels().abandon(topology, shards[index], physical[index]);
         try {
             physical[index].close();
-        } catch (SQLException ignored) {
-            // Aborted and evicted already: closing only marks it closed for the logical connection.
+        } catch (SQLException | RuntimeException ignored) {
+            // Aborted and evicted already: closing only marks it closed for the logical connection. (HikariCP's
+            // close throws a NullPointerException for an evicted connection whose auto-commit was changed.)
         }
     }
 
     /**
      * Runs {@code action} for every shard at once, the caller taking the last, or every shard on the caller in turn
-     * ({@code sequential}); each shard's failure, or null.
+     * ({@code sequential}); each shard's failure, or null. Each shard's time goes to {@code nanos}.
      */
-    private SQLException[] onEveryShard(boolean sequential, ShardAction action) {
+    private SQLException[] onEveryShard(boolean sequential, long[] nanos, ShardAction action) {
         List<FutureTask<Void>> futures = new ArrayList<>(shards.length);
         for (int i = 0; i < shards.length; i++) {
             int index = i;
             FutureTask<Void> task = new FutureTask<>(() -> {
-                action.run(index);
+                long start = System.nanoTime();
+                try {
+                    action.run(index);
+                } finally {
+                    nanos[index] = System.nanoTime() - start;
+                }
                 return null;
             });
             futures.add(task);

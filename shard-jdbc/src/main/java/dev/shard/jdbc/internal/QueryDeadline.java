@@ -172,6 +172,11 @@ final class QueryDeadline implements AutoCloseable {
         return expired;
     }
 
+    /** The failure of a statement that was not started because the deadline had passed. */
+    SQLTimeoutException timedOut() {
+        return timeout(null);
+    }
+
     /** The failure to report: a timeout naming the shards if the deadline passed, else {@code failure} itself. */
     SQLException explain(SQLException failure) {
         boolean ours = failure instanceof SQLTimeoutException && String.valueOf(failure.getMessage())

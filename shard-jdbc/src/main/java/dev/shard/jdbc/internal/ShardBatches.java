@@ -25,10 +25,12 @@ import java.util.concurrent.FutureTask;
  * share a run, so entry order holds across them.
  *
  * <p>A run over several shards is paced as a scatter is ({@link ScatterPacing}): while the shards' batches of
- * this statement have recently taken less than {@code settings.sequentialScatterBelowMicros} together, they run
- * one after another on the caller's thread, since handing them to Shard's threads would cost more than they do;
- * otherwise in parallel. Counts, failures, messages and the all-or-nothing step are the same either way, except
- * that in an all-or-nothing run a failing shard stops the ones after it from starting (they would be rolled back).
+ * this statement (with their commits, in an all-or-nothing run) have recently taken less than
+ * {@code settings.sequentialScatterBelowMicros} together, they run one after another on the caller's thread, since
+ * handing them to Shard's threads would cost more than they do; otherwise in parallel. Counts, failures, messages
+ * and the all-or-nothing step are the same either way, except that in an all-or-nothing run a failing shard stops
+ * the ones after it from starting (they would be rolled back), and a commit that fails stops the ones after it
+ * from committing: they are rolled back ({@link AllOrNothing#finish(String, boolean)}).
  *
  * <p>On a failure, every entry's count is known: the driver's counts for the entries a shard ran and that stay
  * applied, {@link Statement#EXECUTE_FAILED} for the rest. The statement's query timeout applies to the batch as
@@ -150,8 +152,9 @@ final class ShardBatches {
                     if (first instanceof Target.EveryShard) {
                         run.allOrNothing(next, end);
                     } else {
-                        run.throwIfFailed(run.execute(null, connection.runtime().scatterPacing().sequential(paceKey)),
-                                " (the other shards' entries ran; see the update counts)");
+                        Run.Ran ran = run.execute(null, connection.runtime().scatterPacing().sequential(paceKey));
+                        run.throwIfFailed(ran.failure(), " (the other shards' entries ran; see the update counts)");
+                        connection.runtime().scatterPacing().record(paceKey, ran.nanos());
                     }
                 } finally {
                     for (Statement statement : opened) {
@@ -185,12 +188,21 @@ final class ShardBatches {
         record Failure(SQLException error, String shard) {
         }
 
-        /** Runs entries {@code from} to {@code to} (exclusive), which write to every shard, as one step. */
+        /** What {@link #execute} did: the first failure, or null; the shards' batch times added up. */
+        record Ran(Failure failure, long nanos) {
+        }
+
+        /**
+         * Runs entries {@code from} to {@code to} (exclusive), which write to every shard, as one step. Its time,
+         * for the pacing, is that of the batches and of the commits: the commit is where a database that flushes
+         * its log at every commit spends most, and where parallel shards share a flush (group commit).
+         */
         void allOrNothing(int from, int to) throws SQLException {
             int[] shards = entriesByShard.keySet().stream().mapToInt(Integer::intValue).toArray();
             boolean sequential = connection.runtime().scatterPacing().sequential(paceKey);
             try (AllOrNothing step = AllOrNothing.deferred(connection, shards, deadline)) {
-                Failure failure = execute(step, sequential);
+                Ran ran = execute(step, sequential);
+                Failure failure = ran.failure();
                 if (failure != null) {
                     Arrays.fill(counts, from, to, Statement.EXECUTE_FAILED);
                     step.undo(failure.error());
@@ -199,12 +211,14 @@ final class ShardBatches {
                     throwIfFailed(failure, step.undone() + " of " + entries + ", which write to every shard;"
                             + " see the update counts");
                 }
+                long committing;
                 try {
-                    step.finish(description, sequential);
+                    committing = step.finish(description, sequential);
                 } catch (SQLException e) {
                     Arrays.fill(counts, from, to, Statement.EXECUTE_FAILED);
                     throw e;
                 }
+                connection.runtime().scatterPacing().record(paceKey, ran.nanos() + committing);
             }
         }
 
@@ -218,7 +232,7 @@ final class ShardBatches {
          *                   parallel too
          * @param sequential run the shards one after another on the caller's thread
          */
-        Failure execute(AllOrNothing step, boolean sequential) {
+        Ran execute(AllOrNothing step, boolean sequential) {
             ShardRuntime runtime = connection.runtime();
             Topology topology = connection.topology();
             List<Integer> shards = new ArrayList<>(entriesByShard.keySet());
@@ -296,14 +310,11 @@ final class ShardBatches {
                     }
                 }
             }
-            if (failure == null) {
-                long total = 0;
-                for (long n : nanos) {
-                    total += n;
-                }
-                runtime.scatterPacing().record(paceKey, total);
+            long total = 0;
+            for (long n : nanos) {
+                total += n;
             }
-            return failure;
+            return new Ran(failure, total);
         }
 
         /** For a task the caller ran itself, so done. */
