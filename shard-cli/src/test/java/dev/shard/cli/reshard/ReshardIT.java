@@ -175,7 +175,10 @@ class ReshardIT {
             // The stale instance is the one status says cannot route by the target; the tool names it alone.
             String staleId = status.lines().filter(line -> line.contains("cannot route by the announced target"))
                     .map(line -> line.trim().substring(0, line.trim().indexOf(" on "))).findFirst().orElseThrow();
-            assertThat(stopped.output).contains("verify: no differences", "switch: not started, no write was held and"
+            // The broadcast writer keeps t_region's chunk changing, so verify may leave it to the switch, which this
+            // run does not reach: either verify line may come; what matters is that the switch did not start.
+            assertThat(stopped.output).containsAnyOf("verify: no differences", "change as they are compared");
+            assertThat(stopped.output).contains("switch: not started, no write was held and"
                     + " nothing was published; writes go on by version 1.", "  instance " + staleId + " (",
                     "Restart each with the configuration that names ds4 (or stop it), then run `reshard --resume`.")
                     .doesNotContain("phase switch:");
@@ -188,8 +191,8 @@ class ReshardIT {
                 Run resumed = whileWriting(List.of(current, restarted), ref, () -> cli("reshard", "--config",
                         five.toString(), "--resume"));
                 assertThat(resumed.exit).as(resumed.output).isZero();
-                assertThat(resumed.output).contains("in phase verify", "switch: broadcast tables copied to ds4",
-                        "phase done:").doesNotContain("cannot route");
+                assertThat(resumed.output).contains("in phase verify", "version 2 published", "phase done:")
+                        .doesNotContain("cannot route").doesNotContain("broadcast tables copied");
                 assertEveryRowOnceOnItsOwner(fiveMap, ref);
                 assertThat(restarted.explain("SELECT v FROM t_kv WHERE k = ?", moving).shards())
                         .containsExactly("ds4");
