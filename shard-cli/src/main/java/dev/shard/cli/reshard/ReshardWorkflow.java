@@ -333,13 +333,13 @@ final class ReshardWorkflow {
         boolean published = false;
         try {
             if (!coordination.awaitFrozen(options.freezeBound())) {
-                List<Instance> blocking = coordination.instances().stream().filter(Instance::blocksTheSwitch).toList();
+                List<Instance> blocking = instancesThatCannotRoute();
                 if (!blocking.isEmpty()) {
                     stopForUnroutable(plan, blocking, "switch: stopped while waiting for the instances to hold their"
                             + " writes; writes resume on the old owners, nothing was published.");
                     return Result.STOPPED;
                 }
-                List<String> missing = coordination.instances().stream().filter(i -> !i.frozenAck())
+                List<String> missing = coordination.instances().stream().filter(i -> i.live() && !i.frozenAck())
                         .map(i -> i.id() + " (" + i.host() + ", last heartbeat " + i.lastHeartbeat() + ")").toList();
                 out.line("switch: not every instance held its writes within " + options.freezeBound().toSeconds()
                         + " s; writes resume on the old owners. Not acknowledged: " + String.join(", ", missing));
@@ -410,13 +410,17 @@ final class ReshardWorkflow {
                     + " can route by the target map (Shard versions before this check do not): " + String.join(", ",
                     silent) + "; the switch goes on and waits for their acknowledgements as usual");
         }
-        List<Instance> blocking = coordination.instances().stream().filter(Instance::blocksTheSwitch).toList();
+        List<Instance> blocking = instancesThatCannotRoute();
         if (blocking.isEmpty()) {
             return true;
         }
         stopForUnroutable(plan, blocking, "switch: not started, no write was held and nothing was published;"
                 + " writes go on by version " + plan.fromVersion() + ".");
         return false;
+    }
+
+    private List<Instance> instancesThatCannotRoute() throws SQLException {
+        return coordination.instances().stream().filter(Instance::blocksTheSwitch).toList();
     }
 
     private void stopForUnroutable(ReshardPlan plan, List<Instance> blocking, String what) {
