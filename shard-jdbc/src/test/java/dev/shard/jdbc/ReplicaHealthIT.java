@@ -344,34 +344,6 @@ class ReplicaHealthIT {
         }
     }
 
-    /** Write-then-read on one connection, {@code iterations} times; returns {stale reads, reads on the replica}. */
-    private static long[] writeThenRead(ShardingDataSource source, int iterations) throws SQLException {
-        long stale = 0;
-        long onReplica = 0;
-        try (Connection c = source.getConnection();
-             PreparedStatement write = c.prepareStatement("UPDATE t_rw SET v = ? WHERE id = 1");
-             PreparedStatement read = c.prepareStatement("SELECT v, @@port FROM t_rw WHERE id = 1")) {
-            for (int i = 1; i <= iterations; i++) {
-                boolean inTransaction = i % 10 == 0; // a committed transaction counts as a write too
-                if (inTransaction) {
-                    c.setAutoCommit(false);
-                }
-                write.setInt(1, i);
-                assertThat(write.executeUpdate()).isOne();
-                if (inTransaction) {
-                    c.commit();
-                    c.setAutoCommit(true);
-                }
-                try (ResultSet rs = read.executeQuery()) {
-                    assertThat(rs.next()).isTrue();
-                    stale += rs.getInt(1) == i ? 0 : 1;
-                    onReplica += rs.getInt(2) == replicaB.port() ? 1 : 0;
-                }
-            }
-        }
-        return new long[] {stale, onReplica};
-    }
-
     @Test
     @Order(4)
     void readYourWritesSeesEveryWriteOnASlowReplicaAndWithoutItReadsAreStale() throws Exception {
@@ -384,8 +356,9 @@ class ReplicaHealthIT {
                 replicaB));
              ShardingDataSource on = new ShardingDataSource(config(settings.withReadYourWrites(true),
                      "shard_monitor", "monitor-pw", replicaB))) {
-            long[] without = writeThenRead(off, 1000);
-            long[] with = writeThenRead(on, 1000);
+            int replicaServerId = 3; // --server-id, set at its start
+            long[] without = ReplicaStates.writeThenRead(off, 1000, replicaServerId);
+            long[] with = ReplicaStates.writeThenRead(on, 1000, replicaServerId);
             System.out.printf("1000 write-then-read: without read-your-writes %d stale (%d on the replica); "
                     + "with it %d stale (%d on the replica, the rest on the primary after a timeout)%n",
                     without[0], without[1], with[0], with[1]);

@@ -29,4 +29,37 @@ final class ReplicaStates {
     static ReplicaStatus awaitState(ShardingDataSource shards, String replica, ReplicaStatus.State state) {
         return await(shards, replica, s -> s.state() == state, "state " + state);
     }
+
+    /**
+     * Write-then-read on one connection, {@code iterations} times, on a table {@code t_rw (id, v)} with a row 1
+     * (every tenth write in a committed transaction, which counts as a write too); returns {stale reads, reads
+     * served by the server whose {@code @@server_id} is {@code replicaServerId}}.
+     */
+    static long[] writeThenRead(ShardingDataSource source, int iterations, int replicaServerId)
+            throws java.sql.SQLException {
+        long stale = 0;
+        long onReplica = 0;
+        try (java.sql.Connection c = source.getConnection();
+             java.sql.PreparedStatement write = c.prepareStatement("UPDATE t_rw SET v = ? WHERE id = 1");
+             java.sql.PreparedStatement read = c.prepareStatement("SELECT v, @@server_id FROM t_rw WHERE id = 1")) {
+            for (int i = 1; i <= iterations; i++) {
+                boolean inTransaction = i % 10 == 0;
+                if (inTransaction) {
+                    c.setAutoCommit(false);
+                }
+                write.setInt(1, i);
+                org.assertj.core.api.Assertions.assertThat(write.executeUpdate()).isOne();
+                if (inTransaction) {
+                    c.commit();
+                    c.setAutoCommit(true);
+                }
+                try (java.sql.ResultSet rs = read.executeQuery()) {
+                    org.assertj.core.api.Assertions.assertThat(rs.next()).isTrue();
+                    stale += rs.getInt(1) == i ? 0 : 1;
+                    onReplica += rs.getInt(2) == replicaServerId ? 1 : 0;
+                }
+            }
+        }
+        return new long[] {stale, onReplica};
+    }
 }
