@@ -192,14 +192,7 @@ class MySqlReadYourWritesIT {
                 .withMaxReplicaLagMillis(60_000);
         try (ShardingDataSource off = new ShardingDataSource(config(primary, settings));
              ShardingDataSource on = new ShardingDataSource(config(primary, settings.withReadYourWrites(true)))) {
-            long[] without = ReplicaStates.writeThenRead(off, 1000, REPLICA_ID);
-            long[] with = ReplicaStates.writeThenRead(on, 1000, REPLICA_ID);
-            System.out.printf("MySQL, 1000 write-then-read: without read-your-writes %d stale (%d on the replica); "
-                    + "with it %d stale (%d on the replica, the rest on the primary after a timeout)%n",
-                    without[0], without[1], with[0], with[1]);
-            assertThat(without[0]).as("stale reads without read-your-writes: the test can see them").isPositive();
-            assertThat(with[0]).as("stale reads with read-your-writes").isZero();
-            assertThat(with[1]).as("reads still served by the replica").isPositive();
+            ReplicaStates.assertReadYourWrites(off, on, REPLICA_ID, "MySQL");
         } finally {
             run(replica, "DROP TRIGGER `" + DATABASE + "`.t_rw_slow");
         }

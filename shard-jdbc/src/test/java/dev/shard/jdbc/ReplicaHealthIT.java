@@ -356,15 +356,7 @@ class ReplicaHealthIT {
                 replicaB));
              ShardingDataSource on = new ShardingDataSource(config(settings.withReadYourWrites(true),
                      "shard_monitor", "monitor-pw", replicaB))) {
-            int replicaServerId = 3; // --server-id, set at its start
-            long[] without = ReplicaStates.writeThenRead(off, 1000, replicaServerId);
-            long[] with = ReplicaStates.writeThenRead(on, 1000, replicaServerId);
-            System.out.printf("1000 write-then-read: without read-your-writes %d stale (%d on the replica); "
-                    + "with it %d stale (%d on the replica, the rest on the primary after a timeout)%n",
-                    without[0], without[1], with[0], with[1]);
-            assertThat(without[0]).as("stale reads without read-your-writes: the test can see them").isPositive();
-            assertThat(with[0]).as("stale reads with read-your-writes").isZero();
-            assertThat(with[1]).as("reads still served by the replica").isPositive();
+            ReplicaStates.assertReadYourWrites(off, on, 3, "MariaDB"); // replica B: --server-id=3
         } finally {
             onServer(replicaB, "DROP TRIGGER t_rw_slow", "SET GLOBAL slave_run_triggers_for_rbr = NO");
         }

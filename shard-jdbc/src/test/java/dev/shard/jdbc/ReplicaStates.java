@@ -35,7 +35,7 @@ final class ReplicaStates {
      * (every tenth write in a committed transaction, which counts as a write too); returns {stale reads, reads
      * served by the server whose {@code @@server_id} is {@code replicaServerId}}.
      */
-    static long[] writeThenRead(ShardingDataSource source, int iterations, int replicaServerId)
+    private static long[] writeThenRead(ShardingDataSource source, int iterations, int replicaServerId)
             throws java.sql.SQLException {
         long stale = 0;
         long onReplica = 0;
@@ -61,5 +61,23 @@ final class ReplicaStates {
             }
         }
         return new long[] {stale, onReplica};
+    }
+
+    /**
+     * 1,000 write-then-read iterations without read-your-writes and 1,000 with it, over a replica slowed down: the
+     * first must show stale reads (so that the test can see them), the second none, with reads still served by the
+     * replica (@@server_id {@code replicaServerId}).
+     */
+    static void assertReadYourWrites(ShardingDataSource off, ShardingDataSource on, int replicaServerId, String server)
+            throws java.sql.SQLException {
+        long[] without = writeThenRead(off, 1000, replicaServerId);
+        long[] with = writeThenRead(on, 1000, replicaServerId);
+        System.out.printf("%s, 1000 write-then-read: without read-your-writes %d stale (%d on the replica); "
+                + "with it %d stale (%d on the replica, the rest on the primary after a timeout)%n",
+                server, without[0], without[1], with[0], with[1]);
+        org.assertj.core.api.Assertions.assertThat(without[0])
+                .as("stale reads without read-your-writes: the test can see them").isPositive();
+        org.assertj.core.api.Assertions.assertThat(with[0]).as("stale reads with read-your-writes").isZero();
+        org.assertj.core.api.Assertions.assertThat(with[1]).as("reads still served by the replica").isPositive();
     }
 }

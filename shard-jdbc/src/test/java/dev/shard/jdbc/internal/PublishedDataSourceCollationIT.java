@@ -40,12 +40,8 @@ class PublishedDataSourceCollationIT {
     }
 
     private ShardConfig config(int count) {
-        ShardConfig.Builder builder = ShardConfig.builder();
-        ShardConfig all = databases.config(4).build();
-        for (int i = 0; i < count; i++) {
-            builder.dataSource("ds" + i, all.dataSource("ds" + i).poolProperties());
-        }
-        return builder.shardedTable("t_order", "user_id").shardedTable("t_user", "name").storeSlotMap(true).build();
+        return SlotMapStoreIT.dataSources(databases, count).shardedTable("t_order", "user_id")
+                .shardedTable("t_user", "name").storeSlotMap(true).build();
     }
 
     private static void run(Connection c, String... statements) throws SQLException {
