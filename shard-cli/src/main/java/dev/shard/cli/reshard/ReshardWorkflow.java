@@ -385,7 +385,10 @@ final class ReshardWorkflow {
                     + " back, restore the previous weights in the configuration afterwards and run reshard again,"
                     + " which moves the rows back the same way.");
         }
-        out.phase(Phase.PLAN, "abort: withdrawing the announcement; the map in force stays");
+        // Not a phase of its own: the line names the phase the run being undone stopped in.
+        out.line("abort: " + (state == null ? "" : "the reshard from version " + state.fromVersion()
+                + " stopped in phase " + state.phase().label() + "; ")
+                + "withdrawing the announcement; the map in force stays");
         Optional<Announcement> announcement = coordination.announcement();
         if (announcement.isPresent()) {
             if (announcement.get().state() == AnnouncementState.FROZEN) {

@@ -245,7 +245,8 @@ class ReshardWorkflowTest {
         assertThat(fakes.coordination.announcement).isNull();
         assertThat(fakes.coordination.version).isEqualTo(1);
         assertThat(fakes.store.items).isEmpty();
-        assertThat(printed.toString()).contains("version 1 stays in force");
+        assertThat(printed.toString()).contains("abort: the reshard from version 1 stopped in phase copy;",
+                "version 1 stays in force");
     }
 
     @Test

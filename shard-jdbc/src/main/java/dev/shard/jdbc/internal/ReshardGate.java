@@ -16,7 +16,7 @@ package dev.shard.jdbc.internal;
  * @param frozenSince    when this instance raised the freeze ({@link System#nanoTime}); writes are held for
  *                       {@code reshardWriteHoldMillis} from then on, and fail at once after that
  * @param refusal        why writes to moving slots are refused (the lease ran out, a version this instance cannot
- *                       route by), or null
+ *                       route by), worded to follow "this instance" in the message ("has not read ..."), or null
  */
 record ReshardGate(long announceToken, SlotMoves moves, boolean broadcast, boolean frozen, long freezeToken,
                    long frozenSince, long firstSeenPoll, String refusal) {

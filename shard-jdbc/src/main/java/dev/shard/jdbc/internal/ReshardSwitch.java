@@ -83,7 +83,7 @@ final class ReshardSwitch {
         this.holdNanos = TimeUnit.MILLISECONDS.toNanos(runtime.config().settings().reshardWriteHoldMillis());
         this.location = location;
         // Until the first poll says what is announced, nothing is known: see polled.
-        this.gate = ReshardGate.refusing(null, "it has not read the reshard state in " + location + " yet");
+        this.gate = ReshardGate.refusing(null, "has not read the reshard state in " + location + " yet");
         this.lastPollNanos = System.nanoTime() - leaseNanos - 1;
     }
 
@@ -201,7 +201,7 @@ final class ReshardSwitch {
                 LOG.warn("No successful read of {} for more than settings.metadataLeaseMillis ({} ms): writes to slots"
                         + " a reshard may move are refused until it can be read again", location,
                         TimeUnit.NANOSECONDS.toMillis(leaseNanos));
-                gate = ReshardGate.refusing(current, "it has not read " + location + " for more than "
+                gate = ReshardGate.refusing(current, "has not read " + location + " for more than "
                         + "settings.metadataLeaseMillis (" + TimeUnit.NANOSECONDS.toMillis(leaseNanos) + " ms)");
                 changed.signalAll();
             }
