@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * Reads one table's rows in primary-key order, a chunk or a key range at a time, each row with its slot (computed
- * in Java from the sharding column, as the router computes it: {@link TableShape#slotOf}).
+ * in Java from the sharding column, as the router computes it: {@link TableShape#slotOf}; -1 in a broadcast table).
  */
 final class RowChunks {
 
@@ -55,7 +55,7 @@ final class RowChunks {
                 + KeyBounds.predicate(shape.key(), after, upTo) + " ORDER BY " + shape.keyList()
                 + (limit > 0 ? " LIMIT " + limit : "");
         int[] keyIndexes = shape.key().stream().mapToInt(k -> indexOf(shape.columns(), k)).toArray();
-        int shardingIndex = indexOf(shape.columns(), shape.shardingColumn());
+        int shardingIndex = shape.shardingColumn() == null ? -1 : indexOf(shape.columns(), shape.shardingColumn());
         List<Row> rows = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(sql)) {
             KeyBounds.bind(select, 1, after, upTo);
@@ -69,7 +69,8 @@ final class RowChunks {
                     }
                     List<Object> key = Arrays.stream(keyIndexes).mapToObj(i -> values[i]).toList();
                     // The key as the router sees it: a typed value (a date hashes as its ISO text either way).
-                    Object shardKey = asText[shardingIndex] ? rs.getObject(shardingIndex + 1) : values[shardingIndex];
+                    Object shardKey = shardingIndex < 0 ? null
+                            : asText[shardingIndex] ? rs.getObject(shardingIndex + 1) : values[shardingIndex];
                     rows.add(new Row(values, key, shardKey == null ? -1 : shape.slotOf(shardKey)));
                 }
             }

@@ -17,11 +17,10 @@ import java.util.Set;
  * when the run names their locations (so a new data source gets the same history as the others), else each missing
  * table's {@code SHOW CREATE TABLE} from a data source that has it.
  *
- * <p>The broadcast rows of a data source the target map adds ({@link #copyBroadcast}) are copied only at the switch,
- * while the instances hold writes to broadcast tables: until the target is published the instances write broadcast
- * tables on the data sources of the map they route by, so a copy made earlier would miss the writes made after it
- * (and one racing a write could overwrite it). A data source that is in the map already, even with no slots, gets
- * every broadcast write and is left as it is.
+ * <p>The broadcast rows of a data source the target map adds are not copied here: the copy phase copies them
+ * ({@link JdbcMovement#copy}) after the binlog positions are recorded, and the catch-up replays the broadcast
+ * writes made since, which until the switch reach only the data sources of the map the instances route by. A data
+ * source that is in the map already, even with no slots, gets every broadcast write and is left as it is.
  */
 final class SchemaPreparation {
 
@@ -48,18 +47,6 @@ final class SchemaPreparation {
                         create(c, target, table, reference(plan, table));
                     }
                 }
-            }
-        }
-    }
-
-    /**
-     * Replaces the broadcast rows of every data source the target map adds, each table whole in one transaction
-     * (a rerun after a kill leaves exactly one copy). Runs while writes to broadcast tables are held.
-     */
-    void copyBroadcast(ReshardPlan plan) throws SQLException {
-        for (String target : plan.addedDataSources()) {
-            for (String table : config.broadcastTables()) {
-                copyBroadcast(reference(plan, table), target, table);
             }
         }
     }
@@ -108,49 +95,6 @@ final class SchemaPreparation {
         } catch (SQLException e) {
             throw new SQLException("Cannot create table " + table + " on data source " + targetName + " (as on "
                     + reference + "): " + e.getMessage(), e.getSQLState(), e.getErrorCode(), e);
-        }
-    }
-
-    private void copyBroadcast(String reference, String target, String table) throws SQLException {
-        List<Object[]> rows = new ArrayList<>();
-        List<String> columns = new ArrayList<>();
-        try (Connection c = databases.get(reference).getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT * FROM " + TableShape.quote(table))) {
-            int count = rs.getMetaData().getColumnCount();
-            for (int i = 1; i <= count; i++) {
-                columns.add(rs.getMetaData().getColumnName(i));
-            }
-            while (rs.next()) {
-                Object[] row = new Object[count];
-                for (int i = 0; i < count; i++) {
-                    row[i] = rs.getObject(i + 1);
-                }
-                rows.add(row);
-            }
-        }
-        String insert = "INSERT INTO " + TableShape.quote(table) + " ("
-                + String.join(", ", columns.stream().map(TableShape::quote).toList()) + ") VALUES ("
-                + String.join(", ", java.util.Collections.nCopies(columns.size(), "?")) + ")";
-        try (Connection c = databases.get(target).getConnection()) {
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement(); java.sql.PreparedStatement ps = c.prepareStatement(insert)) {
-                s.execute("SET SESSION foreign_key_checks = 0");
-                s.executeUpdate("DELETE FROM " + TableShape.quote(table));
-                for (Object[] row : rows) {
-                    for (int i = 0; i < row.length; i++) {
-                        ps.setObject(i + 1, row[i]);
-                    }
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw new SQLException("Cannot copy broadcast table " + table + " from " + reference + " to "
-                        + target + ": " + e.getMessage(), e.getSQLState(), e.getErrorCode(), e);
-            } finally {
-                c.setAutoCommit(true);
-            }
         }
     }
 }

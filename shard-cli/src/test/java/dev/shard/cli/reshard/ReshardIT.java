@@ -86,30 +86,18 @@ class ReshardIT {
 
     @Test
     void addAFifthShardDrainItAndChangeAWeightWhileEightThreadsWrite() throws Exception {
-        for (int i = 0; i <= KEYS; i++) {
-            keyLocks[i] = new ReentrantLock();
-        }
-        for (int i = 0; i <= REGIONS; i++) {
-            regionLocks[i] = new ReentrantLock();
-        }
-        for (String name : SHARDS) {
-            server.createDatabase(database(name));
-        }
-        server.createDatabase(database("ref"));
-        Path four = writeConfig("four.yaml", Map.of("ds0", 1.0, "ds1", 1.0, "ds2", 1.0, "ds3", 1.0));
-        Path five = writeConfig("five.yaml", Map.of("ds0", 1.0, "ds1", 1.0, "ds2", 1.0, "ds3", 1.0, "ds4", 1.0));
+        // The deployment as it was: four shards, the map they imply stored as version 1, and some rows.
+        Deployment deployment = fourShardsSeeded();
+        Path five = deployment.five();
         Path drained = writeConfig("drained.yaml",
                 Map.of("ds0", 1.0, "ds1", 1.0, "ds2", 1.0, "ds3", 1.0, "ds4", 0.0));
-
-        // The deployment as it was: four shards, the map they imply stored as version 1, and some rows.
-        seed(four);
 
         // Two instances started from the file that names the fifth shard: it owns nothing until the reshard.
         try (ShardingDataSource a = ShardingDataSource.fromYaml(five);
              ShardingDataSource b = ShardingDataSource.fromYaml(five);
              Connection ref = server.connect(database("ref"))) {
-            SlotMap fourMap = SlotMap.of(ShardConfig.fromYaml(four));
-            SlotMap fiveMap = SlotMap.of(ShardConfig.fromYaml(five));
+            SlotMap fourMap = deployment.fourMap();
+            SlotMap fiveMap = deployment.fiveMap();
             long moving = movingKey(fourMap, fiveMap);
             assertThat(a.explain("SELECT v FROM t_kv WHERE k = ?", moving).shards())
                     .containsExactly(owner(fourMap, moving));
@@ -119,10 +107,14 @@ class ReshardIT {
             System.out.println(grow.output);
             assertThat(grow.exit).as(grow.output).isZero();
             assertThat(grow.output).containsSubsequence("phase plan:", "phase prepare:", "phase copy:",
-                    "phase catch-up:", "phase verify:", "verify: no differences", "phase switch:", "phase cleanup:",
+                    "phase catch-up:", "phase verify:", "phase switch:", "version 2 published", "phase cleanup:",
                     "phase done:");
-            // ds4 joins the map: the broadcast rows reach it at the switch, while broadcast writes are held.
-            assertThat(grow.output).contains("switch: broadcast tables copied to ds4");
+            // The broadcast writer keeps the broadcast table's chunk changing while it is verified: it may settle
+            // only at the switch, where writes are held ("verify: no differences while writes are held").
+            assertThat(grow.output).contains("verify: no differences");
+            // ds4 joins the map: its broadcast rows are copied in the copy phase and the broadcast writes made since
+            // are replayed from a source's binlog, so the switch only drains the last changes.
+            assertThat(grow.output).contains("copy: t_region from ").doesNotContain("broadcast tables copied");
             assertEveryRowOnceOnItsOwner(fiveMap, ref);
             assertThat(a.explain("SELECT v FROM t_kv WHERE k = ?", moving).shards()).containsExactly("ds4");
             String status = cli("status", "--config", five.toString(), "--exact").output;
@@ -154,6 +146,60 @@ class ReshardIT {
     }
 
     /**
+     * An application instance still running from the file before the fifth shard was added: the tool stops before
+     * the freeze, naming it, with exit 1, publishes nothing, and no write through either instance is refused or
+     * held; once it is restarted from the new file, {@code --resume} finishes. Published, the target would have left
+     * that instance refusing every write to the slots moving to ds4, and the cleanup waiting for it.
+     */
+    @Test
+    void anInstanceStillOnTheOldFileStopsTheReshardBeforeTheFreezeUntilItIsRestarted() throws Exception {
+        Deployment deployment = fourShardsSeeded();
+        Path five = deployment.five();
+        SlotMap fourMap = deployment.fourMap();
+        SlotMap fiveMap = deployment.fiveMap();
+        long moving = movingKey(fourMap, fiveMap);
+        try (ShardingDataSource current = ShardingDataSource.fromYaml(five);
+             Connection ref = server.connect(database("ref"))) {
+            Run stopped;
+            String status;
+            try (ShardingDataSource stale = ShardingDataSource.fromYaml(deployment.four())) {
+                stopped = whileWriting(List.of(current, stale), ref, () -> cli("reshard", "--config",
+                        five.toString(), "--yes"));
+                status = cli("status", "--config", five.toString()).output;
+                assertThat(stale.explain("SELECT v FROM t_kv WHERE k = ?", moving).shards())
+                        .containsExactly(owner(fourMap, moving));
+            }
+            System.out.println(stopped.output);
+            assertThat(stopped.exit).as(stopped.output).isEqualTo(ShardCli.EXIT_CHECK_FAILED);
+            assertThat(retried.get()).as("writes refused or held past the bound").isZero();
+            // The stale instance is the one status says cannot route by the target; the tool names it alone.
+            String staleId = status.lines().filter(line -> line.contains("cannot route by the announced target"))
+                    .map(line -> line.trim().substring(0, line.trim().indexOf(" on "))).findFirst().orElseThrow();
+            assertThat(stopped.output).contains("verify: no differences", "switch: not started, no write was held and"
+                    + " nothing was published; writes go on by version 1.", "  instance " + staleId + " (",
+                    "Restart each with the configuration that names ds4 (or stop it), then run `reshard --resume`.")
+                    .doesNotContain("phase switch:");
+            assertThat(stopped.output.split("\n  instance ", -1)).as(stopped.output).hasSize(2);
+            assertThat(status).contains("topology version 1", "reshard in progress: phase verify", "2 instances");
+            assertThat(current.explain("SELECT v FROM t_kv WHERE k = ?", moving).shards())
+                    .containsExactly(owner(fourMap, moving));
+
+            try (ShardingDataSource restarted = ShardingDataSource.fromYaml(five)) {
+                Run resumed = whileWriting(List.of(current, restarted), ref, () -> cli("reshard", "--config",
+                        five.toString(), "--resume"));
+                assertThat(resumed.exit).as(resumed.output).isZero();
+                assertThat(resumed.output).contains("in phase verify", "switch: broadcast tables copied to ds4",
+                        "phase done:").doesNotContain("cannot route");
+                assertEveryRowOnceOnItsOwner(fiveMap, ref);
+                assertThat(restarted.explain("SELECT v FROM t_kv WHERE k = ?", moving).shards())
+                        .containsExactly("ds4");
+            }
+            assertThat(current.explain("SELECT v FROM t_kv WHERE k = ?", moving).shards()).containsExactly("ds4");
+        }
+        assertThat(readProblems).isEmpty();
+    }
+
+    /**
      * The tool killed with SIGKILL in each phase: the copy and the cleanup (at a copied chunk, at the phase row),
      * then the catch-up, verify and switch, each reached for certain by holding a row lock the tool needs next on
      * the metadata database, and killed while it waits there or works before it: a killed catch-up or verify is
@@ -162,24 +208,22 @@ class ReshardIT {
      */
     @Test
     void aToolKilledInEachPhaseIsAbortedOrResumed() throws Exception {
-        for (int i = 0; i <= KEYS; i++) {
-            keyLocks[i] = new ReentrantLock();
-        }
-        for (int i = 0; i <= REGIONS; i++) {
-            regionLocks[i] = new ReentrantLock();
-        }
-        for (String name : SHARDS) {
-            server.createDatabase(database(name));
-        }
-        server.createDatabase(database("ref"));
-        Path four = writeConfig("four.yaml", Map.of("ds0", 1.0, "ds1", 1.0, "ds2", 1.0, "ds3", 1.0));
-        Path five = writeConfig("five.yaml", Map.of("ds0", 1.0, "ds1", 1.0, "ds2", 1.0, "ds3", 1.0, "ds4", 1.0));
-        seed(four);
-        SlotMap fourMap = SlotMap.of(ShardConfig.fromYaml(four));
-        SlotMap fiveMap = SlotMap.of(ShardConfig.fromYaml(five));
+        Deployment deployment = fourShardsSeeded();
+        Path five = deployment.five();
+        SlotMap fourMap = deployment.fourMap();
+        SlotMap fiveMap = deployment.fiveMap();
         try (ShardingDataSource a = ShardingDataSource.fromYaml(five);
              ShardingDataSource b = ShardingDataSource.fromYaml(five);
              Connection ref = server.connect(database("ref"))) {
+            Run prepareAborted = whileWriting(List.of(a, b), ref, () -> {
+                killInPrepare("prepare.txt", "--config", five.toString(), "--yes");
+                return cli("reshard", "--config", five.toString(), "--abort");
+            });
+            assertThat(prepareAborted.exit).as(prepareAborted.output).isZero();
+            assertThat(prepareAborted.output).contains("version 1 stays in force");
+            assertThat(rows("ds4")).isEmpty();
+            assertEveryRowOnceOnItsOwner(fourMap, ref);
+
             Run abort = whileWriting(List.of(a, b), ref, () -> {
                 killInCopy(five);
                 return cli("reshard", "--config", five.toString(), "--abort");
@@ -215,6 +259,16 @@ class ReshardIT {
             assertThat(rows("ds4")).isEmpty();
 
             killedInCatchUpVerifyAndSwitch(List.of(a, b), ref, five, fourMap, fiveMap);
+
+            // Killed in the prepare of a drain, then resumed: it prepares again and finishes.
+            Run prepareResumed = whileWriting(List.of(a, b), ref, () -> {
+                killInPrepare("prepare-2.txt", "--config", drained.toString(), "--yes");
+                return cli("reshard", "--config", drained.toString(), "--resume");
+            });
+            assertThat(prepareResumed.exit).as(prepareResumed.output).isZero();
+            assertThat(prepareResumed.output).contains("in phase prepare", "phase prepare:", "phase done:");
+            assertEveryRowOnceOnItsOwner(fourMap, ref);
+            assertThat(rows("ds4")).isEmpty();
         }
         assertThat(readProblems).isEmpty();
     }
@@ -294,6 +348,33 @@ class ReshardIT {
         assertThat(rows("ds4")).isEmpty();
         assertEveryRowOnceOnItsOwner(map, ref);
         assertThat(cli("status", "--config", config).output).contains("no reshard in progress");
+    }
+
+    /**
+     * Kills a fresh run in the prepare. The test locks the announcement's row (a gap: there is none yet), so the tool,
+     * once it has recorded phase prepare, waits to announce; then it locks the gap of the progress where the binlog
+     * positions go (between the items the start wrote) and lets the announcement through: the tool prepares the
+     * schema and waits to record the first position, the prepare's last step, and is killed while it waits.
+     */
+    private void killInPrepare(String output, String... args) throws Exception {
+        Process tool = null;
+        try (RowLock announcement = new RowLock("SELECT id FROM shard_reshard WHERE id = 1")) {
+            tool = startTool(output, args);
+            awaitPhase(tool, output, "prepare");
+            try (RowLock positions = new RowLock(progressItem("position/ds0"))) {
+                announcement.releaseToWaiters();
+                killWhen(tool, output, "the prepare", () -> output(output).contains("phase prepare:")
+                        && positions.hasWaiters());
+                assertThat(phase()).isEqualTo("prepare");
+            }
+        } finally {
+            if (tool != null) {
+                kill(tool);
+            }
+        }
+        assertThat(phase()).isEqualTo("prepare");
+        assertThat(progressShows("item LIKE 'position/%'")).as("no binlog position recorded").isFalse();
+        assertThat(output(output)).contains("phase prepare:").doesNotContain("phase copy:");
     }
 
     /**
@@ -468,8 +549,31 @@ class ReshardIT {
 
         /** Rolls back: a waiting statement goes on. */
         void releaseToWaiters() throws SQLException {
-            connection.rollback();
-            connection.close();
+            if (!connection.isClosed()) {
+                connection.rollback();
+                connection.close();
+            }
+        }
+
+        /** Whether a session waits for these locks now. */
+        boolean hasWaiters() throws SQLException {
+            try (Connection c = server.connect(database("ds0")); Statement s = c.createStatement()) {
+                return !waiting(s).isEmpty();
+            }
+        }
+
+        /** The sessions waiting for these locks. */
+        private List<Long> waiting(Statement s) throws SQLException {
+            List<Long> waiting = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery("SELECT t.trx_mysql_thread_id FROM"
+                    + " information_schema.INNODB_LOCK_WAITS w JOIN information_schema.INNODB_TRX t"
+                    + " ON t.trx_id = w.requesting_trx_id JOIN information_schema.INNODB_TRX mine"
+                    + " ON mine.trx_id = w.blocking_trx_id WHERE mine.trx_mysql_thread_id = " + id)) {
+                while (rs.next()) {
+                    waiting.add(rs.getLong(1));
+                }
+            }
+            return waiting;
         }
 
         @Override
@@ -478,16 +582,7 @@ class ReshardIT {
                 return;
             }
             try (Connection c = server.connect(database("ds0")); Statement s = c.createStatement()) {
-                List<Long> waiting = new ArrayList<>();
-                try (ResultSet rs = s.executeQuery("SELECT t.trx_mysql_thread_id FROM"
-                        + " information_schema.INNODB_LOCK_WAITS w JOIN information_schema.INNODB_TRX t"
-                        + " ON t.trx_id = w.requesting_trx_id JOIN information_schema.INNODB_TRX mine"
-                        + " ON mine.trx_id = w.blocking_trx_id WHERE mine.trx_mysql_thread_id = " + id)) {
-                    while (rs.next()) {
-                        waiting.add(rs.getLong(1));
-                    }
-                }
-                for (long thread : waiting) {
+                for (long thread : waiting(s)) {
                     try {
                         s.execute("KILL " + thread);
                     } catch (SQLException gone) {
@@ -499,6 +594,29 @@ class ReshardIT {
                 connection.close();
             }
         }
+    }
+
+    /** The files naming four and five shards; the four-shard one is the deployment {@link #fourShardsSeeded} seeds. */
+    private record Deployment(Path four, Path five, SlotMap fourMap, SlotMap fiveMap) {
+    }
+
+    /** Empty databases for the five shards and the reference, fresh key locks, and the four-shard deployment seeded. */
+    private Deployment fourShardsSeeded() throws Exception {
+        for (int i = 0; i <= KEYS; i++) {
+            keyLocks[i] = new ReentrantLock();
+        }
+        for (int i = 0; i <= REGIONS; i++) {
+            regionLocks[i] = new ReentrantLock();
+        }
+        for (String name : SHARDS) {
+            server.createDatabase(database(name));
+        }
+        server.createDatabase(database("ref"));
+        Path four = writeConfig("four.yaml", Map.of("ds0", 1.0, "ds1", 1.0, "ds2", 1.0, "ds3", 1.0));
+        Path five = writeConfig("five.yaml", Map.of("ds0", 1.0, "ds1", 1.0, "ds2", 1.0, "ds3", 1.0, "ds4", 1.0));
+        seed(four);
+        return new Deployment(four, five, SlotMap.of(ShardConfig.fromYaml(four)),
+                SlotMap.of(ShardConfig.fromYaml(five)));
     }
 
     /** The four-shard deployment: its map stored as version 1, the table and half the keys, also in the reference. */

@@ -44,9 +44,11 @@ class ReshardWorkflowTest {
         assertThat(printed.toString()).containsSubsequence("phase plan:", "phase prepare:", "phase copy:",
                 "phase catch-up:", "phase verify:", "phase switch:", "phase cleanup:", "phase done:");
         List<String> events = fakes.events;
+        // The broadcast table is copied whole to the added ds4, from the first source, after the sharded tables
+        // and before the catch-up; nothing is copied at the switch.
         assertThat(events).containsSubsequence("announce", "prepare", "copy ds0 t_user chunk 1",
-                "copy ds3 t_order chunk 3", "follow ds0 from 100", "catch-up ds0", "verify", "freeze",
-                "awaitFrozen", "catch-up ds3", "broadcast copy", "publish", "stop ds0", "awaitRouting 2",
+                "copy ds3 t_order chunk 3", "copy ds0 t_region chunk 3", "follow ds0 from 100", "catch-up ds0",
+                "verify", "freeze", "awaitFrozen", "catch-up ds3", "publish", "stop ds0", "awaitRouting 2",
                 "delete moved ds0 t_user", "delete moved ds3 t_order");
         // Only the four old shards give slots away, each to the new one, and nothing is copied from ds4.
         assertThat(events).noneMatch(e -> e.startsWith("copy ds4"));
@@ -116,7 +118,8 @@ class ReshardWorkflowTest {
         assertThat(run(true)).isEqualTo(Result.DONE);
         assertThat(printed.toString()).contains("in phase copy", "rows were copied before");
         // Tables already copied are not copied again; the interrupted one goes on after its last chunk.
-        assertThat(fakes.events).noneMatch(e -> e.startsWith("copy ds0"));
+        assertThat(fakes.events).noneMatch(e -> e.startsWith("copy ds0 t_user") || e.startsWith("copy ds0 t_order"));
+        assertThat(fakes.events).contains("copy ds0 t_region chunk 1");
         assertThat(fakes.events).noneMatch(e -> e.equals("copy ds1 t_order chunk 1"));
         assertThat(fakes.events).contains("copy ds1 t_order chunk 2", "copy ds2 t_user chunk 1");
         assertThat(fakes.coordination.publications).isEqualTo(1);
@@ -124,7 +127,8 @@ class ReshardWorkflowTest {
 
     static Stream<String> killPoints() {
         return Stream.of("announce", "prepare", "copy ds0 t_user chunk 1", "copy ds3 t_order chunk 3",
-                "follow ds1 from 101", "catch-up ds2", "verify", "freeze", "awaitFrozen", "broadcast copy",
+                "copy ds0 t_region chunk 2", "follow ds1 from 101", "catch-up ds2", "verify", "awaitTargetRead",
+                "freeze", "awaitFrozen",
                 "publish", "awaitRouting 2", "delete moved ds2 t_user");
     }
 
@@ -164,6 +168,57 @@ class ReshardWorkflowTest {
         List<String> resumed = fakes.events.subList(killedAt, fakes.events.size());
         assertThat(resumed).containsSubsequence("unfreeze", "follow ds0 from 104", "catch-up ds0", "verify", "freeze",
                 "publish");
+    }
+
+    @Test
+    void anInstanceThatCannotRouteByTheTargetIsNamedDuringTheCopyAndStopsTheSwitchBeforeTheFreeze()
+            throws Exception {
+        fakes.coordination.cannotRouteTarget = true;
+        assertThat(run(false)).isEqualTo(Result.STOPPED);
+        assertThat(fakes.events).containsSubsequence("announce", "copy ds0 t_user chunk 1", "verify",
+                "awaitTargetRead");
+        assertThat(fakes.events).doesNotContain("freeze", "publish");
+        String output = printed.toString();
+        // Warned once, right after the announcement, so that it can be restarted while the copy runs.
+        assertThat(output).containsOnlyOnce("warning: instance app-1 (host1) cannot route by the target map: its"
+                + " configuration lacks ds4; restart it with the configuration that names ds4 now");
+        assertThat(output.indexOf("warning: instance app-1")).isLessThan(output.indexOf("phase copy:"));
+        assertThat(output).contains("switch: not started, no write was held and nothing was published; writes go"
+                + " on by version 1.", "  instance app-1 (host1)", "Restart each with the configuration that names"
+                + " ds4 (or stop it), then run `reshard --resume`.").doesNotContain("phase switch:");
+        assertThat(ReshardState.of(fakes.store.items).phase()).isEqualTo(Phase.VERIFY);
+        assertThat(fakes.coordination.announcement.state()).isEqualTo(Coordination.AnnouncementState.ANNOUNCED);
+
+        fakes.coordination.cannotRouteTarget = false; // restarted with the file that names ds4
+        assertThat(run(true)).isEqualTo(Result.DONE);
+        assertThat(fakes.coordination.publications).isEqualTo(1);
+        assertThat(printed.toString()).doesNotContain("cannot route");
+    }
+
+    @Test
+    void anInstanceThatSaysItCannotRouteByTheTargetOnlyOnceFrozenStopsTheSwitchWithoutPublishing()
+            throws Exception {
+        fakes.coordination.cannotRouteTarget = true;
+        fakes.coordination.cannotRouteFrom = "freeze"; // started from the old file after the check
+        assertThat(run(false)).isEqualTo(Result.STOPPED);
+        assertThat(fakes.events).containsSubsequence("awaitTargetRead", "freeze", "awaitFrozen", "unfreeze")
+                .doesNotContain("publish");
+        assertThat(printed.toString()).contains("switch: stopped while waiting for the instances to hold their"
+                + " writes; writes resume on the old owners, nothing was published.", "  instance app-1 (host1)",
+                "then run `reshard --resume`").doesNotContain("Not acknowledged");
+
+        fakes.coordination.cannotRouteTarget = false;
+        assertThat(run(true)).isEqualTo(Result.DONE);
+        assertThat(fakes.coordination.version).isEqualTo(2);
+    }
+
+    @Test
+    void anInstanceThatNeverSaysWhetherItCanRouteByTheTargetIsNamedAndTheSwitchGoesOn() throws Exception {
+        fakes.coordination.reportsTarget = false;
+        assertThat(run(false)).isEqualTo(Result.DONE);
+        assertThat(printed.toString()).contains("switch: instances did not say within 30 s whether they can route"
+                + " by the target map (Shard versions before this check do not): app-1 (host1); the switch goes on");
+        assertThat(fakes.events).containsSubsequence("awaitTargetRead", "freeze", "awaitFrozen", "publish");
     }
 
     @Test
