@@ -13,16 +13,19 @@ import java.util.Locale;
 /**
  * What the reshard needs to know of one sharded table on one data source, from information_schema: its columns
  * (generated ones left out: the target computes them), its primary key, and its sharding column's collation, so
- * that a row's slot is computed exactly as the router computes it for that key ({@link #slotOf}).
+ * that a row's slot is computed exactly as the router computes it for that key ({@link #slotOf}). On PostgreSQL
+ * the router hashes string keys without a collation, so the shape has none there either.
  *
  * @param name      the table's name as the database spells it
  * @param columns   the stored columns, in table order
  * @param key       the primary key's columns, in key order; empty when the table has none
  * @param shardingColumn the sharding column as the database spells it
- * @param collation the sharding column's collation weights, or null (not a string column, or no weights for it)
+ * @param collation the sharding column's collation weights, or null (not a string column, no weights for it, or
+ *                  PostgreSQL)
+ * @param dialect   the SQL of the table's server
  */
 record TableShape(String name, List<String> columns, List<String> key, String shardingColumn,
-                  CollationWeights collation) {
+                  CollationWeights collation, SqlDialect dialect) {
 
     /** The slot of a row whose sharding column holds {@code value}: as the router hashes the same key. */
     int slotOf(Object value) {
@@ -31,25 +34,28 @@ record TableShape(String name, List<String> columns, List<String> key, String sh
 
     /** The table's shape on the connection's database, or null when the table is not there. */
     static TableShape read(Connection connection, String table, String shardingColumn) throws SQLException {
+        SqlDialect dialect = SqlDialect.of(connection);
+        boolean postgres = dialect == SqlDialect.POSTGRES;
         String actual = null;
         List<String> columns = new ArrayList<>();
         String column = null;
         String collationName = null;
-        try (PreparedStatement s = connection.prepareStatement("SELECT TABLE_NAME, COLUMN_NAME, COLLATION_NAME, EXTRA"
-                + " FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND LOWER(TABLE_NAME) = ?"
-                + " ORDER BY ORDINAL_POSITION")) {
+        // PostgreSQL's information_schema has no EXTRA; is_generated says ALWAYS for a generated column.
+        try (PreparedStatement s = connection.prepareStatement("SELECT TABLE_NAME, COLUMN_NAME, COLLATION_NAME, "
+                + (postgres ? "IS_GENERATED" : "EXTRA") + " FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = "
+                + dialect.currentSchema() + " AND LOWER(TABLE_NAME) = ? ORDER BY ORDINAL_POSITION")) {
             s.setString(1, table.toLowerCase(Locale.ROOT));
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     actual = rs.getString(1);
                     String name = rs.getString(2);
                     String extra = rs.getString(4) == null ? "" : rs.getString(4).toUpperCase(Locale.ROOT);
-                    if (!extra.contains("GENERATED")) {
+                    if (!extra.contains("GENERATED") && !extra.equals("ALWAYS")) {
                         columns.add(name);
                     }
                     if (name.equalsIgnoreCase(shardingColumn)) {
                         column = name;
-                        collationName = rs.getString(3);
+                        collationName = postgres ? null : rs.getString(3);
                     }
                 }
             }
@@ -58,9 +64,14 @@ record TableShape(String name, List<String> columns, List<String> key, String sh
             return null;
         }
         List<String> key = new ArrayList<>();
-        try (PreparedStatement s = connection.prepareStatement("SELECT COLUMN_NAME FROM information_schema.STATISTICS"
-                + " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND INDEX_NAME = 'PRIMARY'"
-                + " ORDER BY SEQ_IN_INDEX")) {
+        try (PreparedStatement s = connection.prepareStatement(postgres
+                ? "SELECT k.COLUMN_NAME FROM information_schema.TABLE_CONSTRAINTS c JOIN"
+                + " information_schema.KEY_COLUMN_USAGE k ON k.CONSTRAINT_SCHEMA = c.CONSTRAINT_SCHEMA"
+                + " AND k.CONSTRAINT_NAME = c.CONSTRAINT_NAME AND k.TABLE_NAME = c.TABLE_NAME"
+                + " WHERE c.TABLE_SCHEMA = current_schema() AND c.TABLE_NAME = ? AND c.CONSTRAINT_TYPE = 'PRIMARY KEY'"
+                + " ORDER BY k.ORDINAL_POSITION"
+                : "SELECT COLUMN_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE()"
+                + " AND TABLE_NAME = ? AND INDEX_NAME = 'PRIMARY' ORDER BY SEQ_IN_INDEX")) {
             s.setString(1, actual);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
@@ -73,7 +84,7 @@ record TableShape(String name, List<String> columns, List<String> key, String sh
                     + " on data source " + connection.getCatalog() + "; fix the schema or the configuration", "42S22");
         }
         return new TableShape(actual, List.copyOf(columns), List.copyOf(key), column,
-                CollationWeights.of(collationName));
+                CollationWeights.of(collationName), dialect);
     }
 
     /** The stored columns not in the key, in table order. */
@@ -81,8 +92,8 @@ record TableShape(String name, List<String> columns, List<String> key, String sh
         return columns.stream().filter(c -> key.stream().noneMatch(c::equalsIgnoreCase)).toList();
     }
 
-    static String quote(String identifier) {
-        return "`" + identifier.replace("`", "``") + "`";
+    String quote(String identifier) {
+        return dialect.quote(identifier);
     }
 
     String quotedName() {
@@ -90,10 +101,10 @@ record TableShape(String name, List<String> columns, List<String> key, String sh
     }
 
     String columnList() {
-        return String.join(", ", columns.stream().map(TableShape::quote).toList());
+        return String.join(", ", columns.stream().map(this::quote).toList());
     }
 
     String keyList() {
-        return String.join(", ", key.stream().map(TableShape::quote).toList());
+        return String.join(", ", key.stream().map(this::quote).toList());
     }
 }
