@@ -92,6 +92,24 @@ final class PostgresPrerequisites {
                 }
             }
         }
+        try (PreparedStatement s = c.prepareStatement("SELECT k.TABLE_NAME, k.COLUMN_NAME, col.DATA_TYPE FROM"
+                + " information_schema.TABLE_CONSTRAINTS t JOIN information_schema.KEY_COLUMN_USAGE k"
+                + " ON k.CONSTRAINT_SCHEMA = t.CONSTRAINT_SCHEMA AND k.CONSTRAINT_NAME = t.CONSTRAINT_NAME"
+                + " JOIN information_schema.COLUMNS col ON col.TABLE_SCHEMA = k.TABLE_SCHEMA"
+                + " AND col.TABLE_NAME = k.TABLE_NAME AND col.COLUMN_NAME = k.COLUMN_NAME"
+                + " WHERE t.CONSTRAINT_TYPE = 'PRIMARY KEY' AND t.TABLE_SCHEMA = current_schema()"
+                + " AND lower(k.TABLE_NAME) = ANY (?) AND (col.DATA_TYPE LIKE 'time%' OR col.DATA_TYPE IN"
+                + " ('date', 'interval'))")) {
+            s.setArray(1, c.createArrayOf("text", tables.toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    // The connector hands such key values over as numbers of its own units, not as the column's.
+                    problems.add("table " + SqlDialect.POSTGRES.quote(rs.getString(1)) + " has primary key column "
+                            + rs.getString(2) + " of type " + rs.getString(3) + ", which the PostgreSQL catch-up"
+                            + " cannot look rows up by; reshard it with a primary key of another type");
+                }
+            }
+        }
         return problems;
     }
 
