@@ -26,10 +26,10 @@ import java.util.function.Predicate;
  * plan -> prepare -> copy -> catch-up -> verify -> switch -> cleanup -> done
  * </pre>
  *
- * The log positions (binlog, or on PostgreSQL a replication slot's) are recorded before the first row is copied, and the catch-up starts only after every
- * table is copied (a replay running beside the copy could be overwritten by an older copied image); from then on
- * the followers keep applying changes through verify and switch. Only this class decides the order; the row work,
- * the binlog and the protocol with the instances sit behind {@link Movement}, {@link ChangeCapture} and
+ * The log positions (binlog, or on PostgreSQL a replication slot's) are recorded before the first row is copied,
+ * and the catch-up starts only after every table is copied (a replay running beside the copy could be overwritten
+ * by an older copied image); from then on the followers keep applying changes through verify and switch. Only this
+ * class decides the order; the row work, the change logs and the protocol with the instances sit behind {@link Movement}, {@link ChangeCapture} and
  * {@link Coordination}.
  */
 final class ReshardWorkflow {
