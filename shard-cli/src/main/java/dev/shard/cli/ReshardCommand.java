@@ -56,8 +56,9 @@ final class ReshardCommand implements Callable<Integer> {
     private int chunkRows = 1000;
 
     @Option(names = "--max-rows-per-second", paramLabel = "<n>",
-            description = "Throttle of the copy, verify and cleanup, rows read per second per table"
-                    + " (default 0: none).")
+            description = "Throttle of the copy, verify and cleanup: rows read per second from the source and"
+                    + " table being worked on; they work on one source and table at a time, so this also bounds"
+                    + " the tool's total (default 0: none).")
     private long maxRowsPerSecond;
 
     @Option(names = "--binlog-server-id", paramLabel = "<id>",

@@ -77,25 +77,21 @@ final class SchemaSnapshot {
             }
         }
         Map<String, List<String>> columnOrder = new TreeMap<>();
-        try (PreparedStatement statement = connection.prepareStatement("SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE,"
-                + " IS_NULLABLE, COLUMN_DEFAULT, COLLATION_NAME, EXTRA FROM information_schema.COLUMNS"
-                + " WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, ORDINAL_POSITION");
-             ResultSet rs = statement.executeQuery()) {
-            while (rs.next()) {
-                String table = rs.getString(1).toLowerCase(Locale.ROOT);
-                if (!actualNames.containsKey(table)) {
-                    continue;
-                }
-                String column = rs.getString(2).toLowerCase(Locale.ROOT);
-                columnOrder.computeIfAbsent(table, t -> new ArrayList<>()).add(column);
-                StringBuilder description = new StringBuilder(rs.getString(3));
-                description.append("YES".equals(rs.getString(4)) ? " NULL" : " NOT NULL");
-                appendIfPresent(description, " DEFAULT ", rs.getString(5));
-                appendIfPresent(description, " COLLATE ", rs.getString(6));
-                appendIfPresent(description, " ", rs.getString(7));
-                facts.put(new Subject(table, Kind.COLUMN, column), description.toString());
-            }
-        }
+        ColumnCatalog.read(connection, null, ColumnCatalog.Tables.ALL, null, List.of("COLUMN_NAME", "COLUMN_TYPE",
+                "IS_NULLABLE", "COLUMN_DEFAULT", "COLLATION_NAME", "EXTRA"), rs -> {
+                    String table = rs.getString(1).toLowerCase(Locale.ROOT);
+                    if (!actualNames.containsKey(table)) {
+                        return;
+                    }
+                    String column = rs.getString(2).toLowerCase(Locale.ROOT);
+                    columnOrder.computeIfAbsent(table, t -> new ArrayList<>()).add(column);
+                    StringBuilder description = new StringBuilder(rs.getString(3));
+                    description.append("YES".equals(rs.getString(4)) ? " NULL" : " NOT NULL");
+                    appendIfPresent(description, " DEFAULT ", rs.getString(5));
+                    appendIfPresent(description, " COLLATE ", rs.getString(6));
+                    appendIfPresent(description, " ", rs.getString(7));
+                    facts.put(new Subject(table, Kind.COLUMN, column), description.toString());
+                });
         columnOrder.forEach((table, columns) ->
                 facts.put(new Subject(table, Kind.COLUMN_ORDER, ""), String.join(", ", columns)));
         Map<Subject, StringBuilder> indexes = new TreeMap<>();

@@ -53,7 +53,11 @@ import org.junit.jupiter.api.io.TempDir;
  *   -Dreshard.load.rows=1000000 -Dreshard.load.runs=3 -Dreshard.load.maxRowsPerSecond=0,20000
  * </pre>
  *
- * System properties: {@code reshard.load.rows} (default 20000), {@code .runs} (1), {@code .threads} (8),
+ * <p>A broadcast table {@code t_ref} of {@code reshard.load.broadcastRows} rows is on every shard: the fifth shard
+ * joins the map, so its broadcast rows are copied, and the write pause at the switch must not grow with it.
+ *
+ * System properties: {@code reshard.load.rows} (default 20000), {@code .broadcastRows} (1000), {@code .runs} (1),
+ * {@code .threads} (8),
  * {@code .writePercent} (20), {@code .warmUpSeconds} (1), {@code .beforeSeconds} (2), {@code .maxRowsPerSecond}
  * (a comma-separated list: each run reshards once per value, in turn; default 0, no throttle), {@code .chunkRows}
  * (the tool's default), {@code .slotMapPollMillis} (the setting's default).
@@ -61,6 +65,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReshardLoadIT {
 
     private static final int ROWS = Integer.getInteger("reshard.load.rows", 20_000);
+    private static final int BROADCAST_ROWS = Integer.getInteger("reshard.load.broadcastRows", 1_000);
     private static final int RUNS = Integer.getInteger("reshard.load.runs", 1);
     private static final int THREADS = Integer.getInteger("reshard.load.threads", 8);
     private static final int WRITE_PERCENT = Integer.getInteger("reshard.load.writePercent", 20);
@@ -109,8 +114,8 @@ class ReshardLoadIT {
 
     @Test
     void theApplicationKeepsReadingAndWritingWhileFourShardsBecomeFive() throws Exception {
-        REPORT.append(String.format("%d rows, %d threads (%d%% updates, the rest reads), chunk rows %d, slot map"
-                + " poll %d ms, machine: %d cores, %s%n", ROWS, THREADS, WRITE_PERCENT, CHUNK_ROWS, POLL_MILLIS,
+        REPORT.append(String.format("%d rows, %d broadcast rows, %d threads (%d%% updates, the rest reads), chunk rows"
+                + " %d, slot map poll %d ms, machine: %d cores, %s%n", ROWS, BROADCAST_ROWS, THREADS, WRITE_PERCENT, CHUNK_ROWS, POLL_MILLIS,
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.name") + " "
                         + System.getProperty("os.version") + ", Java " + Runtime.version()));
         int index = 0;
@@ -178,6 +183,15 @@ class ReshardLoadIT {
         assertThat(result).isEqualTo(Resharder.Result.DONE);
         assertThat(problems).as("reads that found no row, updates that failed other than at the switch").isEmpty();
         assertEveryRowOnceOnItsOwner(fiveMap, databases, load.updates());
+        for (String shard : shards) {
+            try (Connection c = server.connect(databases.get(shard)); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT COUNT(*), COALESCE(SUM(v), 0) FROM t_ref")) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("broadcast rows on " + shard).isEqualTo(BROADCAST_ROWS);
+                assertThat(rs.getLong(2)).as("broadcast values on " + shard)
+                        .isEqualTo((long) BROADCAST_ROWS * (BROADCAST_ROWS + 1) / 2);
+            }
+        }
 
         // The phases, cut along the tool's lines.
         Line copy = line(lines, "phase copy:");
@@ -259,7 +273,9 @@ class ReshardLoadIT {
         try (ShardingDataSource first = ShardingDataSource.fromYaml(four);
              Connection c = first.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE t_kv (k BIGINT NOT NULL PRIMARY KEY, v BIGINT NOT NULL, note VARCHAR(40))");
+            s.execute("CREATE TABLE t_ref (id BIGINT NOT NULL PRIMARY KEY, v BIGINT NOT NULL, note VARCHAR(40))");
         }
+        loadBroadcast(fourMap, databases);
         Map<String, Connection> connections = new LinkedHashMap<>();
         Map<String, PreparedStatement> inserts = new LinkedHashMap<>();
         Map<String, Integer> batched = new LinkedHashMap<>();
@@ -296,6 +312,29 @@ class ReshardLoadIT {
         } finally {
             for (Connection c : connections.values()) {
                 c.close();
+            }
+        }
+    }
+
+    /** The broadcast table's rows straight into each shard, in batches, without the binary log. */
+    private void loadBroadcast(SlotMap fourMap, Map<String, String> databases) throws SQLException {
+        for (String shard : fourMap.shards()) {
+            try (Connection c = server.connect(databases.get(shard)); Statement s = c.createStatement()) {
+                s.execute("SET SESSION sql_log_bin = 0");
+                c.setAutoCommit(false);
+                try (PreparedStatement insert = c.prepareStatement("INSERT INTO t_ref (id, v, note) VALUES (?, ?, ?)")) {
+                    for (long id = 1; id <= BROADCAST_ROWS; id++) {
+                        insert.setLong(1, id);
+                        insert.setLong(2, id);
+                        insert.setString(3, "reference row " + id);
+                        insert.addBatch();
+                        if (id % LOAD_BATCH == 0 || id == BROADCAST_ROWS) {
+                            insert.executeBatch();
+                            c.commit();
+                        }
+                    }
+                }
+                s.execute("ANALYZE TABLE t_ref");
             }
         }
     }
@@ -349,7 +388,8 @@ class ReshardLoadIT {
                                 + " maximumPoolSize: 4, minimumIdle: 1 }\n");
             }
         }
-        text.append("defaultDataSource: ds0\ntables:\n  t_kv: { shardingColumn: k }\nsettings:\n"
+        text.append("defaultDataSource: ds0\ntables:\n  t_kv: { shardingColumn: k }\nbroadcastTables: [t_ref]\n"
+                + "settings:\n"
                 + "  storeSlotMap: true\n  slotMapPollMillis: ").append(POLL_MILLIS).append("\n");
         Path path = directory.resolve(file);
         Files.writeString(path, text);

@@ -38,6 +38,16 @@ class ShardCliTest {
     }
 
     @Test
+    void reshardHelpSaysTheThrottleHoldsPerSourceAndTableOneAtATime() {
+        Run run = cli("reshard", "--help");
+        assertThat(run.exitCode()).isZero();
+        String help = run.out().replaceAll("\\s+", " ");
+        assertThat(help).contains("--max-rows-per-second=<n> Throttle of the copy, verify and cleanup: rows read per"
+                + " second from the source and table being worked on; they work on one source and table at a time,"
+                + " so this also bounds the tool's total").doesNotContain("per table");
+    }
+
+    @Test
     void helpListsTheCommands() {
         Run run = cli("--help");
         assertThat(run.exitCode()).isZero();

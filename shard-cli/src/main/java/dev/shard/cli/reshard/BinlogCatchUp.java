@@ -32,7 +32,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Replays the changes of one source data source's binary log to the rows that move away from it, from a recorded
- * position onwards: the catch-up phase of a reshard.
+ * position onwards: the catch-up phase of a reshard. Changes of a table that {@link MovingRows#everyRowTo} names
+ * data sources for (a broadcast table copied to the data sources a reshard adds) are replayed on each of them,
+ * whatever the rows' slots.
  *
  * <p><b>What is replayed.</b> Row events (binlog_format=ROW, binlog_row_image=FULL) of the source's database and of
  * {@link MovingRows#tables()} only. Each image becomes a row (column names from information_schema, values as
@@ -294,14 +296,21 @@ public final class BinlogCatchUp implements AutoCloseable {
         return row;
     }
 
+    /** The data sources a row image of the table goes to: its new owner if it moves, or every copy's. */
+    private List<String> owners(ReplayedTable table, Map<String, Object> row) {
+        List<String> everyRow = moving.everyRowTo(table.name());
+        return everyRow.isEmpty() ? moving.newOwner(table.name(), row).map(List::of).orElse(List.of()) : everyRow;
+    }
+
     private void insertedOrDeleted(ReplayedTable table, BitSet included, Serializable[] image, boolean deleted)
             throws SQLException {
         Map<String, Object> row = row(table, included, image);
-        Optional<String> owner = moving.newOwner(table.name(), row);
-        if (owner.isPresent() && deleted) {
-            applier.delete(owner.get(), table.name(), row);
-        } else if (owner.isPresent()) {
-            applier.upsert(owner.get(), table.name(), row);
+        for (String owner : owners(table, row)) {
+            if (deleted) {
+                applier.delete(owner, table.name(), row);
+            } else {
+                applier.upsert(owner, table.name(), row);
+            }
         }
     }
 
@@ -309,14 +318,16 @@ public final class BinlogCatchUp implements AutoCloseable {
                          Serializable[] after) throws SQLException {
         Map<String, Object> beforeRow = row(table, includedBefore, before);
         Map<String, Object> afterRow = row(table, includedAfter, after);
-        Optional<String> beforeOwner = moving.newOwner(table.name(), beforeRow);
-        Optional<String> afterOwner = moving.newOwner(table.name(), afterRow);
-        if (beforeOwner.isPresent() && (!beforeOwner.equals(afterOwner)
-                || !samePrimaryKey(table.columns(), beforeRow, afterRow))) {
-            applier.delete(beforeOwner.get(), table.name(), beforeRow);
+        List<String> beforeOwners = owners(table, beforeRow);
+        List<String> afterOwners = owners(table, afterRow);
+        boolean sameKey = samePrimaryKey(table.columns(), beforeRow, afterRow);
+        for (String owner : beforeOwners) {
+            if (!afterOwners.contains(owner) || !sameKey) {
+                applier.delete(owner, table.name(), beforeRow);
+            }
         }
-        if (afterOwner.isPresent()) {
-            applier.upsert(afterOwner.get(), table.name(), afterRow);
+        for (String owner : afterOwners) {
+            applier.upsert(owner, table.name(), afterRow);
         }
     }
 

@@ -18,7 +18,9 @@ import javax.sql.DataSource;
 /**
  * {@link ChangeCapture} over {@link BinlogCatchUp}: one binlog client per source, applying the changes of rows in
  * slots that leave that source to their new owners ({@link JdbcChangeApplier}). A row's new owner is decided by
- * the slot of its sharding column, computed as the copy computes it ({@link TableShape#slotOf}).
+ * the slot of its sharding column, computed as the copy computes it ({@link TableShape#slotOf}). The follower of
+ * the plan's {@link ReshardPlan#broadcastSource()} also applies every change of the broadcast tables to each data
+ * source the target adds, which no instance writes before the switch.
  */
 final class BinlogChangeCapture implements ChangeCapture {
 
@@ -64,6 +66,11 @@ final class BinlogChangeCapture implements ChangeCapture {
         for (String target : plan.targetsOf(dataSource)) {
             targets.put(target, databases.get(target));
         }
+        if (dataSource.equals(plan.broadcastSource())) {
+            for (String added : plan.addedDataSources()) {
+                targets.put(added, databases.get(added));
+            }
+        }
         long serverId = firstServerId + Math.max(0, plan.sources().indexOf(dataSource));
         BinlogCatchUp catchUp = new BinlogCatchUp(binlog, new BinlogPosition(start.file(), start.position(),
                 start.gtidSet()), moving(dataSource, plan), new JdbcChangeApplier(targets), serverId);
@@ -98,7 +105,10 @@ final class BinlogChangeCapture implements ChangeCapture {
         };
     }
 
-    /** The rows of {@code dataSource} whose slot leaves it, by their new owner. */
+    /**
+     * The rows of {@code dataSource} whose slot leaves it, by their new owner; on the plan's broadcast source, also
+     * every row of the broadcast tables, to each data source the target adds.
+     */
     private MovingRows moving(String dataSource, ReshardPlan plan) throws SQLException {
         Map<String, TableShape> shapes = new LinkedHashMap<>();
         for (String table : movement.tables()) {
@@ -109,7 +119,22 @@ final class BinlogChangeCapture implements ChangeCapture {
         }
         Set<String> tables = new LinkedHashSet<>();
         shapes.values().forEach(shape -> tables.add(shape.name()));
+        Set<String> broadcast = new LinkedHashSet<>();
+        if (dataSource.equals(plan.broadcastSource())) {
+            for (String table : movement.broadcastTables()) {
+                TableShape shape = movement.shape(dataSource, table);
+                if (shape != null) {
+                    broadcast.add(shape.name().toLowerCase(Locale.ROOT));
+                    tables.add(shape.name());
+                }
+            }
+        }
         return new MovingRows() {
+            @Override
+            public List<String> everyRowTo(String table) {
+                return broadcast.contains(table.toLowerCase(Locale.ROOT)) ? plan.addedDataSources() : List.of();
+            }
+
             @Override
             public Optional<String> newOwner(String table, Map<String, Object> row) {
                 TableShape shape = shapes.get(table.toLowerCase(Locale.ROOT));

@@ -1,8 +1,7 @@
 package dev.shard.cli.reshard;
 
+import dev.shard.cli.ColumnCatalog;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,18 +49,11 @@ final class BinlogSchema {
 
     private List<BinlogColumn> read(String table) throws SQLException {
         List<BinlogColumn> columns = new ArrayList<>();
-        try (Connection c = source.open();
-             PreparedStatement select = c.prepareStatement("SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, "
-                     + "CHARACTER_SET_NAME, COLUMN_KEY FROM information_schema.COLUMNS "
-                     + "WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION")) {
-            select.setString(1, database);
-            select.setString(2, table);
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    columns.add(BinlogColumn.of(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            "PRI".equals(rs.getString(5))));
-                }
-            }
+        try (Connection c = source.open()) {
+            ColumnCatalog.read(c, database, ColumnCatalog.Tables.NAMED, table,
+                    List.of("COLUMN_NAME", "DATA_TYPE", "COLUMN_TYPE", "CHARACTER_SET_NAME", "COLUMN_KEY"),
+                    rs -> columns.add(BinlogColumn.of(rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), "PRI".equals(rs.getString(6)))));
         }
         if (columns.isEmpty()) {
             throw new SQLException("Table " + database + "." + table + " is in the binary log but not in "

@@ -23,7 +23,8 @@ import java.util.function.IntPredicate;
 /**
  * The reshard's row work on the physical data sources: each table read in primary-key chunks, rows kept or left by
  * the slot of their sharding column (computed in Java, never in SQL), written with upserts so that any step may run
- * again after a kill.
+ * again after a kill. A broadcast table is copied and verified whole, from the plan's
+ * {@link ReshardPlan#broadcastSource()} to each data source the target adds.
  */
 final class JdbcMovement implements Movement {
 
@@ -54,13 +55,19 @@ final class JdbcMovement implements Movement {
         return config.tables().values().stream().map(TableRule::table).toList();
     }
 
+    @Override
+    public List<String> broadcastTables() {
+        return List.copyOf(config.broadcastTables());
+    }
+
     /** The table's shape on the data source, read once; null when the table is not there (yet: asked again). */
     TableShape shape(String dataSource, String table) throws SQLException {
         String item = dataSource + "/" + table.toLowerCase(Locale.ROOT);
         TableShape known = shapes.get(item);
         if (known == null) {
             try (Connection c = databases.get(dataSource).getConnection()) {
-                known = TableShape.read(c, table, config.tableRule(table).shardingColumn());
+                known = TableShape.read(c, table, config.isBroadcast(table) ? null
+                        : config.tableRule(table).shardingColumn());
             }
             if (known != null) {
                 shapes.put(item, known);
@@ -73,12 +80,18 @@ final class JdbcMovement implements Movement {
     public List<String> problems(ReshardPlan plan) throws SQLException {
         List<String> problems = new ArrayList<>();
         for (String source : plan.sources()) {
-            for (String table : tables()) {
+            List<String> copied = new ArrayList<>(tables());
+            if (source.equals(plan.broadcastSource())) {
+                copied.addAll(broadcastTables());
+            }
+            for (String table : copied) {
                 TableShape shape = shape(source, table);
                 if (shape != null && shape.key().isEmpty()) {
                     problems.add("table " + shape.name() + " on data source " + source + " has no primary key: the"
-                            + " reshard copies, verifies and applies captured changes by primary key; add one (ALTER"
-                            + " TABLE " + shape.name() + " ADD PRIMARY KEY (...)) on every data source");
+                            + " reshard copies, verifies and applies captured changes by primary key"
+                            + (config.isBroadcast(table) ? " (a broadcast table, when the reshard adds a data"
+                            + " source)" : "") + "; add one (ALTER TABLE " + shape.name()
+                            + " ADD PRIMARY KEY (...)) on every data source");
                 }
             }
         }
@@ -101,6 +114,12 @@ final class JdbcMovement implements Movement {
             for (String table : tables()) {
                 long count = rows.getOrDefault(table.toLowerCase(Locale.ROOT), 0L);
                 estimates.add(new Estimate(source, table, count, Math.round(count * leaving)));
+            }
+            if (source.equals(plan.broadcastSource())) {
+                for (String table : broadcastTables()) {
+                    long count = rows.getOrDefault(table.toLowerCase(Locale.ROOT), 0L);
+                    estimates.add(new Estimate(source, table, count, count));
+                }
             }
         }
         return estimates;
@@ -129,11 +148,6 @@ final class JdbcMovement implements Movement {
     }
 
     @Override
-    public void copyBroadcast(ReshardPlan plan) throws SQLException {
-        schema.copyBroadcast(plan);
-    }
-
-    @Override
     public Checkpoint copy(ReshardPlan plan, Checkpoint from, ChunkListener listener)
             throws SQLException, InterruptedException {
         String source = from.dataSource();
@@ -145,6 +159,12 @@ final class JdbcMovement implements Movement {
         List<Object> after = from.lastKey() == null ? null : KeyBounds.decode(from.lastKey());
         long copied = from.rows();
         Map<String, Connection> targets = new LinkedHashMap<>();
+        if (after == null && config.isBroadcast(shape.name())) {
+            // A copy from the start: rows an earlier, aborted reshard left on an added data source go first.
+            for (String target : plan.addedDataSources()) {
+                deleteWhere(target, shape.name(), null);
+            }
+        }
         try (Connection read = databases.get(source).getConnection()) {
             while (true) {
                 List<Row> chunk = RowChunks.read(read, shape, after, null, options.chunkRows());
@@ -152,7 +172,7 @@ final class JdbcMovement implements Movement {
                     return new Checkpoint(source, from.table(), after == null ? null : KeyBounds.encode(after),
                             copied, true);
                 }
-                Map<String, List<Row>> byTarget = leaving(plan, source, chunk);
+                Map<String, List<Row>> byTarget = destinations(plan, source, shape, chunk);
                 int moved = 0;
                 for (Map.Entry<String, List<Row>> entry : byTarget.entrySet()) {
                     Connection target = targets.get(entry.getKey());
@@ -189,9 +209,16 @@ final class JdbcMovement implements Movement {
         return c;
     }
 
-    /** The rows of the chunk that leave {@code source}, by their new owner. */
-    private static Map<String, List<Row>> leaving(ReshardPlan plan, String source, List<Row> chunk) {
+    /**
+     * The rows of the chunk that leave {@code source}, by their new owner; for a broadcast table, every row, to every
+     * data source the target adds.
+     */
+    private Map<String, List<Row>> destinations(ReshardPlan plan, String source, TableShape shape, List<Row> chunk) {
         Map<String, List<Row>> byTarget = new LinkedHashMap<>();
+        if (config.isBroadcast(shape.name())) {
+            plan.addedDataSources().forEach(target -> byTarget.put(target, chunk));
+            return byTarget;
+        }
         for (Row row : chunk) {
             if (row.slot() >= 0 && plan.moves(row.slot()) && plan.ownerBefore(row.slot()).equals(source)) {
                 byTarget.computeIfAbsent(plan.ownerAfter(row.slot()), t -> new ArrayList<>()).add(row);
@@ -219,7 +246,11 @@ final class JdbcMovement implements Movement {
         // The full pass reads every row of the sources, as the copy does: the same throttle spares them.
         Throttle throttle = new Throttle(options.maxRowsPerSecond());
         for (String source : plan.sources()) {
-            for (String table : tables()) {
+            List<String> compared = new ArrayList<>(tables());
+            if (source.equals(plan.broadcastSource())) {
+                compared.addAll(broadcastTables());
+            }
+            for (String table : compared) {
                 TableShape shape = shape(source, table);
                 if (shape == null) {
                     continue;
@@ -245,13 +276,17 @@ final class JdbcMovement implements Movement {
         return differing;
     }
 
-    /** The moving rows of one key range on the source against the same range on each of its targets. */
+    /**
+     * The moving rows of one key range on the source against the same range on each of its targets (a broadcast
+     * table's rows against the same range on each added data source).
+     */
     private Optional<DifferingChunk> compare(ReshardPlan plan, String source, String table, TableShape shape,
                                              List<Object> after, List<Object> upTo, List<Row> sourceRows)
             throws SQLException {
-        Map<String, List<Row>> expected = leaving(plan, source, sourceRows);
+        boolean broadcast = config.isBroadcast(table);
+        Map<String, List<Row>> expected = destinations(plan, source, shape, sourceRows);
         List<Difference> differences = new ArrayList<>();
-        for (String target : plan.targetsOf(source)) {
+        for (String target : broadcast ? plan.addedDataSources() : plan.targetsOf(source)) {
             List<Row> actual;
             try (Connection read = databases.get(target).getConnection()) {
                 actual = RowChunks.read(read, shape, after, upTo, 0);
@@ -259,7 +294,7 @@ final class JdbcMovement implements Movement {
             Map<String, Row> want = byKey(expected.getOrDefault(target, List.of()));
             Map<String, Row> have = new LinkedHashMap<>();
             for (Row row : actual) {
-                if (row.slot() >= 0 && plan.ownerBefore(row.slot()).equals(source)
+                if (broadcast || row.slot() >= 0 && plan.ownerBefore(row.slot()).equals(source)
                         && plan.ownerAfter(row.slot()).equals(target)) {
                     have.put(row.keyText(), row);
                 }
@@ -330,7 +365,7 @@ final class JdbcMovement implements Movement {
                 && !plan.ownerBefore(slot).equals(target));
     }
 
-    /** Deletes, in key chunks, the table's rows whose slot matches; a rescan from the start is safe. */
+    /** Deletes, in key chunks, the table's rows whose slot matches (every row when null); a rescan is safe. */
     private long deleteWhere(String dataSource, String table, IntPredicate slots)
             throws SQLException, InterruptedException {
         TableShape shape = shape(dataSource, table);
@@ -346,7 +381,8 @@ final class JdbcMovement implements Movement {
                 if (chunk.isEmpty()) {
                     return deleted;
                 }
-                List<List<Object>> keys = chunk.stream().filter(row -> row.slot() >= 0 && slots.test(row.slot()))
+                List<List<Object>> keys = chunk.stream().filter(row -> slots == null
+                        || row.slot() >= 0 && slots.test(row.slot()))
                         .map(Row::key).toList();
                 deleted += RowChunks.delete(c, shape, keys);
                 after = chunk.get(chunk.size() - 1).key();

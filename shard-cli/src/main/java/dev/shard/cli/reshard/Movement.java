@@ -37,21 +37,25 @@ interface Movement {
     /** The sharded tables, as the configuration names them. */
     List<String> tables();
 
+    /**
+     * The broadcast tables, as the configuration names them: when the target adds data sources, {@link #copy} and
+     * {@link #verify} take them whole from the plan's {@link ReshardPlan#broadcastSource()} to each added one.
+     */
+    List<String> broadcastTables();
+
     /** Problems that stop the reshard before anything changes (tables without a primary key...); empty if none. */
     List<String> problems(ReshardPlan plan) throws SQLException;
 
     List<Estimate> estimate(ReshardPlan plan) throws SQLException;
 
-    /** The schema on the data sources that receive slots. */
+    /** The schema (sharded and broadcast tables) on the data sources that receive slots. */
     void prepare(ReshardPlan plan) throws SQLException;
 
     /**
-     * The broadcast tables' rows, replaced whole, on the data sources the target map adds; called at the switch,
-     * while the instances hold writes to broadcast tables.
+     * Copies the moving rows of one table from one source (every row of a broadcast table, to each added data
+     * source, whose rows of it are deleted first when the copy starts from the beginning), from the checkpoint on;
+     * returns the final checkpoint.
      */
-    void copyBroadcast(ReshardPlan plan) throws SQLException;
-
-    /** Copies the moving rows of one table from one source, from the checkpoint on; returns the final checkpoint. */
     Checkpoint copy(ReshardPlan plan, Checkpoint from, ChunkListener listener)
             throws SQLException, InterruptedException;
 

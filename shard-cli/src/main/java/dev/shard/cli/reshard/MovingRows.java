@@ -1,5 +1,6 @@
 package dev.shard.cli.reshard;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -16,6 +17,17 @@ public interface MovingRows {
     /** The data source a row of this table now belongs to, or empty when its slot does not move. */
     Optional<String> newOwner(String table, Map<String, Object> row);
 
-    /** The tables whose rows may move (the sharded tables); changes to other tables are not replayed. */
+    /**
+     * The tables whose rows may move (the sharded tables, and the broadcast tables when {@link #everyRowTo} names
+     * data sources for them); changes to other tables are not replayed.
+     */
     Set<String> tables();
+
+    /**
+     * The data sources that receive every row of this table, whatever its slot: a broadcast table's copies on the
+     * data sources a reshard adds to the map. Empty (the default) for a table whose rows move by slot.
+     */
+    default List<String> everyRowTo(String table) {
+        return List.of();
+    }
 }

@@ -3,7 +3,7 @@ package dev.shard.cli.reshard;
 /** The phases of a reshard, in order; {@link #label} is how the tool's output and {@code status} name them. */
 public enum Phase {
     PLAN("plan"),
-    /** Schema and broadcast rows on the data sources that receive slots. */
+    /** The schema on the data sources that receive slots. */
     PREPARE("prepare"),
     COPY("copy"),
     CATCH_UP("catch-up"),

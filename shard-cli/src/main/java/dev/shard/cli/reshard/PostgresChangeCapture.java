@@ -50,6 +50,12 @@ import org.apache.kafka.connect.source.SourceRecord;
  * only the key. Reconciling is idempotent, and its result is the source's state at the read, never older than the
  * change; so replaying a change twice, or one the copy saw already, is harmless, and once the source stops changing
  * (the switch holds the writes) the last reconcile of each row leaves it equal to the source.
+ *
+ * <p><b>Broadcast tables.</b> When the target adds data sources, the follower of the plan's
+ * {@link ReshardPlan#broadcastSource()} also reconciles every changed row of the broadcast tables on each added data
+ * source, which no instance writes before the switch. The publication therefore names the broadcast tables that have
+ * a primary key too (on every source: it is made before the plan's source matters); a table without one is left
+ * out, since PostgreSQL refuses updates and deletes of a published table without a replica identity.
  */
 final class PostgresChangeCapture implements ChangeCapture {
 
@@ -85,7 +91,13 @@ final class PostgresChangeCapture implements ChangeCapture {
             if (!exists(c, "SELECT 1 FROM pg_replication_slots WHERE slot_name = ?", slot)) {
                 // The publication first: pgoutput reads it as of each change's time, so it must predate the slot.
                 s.execute("DROP PUBLICATION IF EXISTS " + PUBLICATION);
-                List<String> tables = shapes(dataSource).values().stream().map(TableShape::quotedName).toList();
+                List<String> tables = new ArrayList<>(shapes(dataSource).values().stream()
+                        .map(TableShape::quotedName).toList());
+                for (TableShape shape : broadcastShapes(dataSource).values()) {
+                    if (!shape.key().isEmpty()) {
+                        tables.add(shape.quotedName());
+                    }
+                }
                 s.execute("CREATE PUBLICATION " + PUBLICATION + " FOR TABLE " + String.join(", ", tables));
                 try (PreparedStatement create = c.prepareStatement(
                         "SELECT lsn FROM pg_create_logical_replication_slot(?, 'pgoutput')")) {
@@ -141,7 +153,9 @@ final class PostgresChangeCapture implements ChangeCapture {
                 throw new SQLException("interrupted while waiting for replication slot " + slot, "57014", e);
             }
         }
-        PostgresFollower follower = new PostgresFollower(dataSource, plan, shapes(dataSource), start);
+        Map<String, TableShape> broadcast = dataSource.equals(plan.broadcastSource()) ? broadcastShapes(dataSource)
+                : Map.of();
+        PostgresFollower follower = new PostgresFollower(dataSource, plan, shapes(dataSource), broadcast, start);
         follower.start(engineProperties(dataSource, slot));
         return follower;
     }
@@ -197,8 +211,17 @@ final class PostgresChangeCapture implements ChangeCapture {
 
     /** The sharded tables on the source, by lower-case name. */
     private Map<String, TableShape> shapes(String dataSource) throws SQLException {
+        return shapes(dataSource, movement.tables());
+    }
+
+    /** The broadcast tables on the source, by lower-case name. */
+    private Map<String, TableShape> broadcastShapes(String dataSource) throws SQLException {
+        return shapes(dataSource, movement.broadcastTables());
+    }
+
+    private Map<String, TableShape> shapes(String dataSource, List<String> names) throws SQLException {
         Map<String, TableShape> shapes = new LinkedHashMap<>();
-        for (String table : movement.tables()) {
+        for (String table : names) {
             TableShape shape = movement.shape(dataSource, table);
             if (shape != null) {
                 shapes.put(shape.name().toLowerCase(Locale.ROOT), shape);
@@ -259,6 +282,8 @@ final class PostgresChangeCapture implements ChangeCapture {
         private final String source;
         private final ReshardPlan plan;
         private final Map<String, TableShape> shapes;
+        /** The broadcast tables whose every row this follower keeps on the added data sources; empty if none. */
+        private final Map<String, TableShape> broadcast;
         private final ExecutorService thread;
         private final Object progress = new Object();
         private volatile LogPosition applied;
@@ -266,10 +291,12 @@ final class PostgresChangeCapture implements ChangeCapture {
         private volatile boolean stopped;
         private DebeziumEngine<ChangeEvent<SourceRecord, SourceRecord>> engine;
 
-        PostgresFollower(String source, ReshardPlan plan, Map<String, TableShape> shapes, LogPosition start) {
+        PostgresFollower(String source, ReshardPlan plan, Map<String, TableShape> shapes,
+                         Map<String, TableShape> broadcast, LogPosition start) {
             this.source = source;
             this.plan = plan;
             this.shapes = shapes;
+            this.broadcast = broadcast;
             this.applied = start;
             this.thread = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "shard-reshard-catch-up-" + source);
@@ -314,7 +341,8 @@ final class PostgresChangeCapture implements ChangeCapture {
                         continue;
                     }
                     Struct sourceInfo = value.getStruct("source");
-                    TableShape shape = shapes.get(sourceInfo.getString("table").toLowerCase(Locale.ROOT));
+                    String name = sourceInfo.getString("table").toLowerCase(Locale.ROOT);
+                    TableShape shape = shapes.containsKey(name) ? shapes.get(name) : broadcast.get(name);
                     if (shape != null && record.key() instanceof Struct key) {
                         List<Object> values = keyValues(shape, key);
                         changed.computeIfAbsent(shape.name().toLowerCase(Locale.ROOT), t -> new LinkedHashMap<>())
@@ -322,7 +350,12 @@ final class PostgresChangeCapture implements ChangeCapture {
                     }
                 }
                 for (Map.Entry<String, Map<String, List<Object>>> table : changed.entrySet()) {
-                    reconcile(shapes.get(table.getKey()), List.copyOf(table.getValue().values()));
+                    List<List<Object>> keys = List.copyOf(table.getValue().values());
+                    if (shapes.containsKey(table.getKey())) {
+                        reconcile(shapes.get(table.getKey()), keys);
+                    } else {
+                        reconcileBroadcast(broadcast.get(table.getKey()), keys);
+                    }
                 }
                 for (ChangeEvent<SourceRecord, SourceRecord> event : events) {
                     committer.markProcessed(event);
@@ -372,6 +405,28 @@ final class PostgresChangeCapture implements ChangeCapture {
                         }
                     }
                     RowChunks.delete(c, shape, stale);
+                }
+            }
+        }
+
+        /** Changed rows of a broadcast table: on each added data source as on the source now, or gone. */
+        private void reconcileBroadcast(TableShape shape, List<List<Object>> keys) throws SQLException {
+            List<RowChunks.Row> current;
+            try (Connection c = databases.get(source).getConnection()) {
+                current = RowChunks.readKeys(c, shape, keys);
+            }
+            java.util.Set<String> present = new java.util.HashSet<>();
+            current.forEach(row -> present.add(String.valueOf(row.key())));
+            for (String target : plan.addedDataSources()) {
+                try (Connection c = databases.get(target).getConnection()) {
+                    RowChunks.upsert(c, shape, current);
+                    List<List<Object>> gone = new ArrayList<>();
+                    for (RowChunks.Row there : RowChunks.readKeys(c, shape, keys)) {
+                        if (!present.contains(String.valueOf(there.key()))) {
+                            gone.add(there.key());
+                        }
+                    }
+                    RowChunks.delete(c, shape, gone);
                 }
             }
         }

@@ -8,8 +8,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * How a reshard runs. {@link #defaults()} suits a local database; the command line sets each from an option.
  *
  * @param chunkRows          rows read per primary-key chunk by the copy, the verify and the cleanup
- * @param maxRowsPerSecond   the copy's, verify's and cleanup's throttle, in rows read per second from a source; 0
- *                           for none
+ * @param maxRowsPerSecond   the copy's, verify's and cleanup's throttle, in rows read per second from the source
+ *                           and table being worked on (one at a time, so also the tool's total); 0 for none
  * @param locations          Flyway locations whose migrations give new data sources their schema; empty to copy
  *                           each table's {@code SHOW CREATE TABLE} from a data source that has it
  * @param binlogServerId     the server id the binlog client (MySQL-family sources) registers with; it must differ

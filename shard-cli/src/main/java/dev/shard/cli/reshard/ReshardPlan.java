@@ -148,10 +148,20 @@ public final class ReshardPlan {
 
     /**
      * The data sources the target map names and the map in force does not: the instances write broadcast tables on
-     * them only once they route by the target, so they get the broadcast rows at the switch.
+     * them only once they route by the target, so the reshard copies the broadcast rows to them and replays the
+     * broadcast writes made since from {@link #broadcastSource()}'s binlog.
      */
     public List<String> addedDataSources() {
         return target.shards().stream().filter(name -> !current.shards().contains(name)).toList();
+    }
+
+    /**
+     * Where the broadcast tables of the added data sources come from (their rows in the copy, their changes in the
+     * catch-up): the first source, whose binlog the catch-up follows anyway and which, being in the map in force,
+     * receives every broadcast write until the switch. Null when no data source is added (or none gives slots).
+     */
+    public String broadcastSource() {
+        return addedDataSources().isEmpty() || sources().isEmpty() ? null : sources().get(0);
     }
 
     /** How many slots {@code dataSource} owns in the map in force. */

@@ -128,7 +128,7 @@ final class ReshardWorkflow {
         ReshardPlan plan = start.plan();
         ReshardState state = start;
         if (state.phase() == Phase.PREPARE) {
-            out.phase(Phase.PREPARE, "schema and broadcast tables on " + String.join(", ", plan.targets()));
+            out.phase(Phase.PREPARE, "schema on " + String.join(", ", plan.targets()));
             movement.prepare(plan);
             for (String source : plan.sources()) {
                 // Before any row is copied: the catch-up replays everything from here on.
@@ -171,26 +171,41 @@ final class ReshardWorkflow {
             done += checkpoint.rows();
         }
         out.phase(Phase.COPY, "moving rows of " + String.join(", ", movement.tables()) + " from "
-                + String.join(", ", plan.sources()) + " (about " + estimate + " rows, an estimate)"
+                + String.join(", ", plan.sources()) + (plan.broadcastSource() == null ? "" : ", broadcast tables "
+                + String.join(", ", movement.broadcastTables()) + " whole from " + plan.broadcastSource() + " to "
+                + String.join(", ", plan.addedDataSources())) + " (about " + estimate + " rows, an estimate)"
                 + (done > 0 ? "; " + done + " rows were copied before" : ""));
         out.startProgress(estimate, done);
         for (String source : plan.sources()) {
             for (String table : movement.tables()) {
-                Checkpoint from = state.checkpoint(source, table);
-                if (from == null) {
-                    from = new Checkpoint(source, table, null, 0, false);
-                }
-                if (from.done()) {
-                    continue;
-                }
-                Checkpoint end = movement.copy(plan, from, (reached, read, moved) -> {
-                    journal.checkpoint(reached);
-                    out.progress(moved, source + " " + table);
-                });
-                journal.checkpoint(end);
-                out.line("copy: " + table + " from " + source + ": " + end.rows() + " rows");
+                copy(plan, state, source, table);
             }
         }
+        // A data source the target adds gets no broadcast write before the switch: its broadcast rows are copied
+        // here, and the catch-up replays the broadcast writes made since from the same source's binlog.
+        String broadcastSource = plan.broadcastSource();
+        if (broadcastSource != null) {
+            for (String table : movement.broadcastTables()) {
+                copy(plan, state, broadcastSource, table);
+            }
+        }
+    }
+
+    private void copy(ReshardPlan plan, ReshardState state, String source, String table)
+            throws SQLException, InterruptedException {
+        Checkpoint from = state.checkpoint(source, table);
+        if (from == null) {
+            from = new Checkpoint(source, table, null, 0, false);
+        }
+        if (from.done()) {
+            return;
+        }
+        Checkpoint end = movement.copy(plan, from, (reached, read, moved) -> {
+            journal.checkpoint(reached);
+            out.progress(moved, source + " " + table);
+        });
+        journal.checkpoint(end);
+        out.line("copy: " + table + " from " + source + ": " + end.rows() + " rows");
     }
 
     private Result catchUpVerifySwitch(ReshardPlan plan, ReshardState state)
@@ -309,6 +324,8 @@ final class ReshardWorkflow {
                 return Result.STOPPED;
             }
             long acknowledgedAt = System.nanoTime();
+            // With the writes to the moving slots held (and to the broadcast tables, when data sources are added),
+            // draining the binlogs up to here leaves the new owners' rows exact.
             catchUp(followers);
             long caughtUpAt = System.nanoTime();
             if (!unsettled.isEmpty()) {
@@ -320,11 +337,6 @@ final class ReshardWorkflow {
                     return Result.STOPPED;
                 }
                 out.line("verify: no differences while writes are held (" + unsettled.size() + " chunks)");
-            }
-            if (!plan.addedDataSources().isEmpty()) {
-                // Writes to broadcast tables are held too: the copy is exact, and released writes reach the copies.
-                movement.copyBroadcast(plan);
-                out.line("switch: broadcast tables copied to " + String.join(", ", plan.addedDataSources()));
             }
             long version = coordination.publishTarget();
             published = true;
@@ -386,7 +398,10 @@ final class ReshardWorkflow {
                     + " back, restore the previous weights in the configuration afterwards and run reshard again,"
                     + " which moves the rows back the same way.");
         }
-        out.phase(Phase.PLAN, "abort: withdrawing the announcement; the map in force stays");
+        // Not a phase of its own: the line names the phase the run being undone stopped in.
+        out.line("abort: " + (state == null ? "" : "the reshard from version " + state.fromVersion()
+                + " stopped in phase " + state.phase().label() + "; ")
+                + "withdrawing the announcement; the map in force stays");
         Optional<Announcement> announcement = coordination.announcement();
         if (announcement.isPresent()) {
             if (announcement.get().state() == AnnouncementState.FROZEN) {
@@ -450,6 +465,12 @@ final class ReshardWorkflow {
                     + (move.ranges().size() > shown.size() ? ", ..." : "") + ")");
         }
         for (Estimate estimate : movement.estimate(plan)) {
+            if (movement.broadcastTables().contains(estimate.table())) {
+                out.line("  " + estimate.table() + " on " + estimate.source() + ": about " + estimate.tableRows()
+                        + " rows, copied whole to " + String.join(", ", plan.addedDataSources())
+                        + " (broadcast table; estimate from information_schema)");
+                continue;
+            }
             out.line("  " + estimate.table() + " on " + estimate.source() + ": about " + estimate.movingRows()
                     + " of about " + estimate.tableRows() + " rows move (estimate from information_schema)");
         }

@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * Reads one table's rows in primary-key order, a chunk or a key range at a time, each row with its slot (computed
- * in Java from the sharding column, as the router computes it: {@link TableShape#slotOf}).
+ * in Java from the sharding column, as the router computes it: {@link TableShape#slotOf}; -1 in a broadcast table).
  */
 final class RowChunks {
 
@@ -78,7 +78,7 @@ final class RowChunks {
 
     private static List<Row> rows(PreparedStatement select, TableShape shape) throws SQLException {
         int[] keyIndexes = shape.key().stream().mapToInt(k -> indexOf(shape.columns(), k)).toArray();
-        int shardingIndex = indexOf(shape.columns(), shape.shardingColumn());
+        int shardingIndex = shape.shardingColumn() == null ? -1 : indexOf(shape.columns(), shape.shardingColumn());
         List<Row> rows = new ArrayList<>();
         try (ResultSet rs = select.executeQuery()) {
             int count = shape.columns().size();
@@ -90,7 +90,7 @@ final class RowChunks {
                 }
                 List<Object> key = Arrays.stream(keyIndexes).mapToObj(i -> values[i]).toList();
                 // The key as the router sees it: a typed value (a date hashes as its ISO text either way).
-                Object shardKey = rs.getObject(shardingIndex + 1);
+                Object shardKey = shardingIndex < 0 ? null : rs.getObject(shardingIndex + 1);
                 rows.add(new Row(values, key, shardKey == null ? -1 : shape.slotOf(shardKey)));
             }
         }

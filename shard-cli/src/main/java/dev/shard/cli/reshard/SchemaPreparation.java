@@ -18,11 +18,10 @@ import java.util.Set;
  * table's {@code SHOW CREATE TABLE} from a data source that has it (on PostgreSQL, which has no such statement, the
  * definition as the catalog's own functions print it: {@link PostgresTableDefinition}).
  *
- * <p>The broadcast rows of a data source the target map adds ({@link #copyBroadcast}) are copied only at the switch,
- * while the instances hold writes to broadcast tables: until the target is published the instances write broadcast
- * tables on the data sources of the map they route by, so a copy made earlier would miss the writes made after it
- * (and one racing a write could overwrite it). A data source that is in the map already, even with no slots, gets
- * every broadcast write and is left as it is.
+ * <p>The broadcast rows of a data source the target map adds are not copied here: the copy phase copies them
+ * ({@link JdbcMovement#copy}) after the binlog positions are recorded, and the catch-up replays the broadcast
+ * writes made since, which until the switch reach only the data sources of the map the instances route by. A data
+ * source that is in the map already, even with no slots, gets every broadcast write and is left as it is.
  */
 final class SchemaPreparation {
 
@@ -54,18 +53,6 @@ final class SchemaPreparation {
                 for (String statement : afterwards) {
                     execute(c, target, statement);
                 }
-            }
-        }
-    }
-
-    /**
-     * Replaces the broadcast rows of every data source the target map adds, each table whole in one transaction
-     * (a rerun after a kill leaves exactly one copy). Runs while writes to broadcast tables are held.
-     */
-    void copyBroadcast(ReshardPlan plan) throws SQLException {
-        for (String target : plan.addedDataSources()) {
-            for (String table : config.broadcastTables()) {
-                copyBroadcast(reference(plan, table), target, table);
             }
         }
     }
@@ -140,57 +127,6 @@ final class SchemaPreparation {
         } catch (SQLException e) {
             throw new SQLException("Cannot run " + statement + " on data source " + targetName + ": "
                     + e.getMessage(), e.getSQLState(), e.getErrorCode(), e);
-        }
-    }
-
-    private void copyBroadcast(String reference, String target, String table) throws SQLException {
-        List<Object[]> rows = new ArrayList<>();
-        List<String> columns = new ArrayList<>();
-        SqlDialect dialect;
-        try (Connection c = databases.get(reference).getConnection(); Statement s = c.createStatement()) {
-            dialect = SqlDialect.of(c);
-            try (ResultSet rs = s.executeQuery("SELECT * FROM " + dialect.quote(table))) {
-                int count = rs.getMetaData().getColumnCount();
-                for (int i = 1; i <= count; i++) {
-                    columns.add(rs.getMetaData().getColumnName(i));
-                }
-                while (rs.next()) {
-                    Object[] row = new Object[count];
-                    for (int i = 0; i < count; i++) {
-                        // As the copy of sharded rows reads them, without the temporal columns' text on MySQL
-                        // (this copy always did without).
-                        row[i] = dialect.read(rs, i + 1, false);
-                    }
-                    rows.add(row);
-                }
-            }
-        }
-        String insert = "INSERT INTO " + dialect.quote(table) + " ("
-                + String.join(", ", columns.stream().map(dialect::quote).toList()) + ")" + dialect.keepValues()
-                + " VALUES (" + String.join(", ", java.util.Collections.nCopies(columns.size(), "?")) + ")";
-        try (Connection c = databases.get(target).getConnection()) {
-            try (Statement s = c.createStatement()) {
-                // Before the transaction: on PostgreSQL a refused SET would abort it.
-                dialect.skipForeignKeyChecks(s);
-            }
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement(); java.sql.PreparedStatement ps = c.prepareStatement(insert)) {
-                s.executeUpdate("DELETE FROM " + dialect.quote(table));
-                for (Object[] row : rows) {
-                    for (int i = 0; i < row.length; i++) {
-                        dialect.bind(ps, i + 1, row[i]);
-                    }
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw new SQLException("Cannot copy broadcast table " + table + " from " + reference + " to "
-                        + target + ": " + e.getMessage(), e.getSQLState(), e.getErrorCode(), e);
-            } finally {
-                c.setAutoCommit(true);
-            }
         }
     }
 }

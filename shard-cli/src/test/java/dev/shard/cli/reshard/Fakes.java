@@ -230,6 +230,11 @@ final class Fakes {
         }
 
         @Override
+        public List<String> broadcastTables() {
+            return List.of("t_region");
+        }
+
+        @Override
         public List<String> problems(ReshardPlan plan) {
             return problems;
         }
@@ -242,11 +247,6 @@ final class Fakes {
         @Override
         public void prepare(ReshardPlan plan) {
             step("prepare");
-        }
-
-        @Override
-        public void copyBroadcast(ReshardPlan plan) {
-            step("broadcast copy");
         }
 
         @Override

@@ -99,15 +99,27 @@ class JdbcMovementIT {
     void copyVerifyAndCleanupLeaveEveryRowOnceOnItsNewOwner() throws Exception {
         Map<String, List<String>> before = union();
         movement.prepare(plan);
-        // The schema only: the broadcast rows come at the switch, while the instances hold broadcast writes.
+        // The schema only: the broadcast rows come in the copy.
         assertThat(rows("ds4", "SELECT id, label FROM t_region ORDER BY id")).isEmpty();
-        movement.copyBroadcast(plan);
-        movement.copyBroadcast(plan); // again, as a resumed switch does: replaced whole, not twice
-        assertThat(rows("ds4", "SELECT id, label FROM t_region ORDER BY id")).containsExactly("1|north", "2|south");
         assertThat(movement.problems(plan)).isEmpty();
+        execute("ds4", "INSERT INTO t_region VALUES (9, 'stale')"); // as an aborted reshard may leave
 
         copyAll();
+        copyAll(); // from the start again, as a copy killed before its first checkpoint is: not twice
+        // The broadcast table whole, from the plan's broadcast source: what was on ds4 before is gone.
+        assertThat(plan.broadcastSource()).isEqualTo("ds0");
+        assertThat(rows("ds4", "SELECT id, label FROM t_region ORDER BY id")).containsExactly("1|north", "2|south");
         assertThat(movement.verify(plan, null)).isEmpty();
+        // Verify compares the broadcast copy too.
+        execute("ds0", "UPDATE t_region SET label = 'east' WHERE id = 2");
+        List<DifferingChunk> differing = movement.verify(plan, null);
+        assertThat(differing).singleElement().satisfies(chunk -> {
+            assertThat(chunk.table()).isEqualTo("t_region");
+            assertThat(chunk.differences()).singleElement().asString().contains("differs on ds4 (label is south,"
+                    + " expected east)");
+        });
+        execute("ds0", "UPDATE t_region SET label = 'south' WHERE id = 2");
+        assertThat(movement.verify(plan, differing)).isEmpty();
         for (String table : List.of("t_user", "t_name")) {
             for (String row : rows("ds4", keysOf(table))) {
                 assertThat(owner(FIVE, table, row)).as(row).isEqualTo("ds4");
@@ -187,14 +199,20 @@ class JdbcMovementIT {
         }
         assertThat(rows("ds4", "SELECT user_id FROM t_user")).isEmpty();
         assertThat(rows("ds4", "SELECT name FROM t_name")).isEmpty();
-        assertThat(rows("ds4", "SELECT id FROM t_region")).isEmpty(); // the table stays, as created
+        // The broadcast copy stays (ds4 is in no map); a later reshard's copy replaces it whole.
+        assertThat(rows("ds4", "SELECT id FROM t_region ORDER BY id")).containsExactly("1", "2");
     }
 
+    /** The sharded tables from every source, then the broadcast tables from the broadcast source, as the copy does. */
     private void copyAll() throws Exception {
         for (String source : plan.sources()) {
             for (String table : movement.tables()) {
                 movement.copy(plan, new Checkpoint(source, table, null, 0, false), (reached, read, moved) -> { });
             }
+        }
+        for (String table : movement.broadcastTables()) {
+            movement.copy(plan, new Checkpoint(plan.broadcastSource(), table, null, 0, false),
+                    (reached, read, moved) -> { });
         }
     }
 

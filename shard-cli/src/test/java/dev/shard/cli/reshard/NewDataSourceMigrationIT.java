@@ -84,15 +84,18 @@ class NewDataSourceMigrationIT {
                 .isEqualTo(latestVersion("ds1"));
         assertThat(tables("ds2")).contains("t_user", "t_order", "t_order_note", "t_region");
         assertThat(rows("ds2", "SELECT COUNT(*) FROM t_user")).containsExactly("0");
-        movement.copyBroadcast(plan); // at the switch, in a reshard
-        assertThat(rows("ds2", "SELECT name FROM t_region ORDER BY region_id"))
-                .isEqualTo(rows("ds0", "SELECT name FROM t_region ORDER BY region_id")).isNotEmpty();
 
         for (String source : plan.sources()) {
             for (String table : movement.tables()) {
                 movement.copy(plan, new Checkpoint(source, table, null, 0, false), (reached, read, moved) -> { });
             }
         }
+        for (String table : movement.broadcastTables()) {
+            movement.copy(plan, new Checkpoint(plan.broadcastSource(), table, null, 0, false),
+                    (reached, read, moved) -> { });
+        }
+        assertThat(rows("ds2", "SELECT name FROM t_region ORDER BY region_id"))
+                .isEqualTo(rows("ds0", "SELECT name FROM t_region ORDER BY region_id")).isNotEmpty();
         assertThat(Long.parseLong(rows("ds2", "SELECT COUNT(*) FROM t_user").get(0))).isPositive();
         assertThat(movement.verify(plan, null)).isEmpty();
         assertThat(rows("ds2", "SELECT COUNT(*) FROM flyway_schema_history WHERE success = 1"))

@@ -108,10 +108,14 @@ class ReshardIT {
             System.out.println(grow.output());
             assertThat(grow.exit()).as(grow.output()).isZero();
             assertThat(grow.output()).containsSubsequence("phase plan:", "phase prepare:", "phase copy:",
-                    "phase catch-up:", "phase verify:", "verify: no differences", "phase switch:", "phase cleanup:",
+                    "phase catch-up:", "phase verify:", "phase switch:", "version 2 published", "phase cleanup:",
                     "phase done:");
-            // ds4 joins the map: the broadcast rows reach it at the switch, while broadcast writes are held.
-            assertThat(grow.output()).contains("switch: broadcast tables copied to ds4");
+            // The broadcast writer keeps the broadcast table's chunk changing while it is verified: it may settle
+            // only at the switch, where writes are held ("verify: no differences while writes are held").
+            assertThat(grow.output()).contains("verify: no differences");
+            // ds4 joins the map: its broadcast rows are copied in the copy phase and the broadcast writes made since
+            // are replayed from a source's binlog, so the switch only drains the last changes.
+            assertThat(grow.output()).contains("copy: t_region from ").doesNotContain("broadcast tables copied");
             load.assertEveryRowOnceOnItsOwner(SHARDS, fiveMap);
             assertThat(a.explain("SELECT v FROM t_kv WHERE k = ?", moving).shards()).containsExactly("ds4");
             String status = cli("status", "--config", five.toString(), "--exact").output();
@@ -166,6 +170,15 @@ class ReshardIT {
         SlotMap fiveMap = SlotMap.of(ShardConfig.fromYaml(five));
         try (ShardingDataSource a = ShardingDataSource.fromYaml(five);
              ShardingDataSource b = ShardingDataSource.fromYaml(five)) {
+            Run prepareAborted = load.whileWriting(List.of(a, b), () -> {
+                killInPrepare("prepare.txt", "--config", five.toString(), "--yes");
+                return cli("reshard", "--config", five.toString(), "--abort");
+            });
+            assertThat(prepareAborted.exit()).as(prepareAborted.output()).isZero();
+            assertThat(prepareAborted.output()).contains("version 1 stays in force");
+            assertThat(load.rows("ds4")).isEmpty();
+            load.assertEveryRowOnceOnItsOwner(SHARDS, fourMap);
+
             Run abort = load.whileWriting(List.of(a, b), () -> {
                 killInCopy(five);
                 return cli("reshard", "--config", five.toString(), "--abort");
@@ -201,6 +214,16 @@ class ReshardIT {
             assertThat(load.rows("ds4")).isEmpty();
 
             killedInCatchUpVerifyAndSwitch(List.of(a, b), five, fourMap, fiveMap);
+
+            // Killed in the prepare of a drain, then resumed: it prepares again and finishes.
+            Run prepareResumed = load.whileWriting(List.of(a, b), () -> {
+                killInPrepare("prepare-2.txt", "--config", drained.toString(), "--yes");
+                return cli("reshard", "--config", drained.toString(), "--resume");
+            });
+            assertThat(prepareResumed.exit()).as(prepareResumed.output()).isZero();
+            assertThat(prepareResumed.output()).contains("in phase prepare", "phase prepare:", "phase done:");
+            load.assertEveryRowOnceOnItsOwner(SHARDS, fourMap);
+            assertThat(load.rows("ds4")).isEmpty();
         }
         assertThat(load.readProblems()).isEmpty();
     }
@@ -280,6 +303,33 @@ class ReshardIT {
         assertThat(load.rows("ds4")).isEmpty();
         load.assertEveryRowOnceOnItsOwner(SHARDS, map);
         assertThat(cli("status", "--config", config).output()).contains("no reshard in progress");
+    }
+
+    /**
+     * Kills a fresh run in the prepare. The test locks the announcement's row (a gap: there is none yet), so the tool,
+     * once it has recorded phase prepare, waits to announce; then it locks the gap of the progress where the binlog
+     * positions go (between the items the start wrote) and lets the announcement through: the tool prepares the
+     * schema and waits to record the first position, the prepare's last step, and is killed while it waits.
+     */
+    private void killInPrepare(String output, String... args) throws Exception {
+        Process tool = null;
+        try (RowLock announcement = new RowLock("SELECT id FROM shard_reshard WHERE id = 1")) {
+            tool = tools().start(output, args);
+            tools().await(tool, output, "phase prepare", () -> "prepare".equals(phase()));
+            try (RowLock positions = new RowLock(progressItem("position/ds0"))) {
+                announcement.releaseToWaiters();
+                tools().killWhen(tool, output, "the prepare", () -> tools().output(output).contains("phase prepare:")
+                        && positions.hasWaiters());
+                assertThat(phase()).isEqualTo("prepare");
+            }
+        } finally {
+            if (tool != null) {
+                ToolProcesses.kill(tool);
+            }
+        }
+        assertThat(phase()).isEqualTo("prepare");
+        assertThat(progressShows("item LIKE 'position/%'")).as("no binlog position recorded").isFalse();
+        assertThat(tools().output(output)).contains("phase prepare:").doesNotContain("phase copy:");
     }
 
     /**
@@ -432,8 +482,31 @@ class ReshardIT {
 
         /** Rolls back: a waiting statement goes on. */
         void releaseToWaiters() throws SQLException {
-            connection.rollback();
-            connection.close();
+            if (!connection.isClosed()) {
+                connection.rollback();
+                connection.close();
+            }
+        }
+
+        /** Whether a session waits for these locks now. */
+        boolean hasWaiters() throws SQLException {
+            try (Connection c = server.connect(database("ds0")); Statement s = c.createStatement()) {
+                return !waiting(s).isEmpty();
+            }
+        }
+
+        /** The sessions waiting for these locks. */
+        private List<Long> waiting(Statement s) throws SQLException {
+            List<Long> waiting = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery("SELECT t.trx_mysql_thread_id FROM"
+                    + " information_schema.INNODB_LOCK_WAITS w JOIN information_schema.INNODB_TRX t"
+                    + " ON t.trx_id = w.requesting_trx_id JOIN information_schema.INNODB_TRX mine"
+                    + " ON mine.trx_id = w.blocking_trx_id WHERE mine.trx_mysql_thread_id = " + id)) {
+                while (rs.next()) {
+                    waiting.add(rs.getLong(1));
+                }
+            }
+            return waiting;
         }
 
         @Override
@@ -442,16 +515,7 @@ class ReshardIT {
                 return;
             }
             try (Connection c = server.connect(database("ds0")); Statement s = c.createStatement()) {
-                List<Long> waiting = new ArrayList<>();
-                try (ResultSet rs = s.executeQuery("SELECT t.trx_mysql_thread_id FROM"
-                        + " information_schema.INNODB_LOCK_WAITS w JOIN information_schema.INNODB_TRX t"
-                        + " ON t.trx_id = w.requesting_trx_id JOIN information_schema.INNODB_TRX mine"
-                        + " ON mine.trx_id = w.blocking_trx_id WHERE mine.trx_mysql_thread_id = " + id)) {
-                    while (rs.next()) {
-                        waiting.add(rs.getLong(1));
-                    }
-                }
-                for (long thread : waiting) {
+                for (long thread : waiting(s)) {
                     try {
                         s.execute("KILL " + thread);
                     } catch (SQLException gone) {

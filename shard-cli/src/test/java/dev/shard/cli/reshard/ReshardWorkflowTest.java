@@ -44,9 +44,11 @@ class ReshardWorkflowTest {
         assertThat(printed.toString()).containsSubsequence("phase plan:", "phase prepare:", "phase copy:",
                 "phase catch-up:", "phase verify:", "phase switch:", "phase cleanup:", "phase done:");
         List<String> events = fakes.events;
+        // The broadcast table is copied whole to the added ds4, from the first source, after the sharded tables
+        // and before the catch-up; nothing is copied at the switch.
         assertThat(events).containsSubsequence("announce", "prepare", "copy ds0 t_user chunk 1",
-                "copy ds3 t_order chunk 3", "follow ds0 from 100", "catch-up ds0", "verify", "freeze",
-                "awaitFrozen", "catch-up ds3", "broadcast copy", "publish", "stop ds0", "awaitRouting 2",
+                "copy ds3 t_order chunk 3", "copy ds0 t_region chunk 3", "follow ds0 from 100", "catch-up ds0",
+                "verify", "freeze", "awaitFrozen", "catch-up ds3", "publish", "stop ds0", "awaitRouting 2",
                 "delete moved ds0 t_user", "delete moved ds3 t_order");
         // Only the four old shards give slots away, each to the new one, and nothing is copied from ds4.
         assertThat(events).noneMatch(e -> e.startsWith("copy ds4"));
@@ -116,7 +118,8 @@ class ReshardWorkflowTest {
         assertThat(run(true)).isEqualTo(Result.DONE);
         assertThat(printed.toString()).contains("in phase copy", "rows were copied before");
         // Tables already copied are not copied again; the interrupted one goes on after its last chunk.
-        assertThat(fakes.events).noneMatch(e -> e.startsWith("copy ds0"));
+        assertThat(fakes.events).noneMatch(e -> e.startsWith("copy ds0 t_user") || e.startsWith("copy ds0 t_order"));
+        assertThat(fakes.events).contains("copy ds0 t_region chunk 1");
         assertThat(fakes.events).noneMatch(e -> e.equals("copy ds1 t_order chunk 1"));
         assertThat(fakes.events).contains("copy ds1 t_order chunk 2", "copy ds2 t_user chunk 1");
         assertThat(fakes.coordination.publications).isEqualTo(1);
@@ -124,7 +127,7 @@ class ReshardWorkflowTest {
 
     static Stream<String> killPoints() {
         return Stream.of("announce", "prepare", "copy ds0 t_user chunk 1", "copy ds3 t_order chunk 3",
-                "follow ds1 from 101", "catch-up ds2", "verify", "freeze", "awaitFrozen", "broadcast copy",
+                "copy ds0 t_region chunk 2", "follow ds1 from 101", "catch-up ds2", "verify", "freeze", "awaitFrozen",
                 "publish", "awaitRouting 2", "delete moved ds2 t_user");
     }
 
@@ -245,7 +248,8 @@ class ReshardWorkflowTest {
         assertThat(fakes.coordination.announcement).isNull();
         assertThat(fakes.coordination.version).isEqualTo(1);
         assertThat(fakes.store.items).isEmpty();
-        assertThat(printed.toString()).contains("version 1 stays in force");
+        assertThat(printed.toString()).contains("abort: the reshard from version 1 stopped in phase copy;",
+                "version 1 stays in force");
     }
 
     @Test

@@ -19,7 +19,7 @@ final class MovingSlotWatch implements ShardMap {
     private final KeyCollations collations;
     /** The slots a reshard moves (null: none announced). */
     private final SlotMoves moving;
-    /** The reshard adds data sources: a broadcast write must wait for their copy like a moving slot's write. */
+    /** The reshard adds data sources: a broadcast write must wait for the switch like a moving slot's write. */
     private final boolean broadcastMoves;
     /** The slots that moved since the transaction's topology (null: it is current). */
     private final SlotMoves moved;
@@ -77,14 +77,19 @@ final class MovingSlotWatch implements ShardMap {
         return topology.shardName(shard);
     }
 
-    /** Once routed: a call on a shard no key routed to writes rows of any slot there. */
-    void routed(Execution execution) {
+    /**
+     * Once routed: a call on a shard no key routed to writes rows of any slot there.
+     *
+     * @param broadcastTable the broadcast table the write writes on every shard (null if unknown), for messages
+     */
+    void routed(Execution execution, String broadcastTable) {
         RouteKind kind = execution.routeKind();
+        String broadcast = broadcastTable == null ? "a broadcast table" : "broadcast table " + broadcastTable;
         if (kind == RouteKind.ALL_SHARDS && broadcastMoves && movingHit == null) {
-            movingHit = "a broadcast table, which the reshard copies to the data sources it adds";
+            movingHit = broadcast + ", which a reshard copies to the data sources it adds";
         }
         if (kind == RouteKind.ALL_SHARDS && broadcastMoved && movedHit == null) {
-            movedHit = "a broadcast table, now also on data sources this transaction's version lacks";
+            movedHit = broadcast + ", now also on data sources this transaction's version lacks";
         }
         if (kind != RouteKind.SINGLE_SHARD && kind != RouteKind.SCATTER && kind != RouteKind.SPLIT_INSERT) {
             return; // broadcast tables (above), tables with no rule: no slot moves their rows

@@ -11,19 +11,23 @@ package dev.shard.jdbc.internal;
  * @param freezeToken    the freeze this instance acknowledges once its moving writes are done
  * @param firstSeenPoll  the poll that first saw this announcement; a freeze is acknowledged at a later poll only
  * @param broadcast      the target adds data sources to the map this instance routes by: writes to broadcast
- *                       tables count as writes to moving slots (held while frozen), since the tool copies the
- *                       broadcast rows to the added data sources while they are held
+ *                       tables count as writes to moving slots (held while frozen), since the tool drains their
+ *                       last changes to the added data sources while they are held
  * @param frozenSince    when this instance raised the freeze ({@link System#nanoTime}); writes are held for
  *                       {@code reshardWriteHoldMillis} from then on, and fail at once after that
  * @param refusal        why writes to moving slots are refused (the lease ran out, a version this instance cannot
- *                       route by), or null
+ *                       route by), worded to follow "this instance" in the message ("has not read ..."), or null
  */
 record ReshardGate(long announceToken, SlotMoves moves, boolean broadcast, boolean frozen, long freezeToken,
                    long frozenSince, long firstSeenPoll, String refusal) {
 
-    /** The same announcement, refusing writes to its moving slots; with none, every slot may be moving. */
+    /**
+     * The same announcement, refusing writes to its moving slots; with none known, any reshard may be under way
+     * unseen: every slot may be moving and data sources may be added, so writes to broadcast tables are refused too
+     * (they would miss an added data source that the switch published without this instance).
+     */
     static ReshardGate refusing(ReshardGate known, String why) {
-        return known == null ? new ReshardGate(0, SlotMoves.EVERY, false, false, 0, 0, 0, why)
+        return known == null ? new ReshardGate(0, SlotMoves.EVERY, true, false, 0, 0, 0, why)
                 : new ReshardGate(known.announceToken, known.moves, known.broadcast, known.frozen, known.freezeToken,
                 known.frozenSince, known.firstSeenPoll, why);
     }

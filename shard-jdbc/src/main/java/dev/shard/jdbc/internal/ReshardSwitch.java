@@ -3,6 +3,7 @@ package dev.shard.jdbc.internal;
 import dev.shard.core.internal.hash.SlotMap;
 import dev.shard.core.internal.route.Execution;
 import dev.shard.core.internal.route.RoutedStatement;
+import dev.shard.core.internal.route.StatementPlan;
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
 import java.util.HashSet;
@@ -28,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * (the target published: it routes again by the new map, to the new owner; the freeze lifted or the reshard
  * withdrawn: again by the old map) or the freeze is {@code reshardWriteHoldMillis} old (SQLTransientException; from
  * then on such writes fail at once, until the gate changes). When the target adds data sources to the map this
- * instance routes by, writes to broadcast tables are treated as writes to moving slots: the tool copies the
- * broadcast rows to the added data sources while they are held, and released writes reach those too. The instance
+ * instance routes by, writes to broadcast tables are treated as writes to moving slots: the tool drains their last
+ * changes to the added data sources from a source's binlog while they are held, and released writes reach those
+ * too. The instance
  * acknowledges a freeze once no moving writer is left, which is why a transaction that wrote a moving slot and
  * writes one again while frozen fails at once instead: its wait could only end at the bound.
  *
@@ -39,7 +41,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Lease.</b> Once the last successful poll is older than {@code metadataLeaseMillis}, writes to moving slots
  * are refused (SQLTransientException): the reshard may have switched without this instance. With no announcement
- * known, every slot may be moving, so every write to a sharded table is refused until a poll succeeds again. The
+ * known, every slot may be moving and a data source may be added, so every write to a sharded table, and every
+ * write to a broadcast table (it would miss a data source added without this instance), is refused until a poll
+ * succeeds again. The
  * tool stops waiting for an instance whose heartbeat is older than its lease plus a margin.
  */
 final class ReshardSwitch {
@@ -83,7 +87,7 @@ final class ReshardSwitch {
         this.holdNanos = TimeUnit.MILLISECONDS.toNanos(runtime.config().settings().reshardWriteHoldMillis());
         this.location = location;
         // Until the first poll says what is announced, nothing is known: see polled.
-        this.gate = ReshardGate.refusing(null, "it has not read the reshard state in " + location + " yet");
+        this.gate = ReshardGate.refusing(null, "has not read the reshard state in " + location + " yet");
         this.lastPollNanos = System.nanoTime() - leaseNanos - 1;
     }
 
@@ -199,9 +203,9 @@ final class ReshardSwitch {
             ReshardGate current = gate;
             if (current == null || current.refusal() == null) {
                 LOG.warn("No successful read of {} for more than settings.metadataLeaseMillis ({} ms): writes to slots"
-                        + " a reshard may move are refused until it can be read again", location,
+                        + " a reshard may move (and to broadcast tables, when no reshard is known) are refused until it can be read again", location,
                         TimeUnit.NANOSECONDS.toMillis(leaseNanos));
-                gate = ReshardGate.refusing(current, "it has not read " + location + " for more than "
+                gate = ReshardGate.refusing(current, "has not read " + location + " for more than "
                         + "settings.metadataLeaseMillis (" + TimeUnit.NANOSECONDS.toMillis(leaseNanos) + " ms)");
                 changed.signalAll();
             }
@@ -230,7 +234,7 @@ final class ReshardSwitch {
             if (execution == null) {
                 return null; // a batch entry with generated keys: it is routed again when it runs on its own
             }
-            watch.routed(execution);
+            watch.routed(execution, routed.plan() instanceof StatementPlan.Fixed fixed ? fixed.broadcastTable() : null);
             if (watch.movedHit() != null) {
                 throw new SQLTransientException("A reshard moved the rows of this write since its transaction started"
                         + " (" + watch.movedHit() + ", topology version " + topology.version() + ", now "
@@ -255,7 +259,7 @@ final class ReshardSwitch {
                 return false;
             }
             if (seen.refusal() != null || System.nanoTime() - lastPollNanos > leaseNanos) {
-                throw new SQLTransientException("A write to a slot a reshard may be moving (" + hit + ") is refused: "
+                throw new SQLTransientException("A write to rows a reshard may be moving (" + hit + ") is refused: "
                         + "this instance " + (seen.refusal() != null ? seen.refusal() : "has not read " + location
                         + " within settings.metadataLeaseMillis") + "; retry once it can: "
                         + dev.shard.core.internal.sql.SqlText.abbreviate(sql), "08006");

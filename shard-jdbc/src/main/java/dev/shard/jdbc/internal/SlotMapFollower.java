@@ -174,7 +174,7 @@ final class SlotMapFollower implements AutoCloseable {
             SlotMap routed = runtime.topology().slotMap();
             refusedGate = ReshardGate.refusing(new ReshardGate(0, SlotMoves.between(routed, stored.map()),
                     ReshardGate.addsDataSources(routed, stored.map()), false, 0, 0, 0, null),
-                    "it cannot route by version " + refused + " of the slot map "
+                    "cannot route by version " + refused + " of the slot map "
                     + "in " + store.location() + " (its configuration lacks a data source it names; see the log)");
             LOG.error("Not following version {} of the slot map; still routing by version {}: {}",
                     stored.version(), followed, e.getMessage());

@@ -334,6 +334,7 @@ class ReshardSwitchTest {
             await("the lease to run out", () -> one.reshard().gate().refusal() != null);
             assertThatThrownBy(() -> insert(one, 1, moving)).isInstanceOf(SQLTransientException.class)
                     .hasMessageContaining("table t_order")
+                    .hasMessageContaining("is refused: this instance has not read ")
                     .hasMessageContaining("settings.metadataLeaseMillis (300 ms)");
             insert(one, 2, staying); // its slot does not move
             s.execute("ALTER TABLE shard_slot_map_away RENAME TO shard_slot_map");

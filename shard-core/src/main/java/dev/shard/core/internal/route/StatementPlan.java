@@ -28,11 +28,19 @@ public sealed interface StatementPlan {
      */
     Route route(Bindings bindings, ShardMap shards, String sql) throws SQLException;
 
-    /** A route that does not depend on values: the default data source, every shard, or any one. */
-    record Fixed(StatementKind kind, RouteKind routeKind) implements StatementPlan {
+    /**
+     * A route that does not depend on values: the default data source, every shard, or any one.
+     *
+     * @param broadcastTable the broadcast table a write to every shard writes, for messages; null otherwise
+     */
+    record Fixed(StatementKind kind, RouteKind routeKind, String broadcastTable) implements StatementPlan {
 
         private static final Route ALL = new Route.All();
         private static final Route ANY = new Route.AnyOne();
+
+        public Fixed(StatementKind kind, RouteKind routeKind) {
+            this(kind, routeKind, null);
+        }
 
         @Override
         public Route route(Bindings bindings, ShardMap shards, String sql) {

@@ -107,7 +107,7 @@ final class StatementPlanner {
                     return new StatementPlan.Rejected(kind, "Statement writes broadcast table " + target
                             + " from " + first(unruled) + ", which lives only on the default data source", true);
                 }
-                return new StatementPlan.Fixed(kind, RouteKind.ALL_SHARDS);
+                return new StatementPlan.Fixed(kind, RouteKind.ALL_SHARDS, target);
             }
             if (unruled.isEmpty() && !kind.isWrite()) {
                 return new StatementPlan.Fixed(kind, RouteKind.ANY_SHARD);
