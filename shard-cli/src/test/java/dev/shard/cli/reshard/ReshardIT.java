@@ -76,8 +76,8 @@ class ReshardIT {
         return "reshard_" + name;
     }
 
-    @Test
-    void addAFifthShardDrainItAndChangeAWeightWhileEightThreadsWrite() throws Exception {
+    /** Empty shard and reference databases, and the load that writes them. */
+    private void freshDatabases() throws SQLException {
         load = new ReshardLoad(KEYS, WRITERS, REGIONS, name -> server.connect(database(name)), List.of(
                 "INSERT INTO t_kv (k, v, note) VALUES (?, 1, 'new') ON DUPLICATE KEY UPDATE v = v + 1",
                 "UPDATE t_kv SET v = v + 10, note = 'updated' WHERE k = ?",
@@ -86,6 +86,11 @@ class ReshardIT {
             server.createDatabase(database(name));
         }
         server.createDatabase(database("ref"));
+    }
+
+    @Test
+    void addAFifthShardDrainItAndChangeAWeightWhileEightThreadsWrite() throws Exception {
+        freshDatabases();
         Path four = writeConfig("four.yaml", Map.of("ds0", 1.0, "ds1", 1.0, "ds2", 1.0, "ds3", 1.0));
         Path five = writeConfig("five.yaml", Map.of("ds0", 1.0, "ds1", 1.0, "ds2", 1.0, "ds3", 1.0, "ds4", 1.0));
         Path drained = writeConfig("drained.yaml",
@@ -155,14 +160,7 @@ class ReshardIT {
      */
     @Test
     void aToolKilledInEachPhaseIsAbortedOrResumed() throws Exception {
-        load = new ReshardLoad(KEYS, WRITERS, REGIONS, name -> server.connect(database(name)), List.of(
-                "INSERT INTO t_kv (k, v, note) VALUES (?, 1, 'new') ON DUPLICATE KEY UPDATE v = v + 1",
-                "UPDATE t_kv SET v = v + 10, note = 'updated' WHERE k = ?",
-                "DELETE FROM t_kv WHERE k = ?"), "k, v, note");
-        for (String name : SHARDS) {
-            server.createDatabase(database(name));
-        }
-        server.createDatabase(database("ref"));
+        freshDatabases();
         Path four = writeConfig("four.yaml", Map.of("ds0", 1.0, "ds1", 1.0, "ds2", 1.0, "ds3", 1.0));
         Path five = writeConfig("five.yaml", Map.of("ds0", 1.0, "ds1", 1.0, "ds2", 1.0, "ds3", 1.0, "ds4", 1.0));
         load.seed(four, KEY_TABLE);
