@@ -58,8 +58,8 @@ final class ReshardCommand implements Callable<Integer> {
     @Option(names = "--max-rows-per-second", paramLabel = "<n>",
             description = "Throttle of the copy, verify and cleanup: rows read per second from the source and"
                     + " table being worked on; they work on one source and table at a time, so this also bounds"
-                    + " the tool's total (default 0: none).")
-    private long maxRowsPerSecond;
+                    + " the tool's total (default " + ReshardOptions.DEFAULT_MAX_ROWS_PER_SECOND + "; 0: no limit).")
+    private long maxRowsPerSecond = ReshardOptions.DEFAULT_MAX_ROWS_PER_SECOND;
 
     @Option(names = "--binlog-server-id", paramLabel = "<id>",
             description = "Server id of the binlog client (MySQL/MariaDB sources); must differ from every server's"

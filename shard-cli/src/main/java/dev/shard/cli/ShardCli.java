@@ -24,6 +24,14 @@ public final class ShardCli {
     /** The command could not run. */
     public static final int EXIT_ERROR = 2;
 
+    /**
+     * The binlog client logs through java.util.logging and says "Connected to ..." at INFO on standard error for
+     * every follower the catch-up starts; the tool prints its own progress. Held here because the logging framework
+     * keeps loggers only weakly, and a level set on a collected logger is lost.
+     */
+    private static final java.util.logging.Logger BINLOG_CLIENT_LOG =
+            java.util.logging.Logger.getLogger("com.github.shyiko.mysql.binlog");
+
     private ShardCli() {
     }
 
@@ -32,6 +40,7 @@ public final class ShardCli {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
+        BINLOG_CLIENT_LOG.setLevel(java.util.logging.Level.WARNING);
         System.exit(run(System.out, System.err, args));
     }
 

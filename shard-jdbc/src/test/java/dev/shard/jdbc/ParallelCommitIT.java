@@ -69,18 +69,7 @@ class ParallelCommitIT {
     @Test
     void aBroadcastBatchWhoseCommitFailsOnOneShardSaysWhereItCommitted() throws SQLException {
         try (Connection c = sharded.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
-            for (int id = 1; id <= 8; id++) {
-                ps.setInt(1, id);
-                ps.setString(2, "code " + id);
-                ps.addBatch();
-            }
-            BatchUpdateException e = catchThrowableOfType(BatchUpdateException.class, ps::executeBatch);
-            assertThat((Object) e).as("BatchUpdateException").isNotNull();
-            assertThat(e.getSQLState()).isEqualTo("23505");
-            assertThat(e.getMessage()).contains("Commit failed on shard ds1").contains("t_code_id")
-                    .contains("Committed on [ds0, ds2]; not committed on [ds1]");
-            assertThat(e.getLargeUpdateCounts()).hasSize(8).containsOnly(Statement.EXECUTE_FAILED);
-            assertCommittedOnDs0AndDs2Only(8);
+            batchOfEightFailsToCommitOnDs1(ps);
             // The connection goes on: the next broadcast write reaches every shard.
             ps.setInt(1, 20);
             ps.setString(2, "after");
@@ -88,6 +77,42 @@ class ParallelCommitIT {
         }
         for (int i = 0; i < SHARDS; i++) {
             assertThat(codes(i)).as("ds" + i).contains("20:after");
+        }
+    }
+
+    @Test
+    void aCheapBroadcastBatchCommittedShardByShardReportsAFailedCommitTheSameWay() throws SQLException {
+        // Every batch that succeeded counts as cheap: from the second on, the caller runs and commits the shards
+        // one after another (BatchPacingTest proves which thread runs them), and a failed commit must read the same.
+        try (ShardingDataSource sequential = new ShardingDataSource(databases.config(3).broadcastTables("t_code")
+                .sequentialScatterBelowMicros(Long.MAX_VALUE / 1_000).build());
+             Connection c = sequential.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
+            addCodes(ps, 101, 108); // a batch of the same size, to prove it cheap
+            assertThat(ps.executeBatch()).hasSize(8).containsOnly(1);
+            try (Statement s = c.createStatement()) {
+                assertThat(s.executeUpdate("DELETE FROM t_code WHERE id > 100")).isEqualTo(8);
+            }
+            batchOfEightFailsToCommitOnDs1(ps);
+        }
+    }
+
+    /** Codes 1 to 8 in one batch: the commit fails on ds1 (code 5), and the error says where it committed. */
+    private void batchOfEightFailsToCommitOnDs1(PreparedStatement ps) throws SQLException {
+        addCodes(ps, 1, 8);
+        BatchUpdateException e = catchThrowableOfType(BatchUpdateException.class, ps::executeBatch);
+        assertThat((Object) e).as("BatchUpdateException").isNotNull();
+        assertThat(e.getSQLState()).isEqualTo("23505");
+        assertThat(e.getMessage()).contains("Commit failed on shard ds1").contains("t_code_id")
+                .contains("Committed on [ds0, ds2]; not committed on [ds1]");
+        assertThat(e.getLargeUpdateCounts()).hasSize(8).containsOnly(Statement.EXECUTE_FAILED);
+        assertCommittedOnDs0AndDs2Only(8);
+    }
+
+    private static void addCodes(PreparedStatement ps, int from, int to) throws SQLException {
+        for (int id = from; id <= to; id++) {
+            ps.setInt(1, id);
+            ps.setString(2, "code " + id);
+            ps.addBatch();
         }
     }
 

@@ -3,9 +3,7 @@ package dev.shard.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.shard.core.config.ShardConfig;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,40 +18,17 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code settings.sequentialScatterBelowMicros}: a statement on several shards runs them one after another on the
  * calling thread while they have proved cheap, in parallel otherwise, with the same results and the same handling
- * of failures either way. Which thread ran each shard's statement is read from the shard itself: an H2 function
- * returns the name of the thread executing it (embedded H2 executes on the JDBC caller's thread).
+ * of failures either way. Which thread ran each shard's statement is read from the shard itself
+ * ({@link ThreadNamingShards}).
  */
 public class ScatterPacingTest {
 
     private static final int SHARDS = 4;
-    private final String prefix = "pacing_" + System.nanoTime();
+    private final ThreadNamingShards shards = new ThreadNamingShards("pacing", SHARDS);
     private ShardingDataSource ds;
 
-    /** Called by H2 on the thread that executes the shard's statement. */
-    public static String threadName() {
-        return Thread.currentThread().getName();
-    }
-
-    /** A shard statement that takes at least {@code millis}, as a slow query on a real server would. */
-    public static int pause(int millis) throws InterruptedException {
-        if (millis > 0) {
-            Thread.sleep(millis);
-        }
-        return millis;
-    }
-
-    private String url(int shard) {
-        return "jdbc:h2:mem:" + prefix + "_" + shard + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1";
-    }
-
     private void start(long sequentialBelowMicros) throws SQLException {
-        ShardConfig.Builder builder = ShardConfig.builder();
-        for (int i = 0; i < SHARDS; i++) {
-            builder.dataSource("ds" + i, Map.of("jdbcUrl", url(i), "username", "sa", "password", ""));
-            directly(i, "CREATE ALIAS thread_name FOR 'dev.shard.jdbc.ScatterPacingTest.threadName'");
-            directly(i, "CREATE ALIAS pause FOR 'dev.shard.jdbc.ScatterPacingTest.pause'");
-        }
-        ds = new ShardingDataSource(builder.shardedTable("t_order", "user_id")
+        ds = new ShardingDataSource(shards.create().shardedTable("t_order", "user_id")
                 .sequentialScatterBelowMicros(sequentialBelowMicros).build());
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE t_order (order_id BIGINT PRIMARY KEY, user_id BIGINT NOT NULL, amount INT)");
@@ -67,16 +42,7 @@ public class ScatterPacingTest {
 
     @AfterEach
     void stop() throws SQLException {
-        if (ds != null) {
-            for (String name : ds.runtime().shardNames()) {
-                assertThat(ds.runtime().pool(name).getHikariPoolMXBean().getActiveConnections())
-                        .as("active connections of " + name).isZero();
-            }
-            ds.close();
-        }
-        for (int i = 0; i < SHARDS; i++) {
-            directly(i, "SHUTDOWN");
-        }
+        shards.close(ds);
     }
 
     private long userOn(int shard) throws SQLException {
@@ -84,12 +50,6 @@ public class ScatterPacingTest {
             if (ds.explain("SELECT * FROM t_order WHERE user_id = ?", user).shards().get(0).equals("ds" + shard)) {
                 return user;
             }
-        }
-    }
-
-    private void directly(int shard, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(url(shard), "sa", ""); Statement s = c.createStatement()) {
-            s.execute(sql);
         }
     }
 
@@ -160,7 +120,7 @@ public class ScatterPacingTest {
             try (ResultSet rs = s.executeQuery(sql)) {
                 assertThat(ResultSetsRows.count(rs)).isEqualTo(SHARDS); // proved cheap: sequential from now on
             }
-            directly(1, "ALTER TABLE t_order DROP COLUMN amount");
+            shards.directly(1, "ALTER TABLE t_order DROP COLUMN amount");
             assertThatThrownBy(() -> s.executeQuery(sql))
                     .isInstanceOf(SQLException.class)
                     .hasMessageStartingWith("Shard ds1: ")
@@ -179,7 +139,7 @@ public class ScatterPacingTest {
         String update = "UPDATE t_order SET amount = amount + 1";
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             assertThat(s.executeUpdate(update)).isEqualTo(SHARDS); // proved cheap: sequential from now on
-            directly(2, "ALTER TABLE t_order ADD CONSTRAINT small CHECK (amount < 12)");
+            shards.directly(2, "ALTER TABLE t_order ADD CONSTRAINT small CHECK (amount < 12)");
             assertThatThrownBy(() -> s.executeUpdate(update))
                     .isInstanceOf(SQLException.class)
                     .hasMessageContaining("Shard ds2")

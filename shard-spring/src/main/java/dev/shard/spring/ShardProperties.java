@@ -171,8 +171,8 @@ public class ShardProperties {
 
         /**
          * A statement on several shards runs them one after another on the calling thread while they have recently
-         * taken less than this many microseconds together, in parallel otherwise; 0 means always parallel.
-         * Default 100.
+         * taken less than this many microseconds together, in parallel otherwise (so do the shards of a prepared
+         * statement's batch); 0 means always parallel. Default 100.
          */
         private Long sequentialScatterBelowMicros;
 

@@ -24,7 +24,20 @@ interface Coordination extends AutoCloseable {
     record Announcement(long fromVersion, SlotMap target, AnnouncementState state) {
     }
 
-    record Instance(String id, String host, long routingVersion, boolean frozenAck, Instant lastHeartbeat) {
+    /** What an instance said about the announced target (shard-jdbc's {@code ReshardCoordination.TargetReport}). */
+    enum TargetReport { NOT_READ, ROUTABLE, CANNOT_ROUTE }
+
+    /**
+     * @param live   whether its heartbeat is recent enough for the switch to wait for it
+     * @param target CANNOT_ROUTE: its configuration lacks a data source the target gives slots to
+     */
+    record Instance(String id, String host, long routingVersion, boolean frozenAck, Instant lastHeartbeat,
+                    boolean live, TargetReport target) {
+
+        /** Whether the switch must not publish while this instance runs. */
+        boolean blocksTheSwitch() {
+            return live && target == TargetReport.CANNOT_ROUTE;
+        }
     }
 
     Topology current() throws SQLException;
@@ -36,7 +49,16 @@ interface Coordination extends AutoCloseable {
 
     void freeze() throws SQLException;
 
-    /** True once every live instance holds writes to the moving slots; false at the bound. */
+    /**
+     * True once every live instance has said whether it can route by the announced target (or nothing is
+     * announced); false at the bound.
+     */
+    boolean awaitTargetRead(Duration bound) throws SQLException, InterruptedException;
+
+    /**
+     * True once every live instance holds writes to the moving slots; false at the bound, or as soon as a live
+     * instance says it cannot route by the target.
+     */
     boolean awaitFrozen(Duration bound) throws SQLException, InterruptedException;
 
     /** Publishes the target as the next version and clears the announcement, in one transaction. */

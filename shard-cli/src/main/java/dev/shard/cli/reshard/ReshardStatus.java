@@ -91,6 +91,8 @@ final class ReshardStatus {
         for (Instance instance : instances) {
             text.append("  ").append(instance.id()).append(" on ").append(instance.host()).append(": routes by version ")
                     .append(instance.routingVersion()).append(instance.frozenAck() ? ", holding writes" : "")
+                    .append(instance.target() == Coordination.TargetReport.CANNOT_ROUTE
+                            ? ", cannot route by the announced target (its configuration lacks a data source)" : "")
                     .append(", last heartbeat ").append(instance.lastHeartbeat()).append('\n');
         }
         return text.toString();

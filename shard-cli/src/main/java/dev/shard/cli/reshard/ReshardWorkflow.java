@@ -3,6 +3,8 @@ package dev.shard.cli.reshard;
 import dev.shard.cli.reshard.ChangeCapture.Follower;
 import dev.shard.cli.reshard.Coordination.Announcement;
 import dev.shard.cli.reshard.Coordination.AnnouncementState;
+import dev.shard.cli.reshard.Coordination.Instance;
+import dev.shard.cli.reshard.Coordination.TargetReport;
 import dev.shard.cli.reshard.Coordination.Topology;
 import dev.shard.cli.reshard.Movement.DifferingChunk;
 import dev.shard.cli.reshard.Movement.Estimate;
@@ -12,10 +14,13 @@ import dev.shard.cli.reshard.Resharder.Result;
 import dev.shard.core.internal.hash.SlotMap;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -36,6 +41,8 @@ final class ReshardWorkflow {
 
     /** Beyond this many chunks still differing, checking them again would hold the writes too long. */
     private static final int MAX_CHUNKS_AT_SWITCH = 50;
+    /** How often the copy looks for instances that cannot route by the target, to warn while it runs. */
+    private static final long INSTANCE_CHECK_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final SlotMap configured;
     private final ReshardOptions options;
@@ -44,6 +51,9 @@ final class ReshardWorkflow {
     private final Movement movement;
     private final Journal journal;
     private final ReshardOutput out;
+    /** Instances already warned about (they cannot route by the target), so that each is named once a run. */
+    private final Set<String> warned = new HashSet<>();
+    private long lastInstanceCheck;
 
     ReshardWorkflow(SlotMap configured, ReshardOptions options, Coordination coordination, ChangeCapture capture,
                     Movement movement, ProgressStore progress, ReshardOutput out) {
@@ -103,6 +113,7 @@ final class ReshardWorkflow {
             journal.begin(plan.fromVersion(), plan.current(), plan.target());
             coordination.announce(plan.fromVersion(), plan.target());
             state = journal.read();
+            warnUnroutable(plan);
         } else {
             if (!state.target().equals(configured)) {
                 throw new SQLException("The reshard in progress moves to another map than the configuration's"
@@ -119,6 +130,7 @@ final class ReshardWorkflow {
                 }
                 // An instance started since will learn the moving slots; announcing the same target is a no-op.
                 coordination.announce(state.fromVersion(), state.target());
+                warnUnroutable(state.plan());
             }
         }
         return continueFrom(state);
@@ -134,6 +146,7 @@ final class ReshardWorkflow {
                 // Before any row is copied: the catch-up replays everything from here on.
                 journal.position(source, capture.position(source));
             }
+            warnUnroutable(plan);
             journal.phase(Phase.COPY);
             state = journal.read();
         }
@@ -203,9 +216,13 @@ final class ReshardWorkflow {
         Checkpoint end = movement.copy(plan, from, (reached, read, moved) -> {
             journal.checkpoint(reached);
             out.progress(moved, source + " " + table);
+            if (System.nanoTime() - lastInstanceCheck > INSTANCE_CHECK_NANOS) {
+                warnUnroutable(plan);
+            }
         });
         journal.checkpoint(end);
         out.line("copy: " + table + " from " + source + ": " + end.rows() + " rows");
+        warnUnroutable(plan);
     }
 
     private Result catchUpVerifySwitch(ReshardPlan plan, ReshardState state)
@@ -228,7 +245,7 @@ final class ReshardWorkflow {
             }
             // Killed in the switch, the resumed run verifies again: what still differed then is not recorded.
             List<DifferingChunk> unsettled = verify(plan, followers);
-            if (unsettled == null) {
+            if (unsettled == null || !everyInstanceCanRoute(plan)) {
                 return Result.STOPPED;
             }
             journal.phase(Phase.SWITCH);
@@ -316,6 +333,12 @@ final class ReshardWorkflow {
         boolean published = false;
         try {
             if (!coordination.awaitFrozen(options.freezeBound())) {
+                List<Instance> blocking = coordination.instances().stream().filter(Instance::blocksTheSwitch).toList();
+                if (!blocking.isEmpty()) {
+                    stopForUnroutable(plan, blocking, "switch: stopped while waiting for the instances to hold their"
+                            + " writes; writes resume on the old owners, nothing was published.");
+                    return Result.STOPPED;
+                }
                 List<String> missing = coordination.instances().stream().filter(i -> !i.frozenAck())
                         .map(i -> i.id() + " (" + i.host() + ", last heartbeat " + i.lastHeartbeat() + ")").toList();
                 out.line("switch: not every instance held its writes within " + options.freezeBound().toSeconds()
@@ -355,6 +378,59 @@ final class ReshardWorkflow {
                 coordination.unfreeze();
             }
         }
+    }
+
+    /**
+     * Names the live instances that cannot route by the target (their configuration lacks a data source it gives
+     * slots to), once each, so that the operator restarts them while the copy runs rather than at the switch.
+     */
+    private void warnUnroutable(ReshardPlan plan) throws SQLException {
+        lastInstanceCheck = System.nanoTime();
+        for (Instance instance : coordination.instances()) {
+            if (instance.blocksTheSwitch() && warned.add(instance.id())) {
+                String names = String.join(", ", newOwners(plan));
+                out.line("warning: instance " + instance.id() + " (" + instance.host() + ") cannot route by the"
+                        + " target map: its configuration lacks " + names + "; restart it with the configuration"
+                        + " that names " + names + " now: the switch will not start while it runs");
+            }
+        }
+    }
+
+    /**
+     * Before the freeze, so that writes are not held for a switch that cannot publish: waits until every live
+     * instance has said whether it can route by the target, and stops if one cannot. Published, the target would
+     * leave it refusing every write to the slots that move to a data source it lacks, and the cleanup waiting for it.
+     */
+    private boolean everyInstanceCanRoute(ReshardPlan plan) throws SQLException, InterruptedException {
+        if (!coordination.awaitTargetRead(options.freezeBound())) {
+            List<String> silent = coordination.instances().stream()
+                    .filter(i -> i.live() && i.target() == TargetReport.NOT_READ)
+                    .map(i -> i.id() + " (" + i.host() + ")").toList();
+            out.line("switch: instances did not say within " + options.freezeBound().toSeconds() + " s whether they"
+                    + " can route by the target map (Shard versions before this check do not): " + String.join(", ",
+                    silent) + "; the switch goes on and waits for their acknowledgements as usual");
+        }
+        List<Instance> blocking = coordination.instances().stream().filter(Instance::blocksTheSwitch).toList();
+        if (blocking.isEmpty()) {
+            return true;
+        }
+        stopForUnroutable(plan, blocking, "switch: not started, no write was held and nothing was published;"
+                + " writes go on by version " + plan.fromVersion() + ".");
+        return false;
+    }
+
+    private void stopForUnroutable(ReshardPlan plan, List<Instance> blocking, String what) {
+        String names = String.join(", ", newOwners(plan));
+        out.line(what + " These application instances cannot route by the target map (their configuration lacks "
+                + names + ", which it gives slots to):");
+        blocking.forEach(i -> out.line("  instance " + i.id() + " (" + i.host() + ")"));
+        out.line("Restart each with the configuration that names " + names + " (or stop it), then run"
+                + " `reshard --resume`.");
+    }
+
+    /** The data sources the target gives slots to that own none now: those an instance's file may lack. */
+    private static List<String> newOwners(ReshardPlan plan) {
+        return plan.targets().stream().filter(name -> plan.slotsBefore(name) == 0).toList();
     }
 
     private static long millis(long nanos) {

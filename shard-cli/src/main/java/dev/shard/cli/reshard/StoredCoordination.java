@@ -59,6 +59,11 @@ final class StoredCoordination implements Coordination {
     }
 
     @Override
+    public boolean awaitTargetRead(Duration bound) throws SQLException, InterruptedException {
+        return coordination.awaitTargetRead(bound);
+    }
+
+    @Override
     public boolean awaitFrozen(Duration bound) throws SQLException, InterruptedException {
         return coordination.awaitFrozen(bound);
     }
@@ -86,7 +91,7 @@ final class StoredCoordination implements Coordination {
     @Override
     public List<Instance> instances() throws SQLException {
         return coordination.instances().stream().map(i -> new Instance(i.id(), i.host(), i.routingVersion(),
-                i.frozenAck(), i.lastHeartbeat())).toList();
+                i.frozenAck(), i.lastHeartbeat(), i.live(), TargetReport.valueOf(i.target().name()))).toList();
     }
 
     @Override

@@ -87,6 +87,14 @@ final class Fakes {
         boolean acknowledgeFreeze = true;
         boolean routingReached = true;
         int publications;
+        /**
+         * Whether the application instance's configuration lacks the data source the target adds, and from which
+         * step on it says so (it reads the announcement at a poll of its own, some time after it).
+         */
+        boolean cannotRouteTarget;
+        String cannotRouteFrom = "announce";
+        /** False: the instance never says whether it can route by the target (a Shard version before the report). */
+        boolean reportsTarget = true;
 
         FakeCoordination(SlotMap map) {
             this.map = map;
@@ -122,9 +130,19 @@ final class Fakes {
         }
 
         @Override
+        public boolean awaitTargetRead(Duration bound) {
+            step("awaitTargetRead");
+            return reportsTarget;
+        }
+
+        @Override
         public boolean awaitFrozen(Duration bound) {
             step("awaitFrozen");
-            return acknowledgeFreeze;
+            return acknowledgeFreeze && !saysCannotRoute();
+        }
+
+        private boolean saysCannotRoute() {
+            return cannotRouteTarget && announcement != null && events.contains(cannotRouteFrom);
         }
 
         @Override
@@ -163,7 +181,9 @@ final class Fakes {
 
         @Override
         public List<Instance> instances() {
-            return List.of(new Instance("app-1", "host1", version, false, Instant.EPOCH));
+            return List.of(new Instance("app-1", "host1", version, false, Instant.EPOCH, true,
+                    saysCannotRoute() ? TargetReport.CANNOT_ROUTE
+                            : announcement == null || !reportsTarget ? TargetReport.NOT_READ : TargetReport.ROUTABLE));
         }
 
         @Override

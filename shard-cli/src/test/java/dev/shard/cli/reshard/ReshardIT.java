@@ -76,34 +76,19 @@ class ReshardIT {
         return "reshard_" + name;
     }
 
-    /** Empty shard and reference databases, and the load that writes them. */
-    private void freshDatabases() throws SQLException {
-        load = new ReshardLoad(KEYS, WRITERS, REGIONS, name -> server.connect(database(name)), List.of(
-                "INSERT INTO t_kv (k, v, note) VALUES (?, 1, 'new') ON DUPLICATE KEY UPDATE v = v + 1",
-                "UPDATE t_kv SET v = v + 10, note = 'updated' WHERE k = ?",
-                "DELETE FROM t_kv WHERE k = ?"), "k, v, note");
-        for (String name : SHARDS) {
-            server.createDatabase(database(name));
-        }
-        server.createDatabase(database("ref"));
-    }
-
     @Test
     void addAFifthShardDrainItAndChangeAWeightWhileEightThreadsWrite() throws Exception {
-        freshDatabases();
-        Path four = writeConfig("four.yaml", Map.of("ds0", 1.0, "ds1", 1.0, "ds2", 1.0, "ds3", 1.0));
-        Path five = writeConfig("five.yaml", Map.of("ds0", 1.0, "ds1", 1.0, "ds2", 1.0, "ds3", 1.0, "ds4", 1.0));
+        // The deployment as it was: four shards, the map they imply stored as version 1, and some rows.
+        Deployment deployment = fourShardsSeeded();
+        Path five = deployment.five();
         Path drained = writeConfig("drained.yaml",
                 Map.of("ds0", 1.0, "ds1", 1.0, "ds2", 1.0, "ds3", 1.0, "ds4", 0.0));
-
-        // The deployment as it was: four shards, the map they imply stored as version 1, and some rows.
-        load.seed(four, KEY_TABLE);
 
         // Two instances started from the file that names the fifth shard: it owns nothing until the reshard.
         try (ShardingDataSource a = ShardingDataSource.fromYaml(five);
              ShardingDataSource b = ShardingDataSource.fromYaml(five)) {
-            SlotMap fourMap = SlotMap.of(ShardConfig.fromYaml(four));
-            SlotMap fiveMap = SlotMap.of(ShardConfig.fromYaml(five));
+            SlotMap fourMap = deployment.fourMap();
+            SlotMap fiveMap = deployment.fiveMap();
             long moving = ReshardLoad.movingKey(fourMap, fiveMap, "ds4");
             assertThat(a.explain("SELECT v FROM t_kv WHERE k = ?", moving).shards())
                     .containsExactly(ReshardLoad.owner(fourMap, moving));
@@ -152,6 +137,59 @@ class ReshardIT {
     }
 
     /**
+     * An application instance still running from the file before the fifth shard was added: the tool stops before
+     * the freeze, naming it, with exit 1, publishes nothing, and no write through either instance is refused or
+     * held; once it is restarted from the new file, {@code --resume} finishes. Published, the target would have left
+     * that instance refusing every write to the slots moving to ds4, and the cleanup waiting for it.
+     */
+    @Test
+    void anInstanceStillOnTheOldFileStopsTheReshardBeforeTheFreezeUntilItIsRestarted() throws Exception {
+        Deployment deployment = fourShardsSeeded();
+        Path five = deployment.five();
+        SlotMap fourMap = deployment.fourMap();
+        SlotMap fiveMap = deployment.fiveMap();
+        long moving = ReshardLoad.movingKey(fourMap, fiveMap, "ds4");
+        try (ShardingDataSource current = ShardingDataSource.fromYaml(five)) {
+            Run stopped;
+            String status;
+            try (ShardingDataSource stale = ShardingDataSource.fromYaml(deployment.four())) {
+                stopped = load.whileWriting(List.of(current, stale), () -> cli("reshard", "--config",
+                        five.toString(), "--yes"));
+                status = cli("status", "--config", five.toString()).output();
+                assertThat(stale.explain("SELECT v FROM t_kv WHERE k = ?", moving).shards())
+                        .containsExactly(ReshardLoad.owner(fourMap, moving));
+            }
+            System.out.println(stopped.output());
+            assertThat(stopped.exit()).as(stopped.output()).isEqualTo(ShardCli.EXIT_CHECK_FAILED);
+            assertThat(load.retried()).as("writes refused or held past the bound").isZero();
+            // The stale instance is the one status says cannot route by the target; the tool names it alone.
+            String staleId = status.lines().filter(line -> line.contains("cannot route by the announced target"))
+                    .map(line -> line.trim().substring(0, line.trim().indexOf(" on "))).findFirst().orElseThrow();
+            assertThat(stopped.output()).contains("verify: no differences", "switch: not started, no write was held and"
+                    + " nothing was published; writes go on by version 1.", "  instance " + staleId + " (",
+                    "Restart each with the configuration that names ds4 (or stop it), then run `reshard --resume`.")
+                    .doesNotContain("phase switch:");
+            assertThat(stopped.output().split("\n  instance ", -1)).as(stopped.output()).hasSize(2);
+            assertThat(status).contains("topology version 1", "reshard in progress: phase verify", "2 instances");
+            assertThat(current.explain("SELECT v FROM t_kv WHERE k = ?", moving).shards())
+                    .containsExactly(ReshardLoad.owner(fourMap, moving));
+
+            try (ShardingDataSource restarted = ShardingDataSource.fromYaml(five)) {
+                Run resumed = load.whileWriting(List.of(current, restarted), () -> cli("reshard", "--config",
+                        five.toString(), "--resume"));
+                assertThat(resumed.exit()).as(resumed.output()).isZero();
+                assertThat(resumed.output()).contains("in phase verify",
+                        "phase done:").doesNotContain("cannot route");
+                load.assertEveryRowOnceOnItsOwner(SHARDS, fiveMap);
+                assertThat(restarted.explain("SELECT v FROM t_kv WHERE k = ?", moving).shards())
+                        .containsExactly("ds4");
+            }
+            assertThat(current.explain("SELECT v FROM t_kv WHERE k = ?", moving).shards()).containsExactly("ds4");
+        }
+        assertThat(load.readProblems()).isEmpty();
+    }
+
+    /**
      * The tool killed with SIGKILL in each phase: the copy and the cleanup (at a copied chunk, at the phase row),
      * then the catch-up, verify and switch, each reached for certain by holding a row lock the tool needs next on
      * the metadata database, and killed while it waits there or works before it: a killed catch-up or verify is
@@ -160,12 +198,10 @@ class ReshardIT {
      */
     @Test
     void aToolKilledInEachPhaseIsAbortedOrResumed() throws Exception {
-        freshDatabases();
-        Path four = writeConfig("four.yaml", Map.of("ds0", 1.0, "ds1", 1.0, "ds2", 1.0, "ds3", 1.0));
-        Path five = writeConfig("five.yaml", Map.of("ds0", 1.0, "ds1", 1.0, "ds2", 1.0, "ds3", 1.0, "ds4", 1.0));
-        load.seed(four, KEY_TABLE);
-        SlotMap fourMap = SlotMap.of(ShardConfig.fromYaml(four));
-        SlotMap fiveMap = SlotMap.of(ShardConfig.fromYaml(five));
+        Deployment deployment = fourShardsSeeded();
+        Path five = deployment.five();
+        SlotMap fourMap = deployment.fourMap();
+        SlotMap fiveMap = deployment.fiveMap();
         try (ShardingDataSource a = ShardingDataSource.fromYaml(five);
              ShardingDataSource b = ShardingDataSource.fromYaml(five)) {
             Run prepareAborted = load.whileWriting(List.of(a, b), () -> {
@@ -525,6 +561,30 @@ class ReshardIT {
                 connection.close();
             }
         }
+    }
+
+    /** The files naming four and five shards; the four-shard one is the deployment {@link #fourShardsSeeded} seeds. */
+    private record Deployment(Path four, Path five, SlotMap fourMap, SlotMap fiveMap) {
+    }
+
+    /**
+     * Empty databases for the five shards and the reference, a fresh load on them, and the four-shard deployment
+     * seeded: its map stored as version 1, the table and half the keys, also in the reference.
+     */
+    private Deployment fourShardsSeeded() throws Exception {
+        load = new ReshardLoad(KEYS, WRITERS, REGIONS, name -> server.connect(database(name)), List.of(
+                "INSERT INTO t_kv (k, v, note) VALUES (?, 1, 'new') ON DUPLICATE KEY UPDATE v = v + 1",
+                "UPDATE t_kv SET v = v + 10, note = 'updated' WHERE k = ?",
+                "DELETE FROM t_kv WHERE k = ?"), "k, v, note");
+        for (String name : SHARDS) {
+            server.createDatabase(database(name));
+        }
+        server.createDatabase(database("ref"));
+        Path four = writeConfig("four.yaml", Map.of("ds0", 1.0, "ds1", 1.0, "ds2", 1.0, "ds3", 1.0));
+        Path five = writeConfig("five.yaml", Map.of("ds0", 1.0, "ds1", 1.0, "ds2", 1.0, "ds3", 1.0, "ds4", 1.0));
+        load.seed(four, KEY_TABLE);
+        return new Deployment(four, five, SlotMap.of(ShardConfig.fromYaml(four)),
+                SlotMap.of(ShardConfig.fromYaml(five)));
     }
 
     /**

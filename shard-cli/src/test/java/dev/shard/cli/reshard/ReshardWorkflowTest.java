@@ -127,7 +127,8 @@ class ReshardWorkflowTest {
 
     static Stream<String> killPoints() {
         return Stream.of("announce", "prepare", "copy ds0 t_user chunk 1", "copy ds3 t_order chunk 3",
-                "copy ds0 t_region chunk 2", "follow ds1 from 101", "catch-up ds2", "verify", "freeze", "awaitFrozen",
+                "copy ds0 t_region chunk 2", "follow ds1 from 101", "catch-up ds2", "verify", "awaitTargetRead",
+                "freeze", "awaitFrozen",
                 "publish", "awaitRouting 2", "delete moved ds2 t_user");
     }
 
@@ -167,6 +168,57 @@ class ReshardWorkflowTest {
         List<String> resumed = fakes.events.subList(killedAt, fakes.events.size());
         assertThat(resumed).containsSubsequence("unfreeze", "follow ds0 from 104", "catch-up ds0", "verify", "freeze",
                 "publish");
+    }
+
+    @Test
+    void anInstanceThatCannotRouteByTheTargetIsNamedDuringTheCopyAndStopsTheSwitchBeforeTheFreeze()
+            throws Exception {
+        fakes.coordination.cannotRouteTarget = true;
+        assertThat(run(false)).isEqualTo(Result.STOPPED);
+        assertThat(fakes.events).containsSubsequence("announce", "copy ds0 t_user chunk 1", "verify",
+                "awaitTargetRead");
+        assertThat(fakes.events).doesNotContain("freeze", "publish");
+        String output = printed.toString();
+        // Warned once, right after the announcement, so that it can be restarted while the copy runs.
+        assertThat(output).containsOnlyOnce("warning: instance app-1 (host1) cannot route by the target map: its"
+                + " configuration lacks ds4; restart it with the configuration that names ds4 now");
+        assertThat(output.indexOf("warning: instance app-1")).isLessThan(output.indexOf("phase copy:"));
+        assertThat(output).contains("switch: not started, no write was held and nothing was published; writes go"
+                + " on by version 1.", "  instance app-1 (host1)", "Restart each with the configuration that names"
+                + " ds4 (or stop it), then run `reshard --resume`.").doesNotContain("phase switch:");
+        assertThat(ReshardState.of(fakes.store.items).phase()).isEqualTo(Phase.VERIFY);
+        assertThat(fakes.coordination.announcement.state()).isEqualTo(Coordination.AnnouncementState.ANNOUNCED);
+
+        fakes.coordination.cannotRouteTarget = false; // restarted with the file that names ds4
+        assertThat(run(true)).isEqualTo(Result.DONE);
+        assertThat(fakes.coordination.publications).isEqualTo(1);
+        assertThat(printed.toString()).doesNotContain("cannot route");
+    }
+
+    @Test
+    void anInstanceThatSaysItCannotRouteByTheTargetOnlyOnceFrozenStopsTheSwitchWithoutPublishing()
+            throws Exception {
+        fakes.coordination.cannotRouteTarget = true;
+        fakes.coordination.cannotRouteFrom = "freeze"; // started from the old file after the check
+        assertThat(run(false)).isEqualTo(Result.STOPPED);
+        assertThat(fakes.events).containsSubsequence("awaitTargetRead", "freeze", "awaitFrozen", "unfreeze")
+                .doesNotContain("publish");
+        assertThat(printed.toString()).contains("switch: stopped while waiting for the instances to hold their"
+                + " writes; writes resume on the old owners, nothing was published.", "  instance app-1 (host1)",
+                "then run `reshard --resume`").doesNotContain("Not acknowledged");
+
+        fakes.coordination.cannotRouteTarget = false;
+        assertThat(run(true)).isEqualTo(Result.DONE);
+        assertThat(fakes.coordination.version).isEqualTo(2);
+    }
+
+    @Test
+    void anInstanceThatNeverSaysWhetherItCanRouteByTheTargetIsNamedAndTheSwitchGoesOn() throws Exception {
+        fakes.coordination.reportsTarget = false;
+        assertThat(run(false)).isEqualTo(Result.DONE);
+        assertThat(printed.toString()).contains("switch: instances did not say within 30 s whether they can route"
+                + " by the target map (Shard versions before this check do not): app-1 (host1); the switch goes on");
+        assertThat(fakes.events).containsSubsequence("awaitTargetRead", "freeze", "awaitFrozen", "publish");
     }
 
     @Test

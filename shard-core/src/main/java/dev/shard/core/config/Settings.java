@@ -13,7 +13,8 @@ package dev.shard.core.config;
  * @param sequentialScatterBelowMicros a statement that runs on several shards runs them one after another on the
  *                               calling thread, instead of in parallel on Shard's threads, while its shard
  *                               statements have recently taken less than this many microseconds together: handing
- *                               work to another thread costs more than such statements. 0 means always parallel
+ *                               work to another thread costs more than such statements. The shards of a prepared
+ *                               statement's batch are paced the same way. 0 means always parallel
  * @param storeSlotMap           keep the slot map in force in a metadata table (see docs/resharding.md), so that
  *                               adding a data source moves no row and every instance routes by the same map; false
  *                               routes by the map the configuration implies. On by default

@@ -185,8 +185,17 @@ final class AllOrNothing implements AutoCloseable {
      * (in a transaction). The commits are under the statement's deadline too.
      */
     void finish(String sql) throws SQLException {
+        finish(sql, false);
+    }
+
+    /**
+     * As {@link #finish(String)}; with {@code sequential}, the caller commits the shards one after another, each
+     * whatever became of the one before, as the parallel commits would: for parts too cheap to be worth a thread
+     * hand-off ({@link ScatterPacing}). What is reported on a failure is the same.
+     */
+    void finish(String sql, boolean sequential) throws SQLException {
         if (!autoCommit) {
-            SQLException[] failures = onEveryShard(i -> physical[i].releaseSavepoint(savepoints[i]));
+            SQLException[] failures = onEveryShard(sequential, i -> physical[i].releaseSavepoint(savepoints[i]));
             for (SQLException failure : failures) {
                 if (failure != null) {
                     throw deadline.explain(failure);
@@ -194,7 +203,7 @@ final class AllOrNothing implements AutoCloseable {
             }
             return;
         }
-        SQLException[] failures = onEveryShard(i -> {
+        SQLException[] failures = onEveryShard(sequential, i -> {
             if (kinds[i] == Kind.STATEMENTS) {
                 send(i, COMMIT);
             } else {
@@ -300,8 +309,11 @@ final class AllOrNothing implements AutoCloseable {
         }
     }
 
-    /** Runs {@code action} for every shard at once, the caller taking the last; each shard's failure, or null. */
-    private SQLException[] onEveryShard(ShardAction action) {
+    /**
+     * Runs {@code action} for every shard at once, the caller taking the last, or every shard on the caller in turn
+     * ({@code sequential}); each shard's failure, or null.
+     */
+    private SQLException[] onEveryShard(boolean sequential, ShardAction action) {
         List<FutureTask<Void>> futures = new ArrayList<>(shards.length);
         for (int i = 0; i < shards.length; i++) {
             int index = i;
@@ -310,7 +322,7 @@ final class AllOrNothing implements AutoCloseable {
                 return null;
             });
             futures.add(task);
-            if (i < shards.length - 1) {
+            if (!sequential && i < shards.length - 1) {
                 runtime.executor().execute(task);
             } else {
                 task.run(); // the caller would only wait

@@ -30,7 +30,7 @@ final class Explanations {
         Topology shards = runtime.topology();
         Execution execution = runtime.route(routed, parameters, true, shards, shards.defaultShard());
         List<RouteExplanation.ShardQuery> queries = new ArrayList<>();
-        Topology.Intent intent = ReadRouting.intentOf(routed, runtime.dialect().lexer());
+        Topology.Intent intent = ReadRouting.intentOf(routed);
         List<String> names = new ArrayList<>();
         for (ShardCall call : execution.calls()) {
             List<Object> values = new ArrayList<>();

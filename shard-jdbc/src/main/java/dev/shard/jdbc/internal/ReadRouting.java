@@ -1,6 +1,5 @@
 package dev.shard.jdbc.internal;
 
-import dev.shard.core.internal.dialect.SqlLexer;
 import dev.shard.core.internal.route.RoutedStatement;
 import dev.shard.core.internal.sql.ReadDirectives;
 import dev.shard.core.internal.sql.StatementKind;
@@ -18,11 +17,11 @@ final class ReadRouting {
     }
 
     /** Whether a statement writes, reads, or reads what only the primary can serve. */
-    static Topology.Intent intentOf(RoutedStatement routed, SqlLexer lexer) {
+    static Topology.Intent intentOf(RoutedStatement routed) {
         if (routed.plan().kind() != StatementKind.SELECT) {
             return Topology.Intent.WRITE;
         }
-        ReadDirectives directives = ReadDirectives.of(routed.sql(), lexer);
+        ReadDirectives directives = routed.readDirectives();
         return directives.locks() || directives.primaryHinted() ? Topology.Intent.READ_ON_PRIMARY
                 : Topology.Intent.READ;
     }

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * The reshard tool's side of the switch between application instances and a new slot map (docs/resharding.md).
  * The instances poll the metadata data source; this class writes what they poll and reads what they report:
  * <ol>
- *   <li>{@link #announce}: the target map, from the version in force; instances learn which slots move;</li>
+ *   <li>{@link #announce}: the target map, from the version in force; instances learn which slots move, and say
+ *       whether they can route by the target ({@link #awaitTargetRead}, {@link InstanceState#target});</li>
  *   <li>{@link #freeze}: instances hold new writes to moving slots, and acknowledge once none of their open
  *       transactions has written one; {@link #awaitFrozen} waits for every live instance's acknowledgement;</li>
  *   <li>{@link #publishTarget}: the target becomes the next version and the announcement goes, in one transaction;
@@ -42,14 +43,29 @@ public final class ReshardCoordination implements AutoCloseable {
     public record Announcement(long fromVersion, SlotMap target, State state) {
     }
 
+    /** What an instance said about the announced target. */
+    public enum TargetReport {
+        /** Nothing announced, not read yet, or an instance of a Shard version that does not report it. */
+        NOT_READ,
+        /** It read the announcement and can route by the target. */
+        ROUTABLE,
+        /**
+         * Its configuration lacks a data source the target gives slots to: published, the target would leave it
+         * refusing every write to the slots that move there. It never acknowledges the freeze.
+         */
+        CANNOT_ROUTE
+    }
+
     /**
      * An application instance, as it last reported.
      *
      * @param routingVersion the slot map version its new transactions route by
      * @param frozenAck      whether it acknowledged the current freeze
+     * @param live           whether its heartbeat is recent enough to be waited for (see awaitFrozen)
+     * @param target         what it said about the announced target
      */
     public record InstanceState(String id, String host, long routingVersion, boolean frozenAck,
-                                Instant lastHeartbeat) {
+                                Instant lastHeartbeat, boolean live, TargetReport target) {
     }
 
     private ReshardCoordination(SlotMapStore store) {
@@ -111,17 +127,33 @@ public final class ReshardCoordination implements AutoCloseable {
     }
 
     /**
+     * Waits until every live instance has said whether it can route by the announced target (see
+     * {@link TargetReport}), which it does at its first poll after the announcement; the tool checks before it
+     * freezes that none cannot. True at once when nothing is announced.
+     *
+     * @return false if {@code bound} passed first: some live instance never said (a Shard version before this
+     *         report, or one that cannot read the announcement)
+     */
+    public boolean awaitTargetRead(Duration bound) throws SQLException, InterruptedException {
+        return await(bound, () -> announcement().isEmpty() || instances().stream().filter(InstanceState::live)
+                .noneMatch(instance -> instance.target() == TargetReport.NOT_READ));
+    }
+
+    /**
      * Waits until every live instance acknowledged the freeze: none writes to a moving slot any more. An instance
      * whose heartbeat is older than its lease (and a margin) is not waited for: by its lease, it refuses such writes.
+     * A live instance that cannot route by the target never acknowledges, so the wait ends as soon as one says so.
      *
-     * @return false if {@code bound} passed first
+     * @return false if {@code bound} passed first, or a live instance cannot route by the target
      */
     public boolean awaitFrozen(Duration bound) throws SQLException, InterruptedException {
-        return await(bound, () -> {
-            long token = frozenToken();
-            return instanceRows().stream().filter(ReshardTables.Instance::live)
-                    .allMatch(instance -> instance.frozenAck() == token);
+        boolean[] acknowledged = new boolean[1];
+        await(bound, () -> {
+            List<InstanceState> live = instances().stream().filter(InstanceState::live).toList();
+            acknowledged[0] = live.stream().allMatch(InstanceState::frozenAck);
+            return acknowledged[0] || live.stream().anyMatch(i -> i.target() == TargetReport.CANNOT_ROUTE);
         });
+        return acknowledged[0];
     }
 
     /**
@@ -170,10 +202,19 @@ public final class ReshardCoordination implements AutoCloseable {
 
     /** Every registered instance (live or not: a dead one's row stays until it is deleted by hand or restarts). */
     public List<InstanceState> instances() throws SQLException {
-        long token = frozenToken();
-        return instanceRows().stream().map(instance -> new InstanceState(instance.id(), instance.host(),
-                instance.routingVersion(), token != 0 && instance.frozenAck() == token, instance.lastHeartbeat()))
-                .toList();
+        ReshardTables.Announced announced = withTables(ReshardCoordination::readAnnounced);
+        long freeze = announced != null && announced.state().equals("FROZEN") ? announced.freezeToken() : 0;
+        long announce = announced == null ? 0 : announced.announceToken();
+        return instanceRows().stream().map(instance -> {
+            long ack = instance.frozenAck();
+            boolean frozenAck = freeze != 0 && ack == freeze;
+            // An acknowledged freeze says the announcement was read: the instance reports one or the other.
+            TargetReport target = announce == 0 ? TargetReport.NOT_READ : ack == -announce
+                    ? TargetReport.CANNOT_ROUTE : ack == announce || frozenAck ? TargetReport.ROUTABLE
+                    : TargetReport.NOT_READ;
+            return new InstanceState(instance.id(), instance.host(), instance.routingVersion(), frozenAck,
+                    instance.lastHeartbeat(), instance.live(), target);
+        }).toList();
     }
 
     @Override
@@ -182,12 +223,6 @@ public final class ReshardCoordination implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ helpers
-
-    /** The current freeze's token, or 0 when nothing is frozen. */
-    private long frozenToken() throws SQLException {
-        ReshardTables.Announced announced = withTables(ReshardCoordination::readAnnounced);
-        return announced != null && announced.state().equals("FROZEN") ? announced.freezeToken() : 0;
-    }
 
     private static ReshardTables.Announced readAnnounced(Connection c) throws SQLException {
         ReshardTables.Announced announced = ReshardTables.announced(c, false);
@@ -207,11 +242,14 @@ public final class ReshardCoordination implements AutoCloseable {
         return announced;
     }
 
-    /** A token no earlier announcement or freeze used; never 0, which means "none". */
+    /**
+     * A token no earlier announcement or freeze used; positive, since 0 means "none" and an instance reports an
+     * announcement whose target it cannot route by as its token negated.
+     */
     private long token() {
         long token;
         do {
-            token = tokens.nextLong();
+            token = tokens.nextLong() & Long.MAX_VALUE;
         } while (token == 0);
         return token;
     }

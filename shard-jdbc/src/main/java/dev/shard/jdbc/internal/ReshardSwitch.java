@@ -7,6 +7,7 @@ import dev.shard.core.internal.route.StatementPlan;
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -39,12 +40,16 @@ import org.slf4j.LoggerFactory;
  * acknowledgement also waits for a poll after the one that first saw the announcement, giving such a statement a
  * whole poll interval to finish.
  *
- * <p><b>Lease.</b> Once the last successful poll is older than {@code metadataLeaseMillis}, writes to moving slots
- * are refused (SQLTransientException): the reshard may have switched without this instance. With no announcement
- * known, every slot may be moving and a data source may be added, so every write to a sharded table, and every
- * write to a broadcast table (it would miss a data source added without this instance), is refused until a poll
- * succeeds again. The
- * tool stops waiting for an instance whose heartbeat is older than its lease plus a margin.
+ * <p><b>A target it cannot route by.</b> An instance whose configuration lacks a data source the announced target
+ * gives slots to (started from the file before the reshard added it) could not follow the target once published,
+ * and would refuse writes to the slots it moves. It reports so on its heartbeat and never acknowledges the freeze,
+ * and the tool does not switch while it runs; its writes go on meanwhile as for any announcement.
+ *
+ * <p><b>Lease.</b> Once the last successful poll is older than {@code metadataLeaseMillis}, every write to a sharded
+ * table, and every write to a broadcast table (it would miss a data source added without this instance), is refused
+ * (SQLTransientException) until a poll succeeds again, whether or not a reshard was known: the one known may have
+ * been aborted since and another, moving other slots, switched without this instance. The tool stops waiting for
+ * an instance whose heartbeat is older than its lease plus a margin.
  */
 final class ReshardSwitch {
 
@@ -74,6 +79,11 @@ final class ReshardSwitch {
     private int held;
     /** Polls made (by the follower's thread only). */
     private long polls;
+    /**
+     * The announcement whose target this instance cannot route by (a data source the target gives slots to is not
+     * in its configuration), or 0; set when the target is read. Such an instance never acknowledges the freeze.
+     */
+    private volatile long unroutableAnnouncement;
     /** The moves between a transaction's older topology and the current one, for the last pair asked about. */
     private volatile Moved lastMoved;
 
@@ -153,6 +163,7 @@ final class ReshardSwitch {
                 firstSeen = polls;
                 LOG.info("A reshard from version {} is announced in {}: {} slots move", poll.fromVersion(), location,
                         moves.count());
+                unroutable(poll, target);
             }
             // The same freeze keeps the time it was first seen (a refusal lifted does not restart the hold).
             long frozenSince = current != null && current.frozen() && poll.frozen()
@@ -172,22 +183,48 @@ final class ReshardSwitch {
         }
     }
 
+    /**
+     * Notes whether this instance can route by the announced target; one that cannot says so on its heartbeat
+     * ({@link #acknowledgement}), and the tool does not switch while it runs: published, the target would leave this
+     * instance refusing every write to the slots it moves (docs/resharding.md, "add a data source").
+     */
+    private void unroutable(ReshardTables.Poll poll, SlotMap target) {
+        List<String> lacked = StartingTopology.unconfiguredOwners(runtime.config(), target);
+        unroutableAnnouncement = lacked.isEmpty() ? 0 : poll.announceToken();
+        if (!lacked.isEmpty()) {
+            String names = String.join(", ", lacked);
+            LOG.error("A reshard from version {} is announced in {}, but this instance cannot route by its target:"
+                    + " it gives slots to {}, which this instance's configuration lacks. The reshard tool does not"
+                    + " switch while this instance runs: restart it with the configuration that names {}",
+                    poll.fromVersion(), location, names, names);
+        }
+    }
+
     /** Reads the target map of an announcement; null if that announcement is gone. */
     interface TargetReader {
         SlotMap read(long announceToken) throws SQLException;
     }
 
     /**
-     * The freeze this instance acknowledges, or 0: only when frozen, no transaction of this instance holds a write
-     * to a moving slot, and the announcement was known a poll before.
+     * What this instance reports in its row's {@code frozen_ack} ({@link ReshardTables#heartbeat}): the freeze it
+     * acknowledges, only when frozen, no transaction of this instance holds a write to a moving slot, and the
+     * announcement was known a poll before; otherwise the announcement's token negated when this instance cannot
+     * route by its target, which it then never acknowledges, or the token itself once it has read the
+     * announcement; 0 when nothing is announced.
      */
     long acknowledgement() {
         lock.lock();
         try {
             ReshardGate current = gate;
             writers.removeIf(LogicalConnection::isClosed); // aborted: its servers rolled its transaction back
-            return current != null && current.frozen() && current.refusal() == null && writers.isEmpty()
-                    && polls > current.firstSeenPoll() ? current.freezeToken() : 0;
+            if (current == null || current.announceToken() == 0) {
+                return 0;
+            }
+            if (current.announceToken() == unroutableAnnouncement) {
+                return -current.announceToken();
+            }
+            return current.frozen() && current.refusal() == null && writers.isEmpty()
+                    && polls > current.firstSeenPoll() ? current.freezeToken() : current.announceToken();
         } finally {
             lock.unlock();
         }
@@ -226,8 +263,13 @@ final class ReshardSwitch {
             Topology topology = connection.topology();
             Topology current = runtime.topology();
             ReshardGate seen = gate;
-            MovingSlotWatch watch = new MovingSlotWatch(topology, collations, seen == null ? null : seen.moves(),
-                    seen != null && seen.broadcast(), topology == current ? null : moved(topology, current),
+            // Past the lease, the announcement this instance knew may have been aborted and another reshard,
+            // moving other slots, switched without it (the tool stops counting it as live): every slot may be
+            // moving, and a data source may have been added.
+            boolean lapsed = seen != null && seen.refusal() != null && System.nanoTime() - lastPollNanos > leaseNanos;
+            MovingSlotWatch watch = new MovingSlotWatch(topology, collations,
+                    seen == null ? null : lapsed ? SlotMoves.EVERY : seen.moves(),
+                    seen != null && (lapsed || seen.broadcast()), topology == current ? null : moved(topology, current),
                     topology != current && ReshardGate.addsDataSources(topology.slotMap(), current.slotMap()));
             Execution execution = runtime.route(routed, parameters, generateKeys, topology,
                     connection.preferredShardForAnyOne(), watch);

@@ -19,7 +19,10 @@ import java.util.List;
  *   <li>{@value #RESHARD}: at most one row, the announced reshard: the version it starts from, the target map, its
  *       state (ANNOUNCED or FROZEN), a token naming the announcement and one naming the current freeze;</li>
  *   <li>{@value #INSTANCE}: a row per running application instance, inserted at its start, updated on every poll
- *       (heartbeat, the version it routes by, the freeze it acknowledged) and deleted on close.</li>
+ *       (heartbeat, the version it routes by, the freeze it acknowledged) and deleted on close. Its
+ *       {@code frozen_ack} says, besides the freeze acknowledged (the freeze token), that the instance has read the
+ *       announcement (the announcement token) or that it cannot route by the announced target (the announcement
+ *       token negated; tokens are positive), without a column more for tables created before;</li>
  * </ul>
  * Times are the metadata server's ({@code CURRENT_TIMESTAMP(3)}): instances' clocks are never compared. The SQL is
  * plain enough for MariaDB, MySQL, PostgreSQL and H2 alike; only the tables' column types differ ({@link MetadataDdl}).

@@ -24,6 +24,12 @@ import java.util.concurrent.FutureTask;
  * be on its own; a run of the first kind is not, as on one database in auto-commit mode. The two kinds never
  * share a run, so entry order holds across them.
  *
+ * <p>A run over several shards is paced as a scatter is ({@link ScatterPacing}): while the shards' batches of
+ * this statement have recently taken less than {@code settings.sequentialScatterBelowMicros} together, they run
+ * one after another on the caller's thread, since handing them to Shard's threads would cost more than they do;
+ * otherwise in parallel. Counts, failures, messages and the all-or-nothing step are the same either way, except
+ * that in an all-or-nothing run a failing shard stops the ones after it from starting (they would be rolled back).
+ *
  * <p>On a failure, every entry's count is known: the driver's counts for the entries a shard ran and that stay
  * applied, {@link Statement#EXECUTE_FAILED} for the rest. The statement's query timeout applies to the batch as
  * a whole: each shard's batch, and each entry that runs on its own, is under the one deadline.
@@ -85,9 +91,10 @@ final class ShardBatches {
      *
      * @param what         what an entry is called in the error message ("entry", "statement")
      * @param queryTimeout the statement's query timeout in seconds (0: none)
+     * @param paceKey      what the shards' batch times are kept under ({@link #paceKey}), or null: always parallel
      * @return each entry's update count; on failure a BatchUpdateException carries them
      */
-    static long[] runInOrder(LogicalConnection connection, int size, String what, int queryTimeout,
+    static long[] runInOrder(LogicalConnection connection, int size, String what, int queryTimeout, String paceKey,
                              EntryRouter router, SoloEntry solo, GroupBuilder builder) throws BatchUpdateException {
         String description = "executeBatch of " + size + " " + (size == 1 ? what
                 : what.endsWith("y") ? what.substring(0, what.length() - 1) + "ies" : what + "s");
@@ -95,7 +102,7 @@ final class ShardBatches {
             QueryDeadline previous = connection.runUnder(deadline);
             connection.pin().batchStarted();
             try {
-                return runInOrder(connection, size, what, router, solo, builder, deadline, description);
+                return runInOrder(connection, size, what, paceKey, router, solo, builder, deadline, description);
             } finally {
                 connection.pin().batchEnded();
                 connection.runUnder(previous);
@@ -103,9 +110,9 @@ final class ShardBatches {
         }
     }
 
-    private static long[] runInOrder(LogicalConnection connection, int size, String what, EntryRouter router,
-                                     SoloEntry solo, GroupBuilder builder, QueryDeadline deadline,
-                                     String description) throws BatchUpdateException {
+    private static long[] runInOrder(LogicalConnection connection, int size, String what, String paceKey,
+                                     EntryRouter router, SoloEntry solo, GroupBuilder builder,
+                                     QueryDeadline deadline, String description) throws BatchUpdateException {
         long[] counts = new long[size];
         Arrays.fill(counts, Statement.EXECUTE_FAILED);
         int current = 0; // the entry being routed or run, for the error message
@@ -139,11 +146,12 @@ final class ShardBatches {
                     for (Map.Entry<Integer, List<Integer>> group : byShard.entrySet()) {
                         batches.put(group.getKey(), builder.build(group.getKey(), group.getValue(), opened));
                     }
-                    Run run = new Run(connection, byShard, batches, counts, deadline, description);
+                    Run run = new Run(connection, byShard, batches, counts, deadline, description, paceKey);
                     if (first instanceof Target.EveryShard) {
                         run.allOrNothing(next, end);
                     } else {
-                        run.throwIfFailed(run.execute(null), " (the other shards' entries ran; see the update counts)");
+                        run.throwIfFailed(run.execute(null, connection.runtime().scatterPacing().sequential(paceKey)),
+                                " (the other shards' entries ran; see the update counts)");
                     }
                 } finally {
                     for (Statement statement : opened) {
@@ -171,7 +179,7 @@ final class ShardBatches {
      */
     private record Run(LogicalConnection connection, Map<Integer, List<Integer>> entriesByShard,
                        Map<Integer, ShardBatch> batches, long[] counts, QueryDeadline deadline,
-                       String description) {
+                       String description, String paceKey) {
 
         /** What went wrong on the shards, if anything: the first failure, the others suppressed in it. */
         record Failure(SQLException error, String shard) {
@@ -180,8 +188,9 @@ final class ShardBatches {
         /** Runs entries {@code from} to {@code to} (exclusive), which write to every shard, as one step. */
         void allOrNothing(int from, int to) throws SQLException {
             int[] shards = entriesByShard.keySet().stream().mapToInt(Integer::intValue).toArray();
+            boolean sequential = connection.runtime().scatterPacing().sequential(paceKey);
             try (AllOrNothing step = AllOrNothing.deferred(connection, shards, deadline)) {
-                Failure failure = execute(step);
+                Failure failure = execute(step, sequential);
                 if (failure != null) {
                     Arrays.fill(counts, from, to, Statement.EXECUTE_FAILED);
                     step.undo(failure.error());
@@ -191,7 +200,7 @@ final class ShardBatches {
                             + " see the update counts");
                 }
                 try {
-                    step.finish(description);
+                    step.finish(description, sequential);
                 } catch (SQLException e) {
                     Arrays.fill(counts, from, to, Statement.EXECUTE_FAILED);
                     throw e;
@@ -200,37 +209,53 @@ final class ShardBatches {
         }
 
         /**
-         * Runs every shard's batch, the shards in parallel, and fills in the counts.
+         * Runs every shard's batch and fills in the counts: in parallel, or one after another on the caller's
+         * thread. Every shard runs either way, except after a failure inside an all-or-nothing step, which is
+         * undone whatever the shards after it would do.
          *
-         * @param step the all-or-nothing step the batches are part of, or null: each shard's thread opens the
-         *             step on its shard just before its batch, so the shards open in parallel too
+         * @param step       the all-or-nothing step the batches are part of, or null: the thread that runs a
+         *                   shard's batch opens the step on its shard just before it, so the shards open in
+         *                   parallel too
+         * @param sequential run the shards one after another on the caller's thread
          */
-        Failure execute(AllOrNothing step) {
+        Failure execute(AllOrNothing step, boolean sequential) {
             ShardRuntime runtime = connection.runtime();
             Topology topology = connection.topology();
             List<Integer> shards = new ArrayList<>(entriesByShard.keySet());
+            long[] nanos = new long[shards.size()];
+            // A shard that did not start (sequential, after a failure in the step) has no future.
             List<Future<long[]>> futures = new ArrayList<>();
+            boolean stopped = false;
             for (int s = 0; s < shards.size(); s++) {
                 int shard = shards.get(s);
                 int index = s;
                 ShardBatch batch = batches.get(shard);
                 Callable<long[]> task = () -> {
-                    if (step != null) {
-                        step.enter(index);
-                    }
-                    try (QueryDeadline.Watch watched = deadline.watch(topology, shard, batch.statement())) {
-                        long[] shardCounts = batch.run().run();
-                        topology.answered(shard);
-                        return shardCounts;
+                    long start = System.nanoTime();
+                    try {
+                        if (step != null) {
+                            step.enter(index);
+                        }
+                        try (QueryDeadline.Watch watched = deadline.watch(topology, shard, batch.statement())) {
+                            long[] shardCounts = batch.run().run();
+                            topology.answered(shard);
+                            return shardCounts;
+                        }
+                    } finally {
+                        nanos[index] = System.nanoTime() - start;
                     }
                 };
-                if (s < shards.size() - 1) {
-                    futures.add(runtime.executor().submit(task));
+                if (stopped) {
+                    futures.add(null);
+                } else if (sequential || s == shards.size() - 1) {
+                    // The caller would only wait: it runs the last shard's batch itself, saving a thread hand-off,
+                    // and every shard's when they are cheaper than the hand-offs.
+                    FutureTask<long[]> here = new FutureTask<>(task);
+                    here.run();
+                    futures.add(here);
+                    stopped = sequential && step != null && failed(here);
                 } else {
-                    // The caller would only wait: it runs the last shard's batch itself, saving a thread hand-off.
-                    FutureTask<long[]> last = new FutureTask<>(task);
-                    last.run();
-                    futures.add(last);
+                    futures.add(runtime.executor().submit(task));
                 }
             }
             boolean[] counted = new boolean[counts.length];
@@ -240,8 +265,8 @@ final class ShardBatches {
                 long[] shardCounts;
                 SQLException error = null;
                 try {
-                    shardCounts = ShardWait.await(futures.get(s), deadline, runtime,
-                            topology.shardName(shards.get(s)));
+                    shardCounts = futures.get(s) == null ? new long[0] : ShardWait.await(futures.get(s), deadline,
+                            runtime, topology.shardName(shards.get(s)));
                 } catch (ExecutionException e) {
                     error = e.getCause() instanceof SQLException sql ? sql
                             : new SQLException("Batch failed: " + e.getCause(), "HY000", e.getCause());
@@ -271,7 +296,27 @@ final class ShardBatches {
                     }
                 }
             }
+            if (failure == null) {
+                long total = 0;
+                for (long n : nanos) {
+                    total += n;
+                }
+                runtime.scatterPacing().record(paceKey, total);
+            }
             return failure;
+        }
+
+        /** For a task the caller ran itself, so done. */
+        private static boolean failed(FutureTask<long[]> done) {
+            try {
+                done.get();
+                return false;
+            } catch (ExecutionException e) {
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return true;
+            }
         }
 
         /** @param outcome what became of the run's entries, appended to the message */
@@ -300,6 +345,14 @@ final class ShardBatches {
             return new Target.EveryShard(write.calls().stream().mapToInt(ShardCall::shard).toArray());
         }
         return null;
+    }
+
+    /**
+     * What a prepared statement's batches are paced under: its text, and the batch's size to within a factor of
+     * two, since a batch of 1,000 entries costs its shards more than one of 10.
+     */
+    static String paceKey(String sql, int entries) {
+        return "executeBatch of about " + Integer.highestOneBit(Math.max(1, entries)) + ": " + sql;
     }
 
     /** Counts as ints for executeBatch. */

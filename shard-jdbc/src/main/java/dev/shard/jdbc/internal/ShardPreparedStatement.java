@@ -133,6 +133,7 @@ public final class ShardPreparedStatement extends ShardStatement implements Prep
         connection.topologyForStatement();
         try {
             counts = ShardBatches.runInOrder(connection, batchEntries.size(), "entry", settings.queryTimeout(),
+                    ShardBatches.paceKey(routed.sql(), batchEntries.size()),
                     entry -> ShardBatches.target(route(routed, batchEntries.get(entry), false)),
                     entry -> {
                         RecordedParameters entryParameters = batchEntries.get(entry);

@@ -57,7 +57,7 @@ public class ShardStatement extends JdbcWrapper implements Statement {
             Execution execution = route(routed, parameters, true);
             outcome.generated(execution.generated());
             connection.runtime().notifyRouted(execution);
-            Topology.Intent intent = ReadRouting.intentOf(routed, connection.runtime().dialect().lexer());
+            Topology.Intent intent = ReadRouting.intentOf(routed);
             runningIntent = intent;
             QueryDeadline batch = connection.deadline();
             if (batch.isSet()) {
@@ -250,7 +250,8 @@ public class ShardStatement extends JdbcWrapper implements Statement {
         List<String> work = batch == null ? List.of() : batch;
         batch = null;
         connection.topologyForStatement();
-        long[] counts = ShardBatches.runInOrder(connection, work.size(), "statement", settings.queryTimeout(),
+        // Not paced: the texts of a plain statement's batch, hence their costs, change from one batch to the next.
+        long[] counts = ShardBatches.runInOrder(connection, work.size(), "statement", settings.queryTimeout(), null,
                 entry -> {
                     String sql = work.get(entry);
                     return ShardBatches.target(route(connection.runtime().router().prepare(sql),

@@ -74,21 +74,18 @@ record StartingTopology(SlotMap slotMap, long version, Map<String, HikariDataSou
      */
     static SlotMap inForce(ShardConfig config, SlotMapStore.Stored stored, SlotMapStore store) {
         SlotMap map = stored.map();
-        Set<String> configured = config.dataSources().stream().map(DataSourceConfig::name)
-                .collect(Collectors.toSet());
         int[] counts = map.slotCounts();
-        List<String> kept = new ArrayList<>();
-        for (int i = 0; i < counts.length; i++) {
-            String name = map.shards().get(i);
-            if (configured.contains(name)) {
-                kept.add(name);
-            } else if (counts[i] > 0) {
-                throw new ShardConfigException("Data source " + name + " is not in the configuration, but owns "
-                        + counts[i] + " of " + SlotMap.SLOT_COUNT + " slots in the slot map in force (version "
-                        + stored.version() + ", " + store.location() + "); its rows would be unreachable. Put it "
-                        + "back in the configuration, or move its slots to other data sources with a reshard first");
-            }
+        List<String> unconfigured = unconfiguredOwners(config, map);
+        if (!unconfigured.isEmpty()) {
+            String name = unconfigured.get(0);
+            throw new ShardConfigException("Data source " + name + " is not in the configuration, but owns "
+                    + counts[map.shards().indexOf(name)] + " of " + SlotMap.SLOT_COUNT + " slots in the slot map in"
+                    + " force (version " + stored.version() + ", " + store.location() + "); its rows would be"
+                    + " unreachable. Put it back in the configuration, or move its slots to other data sources with"
+                    + " a reshard first");
         }
+        Set<String> configured = configuredNames(config);
+        List<String> kept = map.shards().stream().filter(configured::contains).toList();
         if (!kept.contains(config.defaultDataSource())) {
             throw new ShardConfigException("The default data source " + config.defaultDataSource() + " is not in "
                     + "the slot map in force (version " + stored.version() + ", " + store.location() + "), which "
@@ -100,5 +97,26 @@ record StartingTopology(SlotMap slotMap, long version, Map<String, HikariDataSou
         Map<String, List<SlotRange>> ranges = new LinkedHashMap<>(map.toRanges());
         ranges.keySet().retainAll(kept);
         return SlotMap.pinned(kept, ranges);
+    }
+
+    /**
+     * The data sources that own slots in {@code map} and that the configuration lacks: while there are any, an
+     * instance with this configuration cannot route by the map (their rows would be unreachable). The follower asks
+     * it of a stored version ({@link #inForce}) and of a reshard's announced target ({@link ReshardSwitch#polled}).
+     */
+    static List<String> unconfiguredOwners(ShardConfig config, SlotMap map) {
+        Set<String> configured = configuredNames(config);
+        int[] counts = map.slotCounts();
+        List<String> missing = new ArrayList<>();
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] > 0 && !configured.contains(map.shards().get(i))) {
+                missing.add(map.shards().get(i));
+            }
+        }
+        return missing;
+    }
+
+    private static Set<String> configuredNames(ShardConfig config) {
+        return config.dataSources().stream().map(DataSourceConfig::name).collect(Collectors.toSet());
     }
 }

@@ -202,7 +202,10 @@ final class Topology implements ShardMap {
 
     /** As {@link #answered(int)}, for a statement that may have run on a replica: that server answered. */
     void answered(int shard, java.sql.Statement statement) throws SQLException {
-        breaker(shard, statement.getConnection()).answered();
+        // Every statement ends here: a shard without replicas needs no lookup of where the statement ran.
+        ShardBreaker breaker = replicas.get(shard).size() == 0 ? breakers.get(shard)
+                : breaker(shard, statement.getConnection());
+        breaker.answered();
     }
 
     /** A connection for Shard's own use (a cancel), waiting at most {@code millis}; a failure opens no breaker. */

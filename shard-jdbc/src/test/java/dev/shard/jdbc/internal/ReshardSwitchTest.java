@@ -310,7 +310,7 @@ class ReshardSwitchTest {
             tool.freeze();
             poll(one);
             poll(one);
-            assertThat(one.reshard().acknowledgement()).isZero();
+            assertThat(tool.instances()).noneMatch(ReshardCoordination.InstanceState::frozenAck);
             assertThat(tool.awaitFrozen(Duration.ofMillis(300))).isFalse();
             ps.setLong(1, 2);
             // Holding it could only end at the bound: the switch waits for this very transaction.
@@ -324,7 +324,7 @@ class ReshardSwitchTest {
     }
 
     @Test
-    void anInstanceThatCannotReadTheMetadataRefusesWritesToMovingSlots() throws Exception {
+    void anInstanceThatCannotReadTheMetadataRefusesEveryWriteEvenWithAnAnnouncementKnown() throws Exception {
         ShardRuntime one = start(grown().metadataLeaseMillis(300).build());
         tool.announce(1, target);
         poll(one);
@@ -336,11 +336,15 @@ class ReshardSwitchTest {
                     .hasMessageContaining("table t_order")
                     .hasMessageContaining("is refused: this instance has not read ")
                     .hasMessageContaining("settings.metadataLeaseMillis (300 ms)");
-            insert(one, 2, staying); // its slot does not move
+            // Not moving by the known announcement, but that one may have been aborted and another, moving this
+            // slot, switched without this instance meanwhile.
+            assertThatThrownBy(() -> insert(one, 2, staying)).isInstanceOf(SQLTransientException.class)
+                    .hasMessageContaining("settings.metadataLeaseMillis (300 ms)");
             s.execute("ALTER TABLE shard_slot_map_away RENAME TO shard_slot_map");
         }
         poll(one);
         insert(one, 1, moving); // announced, not frozen: allowed again
+        insert(one, 2, staying);
         assertThat(rowsOn(oldOwner(moving), 1)).isEqualTo(1);
         assertThat(rowsOn(oldOwner(staying), 2)).isEqualTo(1);
     }
@@ -359,6 +363,35 @@ class ReshardSwitchTest {
         poll(one);
         assertThat(one.reshard().gate()).isNull();
         insert(one, 1, staying);
+    }
+
+    @Test
+    void anInstanceWhoseFileLacksTheAddedDataSourceSaysSoAndNeverAcknowledgesTheFreeze() throws Exception {
+        ShardRuntime current = start(grown().build());
+        // Started from the file before ds2 was added: it could not route by the target once published.
+        ShardRuntime stale = start(shards.config(2).slotMapPollMillis(50).build());
+        tool.announce(1, target);
+        poll(current, stale);
+        assertThat(tool.awaitTargetRead(BOUND)).isTrue();
+        assertThat(tool.instances()).extracting(ReshardCoordination.InstanceState::target)
+                .containsExactlyInAnyOrder(ReshardCoordination.TargetReport.ROUTABLE,
+                        ReshardCoordination.TargetReport.CANNOT_ROUTE);
+        assertThat(stale.reshard().acknowledgement()).isNegative();
+        insert(stale, 1, moving); // announced: its writes go on, to the old owner
+        assertThat(rowsOn(oldOwner(moving), 1)).isEqualTo(1);
+
+        tool.freeze();
+        poll(current, stale);
+        long start = System.nanoTime();
+        assertThat(tool.awaitFrozen(BOUND)).isFalse();
+        assertThat(System.nanoTime() - start).as("ended by the report, not by the bound").isLessThan(BOUND.toNanos());
+        assertThat(tool.instances()).filteredOn(ReshardCoordination.InstanceState::frozenAck).hasSize(1);
+
+        opened.remove(1).close(); // restarted with the new file, or stopped: its row goes
+        assertThat(tool.awaitFrozen(BOUND)).isTrue();
+        assertThat(tool.instances()).singleElement().satisfies(instance -> assertThat(instance.target())
+                .isEqualTo(ReshardCoordination.TargetReport.ROUTABLE));
+        assertThat(tool.publishTarget()).isEqualTo(2);
     }
 
     @Test

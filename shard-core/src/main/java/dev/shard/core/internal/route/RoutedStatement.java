@@ -1,5 +1,7 @@
 package dev.shard.core.internal.route;
 
+import dev.shard.core.internal.sql.ReadDirectives;
+
 import dev.shard.core.internal.dialect.NormalizedSql;
 import dev.shard.core.internal.dialect.ParamSource;
 
@@ -9,11 +11,15 @@ import dev.shard.core.internal.dialect.ParamSource;
  *
  * @param userParameterCount how many '?' the user wrote: counted once here, since the router hands the same
  *                           instance to every prepareStatement of the same text
+ * @param readDirectives     what a query's text says about where it may run (locks, the primary hint), read once
+ *                           here for the same reason: every execution of a query asks; {@link ReadDirectives#NONE}
+ *                           for statements that are not queries
  */
-public record RoutedStatement(String sql, NormalizedSql normalized, StatementPlan plan, int userParameterCount) {
+public record RoutedStatement(String sql, NormalizedSql normalized, StatementPlan plan, int userParameterCount,
+                              ReadDirectives readDirectives) {
 
-    public RoutedStatement(String sql, NormalizedSql normalized, StatementPlan plan) {
-        this(sql, normalized, plan, userParameters(normalized));
+    public RoutedStatement(String sql, NormalizedSql normalized, StatementPlan plan, ReadDirectives readDirectives) {
+        this(sql, normalized, plan, userParameters(normalized), readDirectives);
     }
 
     private static int userParameters(NormalizedSql normalized) {

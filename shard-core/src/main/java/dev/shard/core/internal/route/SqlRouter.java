@@ -6,6 +6,7 @@ import dev.shard.core.internal.dialect.Dialect;
 import dev.shard.core.internal.dialect.NormalizedSql;
 import dev.shard.core.internal.dialect.ParamSource;
 import dev.shard.core.internal.dialect.SqlLexer;
+import dev.shard.core.internal.sql.ReadDirectives;
 import dev.shard.core.internal.sql.InsertShape;
 import dev.shard.core.internal.sql.SqlAnalyzer;
 import dev.shard.core.internal.sql.StatementShape;
@@ -101,7 +102,9 @@ public final class SqlRouter {
                 }
             }
         }
-        return new RoutedStatement(sql, normalized, plan);
+        ReadDirectives directives = plan.kind() == StatementKind.SELECT ? ReadDirectives.of(sql, dialect.lexer())
+                : ReadDirectives.NONE;
+        return new RoutedStatement(sql, normalized, plan, directives);
     }
 
     /** The cached plan of a text, unless it was made from table columns that have been read again since. */

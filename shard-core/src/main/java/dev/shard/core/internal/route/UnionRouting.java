@@ -87,7 +87,7 @@ final class UnionRouting {
                 continue;
             }
             RoutedStatement branchRouted = new RoutedStatement(routed.sql(),
-                    new NormalizedSql(branch.text(), own, 0, true), branch.plan());
+                    new NormalizedSql(branch.text(), own, 0, true), branch.plan(), routed.readDirectives());
             Execution execution = ExecutionBuilder.build(branchRouted, branchRoute, branchBindings,
                     Execution.GeneratedValues.NONE, 0, anyShard, shardCount);
             if (!(execution instanceof Execution.ScatterQuery query)) {

@@ -19,9 +19,13 @@ public record ReadDirectives(boolean locks, boolean primaryHinted) {
     /** The hint's text inside a block comment, compared without case and surrounding blanks. */
     public static final String PRIMARY_HINT = "shard:primary";
 
+    /** A statement's text says nothing about where it runs. */
+    public static final ReadDirectives NONE = new ReadDirectives(false, false);
+
     /**
-     * Reads the text once, allocating nothing but a hint comment's text: it runs for every execution of a query
-     * (a TPC-C-like mix spent about a fifth of Shard's own allocation on a list of upper-cased words here). The
+     * Reads the text once, allocating nothing but a hint comment's text: it runs once per routed text (and for
+     * every execution of a statement with literals, whose text is routed anew); a TPC-C-like mix once spent about
+     * a fifth of Shard's own allocation on a list of upper-cased words here. The
      * last three words are kept as positions in the text; a symbol ends a sequence, as FOR(UPDATE) is no clause.
      */
     public static ReadDirectives of(String sql, SqlLexer lexer) {

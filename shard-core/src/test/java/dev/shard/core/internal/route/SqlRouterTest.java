@@ -41,6 +41,29 @@ class SqlRouterTest {
         assertThat(router.cachedPlans()).isEqualTo(1);
     }
 
+    /**
+     * Read/write splitting asks every execution where a query may run; the answer is read from the text when it
+     * is routed, so a query that plans from the literal-free cache must carry its own text's answer, and two texts
+     * sharing one plan (they differ only in literals and the hint) must not share it.
+     */
+    @Test
+    void everyRoutedTextCarriesWhatItsOwnTextSaysAboutWhereItRuns() throws Exception {
+        SqlRouter router = new SqlRouter(GoldenRoutingTest.RULES, new CountingAnalyzer(), MYSQL, 100);
+        String locking = "SELECT * FROM t_order WHERE user_id = ? FOR UPDATE";
+        assertThat(router.prepare(locking).readDirectives().locks()).isTrue();
+        assertThat(router.prepare(locking).readDirectives().locks()).isTrue(); // from the literal-free cache
+        assertThat(router.prepare("SELECT * FROM t_order WHERE user_id = ?").readDirectives())
+                .isEqualTo(dev.shard.core.internal.sql.ReadDirectives.NONE);
+        assertThat(router.prepare("/* shard:primary */ SELECT * FROM t_order WHERE user_id = 7")
+                .readDirectives().primaryHinted()).isTrue();
+        assertThat(router.prepare("SELECT * FROM t_order WHERE user_id = 8").readDirectives().primaryHinted())
+                .isFalse();
+        assertThat(router.prepare("SELECT * FROM t_order WHERE note = 'FOR UPDATE'").readDirectives().locks())
+                .isFalse();
+        assertThat(router.prepare("UPDATE t_order SET status = 'x' WHERE user_id = 1").readDirectives())
+                .isEqualTo(dev.shard.core.internal.sql.ReadDirectives.NONE);
+    }
+
     @Test
     void ordinalsStayPartOfTheCacheKey() throws Exception {
         CountingAnalyzer analyzer = new CountingAnalyzer();
