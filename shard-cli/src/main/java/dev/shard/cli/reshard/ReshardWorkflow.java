@@ -31,10 +31,10 @@ import java.util.function.Predicate;
  * plan -> prepare -> copy -> catch-up -> verify -> switch -> cleanup -> done
  * </pre>
  *
- * The binlog positions are recorded before the first row is copied, and the catch-up starts only after every
- * table is copied (a replay running beside the copy could be overwritten by an older copied image); from then on
- * the followers keep applying changes through verify and switch. Only this class decides the order; the row work,
- * the binlog and the protocol with the instances sit behind {@link Movement}, {@link ChangeCapture} and
+ * The log positions (binlog, or on PostgreSQL a replication slot's) are recorded before the first row is copied,
+ * and the catch-up starts only after every table is copied (a replay running beside the copy could be overwritten
+ * by an older copied image); from then on the followers keep applying changes through verify and switch. Only this
+ * class decides the order; the row work, the change logs and the protocol with the instances sit behind {@link Movement}, {@link ChangeCapture} and
  * {@link Coordination}.
  */
 final class ReshardWorkflow {
@@ -232,12 +232,12 @@ final class ReshardWorkflow {
             for (String source : plan.sources()) {
                 LogPosition from = state.positions().get(source);
                 if (from == null) {
-                    throw new SQLException("The reshard progress has no binlog position for " + source + ": it cannot"
+                    throw new SQLException("The reshard progress has no log position for " + source + ": it cannot"
                             + " catch up safely; run --abort and start again");
                 }
                 followers.put(source, capture.follow(source, from, plan));
             }
-            out.phase(Phase.CATCH_UP, "applying the changes made since the copy started, from the binlogs of "
+            out.phase(Phase.CATCH_UP, "applying the changes made since the copy started, from the change logs of "
                     + String.join(", ", plan.sources()));
             catchUp(followers);
             if (state.phase() == Phase.CATCH_UP) {
@@ -262,7 +262,7 @@ final class ReshardWorkflow {
             Follower follower = entry.getValue();
             if (!follower.awaitApplied(now, options.catchUpBound())) {
                 Optional<Throwable> failure = follower.failure();
-                throw new SQLException("catch-up: the binlog of " + entry.getKey() + " was not applied up to " + now
+                throw new SQLException("catch-up: the change log of " + entry.getKey() + " was not applied up to " + now
                         + (failure.isPresent() ? ": " + failure.get().getMessage()
                         : " within " + options.catchUpBound().toSeconds() + " s (applied up to "
                         + follower.applied() + "); run again with --resume"));
@@ -456,6 +456,7 @@ final class ReshardWorkflow {
                 long deleted = movement.deleteMoved(plan, source, table);
                 out.line("cleanup: " + table + " on " + source + ": " + deleted + " moved rows deleted");
             }
+            capture.release(source);
         }
         journal.clear();
         out.phase(Phase.DONE, "version " + version + " is in force; every moved row lives on its new owner only");
@@ -495,6 +496,9 @@ final class ReshardWorkflow {
                     long deleted = movement.deleteCopies(plan, target, table);
                     out.line("abort: " + table + " on " + target + ": " + deleted + " copied rows deleted");
                 }
+            }
+            for (String source : plan.sources()) {
+                capture.release(source);
             }
         }
         journal.clear();
