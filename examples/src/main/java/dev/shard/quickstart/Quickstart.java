@@ -158,7 +158,7 @@ public final class Quickstart {
             out.println("   IN list over several shards -> " + pruned.routeKind() + " " + pruned.shards()
                     + ", each shard gets only its own values:");
             for (RouteExplanation.ShardQuery query : pruned.shardQueries()) {
-                out.println("     " + query.shard() + " binds " + query.parameters());
+                out.println("     " + query.shard() + " binds " + query.values());
             }
 
             out.println("\n6. Writes across shards");

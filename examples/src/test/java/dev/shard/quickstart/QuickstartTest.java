@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -55,6 +57,13 @@ class QuickstartTest {
         }
         assertThat(grouped).isEqualTo(Quickstart.ORDERS);
         assertThat(output).contains("SPLIT_INSERT").contains("inserted 3 rows");
+        // Each shard of the IN list shows only the users it gets, all three users once in all.
+        Matcher binds = Pattern.compile("ds\\d binds \\[([^\\]]*)]").matcher(output);
+        List<String> inList = new ArrayList<>();
+        while (binds.find()) {
+            inList.addAll(List.of(binds.group(1).split(", ")));
+        }
+        assertThat(inList).containsExactlyInAnyOrder("7", "42", "1234");
         // Rolled back on both shards, then committed on both.
         Matcher before = Pattern.compile("now have (\\d+) orders").matcher(output);
         assertThat(before.find()).isTrue();

@@ -7,7 +7,8 @@ import java.sql.SQLException;
 import java.util.List;
 
 /**
- * Reads {@code information_schema.COLUMNS} of a MySQL-family database, in table and ordinal order: the one reader
+ * Reads {@code information_schema.COLUMNS} of a MySQL-family database (or of a PostgreSQL connection's current
+ * schema), in table and ordinal order: the one reader
  * behind the tools' views of columns (the diff's {@link SchemaSnapshot}, the reshard's table shapes and binlog
  * columns), each asking for the fields it needs.
  */
@@ -32,6 +33,11 @@ public final class ColumnCatalog {
     private ColumnCatalog() {
     }
 
+    private static boolean postgres(Connection connection) throws SQLException {
+        return connection.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT)
+                .contains("postgres");
+    }
+
     /**
      * @param database the database, or null for the connection's own
      * @param which    which tables: every one, or {@code table} by its exact name or by its name in any case
@@ -41,7 +47,8 @@ public final class ColumnCatalog {
     public static void read(Connection connection, String database, Tables which, String table, List<String> fields,
                             ColumnReader reader) throws SQLException {
         String sql = "SELECT TABLE_NAME, " + String.join(", ", fields) + " FROM information_schema.COLUMNS WHERE"
-                + (database == null ? " TABLE_SCHEMA = DATABASE()" : " TABLE_SCHEMA = ?")
+                + (database != null ? " TABLE_SCHEMA = ?" : postgres(connection) ? " TABLE_SCHEMA = current_schema()"
+                : " TABLE_SCHEMA = DATABASE()")
                 + switch (which) {
                     case ALL -> "";
                     case NAMED -> " AND TABLE_NAME = ?";

@@ -31,7 +31,7 @@ final class PhysicalDataSources implements AutoCloseable {
 
     /**
      * @param maximumPoolSize connections per data source: a reshard reads a source while it writes a target, and
-     *                        the binlog catch-up writes the targets while verify reads them
+     *                        the catch-up writes the targets while verify reads them
      */
     PhysicalDataSources(ShardConfig config, int maximumPoolSize) {
         this.config = config;

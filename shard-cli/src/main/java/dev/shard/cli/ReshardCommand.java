@@ -48,7 +48,8 @@ final class ReshardCommand implements Callable<Integer> {
 
     @Option(names = "--locations", split = ",", paramLabel = "<location>",
             description = "Flyway locations that give new data sources their schema (as shard migrate); without"
-                    + " them each table's SHOW CREATE TABLE is copied from a data source that has it.")
+                    + " them each table's definition (SHOW CREATE TABLE; on PostgreSQL, from the catalog) is copied"
+                    + " from a data source that has it.")
     private List<String> locations = List.of();
 
     @Option(names = "--chunk-rows", paramLabel = "<n>", description = "Rows per primary-key chunk (default 1000).")
@@ -61,8 +62,8 @@ final class ReshardCommand implements Callable<Integer> {
     private long maxRowsPerSecond = ReshardOptions.DEFAULT_MAX_ROWS_PER_SECOND;
 
     @Option(names = "--binlog-server-id", paramLabel = "<id>",
-            description = "Server id of the binlog client; must differ from every server's (default: random in"
-                    + " [2^30, 2^31)).")
+            description = "Server id of the binlog client (MySQL/MariaDB sources); must differ from every server's"
+                    + " (default: random in [2^30, 2^31)).")
     private Long binlogServerId;
 
     @Override

@@ -27,12 +27,15 @@ public record RouteExplanation(RouteKind routeKind, List<String> shards, String 
     }
 
     /**
-     * @param parameters values in '?' order; null where the value is SQL NULL, which is also how a shard skips
-     *                   IN-list or OR values that live on other shards
-     * @param server     {@link #PRIMARY}, or {@link #REPLICA} for a read a replica of the shard would serve
-     *                   outside a transaction (docs/replication.md)
+     * @param parameters  values in '?' order, as the shard's statement is bound; null where the value is SQL NULL,
+     *                    which is also how a shard skips IN-list or OR values that live on other shards
+     * @param server      {@link #PRIMARY}, or {@link #REPLICA} for a read a replica of the shard would serve
+     *                    outside a transaction (docs/replication.md)
+     * @param otherShards the '?' positions (1-based) bound NULL because their IN-list or OR value lives on another
+     *                    shard; {@link #values()} leaves them out
      */
-    public record ShardQuery(String shard, String sql, List<Object> parameters, String server) {
+    public record ShardQuery(String shard, String sql, List<Object> parameters, String server,
+                             List<Integer> otherShards) {
 
         public static final String PRIMARY = "primary";
         public static final String REPLICA = "replica";
@@ -40,11 +43,31 @@ public record RouteExplanation(RouteKind routeKind, List<String> shards, String 
         public ShardQuery {
             parameters = Collections.unmodifiableList(new ArrayList<>(parameters));
             Objects.requireNonNull(server, "server");
+            otherShards = List.copyOf(otherShards);
         }
 
-        /** A query for the shard's primary. */
+        /** A query that binds every value it is given. */
+        public ShardQuery(String shard, String sql, List<Object> parameters, String server) {
+            this(shard, sql, parameters, server, List.of());
+        }
+
+        /** A query for the shard's primary that binds every value it is given. */
         public ShardQuery(String shard, String sql, List<Object> parameters) {
             this(shard, sql, parameters, PRIMARY);
+        }
+
+        /** The values this shard gets: {@link #parameters()} without the NULLs standing in for other shards' values. */
+        public List<Object> values() {
+            if (otherShards.isEmpty()) {
+                return parameters;
+            }
+            List<Object> own = new ArrayList<>();
+            for (int i = 0; i < parameters.size(); i++) {
+                if (!otherShards.contains(i + 1)) {
+                    own.add(parameters.get(i));
+                }
+            }
+            return Collections.unmodifiableList(own);
         }
     }
 
@@ -59,7 +82,12 @@ public record RouteExplanation(RouteKind routeKind, List<String> shards, String 
             }
             text.append(": ").append(query.sql());
             if (!query.parameters().isEmpty()) {
-                text.append("  -- ").append(query.parameters());
+                text.append("  -- ").append(query.values());
+                if (!query.otherShards().isEmpty()) {
+                    int others = query.otherShards().size();
+                    text.append(" (NULL for ").append(others)
+                            .append(others == 1 ? " value of another shard)" : " values of other shards)");
+                }
             }
             text.append('\n');
         }

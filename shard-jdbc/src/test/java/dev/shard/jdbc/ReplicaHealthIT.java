@@ -344,34 +344,6 @@ class ReplicaHealthIT {
         }
     }
 
-    /** Write-then-read on one connection, {@code iterations} times; returns {stale reads, reads on the replica}. */
-    private static long[] writeThenRead(ShardingDataSource source, int iterations) throws SQLException {
-        long stale = 0;
-        long onReplica = 0;
-        try (Connection c = source.getConnection();
-             PreparedStatement write = c.prepareStatement("UPDATE t_rw SET v = ? WHERE id = 1");
-             PreparedStatement read = c.prepareStatement("SELECT v, @@port FROM t_rw WHERE id = 1")) {
-            for (int i = 1; i <= iterations; i++) {
-                boolean inTransaction = i % 10 == 0; // a committed transaction counts as a write too
-                if (inTransaction) {
-                    c.setAutoCommit(false);
-                }
-                write.setInt(1, i);
-                assertThat(write.executeUpdate()).isOne();
-                if (inTransaction) {
-                    c.commit();
-                    c.setAutoCommit(true);
-                }
-                try (ResultSet rs = read.executeQuery()) {
-                    assertThat(rs.next()).isTrue();
-                    stale += rs.getInt(1) == i ? 0 : 1;
-                    onReplica += rs.getInt(2) == replicaB.port() ? 1 : 0;
-                }
-            }
-        }
-        return new long[] {stale, onReplica};
-    }
-
     @Test
     @Order(4)
     void readYourWritesSeesEveryWriteOnASlowReplicaAndWithoutItReadsAreStale() throws Exception {
@@ -384,14 +356,7 @@ class ReplicaHealthIT {
                 replicaB));
              ShardingDataSource on = new ShardingDataSource(config(settings.withReadYourWrites(true),
                      "shard_monitor", "monitor-pw", replicaB))) {
-            long[] without = writeThenRead(off, 1000);
-            long[] with = writeThenRead(on, 1000);
-            System.out.printf("1000 write-then-read: without read-your-writes %d stale (%d on the replica); "
-                    + "with it %d stale (%d on the replica, the rest on the primary after a timeout)%n",
-                    without[0], without[1], with[0], with[1]);
-            assertThat(without[0]).as("stale reads without read-your-writes: the test can see them").isPositive();
-            assertThat(with[0]).as("stale reads with read-your-writes").isZero();
-            assertThat(with[1]).as("reads still served by the replica").isPositive();
+            ReplicaStates.assertReadYourWrites(off, on, 3, "MariaDB"); // replica B: --server-id=3
         } finally {
             onServer(replicaB, "DROP TRIGGER t_rw_slow", "SET GLOBAL slave_run_triggers_for_rbr = NO");
         }

@@ -126,6 +126,13 @@ class ScatterExplainTest {
         assertThat(queryOf(explanation, "ds0").parameters()).containsExactly(null, b, null);
         assertThat(queryOf(explanation, "ds1").parameters()).containsExactly(null, null, c);
         assertThat(queryOf(explanation, "ds3").parameters()).containsExactly(a, null, null);
+        // What each shard gets, without the NULLs standing in for the others' values.
+        assertThat(queryOf(explanation, "ds0").values()).containsExactly(b);
+        assertThat(queryOf(explanation, "ds0").otherShards()).containsExactly(1, 3);
+        assertThat(queryOf(explanation, "ds1").values()).containsExactly(c);
+        assertThat(queryOf(explanation, "ds3").values()).containsExactly(a);
+        assertThat(explanation.toString()).contains("IN (?, ?, ?)  -- [" + b + "] (NULL for 2 values of other shards)")
+                .doesNotContain("[null");
         assertThat(explanation.mergePlan()).contains("Concat").contains("Shards(3)");
 
         // Literals in the IN list are pruned the same way.
@@ -135,6 +142,13 @@ class ScatterExplainTest {
         assertThat(literals.shards()).containsExactly("ds0", "ds3");
         assertThat(queryOf(literals, "ds0").parameters()).containsExactly(null, b, "paid");
         assertThat(queryOf(literals, "ds3").parameters()).containsExactly(a, null, "paid");
+        assertThat(queryOf(literals, "ds3").values()).containsExactly(a, "paid");
+
+        // A NULL the statement binds itself is a value the shard gets, and stays.
+        RouteExplanation withNull = ds.explain("UPDATE t_order SET status = ? WHERE user_id IN (?, ?)", null, a, b);
+        assertThat(queryOf(withNull, "ds0").parameters()).containsExactly(null, null, b);
+        assertThat(queryOf(withNull, "ds0").values()).containsExactly(null, b);
+        assertThat(queryOf(withNull, "ds0").otherShards()).containsExactly(2);
 
         // And running it gives each user's orders once.
         try (Connection connection = ds.getConnection();
@@ -159,6 +173,8 @@ class ScatterExplainTest {
         assertThat(explanation.shards()).containsExactly("ds1", "ds2");
         assertThat(queryOf(explanation, "ds2").parameters()).containsExactly(a, null, b);
         assertThat(queryOf(explanation, "ds1").parameters()).containsExactly(null, c, null);
+        assertThat(queryOf(explanation, "ds2").values()).containsExactly(a, b);
+        assertThat(queryOf(explanation, "ds1").values()).containsExactly(c);
         assertThat(explanation.mergePlan()).contains("OrderedMerge");
     }
 
@@ -325,8 +341,9 @@ class ScatterExplainTest {
         String[] lines = text.split("\n");
         assertThat(lines[0]).isEqualTo("Route: SCATTER [ds0, ds3]");
         assertThat(lines[1]).startsWith("  ds0: SELECT").contains("SUM(amount)").contains("COUNT(amount)")
-                .endsWith("-- [" + user("ds0", 0) + ", null]");
-        assertThat(lines[2]).startsWith("  ds3: SELECT").endsWith("-- [null, " + user("ds3", 0) + "]");
+                .endsWith("-- [" + user("ds0", 0) + "] (NULL for 1 value of another shard)");
+        assertThat(lines[2]).startsWith("  ds3: SELECT")
+                .endsWith("-- [" + user("ds3", 0) + "] (NULL for 1 value of another shard)");
         assertThat(lines[3]).isEqualTo("Merge:");
         assertThat(text).contains("GroupAggregate(").contains("avg(").contains("Shards(2)");
         assertThat(lines.length).isGreaterThan(5);

@@ -186,8 +186,9 @@ public class ShardProperties {
         private Long slotMapPollMillis;
 
         /**
-         * While a reshard is announced, an instance that has not read the metadata for this long refuses writes to
-         * the moving slots (docs/resharding.md). Default: ten polls, at least 5000.
+         * An instance that has not read the metadata for this long refuses writes to sharded and broadcast tables
+         * until it can again, since a reshard may have switched without it (docs/resharding.md). Default: ten polls,
+         * at least 5000.
          */
         private Long metadataLeaseMillis;
 

@@ -6,16 +6,25 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The binary logs of the source data sources: their prerequisites, their current positions, and followers that
- * apply the changes of moving rows to the rows' new owners. The production implementation reads the binlog with a
- * binlog client ({@link BinlogChangeCapture}); tests use fakes.
+ * The change logs of the source data sources: their prerequisites, their current positions, and followers that
+ * apply the changes of moving rows to the rows' new owners. The production implementations read a MySQL-family
+ * binlog with a binlog client ({@link BinlogChangeCapture}) and PostgreSQL's logical decoding through Debezium
+ * ({@link PostgresChangeCapture}); tests use fakes.
  */
 interface ChangeCapture {
 
     /** What keeps the data source's binlog from being followed, each with what to set; empty when nothing does. */
     List<String> prerequisites(String dataSource) throws SQLException;
 
+    /**
+     * The source's current position. The first call of a reshard (before the copy) also sets up whatever keeps the
+     * changes from here on readable until {@link #release} (on PostgreSQL a replication slot).
+     */
     LogPosition position(String dataSource) throws SQLException;
+
+    /** Lets go of what {@link #position} set up on the source, once the reshard is done or aborted. */
+    default void release(String dataSource) throws SQLException, InterruptedException {
+    }
 
     /** Starts applying the source's changes to rows of moving slots from {@code start} on. */
     Follower follow(String dataSource, LogPosition start, ReshardPlan plan) throws SQLException;

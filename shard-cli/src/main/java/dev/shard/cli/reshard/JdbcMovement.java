@@ -33,7 +33,7 @@ final class JdbcMovement implements Movement {
     private final ReshardOptions options;
     private final SchemaPreparation schema;
     private final Map<String, TableShape> shapes = new ConcurrentHashMap<>();
-    /** PostgreSQL data sources: only status reads them (the reshard refuses them), from PostgreSQL's catalog. */
+    /** PostgreSQL data sources: their catalog gives the row estimates. */
     private final boolean postgres;
 
     /** The tables of the current schema with their row estimates (reltuples is -1 until the first ANALYZE). */
@@ -88,7 +88,7 @@ final class JdbcMovement implements Movement {
                 TableShape shape = shape(source, table);
                 if (shape != null && shape.key().isEmpty()) {
                     problems.add("table " + shape.name() + " on data source " + source + " has no primary key: the"
-                            + " reshard copies, verifies and applies binlog changes by primary key"
+                            + " reshard copies, verifies and applies captured changes by primary key"
                             + (config.isBroadcast(table) ? " (a broadcast table, when the reshard adds a data"
                             + " source)" : "") + "; add one (ALTER TABLE " + shape.name()
                             + " ADD PRIMARY KEY (...)) on every data source");
@@ -201,7 +201,7 @@ final class JdbcMovement implements Movement {
         Connection c = databases.get(dataSource).getConnection();
         try (Statement s = c.createStatement()) {
             c.setAutoCommit(true);
-            s.execute("SET SESSION foreign_key_checks = 0");
+            SqlDialect.of(c).skipForeignKeyChecks(s);
         } catch (SQLException e) {
             c.close();
             throw e;
@@ -395,19 +395,10 @@ final class JdbcMovement implements Movement {
     Map<String, Long> countRows(String dataSource) throws SQLException {
         Map<String, Long> counts = new LinkedHashMap<>();
         try (Connection c = databases.get(dataSource).getConnection(); Statement s = c.createStatement()) {
-            Map<String, String> postgresTables = postgres ? postgresTables(c) : Map.of();
             for (String table : tables()) {
-                String quoted;
-                if (postgres) {
-                    // TableShape reads MySQL's information_schema; PostgreSQL's catalog names the table to count.
-                    String actual = postgresTables.get(table.toLowerCase(Locale.ROOT));
-                    quoted = actual == null ? null : "\"" + actual.replace("\"", "\"\"") + "\"";
-                } else {
-                    TableShape shape = shape(dataSource, table);
-                    quoted = shape == null ? null : shape.quotedName();
-                }
-                if (quoted != null) {
-                    try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + quoted)) {
+                TableShape shape = shape(dataSource, table);
+                if (shape != null) {
+                    try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + shape.quotedName())) {
                         rs.next();
                         counts.put(table, rs.getLong(1));
                     }
@@ -417,20 +408,9 @@ final class JdbcMovement implements Movement {
         return counts;
     }
 
-    /** The tables of the current schema on PostgreSQL, by lower-case name. */
-    private static Map<String, String> postgresTables(Connection c) throws SQLException {
-        Map<String, String> tables = new LinkedHashMap<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(POSTGRES_ESTIMATES)) {
-            while (rs.next()) {
-                tables.put(rs.getString(1).toLowerCase(Locale.ROOT), rs.getString(1));
-            }
-        }
-        return tables;
-    }
-
     static boolean exists(Connection c, String table) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM information_schema.TABLES"
-                + " WHERE TABLE_SCHEMA = DATABASE() AND LOWER(TABLE_NAME) = ?")) {
+                + " WHERE TABLE_SCHEMA = " + SqlDialect.of(c).currentSchema() + " AND LOWER(TABLE_NAME) = ?")) {
             s.setString(1, table.toLowerCase(Locale.ROOT));
             try (ResultSet rs = s.executeQuery()) {
                 return rs.next();

@@ -47,13 +47,16 @@ final class JdbcProgressStore implements ProgressStore {
     public void put(String item, String value) throws SQLException {
         try (Connection c = database.getConnection()) {
             c.setAutoCommit(true);
+            boolean postgres = SqlDialect.of(c) == SqlDialect.POSTGRES;
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (item VARCHAR(255) NOT NULL PRIMARY KEY,"
-                        + " value LONGTEXT NOT NULL, updated_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3)"
-                        + " ON UPDATE CURRENT_TIMESTAMP(3))");
+                        + (postgres ? " value TEXT NOT NULL, updated_at TIMESTAMP(3) NOT NULL DEFAULT"
+                        + " CURRENT_TIMESTAMP(3))" : " value LONGTEXT NOT NULL, updated_at TIMESTAMP(3) NOT NULL"
+                        + " DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3))"));
             }
             try (PreparedStatement upsert = c.prepareStatement("INSERT INTO " + TABLE + " (item, value) VALUES (?, ?)"
-                    + " ON DUPLICATE KEY UPDATE value = VALUES(value)")) {
+                    + (postgres ? " ON CONFLICT (item) DO UPDATE SET value = EXCLUDED.value, updated_at ="
+                    + " CURRENT_TIMESTAMP(3)" : " ON DUPLICATE KEY UPDATE value = VALUES(value)"))) {
                 upsert.setString(1, item);
                 upsert.setString(2, value);
                 upsert.executeUpdate();

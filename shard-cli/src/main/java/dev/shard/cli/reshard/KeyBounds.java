@@ -24,27 +24,27 @@ final class KeyBounds {
      * {@code key > after} (and {@code key <= upTo} when given) over the key columns, for a WHERE clause; "1 = 1"
      * when neither bound is given. Parameters, in order, come from {@link #bind}.
      */
-    static String predicate(List<String> key, List<Object> after, List<Object> upTo) {
+    static String predicate(SqlDialect dialect, List<String> key, List<Object> after, List<Object> upTo) {
         List<String> parts = new ArrayList<>();
         if (after != null) {
-            parts.add(compare(key, ">", ">"));
+            parts.add(compare(dialect, key, ">", ">"));
         }
         if (upTo != null) {
             // "at most" for the whole tuple: less in an earlier column, or equal up to the last and at most there.
-            parts.add(compare(key, "<", "<="));
+            parts.add(compare(dialect, key, "<", "<="));
         }
         return parts.isEmpty() ? "1 = 1" : String.join(" AND ", parts);
     }
 
     /** (k1 op v1) OR (k1 = v1 AND k2 op v2) ... with {@code lastOp} for the last column. */
-    private static String compare(List<String> key, String op, String lastOp) {
+    private static String compare(SqlDialect dialect, List<String> key, String op, String lastOp) {
         List<String> disjuncts = new ArrayList<>();
         for (int i = 0; i < key.size(); i++) {
             StringBuilder d = new StringBuilder("(");
             for (int j = 0; j < i; j++) {
-                d.append(TableShape.quote(key.get(j))).append(" = ? AND ");
+                d.append(dialect.quote(key.get(j))).append(" = ? AND ");
             }
-            d.append(TableShape.quote(key.get(i))).append(' ').append(i == key.size() - 1 ? lastOp : op)
+            d.append(dialect.quote(key.get(i))).append(' ').append(i == key.size() - 1 ? lastOp : op)
                     .append(" ?)");
             disjuncts.add(d.toString());
         }
@@ -52,17 +52,18 @@ final class KeyBounds {
     }
 
     /** Binds the parameters of {@link #predicate} from {@code index} on; returns the next free index. */
-    static int bind(PreparedStatement statement, int index, List<Object> after, List<Object> upTo)
-            throws SQLException {
-        index = bindBound(statement, index, after);
-        return bindBound(statement, index, upTo);
+    static int bind(SqlDialect dialect, PreparedStatement statement, int index, List<Object> after,
+                    List<Object> upTo) throws SQLException {
+        index = bindBound(dialect, statement, index, after);
+        return bindBound(dialect, statement, index, upTo);
     }
 
-    private static int bindBound(PreparedStatement statement, int index, List<Object> bound) throws SQLException {
+    private static int bindBound(SqlDialect dialect, PreparedStatement statement, int index, List<Object> bound)
+            throws SQLException {
         if (bound != null) {
             for (int i = 0; i < bound.size(); i++) {
                 for (int j = 0; j <= i; j++) {
-                    statement.setObject(index++, bound.get(j));
+                    dialect.bind(statement, index++, bound.get(j));
                 }
             }
         }

@@ -2,7 +2,8 @@ package dev.shard.cli.reshard;
 
 import dev.shard.core.config.ShardConfig;
 
-/** The production implementations of the workflow's ports, over shard-jdbc's coordination and the binlog client. */
+/** The production implementations of the workflow's ports, over shard-jdbc's coordination and the change log
+ * readers (binlog client, or logical decoding on PostgreSQL). */
 final class ProductionPorts {
 
     private ProductionPorts() {
@@ -14,6 +15,8 @@ final class ProductionPorts {
 
     static ChangeCapture capture(ShardConfig config, Databases databases, JdbcMovement movement,
                                  ReshardOptions options) {
-        return new BinlogChangeCapture(config, databases, movement, options.binlogServerId());
+        return dev.shard.jdbc.internal.ServerFamily.isPostgres(config)
+                ? new PostgresChangeCapture(config, databases, movement)
+                : new BinlogChangeCapture(config, databases, movement, options.binlogServerId());
     }
 }

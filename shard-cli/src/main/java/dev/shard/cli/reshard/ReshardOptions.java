@@ -13,8 +13,9 @@ import java.util.concurrent.ThreadLocalRandom;
  *                           and table being worked on (one at a time, so also the tool's total); 0 for none
  * @param locations          Flyway locations whose migrations give new data sources their schema; empty to copy
  *                           each table's {@code SHOW CREATE TABLE} from a data source that has it
- * @param binlogServerId     the server id the binlog client registers with; it must differ from every server's own
- *                           (the default is random in [2^30, 2^31), far above ids people give servers)
+ * @param binlogServerId     the server id the binlog client (MySQL-family sources) registers with; it must differ
+ *                           from every server's own (the default is random in [2^30, 2^31), far above ids people
+ *                           give servers)
  * @param verifyRounds       how many times verify re-checks chunks that differ while writes go on (the catch-up is a
  *                           moment behind) before it leaves them to a last check while the switch holds writes
  * @param catchUpBound       how long a catch-up may take to reach a source's current position

@@ -15,7 +15,9 @@ import javax.sql.DataSource;
  * <p>On MySQL and MariaDB this is a named lock ({@code GET_LOCK}) held by one connection for the whole run: the
  * server releases it when that connection ends, so a tool killed with SIGKILL leaves no lock behind, and a
  * {@code --resume} after it starts at once. Named locks are server-wide, so the name includes the metadata
- * database. Other engines (H2 in tests and embedded use) take no lock.
+ * database. On PostgreSQL it is a session advisory lock keyed by the same name, with the same property (released
+ * with the session); advisory locks are per database, which is the deployment's metadata database. Other engines
+ * (H2 in tests and embedded use) take no lock.
  */
 final class ReshardToolLock implements AutoCloseable {
 
@@ -26,14 +28,16 @@ final class ReshardToolLock implements AutoCloseable {
      */
     static final int WAIT_SECONDS = 20;
 
-    private static final ReshardToolLock NONE = new ReshardToolLock(null, null);
+    private static final ReshardToolLock NONE = new ReshardToolLock(null, null, false);
 
     private final Connection holder;
     private final String name;
+    private final boolean postgres;
 
-    private ReshardToolLock(Connection holder, String name) {
+    private ReshardToolLock(Connection holder, String name, boolean postgres) {
         this.holder = holder;
         this.name = name;
+        this.postgres = postgres;
     }
 
     /**
@@ -46,6 +50,9 @@ final class ReshardToolLock implements AutoCloseable {
         Connection connection = metadata.getConnection();
         try {
             String product = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
+            if (product.contains("postgres")) {
+                return acquirePostgres(connection, metadataName);
+            }
             if (!product.contains("mysql") && !product.contains("mariadb")) {
                 connection.close();
                 return NONE;
@@ -56,7 +63,7 @@ final class ReshardToolLock implements AutoCloseable {
                 take.setInt(2, WAIT_SECONDS);
                 try (ResultSet taken = take.executeQuery()) {
                     if (taken.next() && taken.getInt(1) == 1) {
-                        return new ReshardToolLock(connection, name);
+                        return new ReshardToolLock(connection, name, false);
                     }
                 }
             }
@@ -69,6 +76,40 @@ final class ReshardToolLock implements AutoCloseable {
             connection.close();
             throw e;
         }
+    }
+
+    /**
+     * The advisory lock, waited for up to {@link #WAIT_SECONDS} by the server's {@code lock_timeout} (a wait the
+     * server ends, not a loop of ours).
+     */
+    private static ReshardToolLock acquirePostgres(Connection connection, String metadataName) throws SQLException {
+        String name = "shard_reshard_tool";
+        connection.setAutoCommit(true);
+        try (java.sql.Statement s = connection.createStatement()) {
+            s.execute("SET lock_timeout = '" + WAIT_SECONDS + "s'");
+            try {
+                s.execute("SELECT pg_advisory_lock(hashtext('" + name + "'))");
+            } catch (SQLException e) {
+                if (!"55P03".equals(e.getSQLState())) {
+                    throw e;
+                }
+                String holder = null;
+                try (ResultSet rs = s.executeQuery("SELECT string_agg(pid::text, ', ') FROM pg_locks WHERE"
+                        + " locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE"
+                        + " datname = current_database()) AND objid = hashtext('" + name + "')::oid")) {
+                    holder = rs.next() ? rs.getString(1) : null;
+                } catch (SQLException unknown) {
+                    // the message goes without the holder
+                }
+                throw new SQLException("Another shard reshard run is in progress on this deployment: it holds the"
+                        + " advisory lock " + name + " on data source " + metadataName + (holder == null ? ""
+                        : " (server process " + holder + ")") + " and did not release it within " + WAIT_SECONDS
+                        + " s. Wait for it to end, or stop it first; nothing was changed", "55P03");
+            } finally {
+                s.execute("RESET lock_timeout");
+            }
+        }
+        return new ReshardToolLock(connection, name, true);
     }
 
     /** Server-wide names, at most 64 characters: the database keeps two deployments on one server apart. */
@@ -96,7 +137,8 @@ final class ReshardToolLock implements AutoCloseable {
         if (holder == null) {
             return;
         }
-        try (holder; PreparedStatement release = holder.prepareStatement("SELECT RELEASE_LOCK(?)")) {
+        try (holder; PreparedStatement release = holder.prepareStatement(postgres
+                ? "SELECT pg_advisory_unlock(hashtext(?))" : "SELECT RELEASE_LOCK(?)")) {
             release.setString(1, name);
             release.executeQuery().close();
         } catch (SQLException e) {

@@ -31,10 +31,10 @@ import java.util.function.Predicate;
  * plan -> prepare -> copy -> catch-up -> verify -> switch -> cleanup -> done
  * </pre>
  *
- * The binlog positions are recorded before the first row is copied, and the catch-up starts only after every
- * table is copied (a replay running beside the copy could be overwritten by an older copied image); from then on
- * the followers keep applying changes through verify and switch. Only this class decides the order; the row work,
- * the binlog and the protocol with the instances sit behind {@link Movement}, {@link ChangeCapture} and
+ * The log positions (binlog, or on PostgreSQL a replication slot's) are recorded before the first row is copied,
+ * and the catch-up starts only after every table is copied (a replay running beside the copy could be overwritten
+ * by an older copied image); from then on the followers keep applying changes through verify and switch. Only this
+ * class decides the order; the row work, the change logs and the protocol with the instances sit behind {@link Movement}, {@link ChangeCapture} and
  * {@link Coordination}.
  */
 final class ReshardWorkflow {
@@ -232,12 +232,12 @@ final class ReshardWorkflow {
             for (String source : plan.sources()) {
                 LogPosition from = state.positions().get(source);
                 if (from == null) {
-                    throw new SQLException("The reshard progress has no binlog position for " + source + ": it cannot"
+                    throw new SQLException("The reshard progress has no log position for " + source + ": it cannot"
                             + " catch up safely; run --abort and start again");
                 }
                 followers.put(source, capture.follow(source, from, plan));
             }
-            out.phase(Phase.CATCH_UP, "applying the changes made since the copy started, from the binlogs of "
+            out.phase(Phase.CATCH_UP, "applying the changes made since the copy started, from the change logs of "
                     + String.join(", ", plan.sources()));
             catchUp(followers);
             if (state.phase() == Phase.CATCH_UP) {
@@ -262,7 +262,7 @@ final class ReshardWorkflow {
             Follower follower = entry.getValue();
             if (!follower.awaitApplied(now, options.catchUpBound())) {
                 Optional<Throwable> failure = follower.failure();
-                throw new SQLException("catch-up: the binlog of " + entry.getKey() + " was not applied up to " + now
+                throw new SQLException("catch-up: the change log of " + entry.getKey() + " was not applied up to " + now
                         + (failure.isPresent() ? ": " + failure.get().getMessage()
                         : " within " + options.catchUpBound().toSeconds() + " s (applied up to "
                         + follower.applied() + "); run again with --resume"));
@@ -333,13 +333,13 @@ final class ReshardWorkflow {
         boolean published = false;
         try {
             if (!coordination.awaitFrozen(options.freezeBound())) {
-                List<Instance> blocking = coordination.instances().stream().filter(Instance::blocksTheSwitch).toList();
+                List<Instance> blocking = instancesThatCannotRoute();
                 if (!blocking.isEmpty()) {
                     stopForUnroutable(plan, blocking, "switch: stopped while waiting for the instances to hold their"
                             + " writes; writes resume on the old owners, nothing was published.");
                     return Result.STOPPED;
                 }
-                List<String> missing = coordination.instances().stream().filter(i -> !i.frozenAck())
+                List<String> missing = coordination.instances().stream().filter(i -> i.live() && !i.frozenAck())
                         .map(i -> i.id() + " (" + i.host() + ", last heartbeat " + i.lastHeartbeat() + ")").toList();
                 out.line("switch: not every instance held its writes within " + options.freezeBound().toSeconds()
                         + " s; writes resume on the old owners. Not acknowledged: " + String.join(", ", missing));
@@ -410,13 +410,17 @@ final class ReshardWorkflow {
                     + " can route by the target map (Shard versions before this check do not): " + String.join(", ",
                     silent) + "; the switch goes on and waits for their acknowledgements as usual");
         }
-        List<Instance> blocking = coordination.instances().stream().filter(Instance::blocksTheSwitch).toList();
+        List<Instance> blocking = instancesThatCannotRoute();
         if (blocking.isEmpty()) {
             return true;
         }
         stopForUnroutable(plan, blocking, "switch: not started, no write was held and nothing was published;"
                 + " writes go on by version " + plan.fromVersion() + ".");
         return false;
+    }
+
+    private List<Instance> instancesThatCannotRoute() throws SQLException {
+        return coordination.instances().stream().filter(Instance::blocksTheSwitch).toList();
     }
 
     private void stopForUnroutable(ReshardPlan plan, List<Instance> blocking, String what) {
@@ -452,6 +456,7 @@ final class ReshardWorkflow {
                 long deleted = movement.deleteMoved(plan, source, table);
                 out.line("cleanup: " + table + " on " + source + ": " + deleted + " moved rows deleted");
             }
+            capture.release(source);
         }
         journal.clear();
         out.phase(Phase.DONE, "version " + version + " is in force; every moved row lives on its new owner only");
@@ -491,6 +496,9 @@ final class ReshardWorkflow {
                     long deleted = movement.deleteCopies(plan, target, table);
                     out.line("abort: " + table + " on " + target + ": " + deleted + " copied rows deleted");
                 }
+            }
+            for (String source : plan.sources()) {
+                capture.release(source);
             }
         }
         journal.clear();

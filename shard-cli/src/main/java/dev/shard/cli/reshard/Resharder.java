@@ -1,12 +1,8 @@
 package dev.shard.cli.reshard;
 
-import dev.shard.core.config.DataSourceConfig;
 import dev.shard.core.config.ShardConfig;
 import dev.shard.core.internal.hash.SlotMap;
-import dev.shard.jdbc.internal.ServerFamily;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
-import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
 
@@ -38,21 +34,18 @@ public final class Resharder implements AutoCloseable {
     private final ReshardWorkflow workflow;
     private final ReshardStatus status;
     private final AutoCloseable resources;
-    /** Why this configuration cannot be resharded at all, or null. */
-    private final String unsupported;
 
     /** Where the tool's lock is taken: the metadata data source. */
     private final javax.sql.DataSource metadata;
     private final String metadataName;
 
-    private Resharder(ReshardWorkflow workflow, ReshardStatus status, AutoCloseable resources, String unsupported,
+    private Resharder(ReshardWorkflow workflow, ReshardStatus status, AutoCloseable resources,
                       javax.sql.DataSource metadata, String metadataName) {
         this.metadata = metadata;
         this.metadataName = metadataName;
         this.workflow = workflow;
         this.status = status;
         this.resources = resources;
-        this.unsupported = unsupported;
     }
 
     /**
@@ -73,35 +66,11 @@ public final class Resharder implements AutoCloseable {
         ReshardWorkflow workflow = new ReshardWorkflow(configured, options, coordination, capture, movement,
                 progress, output);
         return new Resharder(workflow, new ReshardStatus(config, coordination, movement, progress),
-                coordination::close, ServerFamily.isPostgres(config) ? postgresRefusal(config) : null,
-                databases.get(metadata), metadata);
-    }
-
-    /**
-     * Why PostgreSQL data sources cannot be resharded: rows written while the copy runs reach their new owner only
-     * through the catch-up, which reads MySQL-family binary logs; PostgreSQL's counterpart is logical decoding.
-     */
-    private static String postgresRefusal(ShardConfig config) {
-        List<String> names = config.dataSources().stream().map(DataSourceConfig::name).toList();
-        return "Resharding does not support PostgreSQL data sources yet (" + String.join(", ", names) + "): the rows"
-                + " that applications write while the reshard copies are carried to their new owners by replaying"
-                + " MySQL/MariaDB binary logs, and on PostgreSQL that needs logical decoding, which Shard does not"
-                + " read yet. Nothing was changed: the stored slot map in force stays, so a data source added to the"
-                + " configuration owns no slots and no row moves. On PostgreSQL, shard status shows the map in force"
-                + " and the instances, and shard diff and shard migrate work as on MySQL; how to move slots by hand"
-                + " meanwhile is in docs/postgresql.md (Tools)";
-    }
-
-    /** Refuses a configuration that cannot be resharded, before anything is read or changed. */
-    private void refuseUnsupported() throws SQLException {
-        if (unsupported != null) {
-            throw new SQLFeatureNotSupportedException(unsupported, "0A000");
-        }
+                coordination::close, databases.get(metadata), metadata);
     }
 
     /** Prints the plan (and, with a reshard in progress, its phase); changes nothing. */
     public Result dryRun() throws SQLException {
-        refuseUnsupported();
         return workflow.dryRun();
     }
 
@@ -110,7 +79,6 @@ public final class Resharder implements AutoCloseable {
      * anything changes and may decline.
      */
     public Result run(boolean resume, Predicate<ReshardPlan> confirm) throws SQLException, InterruptedException {
-        refuseUnsupported();
         try (ReshardToolLock lock = ReshardToolLock.acquire(metadata, metadataName)) {
             return workflow.run(resume, confirm);
         }
@@ -118,7 +86,6 @@ public final class Resharder implements AutoCloseable {
 
     /** Undoes the reshard in progress before its switch: the old map stays, copied rows are deleted. */
     public Result abort() throws SQLException, InterruptedException {
-        refuseUnsupported();
         try (ReshardToolLock lock = ReshardToolLock.acquire(metadata, metadataName)) {
             return workflow.abort();
         }

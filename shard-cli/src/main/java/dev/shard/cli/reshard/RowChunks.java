@@ -52,36 +52,69 @@ final class RowChunks {
     static List<Row> read(Connection connection, TableShape shape, List<Object> after, List<Object> upTo, int limit)
             throws SQLException {
         String sql = "SELECT " + shape.columnList() + " FROM " + shape.quotedName() + " WHERE "
-                + KeyBounds.predicate(shape.key(), after, upTo) + " ORDER BY " + shape.keyList()
+                + KeyBounds.predicate(shape.dialect(), shape.key(), after, upTo) + " ORDER BY " + shape.keyList()
                 + (limit > 0 ? " LIMIT " + limit : "");
-        int[] keyIndexes = shape.key().stream().mapToInt(k -> indexOf(shape.columns(), k)).toArray();
-        int shardingIndex = shape.shardingColumn() == null ? -1 : indexOf(shape.columns(), shape.shardingColumn());
-        List<Row> rows = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(sql)) {
-            KeyBounds.bind(select, 1, after, upTo);
-            try (ResultSet rs = select.executeQuery()) {
-                int count = shape.columns().size();
-                boolean[] asText = temporal(rs.getMetaData(), count);
-                while (rs.next()) {
-                    Object[] values = new Object[count];
-                    for (int i = 0; i < count; i++) {
-                        values[i] = asText[i] ? rs.getString(i + 1) : rs.getObject(i + 1);
-                    }
-                    List<Object> key = Arrays.stream(keyIndexes).mapToObj(i -> values[i]).toList();
-                    // The key as the router sees it: a typed value (a date hashes as its ISO text either way).
-                    Object shardKey = shardingIndex < 0 ? null
-                            : asText[shardingIndex] ? rs.getObject(shardingIndex + 1) : values[shardingIndex];
-                    rows.add(new Row(values, key, shardKey == null ? -1 : shape.slotOf(shardKey)));
-                }
+            KeyBounds.bind(shape.dialect(), select, 1, after, upTo);
+            return rows(select, shape);
+        }
+    }
+
+    /** The rows with these keys (those that exist), in key order. */
+    static List<Row> readKeys(Connection connection, TableShape shape, List<List<Object>> keys) throws SQLException {
+        List<Row> rows = new ArrayList<>();
+        int perStatement = Math.max(1, shape.dialect().maxParameters() / shape.key().size());
+        for (int from = 0; from < keys.size(); from += perStatement) {
+            List<List<Object>> part = keys.subList(from, Math.min(keys.size(), from + perStatement));
+            String sql = "SELECT " + shape.columnList() + " FROM " + shape.quotedName() + " WHERE "
+                    + byKeys(shape, part.size()) + " ORDER BY " + shape.keyList();
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
+                bindKeys(select, shape, part);
+                rows.addAll(rows(select, shape));
             }
         }
         return rows;
     }
 
-    /**
-     * Date and time columns travel as the server's own text: Connector/J takes MariaDB for a 5.5 server and drops
-     * the fractional seconds of a {@code LocalDateTime} it sends, and the text needs no time zone conversion.
-     */
+    private static List<Row> rows(PreparedStatement select, TableShape shape) throws SQLException {
+        int[] keyIndexes = shape.key().stream().mapToInt(k -> indexOf(shape.columns(), k)).toArray();
+        int shardingIndex = shape.shardingColumn() == null ? -1 : indexOf(shape.columns(), shape.shardingColumn());
+        List<Row> rows = new ArrayList<>();
+        try (ResultSet rs = select.executeQuery()) {
+            int count = shape.columns().size();
+            boolean[] asText = temporal(rs.getMetaData(), count);
+            while (rs.next()) {
+                Object[] values = new Object[count];
+                for (int i = 0; i < count; i++) {
+                    values[i] = shape.dialect().read(rs, i + 1, asText[i]);
+                }
+                List<Object> key = Arrays.stream(keyIndexes).mapToObj(i -> values[i]).toList();
+                // The key as the router sees it: a typed value (a date hashes as its ISO text either way).
+                Object shardKey = shardingIndex < 0 ? null : rs.getObject(shardingIndex + 1);
+                rows.add(new Row(values, key, shardKey == null ? -1 : shape.slotOf(shardKey)));
+            }
+        }
+        return rows;
+    }
+
+    /** {@code (k1 = ? AND k2 = ?) OR ...} for {@code count} keys. */
+    private static String byKeys(TableShape shape, int count) {
+        String one = "(" + String.join(" AND ", shape.key().stream().map(k -> shape.quote(k) + " = ?").toList())
+                + ")";
+        return String.join(" OR ", java.util.Collections.nCopies(count, one));
+    }
+
+    private static void bindKeys(PreparedStatement statement, TableShape shape, List<List<Object>> keys)
+            throws SQLException {
+        int index = 1;
+        for (List<Object> key : keys) {
+            for (Object value : key) {
+                shape.dialect().bind(statement, index++, value);
+            }
+        }
+    }
+
+    /** The date and time columns, which travel as text ({@link SqlDialect#read}). */
     private static boolean[] temporal(java.sql.ResultSetMetaData metaData, int count) throws SQLException {
         boolean[] temporal = new boolean[count];
         for (int i = 0; i < count; i++) {
@@ -102,32 +135,29 @@ final class RowChunks {
     }
 
     /**
-     * Writes rows with {@code INSERT ... ON DUPLICATE KEY UPDATE}: a row already there (an earlier run of the same
-     * chunk, or the catch-up) is overwritten, so running a chunk twice is harmless.
+     * Writes rows with an upsert ({@code INSERT ... ON DUPLICATE KEY UPDATE}, on PostgreSQL
+     * {@code ON CONFLICT (key) DO UPDATE}): a row already there (an earlier run of the same chunk, or the catch-up) is
+     * overwritten, so running a chunk twice is harmless.
      */
     static void upsert(Connection connection, TableShape shape, List<Row> rows) throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
+        SqlDialect dialect = shape.dialect();
         int columns = shape.columns().size();
-        // The server takes at most 65535 placeholders in one statement.
-        int perStatement = Math.max(1, 60_000 / columns);
-        List<String> values = shape.valueColumns();
-        String update = values.isEmpty()
-                ? TableShape.quote(shape.key().get(0)) + " = " + TableShape.quote(shape.key().get(0))
-                : String.join(", ", values.stream().map(c -> TableShape.quote(c) + " = VALUES(" + TableShape.quote(c)
-                        + ")").toList());
+        int perStatement = Math.max(1, dialect.maxParameters() / columns);
+        String conflict = dialect.upsertClause(shape.key(), shape.valueColumns());
         String tuple = "(" + String.join(", ", java.util.Collections.nCopies(columns, "?")) + ")";
         for (int from = 0; from < rows.size(); from += perStatement) {
             List<Row> part = rows.subList(from, Math.min(rows.size(), from + perStatement));
-            String sql = "INSERT INTO " + shape.quotedName() + " (" + shape.columnList() + ") VALUES "
-                    + String.join(", ", java.util.Collections.nCopies(part.size(), tuple))
-                    + " ON DUPLICATE KEY UPDATE " + update;
+            String sql = "INSERT INTO " + shape.quotedName() + " (" + shape.columnList() + ")"
+                    + dialect.keepValues() + " VALUES "
+                    + String.join(", ", java.util.Collections.nCopies(part.size(), tuple)) + conflict;
             try (PreparedStatement insert = connection.prepareStatement(sql)) {
                 int index = 1;
                 for (Row row : part) {
                     for (Object value : row.values()) {
-                        insert.setObject(index++, value);
+                        dialect.bind(insert, index++, value);
                     }
                 }
                 insert.executeUpdate();
@@ -140,17 +170,9 @@ final class RowChunks {
         if (keys.isEmpty()) {
             return 0;
         }
-        String one = "(" + String.join(" AND ", shape.key().stream().map(k -> TableShape.quote(k) + " = ?").toList())
-                + ")";
-        String sql = "DELETE FROM " + shape.quotedName() + " WHERE "
-                + String.join(" OR ", java.util.Collections.nCopies(keys.size(), one));
-        try (PreparedStatement delete = connection.prepareStatement(sql)) {
-            int index = 1;
-            for (List<Object> key : keys) {
-                for (Object value : key) {
-                    delete.setObject(index++, value);
-                }
-            }
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + shape.quotedName() + " WHERE "
+                + byKeys(shape, keys.size()))) {
+            bindKeys(delete, shape, keys);
             return delete.executeUpdate();
         }
     }

@@ -15,7 +15,8 @@ import java.util.Set;
 /**
  * Gives the data sources that receive slots the schema before any sharded row is copied: the Flyway migrations
  * when the run names their locations (so a new data source gets the same history as the others), else each missing
- * table's {@code SHOW CREATE TABLE} from a data source that has it.
+ * table's {@code SHOW CREATE TABLE} from a data source that has it (on PostgreSQL, which has no such statement, the
+ * definition as the catalog's own functions print it: {@link PostgresTableDefinition}).
  *
  * <p>The broadcast rows of a data source the target map adds are not copied here: the copy phase copies them
  * ({@link JdbcMovement#copy}) after the binlog positions are recorded, and the catch-up replays the broadcast
@@ -41,11 +42,16 @@ final class SchemaPreparation {
         Set<String> tables = new LinkedHashSet<>(shardedTables);
         tables.addAll(config.broadcastTables());
         for (String target : plan.targets()) {
-            for (String table : tables) {
-                try (Connection c = databases.get(target).getConnection()) {
+            // Foreign keys may name tables created later in this loop: on PostgreSQL they are added after.
+            List<String> afterwards = new ArrayList<>();
+            try (Connection c = databases.get(target).getConnection()) {
+                for (String table : tables) {
                     if (!JdbcMovement.exists(c, table)) {
-                        create(c, target, table, reference(plan, table));
+                        afterwards.addAll(create(c, target, table, reference(plan, table)));
                     }
+                }
+                for (String statement : afterwards) {
+                    execute(c, target, statement);
                 }
             }
         }
@@ -81,20 +87,46 @@ final class SchemaPreparation {
                 + candidates + ": create it first (shard migrate, or DDL through the ShardingDataSource)", "42S02");
     }
 
-    private void create(Connection target, String targetName, String table, String reference) throws SQLException {
-        String ddl;
-        try (Connection c = databases.get(reference).getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SHOW CREATE TABLE " + TableShape.quote(table))) {
-            rs.next();
-            ddl = rs.getString(2);
+    /** Creates the table as it is on {@code reference}; returns statements to run once every table exists. */
+    private List<String> create(Connection target, String targetName, String table, String reference)
+            throws SQLException {
+        List<String> ddl = new ArrayList<>();
+        List<String> afterwards = new ArrayList<>();
+        SqlDialect dialect = SqlDialect.of(target);
+        try (Connection c = databases.get(reference).getConnection()) {
+            if (dialect == SqlDialect.POSTGRES) {
+                PostgresTableDefinition definition = PostgresTableDefinition.read(c, table);
+                ddl.addAll(definition.create());
+                afterwards.addAll(definition.foreignKeys());
+            } else {
+                try (Statement s = c.createStatement();
+                     ResultSet rs = s.executeQuery("SHOW CREATE TABLE " + dialect.quote(table))) {
+                    rs.next();
+                    ddl.add(rs.getString(2));
+                }
+            }
         }
         try (Statement s = target.createStatement()) {
-            // Foreign keys may name tables created later in this loop.
-            s.execute("SET SESSION foreign_key_checks = 0");
-            s.execute(ddl);
+            if (dialect == SqlDialect.MYSQL) {
+                // Foreign keys may name tables created later in this loop.
+                s.execute("SET SESSION foreign_key_checks = 0");
+            }
+            for (String statement : ddl) {
+                s.execute(statement);
+            }
         } catch (SQLException e) {
             throw new SQLException("Cannot create table " + table + " on data source " + targetName + " (as on "
                     + reference + "): " + e.getMessage(), e.getSQLState(), e.getErrorCode(), e);
+        }
+        return afterwards;
+    }
+
+    private static void execute(Connection target, String targetName, String statement) throws SQLException {
+        try (Statement s = target.createStatement()) {
+            s.execute(statement);
+        } catch (SQLException e) {
+            throw new SQLException("Cannot run " + statement + " on data source " + targetName + ": "
+                    + e.getMessage(), e.getSQLState(), e.getErrorCode(), e);
         }
     }
 }

@@ -55,13 +55,15 @@ class ReshardPlanTest {
 
     @Test
     void compositeKeyBoundsCompareColumnByColumn() {
-        assertThat(KeyBounds.predicate(List.of("a", "b"), List.of(1, 2), null))
+        assertThat(KeyBounds.predicate(SqlDialect.MYSQL, List.of("a", "b"), List.of(1, 2), null))
                 .isEqualTo("((`a` > ?) OR (`a` = ? AND `b` > ?))");
-        assertThat(KeyBounds.predicate(List.of("id"), List.of(1), List.of(9)))
+        assertThat(KeyBounds.predicate(SqlDialect.MYSQL, List.of("id"), List.of(1), List.of(9)))
                 .isEqualTo("((`id` > ?)) AND ((`id` <= ?))");
-        assertThat(KeyBounds.predicate(List.of("a", "b"), null, List.of(1, 2)))
+        assertThat(KeyBounds.predicate(SqlDialect.MYSQL, List.of("a", "b"), null, List.of(1, 2)))
                 .isEqualTo("((`a` < ?) OR (`a` = ? AND `b` <= ?))");
-        assertThat(KeyBounds.predicate(List.of("id"), null, null)).isEqualTo("1 = 1");
+        assertThat(KeyBounds.predicate(SqlDialect.MYSQL, List.of("id"), null, null)).isEqualTo("1 = 1");
+        assertThat(KeyBounds.predicate(SqlDialect.POSTGRES, List.of("a", "b"), List.of(1, 2), null))
+                .isEqualTo("((\"a\" > ?) OR (\"a\" = ? AND \"b\" > ?))");
     }
 
     @Test

@@ -11,7 +11,7 @@ package dev.shard.core.config;
  * @param readsFallBackToPrimary      with no usable replica, a shard's reads go to its primary; false makes them fail
  *                                    instead, so that replica trouble cannot overload the primary
  * @param readYourWrites              after a connection writes on a shard, its reads from that shard's replicas first
- *                                    wait until the replica has applied the write (MariaDB GTIDs)
+ *                                    wait until the replica has applied the write (MariaDB or MySQL GTIDs)
  * @param readYourWritesTimeoutMillis how long such a read waits for the replica before it goes to the primary; 0 or
  *                                    more
  */

@@ -20,9 +20,9 @@ package dev.shard.core.config;
  *                               routes by the map the configuration implies. On by default
  * @param metadataDataSource     the data source holding that table; null for the default data source
  * @param slotMapPollMillis      how often each instance checks the stored map's version; positive
- * @param metadataLeaseMillis    while a reshard is announced, an instance whose last successful read of the
- *                               metadata is older than this refuses writes to the slots that move (it cannot know
- *                               whether they moved already); more than twice slotMapPollMillis
+ * @param metadataLeaseMillis    an instance whose last successful read of the metadata is older than this refuses
+ *                               every write to sharded and broadcast tables until a read succeeds (a reshard may
+ *                               have switched without it); more than twice slotMapPollMillis
  * @param reshardWriteHoldMillis how long a write to a moving slot waits while a reshard switches before it fails
  *                               with an SQLTransientException; positive
  * @param replicas               how reads use read replicas (health, lag bound, read-your-writes)

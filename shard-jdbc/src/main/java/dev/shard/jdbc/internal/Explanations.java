@@ -34,8 +34,12 @@ final class Explanations {
         List<String> names = new ArrayList<>();
         for (ShardCall call : execution.calls()) {
             List<Object> values = new ArrayList<>();
+            List<Integer> otherShards = new ArrayList<>();
             for (Bind bind : call.binds()) {
                 values.add(bind.valueOf(parameters));
+                if (bind instanceof Bind.Pruned) {
+                    otherShards.add(values.size());
+                }
             }
             if (!names.contains(shards.shardName(call.shard()))) {
                 names.add(shards.shardName(call.shard())); // a union's branches may share shards
@@ -45,7 +49,8 @@ final class Explanations {
             String server = ReadRouting.mayUseReplica(intent, false, false, shards.replicaCount(call.shard()))
                     && shards.replicas(call.shard()).wouldServeReads()
                     ? RouteExplanation.ShardQuery.REPLICA : RouteExplanation.ShardQuery.PRIMARY;
-            queries.add(new RouteExplanation.ShardQuery(shards.shardName(call.shard()), call.sql(), values, server));
+            queries.add(new RouteExplanation.ShardQuery(shards.shardName(call.shard()), call.sql(), values, server,
+                    otherShards));
         }
         String merge = execution instanceof Execution.ScatterQuery query
                 ? describeMerge(runtime, query.merge(), query.bindings(), query.calls().size())

@@ -77,6 +77,74 @@ final class KeyCollations {
         return weights;
     }
 
+    /**
+     * Refuses data sources a new slot map brings into use whose string sharding columns have another collation than
+     * the one keys are hashed by (the default data source's): the keys would reach them by one collation's weights
+     * and be compared there by another's, so strings one holds equal and the other does not would be lost. A table
+     * that either side lacks is not compared (the default's is read again after DDL through Shard).
+     *
+     * @param joining the new data sources' pools, by name
+     * @throws Mismatch naming the data source, the column and both collations
+     * @throws dev.shard.core.config.ShardConfigException when a data source cannot be asked (the slot map's
+     *         follower asks again at its next poll)
+     */
+    void checkJoining(java.util.Map<String, ? extends javax.sql.DataSource> joining,
+                      java.util.Map<String, dev.shard.core.config.TableRule> tables) {
+        if (enabled && !joining.isEmpty()) {
+            try {
+                compareJoining(joining, tables);
+            } catch (SQLException e) {
+                throw new dev.shard.core.config.ShardConfigException(e.getMessage(), e);
+            }
+        }
+    }
+
+    private void compareJoining(java.util.Map<String, ? extends javax.sql.DataSource> joining,
+                                java.util.Map<String, dev.shard.core.config.TableRule> tables) throws SQLException {
+        java.util.List<String[]> hashedBy = new java.util.ArrayList<>(); // table, column, collation
+        for (dev.shard.core.config.TableRule rule : tables.values()) {
+            KeyCatalog.ColumnType type = rule.shardingColumn() == null ? null
+                    : catalog.column(rule.table(), rule.shardingColumn());
+            if (type != null && type.collation() != null) {
+                hashedBy.add(new String[] {rule.table(), rule.shardingColumn(), type.collation()});
+            }
+        }
+        for (java.util.Map.Entry<String, ? extends javax.sql.DataSource> source : joining.entrySet()) {
+            if (hashedBy.isEmpty()) {
+                return;
+            }
+            try (java.sql.Connection c = source.getValue().getConnection();
+                 java.sql.PreparedStatement read = c.prepareStatement("SELECT COLLATION_NAME FROM "
+                         + "information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? "
+                         + "AND COLUMN_NAME = ?")) {
+                for (String[] key : hashedBy) {
+                    read.setString(1, key[0]);
+                    read.setString(2, key[1]);
+                    try (java.sql.ResultSet rows = read.executeQuery()) {
+                        String there = rows.next() ? rows.getString(1) : null;
+                        if (there != null && !there.equalsIgnoreCase(key[2])) {
+                            throw new Mismatch("Data source " + source.getKey() + " cannot take slots: sharding column "
+                                    + key[0] + "." + key[1] + " has collation " + there + " there, but its keys are "
+                                    + "hashed by " + key[2] + " (the default data source's); make the collations "
+                                    + "equal, then publish the slot map again");
+                        }
+                    }
+                }
+            } catch (SQLException e) {
+                throw SqlExceptions.withMessage(e, "Cannot read the collations of the sharding columns on data source "
+                        + source.getKey() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** A data source a slot map brings in sorts string keys by another collation (see {@link #checkJoining}). */
+    static final class Mismatch extends dev.shard.core.config.ShardConfigException {
+
+        Mismatch(String message) {
+            super(message);
+        }
+    }
+
     private record Collated(ShardMap shards, KeyCollations collations) implements ShardMap {
 
         @Override

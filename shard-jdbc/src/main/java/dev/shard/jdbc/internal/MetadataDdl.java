@@ -26,14 +26,15 @@ record MetadataDdl(String longText, String timestamp, boolean postgres) {
 
     /**
      * Runs {@code CREATE TABLE IF NOT EXISTS ...}. On PostgreSQL, two instances starting at once may both find the
-     * table missing; the second creation then fails on the catalog's unique index (23505) or on the name (42P07)
-     * once the first one committed. The table exists then, which is all the caller asked for.
+     * table missing; the second creation then fails on the catalog's unique index (23505), on the name (42P07) or on
+     * the table's row type, created with it under the same name (42710, "type ... already exists"), once the first
+     * one committed. The table exists then, which is all the caller asked for.
      */
     void createIfMissing(Connection c, String createIfNotExists) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute(createIfNotExists);
         } catch (SQLException e) {
-            if (!postgres || !("23505".equals(e.getSQLState()) || "42P07".equals(e.getSQLState()))) {
+            if (!postgres || !java.util.Set.of("23505", "42P07", "42710").contains(e.getSQLState())) {
                 throw e;
             }
             if (!c.getAutoCommit()) {

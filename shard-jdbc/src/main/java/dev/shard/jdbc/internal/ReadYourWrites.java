@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Locale;
 
 /**
  * Read-your-writes for one logical connection ({@code settings.readYourWrites}, docs/replication.md): after it
@@ -18,22 +19,75 @@ import java.sql.Statement;
  * replica connection then runs {@code MASTER_GTID_WAIT(gtid, timeout)}; once it has the GTID, later reads on that
  * connection skip the wait until the next write. MySQL has neither: there the primary's
  * {@code @@global.gtid_executed} (every transaction committed on it, so this connection's write too) is waited for
- * with {@code WAIT_FOR_EXECUTED_GTID_SET}. A wait that times out, or a server without GTIDs, sends the read to the
- * primary.
+ * with {@code WAIT_FOR_EXECUTED_GTID_SET}. A wait that times out sends that read to the primary; a server whose
+ * write cannot be compared with a replica's progress (MySQL with {@code gtid_mode} off, a server without these
+ * variables) sends every read of the shard to the primary until the connection's next write there.
  */
 final class ReadYourWrites {
 
-    private final double timeoutSeconds;
+    /** The GTIDs a shard's servers keep: how to learn a write's and how to wait for them on a replica. */
+    enum Gtids {
+        MARIADB, MYSQL;
+
+        /** Told by the server's version string: MariaDB's says so (through either driver); MySQL's does not. */
+        static Gtids ofVersion(String productVersion) {
+            return productVersion != null && productVersion.toLowerCase(Locale.ROOT).contains("mariadb")
+                    ? MARIADB : MYSQL;
+        }
+
+        /** What to read on the primary after a write: on the connection that wrote, or on another one. */
+        String writeQuery(boolean onWritingConnection) {
+            if (this == MYSQL) {
+                return "SELECT @@global.gtid_executed";
+            }
+            return onWritingConnection ? "SELECT @@last_gtid" : "SELECT @@global.gtid_binlog_pos";
+        }
+
+        /**
+         * The replica's wait, with the GTIDs and the timeout in seconds as parameters where it takes one.
+         * MySQL's {@code WAIT_FOR_EXECUTED_GTID_SET} waits without end for a timeout of 0 (MariaDB's
+         * {@code MASTER_GTID_WAIT} does not wait at all), so a timeout of 0 on MySQL asks {@code GTID_SUBSET}
+         * instead, which only looks.
+         */
+        String waitQuery(long timeoutMillis) {
+            if (this == MARIADB) {
+                return "SELECT MASTER_GTID_WAIT(?, ?)";
+            }
+            return timeoutMillis > 0 ? "SELECT WAIT_FOR_EXECUTED_GTID_SET(?, ?)"
+                    : "SELECT GTID_SUBSET(?, @@global.gtid_executed)";
+        }
+
+        /**
+         * Whether the wait's answer says the replica has the GTIDs: {@code MASTER_GTID_WAIT} and
+         * {@code WAIT_FOR_EXECUTED_GTID_SET} return 0 (at the timeout -1 and 1), {@code GTID_SUBSET} returns 1;
+         * NULL is an error.
+         */
+        boolean applied(long timeoutMillis, int answer, boolean wasNull) {
+            return !wasNull && answer == (this == MYSQL && timeoutMillis <= 0 ? 1 : 0);
+        }
+
+        /**
+         * Whether a write whose GTID reads empty needs no wait: on MariaDB the session logged nothing; on MySQL
+         * {@code gtid_mode} is off, and a replica's progress cannot be compared with the write.
+         */
+        boolean emptyMeansNothingToWaitFor() {
+            return this == MARIADB;
+        }
+    }
+
+    private final long timeoutMillis;
     /** By shard: the primary connection last handed out for a write, until its GTID is known. */
     private Connection[] wroteOn;
     /** By shard: the GTID to wait for, and the replica connection known to have applied it. */
     private String[] gtid;
     private Connection[] caughtUpOn;
-    /** By shard: the function that waits for {@link #gtid} on a replica, MariaDB's or MySQL's. */
-    private String[] waitFunction;
+    /** By shard: the GTIDs of {@link #gtid}, MariaDB's or MySQL's. */
+    private Gtids[] kind;
+    /** By shard: the last write cannot be compared with a replica's progress; the primary reads until the next. */
+    private boolean[] primaryOnly;
 
-    private ReadYourWrites(long timeoutMillis) {
-        this.timeoutSeconds = timeoutMillis / 1000.0;
+    ReadYourWrites(long timeoutMillis) {
+        this.timeoutMillis = timeoutMillis;
     }
 
     /** For a new logical connection: null (nothing to do) unless {@code settings.readYourWrites}. */
@@ -47,10 +101,12 @@ final class ReadYourWrites {
             wroteOn = new Connection[shards];
             gtid = new String[shards];
             caughtUpOn = new Connection[shards];
-            waitFunction = new String[shards];
+            kind = new Gtids[shards];
+            primaryOnly = new boolean[shards];
         }
         wroteOn[shard] = primary;
         caughtUpOn[shard] = null;
+        primaryOnly[shard] = false;
     }
 
     /**
@@ -60,41 +116,69 @@ final class ReadYourWrites {
      * @param primary the connection's primary connection on the shard now, or null
      */
     boolean mayRead(int shard, Connection read, Connection primary, Topology topology) throws SQLException {
-        if (wroteOn == null || shard >= wroteOn.length || (wroteOn[shard] == null && gtid[shard] == null)
-                || read == caughtUpOn[shard] || !topology.onReplica(read)) {
+        if (nothingToWaitFor(shard) || read == caughtUpOn[shard]) {
             return true;
+        }
+        return mayRead(shard, read, topology.onReplica(read), primary, topology.replicas(shard));
+    }
+
+    private boolean nothingToWaitFor(int shard) {
+        return wroteOn == null || shard >= wroteOn.length
+                || (wroteOn[shard] == null && gtid[shard] == null && !primaryOnly[shard]);
+    }
+
+    /**
+     * {@link #mayRead(int, Connection, Connection, Topology)} with what the topology knows.
+     *
+     * @param replicas the shard's replicas, which keep what kind of GTIDs the shard's servers have once asked
+     */
+    boolean mayRead(int shard, Connection read, boolean onReplica, Connection primary, ReplicaSet replicas)
+            throws SQLException {
+        if (nothingToWaitFor(shard) || read == caughtUpOn[shard] || !onReplica) {
+            return true;
+        }
+        if (primaryOnly[shard]) {
+            return false;
         }
         if (wroteOn[shard] != null) {
             if (primary == null) {
                 return false; // the write's connection is gone, and no other one is at hand: read the primary
             }
-            boolean mariaDb = isMariaDb(primary);
-            String variable = !mariaDb ? "@@global.gtid_executed"
-                    : primary == wroteOn[shard] ? "@@last_gtid" : "@@global.gtid_binlog_pos";
+            Gtids gtids = replicas.gtids();
+            if (gtids == null) {
+                // Once per shard and topology version: the driver's metadata is an object (HikariCP wraps it too)
+                // that the first read after every write would otherwise make again.
+                gtids = Gtids.ofVersion(primary.getMetaData().getDatabaseProductVersion());
+                replicas.gtids(gtids);
+            }
+            String written;
+            boolean comparable = true;
             try (Statement statement = primary.createStatement();
-                 ResultSet rows = statement.executeQuery("SELECT " + variable)) {
-                gtid[shard] = rows.next() ? rows.getString(1) : null;
+                 ResultSet rows = statement.executeQuery(gtids.writeQuery(primary == wroteOn[shard]))) {
+                written = rows.next() ? rows.getString(1) : null;
             } catch (SQLException e) {
                 if (SqlExceptions.isConnectionFailure(e)) {
                     throw e;
                 }
-                return false; // a server without these GTIDs: reads after writes go to the primary
+                written = null;
+                comparable = false; // a server without these GTIDs
             }
             wroteOn[shard] = null;
-            if (gtid[shard] == null || gtid[shard].isEmpty()) {
+            if (written == null || written.isEmpty()) {
                 gtid[shard] = null;
-                // MariaDB: this session logged nothing, so there is nothing to wait for. MySQL: GTIDs are off
-                // (gtid_mode), and a replica's progress cannot be compared with the write: read the primary.
-                return mariaDb;
+                primaryOnly[shard] = !comparable || !gtids.emptyMeansNothingToWaitFor();
+                return !primaryOnly[shard];
             }
-            waitFunction[shard] = mariaDb ? "MASTER_GTID_WAIT" : "WAIT_FOR_EXECUTED_GTID_SET";
+            gtid[shard] = written;
+            kind[shard] = gtids;
         }
-        // Both return 0 once the replica has applied the GTIDs, 1 (MariaDB -1) at the timeout, NULL on error.
-        try (PreparedStatement wait = read.prepareStatement("SELECT " + waitFunction[shard] + "(?, ?)")) {
+        try (PreparedStatement wait = read.prepareStatement(kind[shard].waitQuery(timeoutMillis))) {
             wait.setString(1, gtid[shard]);
-            wait.setDouble(2, timeoutSeconds);
+            if (kind[shard] == Gtids.MARIADB || timeoutMillis > 0) {
+                wait.setDouble(2, timeoutMillis / 1000.0);
+            }
             try (ResultSet rows = wait.executeQuery()) {
-                if (rows.next() && rows.getInt(1) == 0 && !rows.wasNull()) {
+                if (rows.next() && kind[shard].applied(timeoutMillis, rows.getInt(1), rows.wasNull())) {
                     caughtUpOn[shard] = read;
                     return true;
                 }
@@ -106,14 +190,5 @@ final class ReadYourWrites {
             }
             return false;
         }
-    }
-
-    /**
-     * MariaDB's GTIDs or MySQL's, told by the server's version string (Connector/J and the MariaDB driver both keep
-     * it from the handshake: no round trip).
-     */
-    private static boolean isMariaDb(Connection primary) throws SQLException {
-        return primary.getMetaData().getDatabaseProductVersion().toLowerCase(java.util.Locale.ROOT)
-                .contains("mariadb");
     }
 }

@@ -153,12 +153,23 @@ final class ReplicaHealth {
                     + (ioError == null || ioError.isEmpty() ? "" : ", IO error: " + ioError)
                     + (error == null || error.isEmpty() ? "" : ", SQL error: " + error));
         }
+        // MySQL 8.0.22 renamed the columns of its SHOW REPLICA STATUS (Replica_*, *_Source); MariaDB kept them.
+        String lagColumn = hasColumn(meta, "Seconds_Behind_Source") ? "Seconds_Behind_Source" : "Seconds_Behind_Master";
         if (behind == null) {
-            return new Seen(ReplicaStatus.State.LAGGING, -1, null, "lag unknown (Seconds_Behind_Master is NULL)");
+            return new Seen(ReplicaStatus.State.LAGGING, -1, null, "lag unknown (" + lagColumn + " is NULL)");
         }
         long lag = Long.parseLong(behind) * 1000;
         return new Seen(lag > maxLagMillis ? ReplicaStatus.State.LAGGING : ReplicaStatus.State.UP, lag, null,
-                "Seconds_Behind_Master=" + behind + ", bound " + maxLagMillis + " ms");
+                lagColumn + "=" + behind + ", bound " + maxLagMillis + " ms");
+    }
+
+    private static boolean hasColumn(ResultSetMetaData meta, String name) throws SQLException {
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+            if (meta.getColumnLabel(i).equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String column(ResultSet rows, ResultSetMetaData meta, String name, String otherName)

@@ -34,6 +34,8 @@ final class ReplicaSet {
     private final List<Replica> replicas;
     private final boolean fallBackToPrimary;
     private final AtomicInteger next = new AtomicInteger();
+    /** The shard's kind of GTIDs once read-your-writes has asked its primary, or null; a benign race. */
+    private volatile ReadYourWrites.Gtids gtids;
 
     ReplicaSet(List<Replica> replicas, boolean fallBackToPrimary) {
         this.replicas = List.copyOf(replicas);
@@ -69,6 +71,14 @@ final class ReplicaSet {
 
     List<Replica> replicas() {
         return replicas;
+    }
+
+    ReadYourWrites.Gtids gtids() {
+        return gtids;
+    }
+
+    void gtids(ReadYourWrites.Gtids known) {
+        gtids = known;
     }
 
     /**

@@ -239,8 +239,8 @@ final class ReshardSwitch {
         try {
             ReshardGate current = gate;
             if (current == null || current.refusal() == null) {
-                LOG.warn("No successful read of {} for more than settings.metadataLeaseMillis ({} ms): writes to slots"
-                        + " a reshard may move (and to broadcast tables, when no reshard is known) are refused until it can be read again", location,
+                LOG.warn("No successful read of {} for more than settings.metadataLeaseMillis ({} ms): every write to"
+                        + " sharded and broadcast tables is refused until it can be read again", location,
                         TimeUnit.NANOSECONDS.toMillis(leaseNanos));
                 gate = ReshardGate.refusing(current, "has not read " + location + " for more than "
                         + "settings.metadataLeaseMillis (" + TimeUnit.NANOSECONDS.toMillis(leaseNanos) + " ms)");

@@ -394,6 +394,7 @@ public final class ShardRuntime implements AutoCloseable {
                             + ", which has no configuration; pass it among the added data sources");
                 }
             }
+            keyCollations.checkJoining(started, config.tables()); // before any statement can route there
             added.forEach(this::rememberReplicas);
             Topology next = topologyOf(version, slotMap, byName);
             pools.putAll(started);

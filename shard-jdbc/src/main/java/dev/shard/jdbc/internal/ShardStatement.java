@@ -252,11 +252,8 @@ public class ShardStatement extends JdbcWrapper implements Statement {
         connection.topologyForStatement();
         // Not paced: the texts of a plain statement's batch, hence their costs, change from one batch to the next.
         long[] counts = ShardBatches.runInOrder(connection, work.size(), "statement", settings.queryTimeout(), null,
-                entry -> {
-                    String sql = work.get(entry);
-                    return ShardBatches.target(route(connection.runtime().router().prepare(sql),
-                            StatementParameters.none(sql), false));
-                },
+                entry -> ShardBatches.target(route(connection.runtime().router().prepare(work.get(entry)),
+                        StatementParameters.none(work.get(entry)), false)),
                 entry -> {
                     runText(work.get(entry), Mode.LARGE_UPDATE, GeneratedKeys.NONE);
                     return outcome.updateCount();

@@ -170,14 +170,7 @@ final class SlotMapFollower implements AutoCloseable {
         try {
             map = StartingTopology.inForce(config, stored, store);
         } catch (RuntimeException e) {
-            refused = stored.version();
-            SlotMap routed = runtime.topology().slotMap();
-            refusedGate = ReshardGate.refusing(new ReshardGate(0, SlotMoves.between(routed, stored.map()),
-                    ReshardGate.addsDataSources(routed, stored.map()), false, 0, 0, 0, null),
-                    "cannot route by version " + refused + " of the slot map "
-                    + "in " + store.location() + " (its configuration lacks a data source it names; see the log)");
-            LOG.error("Not following version {} of the slot map; still routing by version {}: {}",
-                    stored.version(), followed, e.getMessage());
+            refuse(stored, "its configuration lacks a data source it names; see the log", e);
             return;
         }
         List<DataSourceConfig> added = new ArrayList<>();
@@ -186,9 +179,29 @@ final class SlotMapFollower implements AutoCloseable {
                 added.add(config.dataSource(name));
             }
         }
-        runtime.install(map, added, stored.version());
+        try {
+            runtime.install(map, added, stored.version());
+        } catch (KeyCollations.Mismatch e) {
+            refuse(stored, e.getMessage(), e);
+            return;
+        }
         followed = stored.version();
         LOG.info("Routing new transactions by version {} of the slot map in {}: {}", followed, store.location(), map);
+    }
+
+    /**
+     * Keeps routing by the version followed, and refuses writes to the slots the stored version moves (see
+     * {@link #refusedGate}), until another version is published.
+     */
+    private void refuse(SlotMapStore.Stored stored, String why, RuntimeException e) {
+        refused = stored.version();
+        SlotMap routed = runtime.topology().slotMap();
+        refusedGate = ReshardGate.refusing(new ReshardGate(0, SlotMoves.between(routed, stored.map()),
+                ReshardGate.addsDataSources(routed, stored.map()), false, 0, 0, 0, null),
+                "cannot route by version " + refused + " of the slot map in " + store.location() + " (" + why
+                + ")");
+        LOG.error("Not following version {} of the slot map; still routing by version {}: {}",
+                stored.version(), followed, e.getMessage());
     }
 
     private void recovered() {

@@ -46,14 +46,22 @@ class ReplicaHealthTest {
         assertThat(health.inRotation()).isTrue();
     }
 
-    /** A status row as SHOW SLAVE STATUS gives it, made by H2, read by the check. */
+    /** A status row as MariaDB's SHOW SLAVE STATUS gives it, made by H2, read by the check. */
     private static ReplicaHealth.Seen fromStatus(boolean primaryDown, String io, String sql, String behind)
+            throws java.sql.SQLException {
+        return fromStatus(primaryDown, io, sql, behind, "Slave_IO_Running", "Slave_SQL_Running",
+                "Seconds_Behind_Master");
+    }
+
+    /** A status row with the given column names (MySQL 8.0.22 renamed them), made by H2, read by the check. */
+    private static ReplicaHealth.Seen fromStatus(boolean primaryDown, String io, String sql, String behind,
+                                                 String ioColumn, String sqlColumn, String lagColumn)
             throws java.sql.SQLException {
         ReplicaHealth health = new ReplicaHealth("ds0-replica0", null, 4000, 1000, () -> primaryDown);
         try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:h2:mem:");
-             java.sql.PreparedStatement p = c.prepareStatement("SELECT CAST(? AS VARCHAR) AS Slave_IO_Running, "
-                     + "CAST(? AS VARCHAR) AS Slave_SQL_Running, CAST(? AS BIGINT) AS Seconds_Behind_Master, "
-                     + "'' AS Last_IO_Error, 'boom' AS Last_SQL_Error")) {
+             java.sql.PreparedStatement p = c.prepareStatement("SELECT CAST(? AS VARCHAR) AS " + ioColumn
+                     + ", CAST(? AS VARCHAR) AS " + sqlColumn + ", CAST(? AS BIGINT) AS " + lagColumn
+                     + ", '' AS Last_IO_Error, 'boom' AS Last_SQL_Error")) {
             p.setString(1, io);
             p.setString(2, sql);
             p.setString(3, behind);
@@ -77,5 +85,18 @@ class ReplicaHealthTest {
         assertThat(fromStatus(true, "Connecting", "Yes", null).state()).as("its primary is down: it has all there is")
                 .isEqualTo(State.UP);
         assertThat(fromStatus(true, "No", "Yes", null).state()).isEqualTo(State.STOPPED);
+    }
+
+    @Test
+    void mySqlsRenamedColumnsGiveTheSameStates() throws java.sql.SQLException {
+        ReplicaHealth.Seen up = fromStatus(false, "Yes", "Yes", "3", "Replica_IO_Running", "Replica_SQL_Running",
+                "Seconds_Behind_Source");
+        assertThat(up.state()).isEqualTo(State.UP);
+        assertThat(up.lagMillis()).isEqualTo(3000);
+        assertThat(up.detail()).isEqualTo("Seconds_Behind_Source=3, bound 4000 ms");
+        assertThat(fromStatus(false, "Yes", "No", null, "Replica_IO_Running", "Replica_SQL_Running",
+                "Seconds_Behind_Source").state()).isEqualTo(State.STOPPED);
+        assertThat(fromStatus(false, "Yes", "Yes", null, "Replica_IO_Running", "Replica_SQL_Running",
+                "Seconds_Behind_Source").detail()).isEqualTo("lag unknown (Seconds_Behind_Source is NULL)");
     }
 }

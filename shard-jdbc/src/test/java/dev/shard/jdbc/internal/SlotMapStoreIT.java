@@ -56,12 +56,17 @@ class SlotMapStoreIT {
 
     /** ds0..ds{count-1} of the three databases. */
     private ShardConfig config(int count) {
+        return dataSources(databases, count).shardedTable("t_order", "user_id").storeSlotMap(true).build();
+    }
+
+    /** A configuration of ds0..ds{count-1} of {@code databases}, to which the caller adds tables. */
+    static ShardConfig.Builder dataSources(DifferentialDatabases databases, int count) {
         ShardConfig.Builder builder = ShardConfig.builder();
         ShardConfig all = databases.config(4).build();
         for (int i = 0; i < count; i++) {
             builder.dataSource("ds" + i, all.dataSource("ds" + i).poolProperties());
         }
-        return builder.shardedTable("t_order", "user_id").storeSlotMap(true).build();
+        return builder;
     }
 
     private ShardingDataSource open(ShardConfig config) {

@@ -32,6 +32,14 @@ public final class MySqlServer extends PickedServer {
         return PICKER.require();
     }
 
+    /**
+     * Whether a Docker engine is available for tests that need MySQL servers of their own (replication), which
+     * only Testcontainers can give them.
+     */
+    public static boolean dockerAvailable() {
+        return PickedServer.dockerAvailable();
+    }
+
     private static Choice startContainer() {
         MySQLContainer container = new MySQLContainer("mysql:8.4");
         container.start();

@@ -120,7 +120,8 @@ abstract class PickedServer implements TestServer {
         Assumptions.abort(message);
     }
 
-    private static boolean dockerAvailable() {
+    /** Whether Testcontainers finds a Docker engine (false on the project's machines). */
+    static boolean dockerAvailable() {
         try {
             return DockerClientFactory.instance().isDockerAvailable();
         } catch (Throwable e) {

@@ -22,12 +22,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The tools over PostgreSQL data sources with the stored slot map: an application stores the map (version 1) and
- * registers itself, {@code shard migrate} still migrates the metadata database, {@code shard status} shows the map,
- * the rows and the instance, and {@code shard reshard} to a third data source is refused, dry run included, saying
- * why and what works instead, with nothing changed.
+ * The tools over PostgreSQL data sources with the stored slot map, on the shared server, whose {@code wal_level} is
+ * {@code replica}: an application stores the map (version 1) and registers itself, {@code shard migrate} still
+ * migrates the metadata database, {@code shard status} shows the map, the rows and the instance, and
+ * {@code shard reshard} to a third data source cannot catch up without logical decoding: the dry run names the
+ * problem and what to set, the run is refused with it before anything changes (no progress, no announcement, no
+ * replication slot or publication), and there is nothing to abort. The reshard itself, on a server with
+ * {@code wal_level = logical}, is {@code PostgresReshardIT}.
  */
-class PostgresReshardRefusalIT {
+class PostgresReshardWalLevelIT {
 
     private static final int ROWS = 40;
 
@@ -36,6 +39,12 @@ class PostgresReshardRefusalIT {
 
     @Test
     void statusWorksAndTheReshardIsRefusedBeforeChangingAnything() throws Exception {
+        try (Connection server = PostgresServer.require().connect("postgres"); Statement s = server.createStatement();
+             ResultSet rs = s.executeQuery("SHOW wal_level")) {
+            rs.next();
+            org.junit.jupiter.api.Assumptions.assumeFalse("logical".equals(rs.getString(1)), "the shared PostgreSQL"
+                    + " server has wal_level = logical: this test needs one that has not");
+        }
         try (DifferentialDatabases databases = DifferentialDatabases.create(PostgresServer.require(),
                 "cli_pgreshard", 3)) {
             String tables = "tables:\n  t_order: { shardingColumn: user_id }\n";
@@ -76,19 +85,26 @@ class PostgresReshardRefusalIT {
                 assertThat(estimated.exitCode()).as(estimated.all()).isZero();
                 assertThat(estimated.out()).contains("(row counts are pg_class estimates; --exact counts them)");
 
-                for (String mode : new String[] {"--dry-run", "--yes", "--abort"}) {
-                    Run reshard = cli("reshard", "--config", three.toString(), mode);
-                    assertThat(reshard.exitCode()).as(reshard.all()).isEqualTo(ShardCli.EXIT_ERROR);
-                    assertThat(reshard.err()).startsWith("shard reshard: Resharding does not support PostgreSQL"
-                            + " data sources yet (ds0, ds1, ds2)").contains("logical decoding", "Nothing was changed",
-                            "shard status");
-                    assertThat(reshard.out()).isEmpty();
-                }
+                Run dry = cli("reshard", "--config", three.toString(), "--dry-run");
+                assertThat(dry.exitCode()).as(dry.all()).isZero();
+                assertThat(dry.out()).contains("ds0 -> ds2:", "ds1 -> ds2:", "problem: data source ds0:",
+                        "problem: data source ds1:", "wal_level is replica", "Set wal_level = logical",
+                        "restart the server", "Dry run: nothing was changed; the reshard would refuse to start");
+                Run run = cli("reshard", "--config", three.toString(), "--yes");
+                assertThat(run.exitCode()).as(run.all()).isEqualTo(ShardCli.EXIT_ERROR);
+                assertThat(run.err()).contains("The reshard cannot start; nothing was changed",
+                        "data source ds0:", "wal_level is replica", "Set wal_level = logical");
+                Run abort = cli("reshard", "--config", three.toString(), "--abort");
+                assertThat(abort.exitCode()).as(abort.all()).isZero();
+                assertThat(abort.out()).contains("No reshard was in progress.");
                 Connection metadata = databases.shards().get(0);
                 assertThat(number(metadata, "SELECT COUNT(*) FROM pg_tables WHERE tablename"
                         + " = 'shard_reshard_progress'")).isZero();
                 assertThat(number(metadata, "SELECT COUNT(*) FROM shard_reshard")).isZero();
                 assertThat(number(metadata, "SELECT map_version FROM shard_slot_map")).isEqualTo(1);
+                assertThat(number(metadata, "SELECT COUNT(*) FROM pg_replication_slots WHERE slot_name LIKE"
+                        + " 'shard_reshard%' AND database = current_database()")).isZero();
+                assertThat(number(metadata, "SELECT COUNT(*) FROM pg_publication")).isZero();
                 assertThat(application.shardNames()).containsExactly("ds0", "ds1");
             }
         }
