@@ -161,8 +161,9 @@ final class AllOrNothing implements AutoCloseable {
             }
             try {
                 switch (kinds[i]) {
-                    case STATEMENTS -> rollBackOrGiveUp(i);
-                    case AUTO_COMMIT_OFF -> physical[i].rollback();
+                    // A failed rollback leaves the connection given up: close() turning auto-commit back on
+                    // would otherwise commit the part that ran.
+                    case STATEMENTS, AUTO_COMMIT_OFF -> rollBackOrGiveUp(i);
                     case SAVEPOINT -> {
                         physical[i].rollback(savepoints[i]);
                         physical[i].releaseSavepoint(savepoints[i]);
