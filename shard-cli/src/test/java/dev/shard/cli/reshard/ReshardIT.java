@@ -356,7 +356,10 @@ class ReshardIT {
         Process tool = null;
         try (RowLock announcement = new RowLock("SELECT id FROM shard_reshard WHERE id = 1")) {
             tool = tools().start(output, args);
-            tools().await(tool, output, "phase prepare", () -> "prepare".equals(phase()));
+            // Waiting for the announcement, not only phase prepare recorded: the start writes more progress items
+            // after the phase, and one of them may fall in the gap locked below, which would stop the tool before
+            // it prints "phase prepare:".
+            tools().await(tool, output, "phase prepare", () -> "prepare".equals(phase()) && announcement.hasWaiters());
             try (RowLock positions = new RowLock(progressItem("position/ds0"))) {
                 announcement.releaseToWaiters();
                 tools().killWhen(tool, output, "the prepare", () -> tools().output(output).contains("phase prepare:")
