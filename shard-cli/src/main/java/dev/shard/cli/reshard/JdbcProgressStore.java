@@ -19,6 +19,12 @@ final class JdbcProgressStore implements ProgressStore {
 
     private final DataSource database;
     private final String dataSourceName;
+    /**
+     * Whether this store created the table (or found it) since it was last dropped: every checkpoint of the copy is
+     * a put, which ran a CREATE TABLE IF NOT EXISTS (a DDL statement and its metadata lock) each time. One run at a
+     * time writes the progress (ReshardToolLock), and only {@link #clear} drops it.
+     */
+    private volatile boolean created;
 
     JdbcProgressStore(DataSource database, String dataSourceName) {
         this.database = database;
@@ -47,22 +53,39 @@ final class JdbcProgressStore implements ProgressStore {
     public void put(String item, String value) throws SQLException {
         try (Connection c = database.getConnection()) {
             c.setAutoCommit(true);
-            boolean postgres = SqlDialect.of(c) == SqlDialect.POSTGRES;
+            boolean assumed = created;
+            try {
+                upsert(c, item, value, !assumed);
+            } catch (SQLException e) {
+                if (!assumed) {
+                    throw e;
+                }
+                // Dropped since by another run on the same deployment (an abort through the Java API, say):
+                // create it again, once. The upsert is idempotent.
+                upsert(c, item, value, true);
+            }
+        } catch (SQLException e) {
+            throw failure("write", e);
+        }
+    }
+
+    private void upsert(Connection c, String item, String value, boolean create) throws SQLException {
+        boolean postgres = SqlDialect.of(c) == SqlDialect.POSTGRES;
+        if (create) {
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (item VARCHAR(255) NOT NULL PRIMARY KEY,"
                         + (postgres ? " value TEXT NOT NULL, updated_at TIMESTAMP(3) NOT NULL DEFAULT"
                         + " CURRENT_TIMESTAMP(3))" : " value LONGTEXT NOT NULL, updated_at TIMESTAMP(3) NOT NULL"
                         + " DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3))"));
             }
-            try (PreparedStatement upsert = c.prepareStatement("INSERT INTO " + TABLE + " (item, value) VALUES (?, ?)"
-                    + (postgres ? " ON CONFLICT (item) DO UPDATE SET value = EXCLUDED.value, updated_at ="
-                    + " CURRENT_TIMESTAMP(3)" : " ON DUPLICATE KEY UPDATE value = VALUES(value)"))) {
-                upsert.setString(1, item);
-                upsert.setString(2, value);
-                upsert.executeUpdate();
-            }
-        } catch (SQLException e) {
-            throw failure("write", e);
+            created = true;
+        }
+        try (PreparedStatement upsert = c.prepareStatement("INSERT INTO " + TABLE + " (item, value) VALUES (?, ?)"
+                + (postgres ? " ON CONFLICT (item) DO UPDATE SET value = EXCLUDED.value, updated_at ="
+                + " CURRENT_TIMESTAMP(3)" : " ON DUPLICATE KEY UPDATE value = VALUES(value)"))) {
+            upsert.setString(1, item);
+            upsert.setString(2, value);
+            upsert.executeUpdate();
         }
     }
 
@@ -70,6 +93,7 @@ final class JdbcProgressStore implements ProgressStore {
     public void clear() throws SQLException {
         try (Connection c = database.getConnection(); Statement s = c.createStatement()) {
             c.setAutoCommit(true);
+            created = false;
             s.execute("DROP TABLE IF EXISTS " + TABLE);
         } catch (SQLException e) {
             throw failure("drop", e);
